@@ -1,0 +1,44 @@
+# Every target creates the environment first if needed (fresh machine: only python3 is assumed).
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := .tools/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+.PHONY: env test lint typecheck unit bench dev demo clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install -q uv==0.13.8
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-groups
+	touch $@
+
+env: $(VENV)/.synced
+
+lint: env
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: env
+	$(VENV)/bin/mypy domain functions
+
+unit: env
+	$(PY) -m pytest
+
+test: lint typecheck unit
+
+bench: env
+	$(PY) -m bench
+
+dev: env
+	$(PY) -m infra.local
+
+demo: env
+	$(PY) -m infra.local.demo
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache cdk.out
