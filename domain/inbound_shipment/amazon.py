@@ -1,0 +1,74 @@
+"""What one sync saw of an Amazon inbound shipment: Amazon's data, in our names.
+
+Statuses are kept as strings: Amazon returns values absent from its own enum (READY_TO_SHIP)
+and will add more; an unknown status is kept and treated as "not yet shipped".
+"""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ShipmentPhase(StrEnum):
+    NOT_SHIPPED = "not_shipped"
+    IN_TRANSIT = "in_transit"
+    RECEIVING = "receiving"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+PHASE_OF_STATUS: dict[str, ShipmentPhase] = {
+    "WORKING": ShipmentPhase.NOT_SHIPPED,
+    "READY_TO_SHIP": ShipmentPhase.NOT_SHIPPED,
+    "SHIPPED": ShipmentPhase.IN_TRANSIT,
+    "IN_TRANSIT": ShipmentPhase.IN_TRANSIT,
+    "DELIVERED": ShipmentPhase.IN_TRANSIT,
+    "CHECKED_IN": ShipmentPhase.IN_TRANSIT,
+    "RECEIVING": ShipmentPhase.RECEIVING,
+    "CLOSED": ShipmentPhase.CLOSED,
+    "CANCELLED": ShipmentPhase.CANCELLED,
+    "DELETED": ShipmentPhase.CANCELLED,
+    "ERROR": ShipmentPhase.CANCELLED,
+}
+
+
+def phase_of(status: str) -> ShipmentPhase:
+    return PHASE_OF_STATUS.get(status, ShipmentPhase.NOT_SHIPPED)
+
+
+class Address(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str = ""
+    address_line_1: str = ""
+    address_line_2: str = ""
+    district_or_county: str = ""
+    city: str = ""
+    state_or_province_code: str = ""
+    country_code: str = ""
+    postal_code: str = ""
+
+
+class AmazonShipmentLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sku: str = Field(min_length=1)
+    fnsku: str = ""
+    quantity_shipped: int = Field(ge=0)
+    quantity_received: int
+    quantity_in_case: int = Field(default=0, ge=0)
+
+
+class AmazonShipmentSnapshot(BaseModel):
+    """One observation of a shipment. `lines` is None when this sync did not read the items."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shipment_id: str = Field(pattern=r"^FBA[0-9A-Z]+$")
+    connection_id: str
+    marketplace_id: str
+    name: str = ""
+    destination_fc: str = ""
+    ship_from: Address = Address()
+    status: str = Field(min_length=1)
+    lines: tuple[AmazonShipmentLine, ...] | None = None

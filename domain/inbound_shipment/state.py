@@ -1,0 +1,156 @@
+"""InboundShipment state and its total `evolve`: our record of an Amazon FBA inbound shipment."""
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from domain.inbound_shipment.amazon import Address, ShipmentPhase, phase_of
+from domain.inbound_shipment.events import (
+    InboundShipmentCancelled,
+    InboundShipmentClosed,
+    InboundShipmentDetailsChanged,
+    InboundShipmentDiscovered,
+    InboundShipmentEvent,
+    InboundShipmentLinesAdded,
+    InboundShipmentLinesChanged,
+    InboundShipmentLinesRemoved,
+    InboundShipmentReceiptsChanged,
+    InboundShipmentReconciled,
+    InboundShipmentStatusChanged,
+)
+from domain.messages import DomainEvent
+
+
+class LineState(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sku: str
+    fnsku: str = ""
+    quantity_shipped: int = 0
+    quantity_in_case: int = 0
+    quantity_received: int = 0
+
+    @property
+    def discrepancy(self) -> int:
+        return self.quantity_shipped - self.quantity_received
+
+
+class Reconciliation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    transfer_order_id: str
+    sales_order_id: str
+    purchase_order_id: str
+    source_warehouse_id: str
+    destination_warehouse_id: str
+
+
+class StatusObservation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: str
+    observed_at: AwareDatetime
+
+
+class InboundShipment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    shipment_id: str
+    connection_id: str
+    marketplace_id: str
+    name: str
+    destination_fc: str
+    ship_from: Address
+    status: str
+    lines: dict[str, LineState] = {}
+    status_history: tuple[StatusObservation, ...] = ()
+    reconciliation: Reconciliation | None = None
+    closed_at: AwareDatetime | None = None
+    last_observed_at: AwareDatetime
+
+    @property
+    def phase(self) -> ShipmentPhase:
+        return phase_of(self.status)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.phase is ShipmentPhase.CANCELLED
+
+    def received_totals(self) -> dict[str, int]:
+        return {sku: line.quantity_received for sku, line in self.lines.items()}
+
+
+def evolve(state: InboundShipment | None, event: DomainEvent) -> InboundShipment | None:
+    """Apply one event. Total: an event that does not fit leaves the state as it is."""
+    if isinstance(event, InboundShipmentDiscovered):
+        return InboundShipment(
+            shipment_id=event.shipment_id,
+            connection_id=event.connection_id,
+            marketplace_id=event.marketplace_id,
+            name=event.name,
+            destination_fc=event.destination_fc,
+            ship_from=event.ship_from,
+            status=event.status,
+            status_history=(StatusObservation(status=event.status, observed_at=event.observed_at),),
+            last_observed_at=event.observed_at,
+        )
+    if state is None:
+        return None
+    return _evolve_existing(state, event)
+
+
+def _evolve_existing(state: InboundShipment, event: DomainEvent) -> InboundShipment:
+    match event:
+        case InboundShipmentDetailsChanged():
+            return state.model_copy(
+                update={
+                    "name": event.name,
+                    "destination_fc": event.destination_fc,
+                    "ship_from": event.ship_from,
+                    "last_observed_at": event.observed_at,
+                }
+            )
+        case InboundShipmentStatusChanged():
+            history = (
+                *state.status_history,
+                StatusObservation(status=event.to_status, observed_at=event.observed_at),
+            )
+            return state.model_copy(
+                update={
+                    "status": event.to_status,
+                    "status_history": history,
+                    "last_observed_at": event.observed_at,
+                }
+            )
+        case InboundShipmentLinesAdded() | InboundShipmentLinesChanged():
+            lines = dict(state.lines)
+            for line in event.lines:
+                received = lines[line.sku].quantity_received if line.sku in lines else 0
+                lines[line.sku] = LineState(**line.model_dump(), quantity_received=received)
+            return state.model_copy(update={"lines": lines, "last_observed_at": event.observed_at})
+        case InboundShipmentLinesRemoved():
+            lines = {sku: line for sku, line in state.lines.items() if sku not in event.skus}
+            return state.model_copy(update={"lines": lines, "last_observed_at": event.observed_at})
+        case InboundShipmentReceiptsChanged():
+            lines = dict(state.lines)
+            for receipt in event.receipts:
+                known = lines.get(receipt.sku, LineState(sku=receipt.sku))
+                lines[receipt.sku] = known.model_copy(
+                    update={"quantity_received": receipt.quantity_received}
+                )
+            return state.model_copy(update={"lines": lines, "last_observed_at": event.observed_at})
+        case InboundShipmentClosed():
+            return state.model_copy(update={"closed_at": event.observed_at})
+        case InboundShipmentReconciled():
+            reconciliation = Reconciliation(
+                **event.model_dump(exclude={"type", "schema_version", "shipment_id"})
+            )
+            return state.model_copy(update={"reconciliation": reconciliation})
+        case InboundShipmentCancelled():
+            return state
+    return state
+
+
+def fold(events: "list[InboundShipmentEvent] | list[DomainEvent]") -> InboundShipment | None:
+    state: InboundShipment | None = None
+    for event in events:
+        state = evolve(state, event)
+    return state

@@ -1,0 +1,38 @@
+"""TransferOrder: ties the sales order out of the source warehouse to the purchase order into
+the FBA warehouse, and both to the inbound shipment they were reconciled from."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.messages import DomainEvent
+from domain.orders.lines import OrderLine
+
+
+class TransferOrderCreated(DomainEvent):
+    type: Literal["TransferOrderCreated"] = "TransferOrderCreated"
+    transfer_order_id: str
+    shipment_id: str
+    sales_order_id: str
+    purchase_order_id: str
+    source_warehouse_id: str
+    destination_warehouse_id: str
+    lines: tuple[OrderLine, ...]
+
+
+class TransferOrder(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    transfer_order_id: str
+    shipment_id: str
+    sales_order_id: str
+    purchase_order_id: str
+    source_warehouse_id: str
+    destination_warehouse_id: str
+    lines: tuple[OrderLine, ...]
+
+
+def evolve(state: TransferOrder | None, event: DomainEvent) -> TransferOrder | None:
+    if isinstance(event, TransferOrderCreated):
+        return TransferOrder(**event.model_dump(exclude={"type", "schema_version"}))
+    return state

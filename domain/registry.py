@@ -1,0 +1,97 @@
+"""Every event type by its stable name, and the upcasters that lift old stored payloads.
+
+Stored events name their type with a stable string (never a module path); decoding looks the
+class up here after upcasting the payload to the current schema version.
+"""
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from domain.connection import ConnectionCreated, ConnectionSettingsChanged
+from domain.inbound_shipment.events import (
+    InboundShipmentCancelled,
+    InboundShipmentClosed,
+    InboundShipmentDetailsChanged,
+    InboundShipmentDiscovered,
+    InboundShipmentLinesAdded,
+    InboundShipmentLinesChanged,
+    InboundShipmentLinesRemoved,
+    InboundShipmentReceiptsChanged,
+    InboundShipmentReconciled,
+    InboundShipmentStatusChanged,
+)
+from domain.inventory import AmazonInventoryReported
+from domain.messages import DomainEvent
+from domain.orders.purchase_order import (
+    PurchaseOrderCancelled,
+    PurchaseOrderClosed,
+    PurchaseOrderCreated,
+    PurchaseOrderDiscrepancyAcknowledged,
+    PurchaseOrderLinesAdded,
+    PurchaseOrderReceived,
+    PurchaseOrderShipped,
+)
+from domain.orders.sales_order import SalesOrderCancelled, SalesOrderCreated, SalesOrderShipped
+from domain.orders.transfer_order import TransferOrderCreated
+from domain.warehouse import StockAdjusted, StockCounted, WarehouseCreated, WarehouseEnabledChanged
+
+_EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
+    ConnectionCreated,
+    ConnectionSettingsChanged,
+    WarehouseCreated,
+    WarehouseEnabledChanged,
+    StockCounted,
+    StockAdjusted,
+    InboundShipmentDiscovered,
+    InboundShipmentDetailsChanged,
+    InboundShipmentStatusChanged,
+    InboundShipmentLinesAdded,
+    InboundShipmentLinesChanged,
+    InboundShipmentLinesRemoved,
+    InboundShipmentReceiptsChanged,
+    InboundShipmentClosed,
+    InboundShipmentCancelled,
+    InboundShipmentReconciled,
+    TransferOrderCreated,
+    SalesOrderCreated,
+    SalesOrderShipped,
+    SalesOrderCancelled,
+    PurchaseOrderCreated,
+    PurchaseOrderShipped,
+    PurchaseOrderLinesAdded,
+    PurchaseOrderReceived,
+    PurchaseOrderClosed,
+    PurchaseOrderDiscrepancyAcknowledged,
+    PurchaseOrderCancelled,
+    AmazonInventoryReported,
+)
+
+EVENT_TYPES: Final[Mapping[str, type[DomainEvent]]] = {
+    cls.model_fields["type"].default: cls for cls in _EVENT_CLASSES
+}
+
+Payload = dict[str, Any]
+# (type, stored schema version) -> function lifting the payload to the next version.
+UPCASTERS: Final[Mapping[tuple[str, int], Callable[[Payload], Payload]]] = {}
+
+
+class UnknownEventType(Exception):
+    pass
+
+
+def decode_event(payload: Payload) -> DomainEvent:
+    """A stored payload (with its `type` and `schema_version`) as the current event class."""
+    type_name = payload.get("type")
+    cls = EVENT_TYPES.get(type_name) if isinstance(type_name, str) else None
+    if cls is None:
+        raise UnknownEventType(f"unknown event type {type_name!r}")
+    current = cls.model_fields["schema_version"].default
+    version = int(payload.get("schema_version", 1))
+    while version < current:
+        payload = {**UPCASTERS[(str(type_name), version)](payload), "schema_version": version + 1}
+        version += 1
+    return cls.model_validate(payload)
+
+
+def encode_event(event: DomainEvent) -> str:
+    return event.model_dump_json()

@@ -1,0 +1,165 @@
+"""Warehouse: FBA (one per marketplace of a connection), FBM (one per connection's region) and
+the seller's own warehouses, whose stock is set by counts and adjustments."""
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from domain.errors import AlreadyExists, InvalidCommand, NotFound
+from domain.messages import Command, DomainEvent
+
+
+class WarehouseKind(StrEnum):
+    FBA = "fba"
+    FBM = "fbm"
+    OWN = "own"
+
+
+def fba_warehouse_id(connection_id: str, marketplace_id: str) -> str:
+    return f"fba-{connection_id}-{marketplace_id}"
+
+
+def fbm_warehouse_id(connection_id: str) -> str:
+    return f"fbm-{connection_id}"
+
+
+class CountLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sku: str = Field(min_length=1)
+    quantity: int = Field(ge=0)
+    unit_cost: Decimal | None = None
+
+
+class AdjustmentLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sku: str = Field(min_length=1)
+    delta: int
+
+
+class WarehouseCreated(DomainEvent):
+    type: Literal["WarehouseCreated"] = "WarehouseCreated"
+    warehouse_id: str
+    name: str
+    kind: WarehouseKind
+    connection_id: str | None = None
+    marketplace_id: str | None = None
+
+
+class WarehouseEnabledChanged(DomainEvent):
+    type: Literal["WarehouseEnabledChanged"] = "WarehouseEnabledChanged"
+    warehouse_id: str
+    enabled: bool
+
+
+class StockCounted(DomainEvent):
+    """On hand was counted: the count replaces whatever the figure was."""
+
+    type: Literal["StockCounted"] = "StockCounted"
+    warehouse_id: str
+    lines: tuple[CountLine, ...]
+    counted_at: AwareDatetime
+
+
+class StockAdjusted(DomainEvent):
+    type: Literal["StockAdjusted"] = "StockAdjusted"
+    warehouse_id: str
+    lines: tuple[AdjustmentLine, ...]
+    reason: str
+
+
+class CreateWarehouse(Command):
+    warehouse_id: str
+    name: str = Field(min_length=1, max_length=200)
+
+
+class SetWarehouseEnabled(Command):
+    warehouse_id: str
+    enabled: bool
+
+
+class CountStock(Command):
+    warehouse_id: str
+    lines: tuple[CountLine, ...] = Field(min_length=1)
+    counted_at: AwareDatetime
+
+
+class AdjustStock(Command):
+    warehouse_id: str
+    lines: tuple[AdjustmentLine, ...] = Field(min_length=1)
+    reason: str = Field(min_length=1)
+
+
+class Warehouse(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    warehouse_id: str
+    name: str
+    kind: WarehouseKind
+    connection_id: str | None = None
+    marketplace_id: str | None = None
+    enabled: bool = True
+
+
+def decide(command: Command, state: Warehouse | None) -> list[DomainEvent]:
+    if isinstance(command, CreateWarehouse):
+        if state is not None:
+            raise AlreadyExists(f"warehouse {command.warehouse_id} already exists")
+        return [
+            WarehouseCreated(
+                warehouse_id=command.warehouse_id, name=command.name, kind=WarehouseKind.OWN
+            )
+        ]
+    if state is None:
+        raise NotFound("warehouse not found")
+    match command:
+        case SetWarehouseEnabled():
+            if state.enabled == command.enabled:
+                return []
+            return [
+                WarehouseEnabledChanged(warehouse_id=state.warehouse_id, enabled=command.enabled)
+            ]
+        case CountStock():
+            _require_own(state)
+            _require_distinct_skus([line.sku for line in command.lines])
+            return [
+                StockCounted(
+                    warehouse_id=state.warehouse_id,
+                    lines=command.lines,
+                    counted_at=command.counted_at,
+                )
+            ]
+        case AdjustStock():
+            _require_own(state)
+            _require_distinct_skus([line.sku for line in command.lines])
+            return [
+                StockAdjusted(
+                    warehouse_id=state.warehouse_id, lines=command.lines, reason=command.reason
+                )
+            ]
+    raise TypeError(f"not a warehouse command: {type(command).__name__}")
+
+
+def _require_own(state: Warehouse) -> None:
+    if state.kind is not WarehouseKind.OWN:
+        raise InvalidCommand(
+            f"stock of {state.kind.value.upper()} warehouse {state.warehouse_id} comes from "
+            "Amazon; count or adjust stock only in your own warehouses"
+        )
+
+
+def _require_distinct_skus(skus: list[str]) -> None:
+    if len(set(skus)) != len(skus):
+        raise InvalidCommand("each SKU may appear only once per count or adjustment")
+
+
+def evolve(state: Warehouse | None, event: DomainEvent) -> Warehouse | None:
+    match event:
+        case WarehouseCreated():
+            return Warehouse(**event.model_dump(exclude={"type", "schema_version"}))
+        case WarehouseEnabledChanged() if state is not None:
+            return state.model_copy(update={"enabled": event.enabled})
+    return state
