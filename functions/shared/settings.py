@@ -1,0 +1,48 @@
+"""Each function's configuration, parsed once from the environment into typed settings.
+
+A missing value is an error at cold start, never an empty string at run time.
+"""
+
+import os
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Environment variable names, shared with infra/ (CDK) and the local runtime.
+EVENTS_TABLE = "EVENTS_TABLE"
+VIEWS_TABLE = "VIEWS_TABLE"
+STATE_TABLE = "STATE_TABLE"
+IDEMPOTENCY_TABLE = "IDEMPOTENCY_TABLE"
+SYNC_QUEUE_URL = "SYNC_QUEUE_URL"
+LWA_APP_SECRET_ID = "LWA_APP_SECRET_ID"
+REFRESH_TOKEN_SECRET_PREFIX = "REFRESH_TOKEN_SECRET_PREFIX"
+# Local runtime only: where the simulated Amazon answers instead of Amazon's hosts.
+SPAPI_ENDPOINT = "SPAPI_ENDPOINT"
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "_Settings":
+        source = os.environ if env is None else env
+        return cls.model_validate({k: v for k, v in source.items() if v != ""})
+
+
+class StoreSettings(_Settings):
+    events_table: str = Field(alias=EVENTS_TABLE)
+    views_table: str = Field(alias=VIEWS_TABLE)
+    state_table: str = Field(alias=STATE_TABLE)
+
+
+class ApiSettings(StoreSettings):
+    idempotency_table: str = Field(alias=IDEMPOTENCY_TABLE)
+    sync_queue_url: str = Field(alias=SYNC_QUEUE_URL)
+    refresh_token_secret_prefix: str = Field(alias=REFRESH_TOKEN_SECRET_PREFIX)
+
+
+class SyncSettings(StoreSettings):
+    sync_queue_url: str = Field(alias=SYNC_QUEUE_URL)
+    lwa_app_secret_id: str = Field(alias=LWA_APP_SECRET_ID)
+    refresh_token_secret_prefix: str = Field(alias=REFRESH_TOKEN_SECRET_PREFIX)
+    spapi_endpoint: str | None = Field(default=None, alias=SPAPI_ENDPOINT)
