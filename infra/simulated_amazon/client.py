@@ -1,0 +1,199 @@
+"""Helpers to point the real `sp_api` client at the simulator, and a small client for the
+control API.
+
+    sim = SimulatedAmazon().start()
+    control = ControlClient(sim.url)
+    seller = control.create_seller("S1", ["ATVPDKIKX0DER"])
+    inbound = FulfillmentInbound(
+        **sp_api_client_kwargs(sim.url, "ATVPDKIKX0DER", seller["refresh_token"])
+    )
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from sp_api.auth import AccessTokenClient
+
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class LocalMarketplace:
+    """Duck-types `sp_api.base.Marketplaces`: the client reads only these three attributes."""
+
+    endpoint: str
+    marketplace_id: str
+    region: str = DEFAULT_REGION
+
+
+def local_marketplace(
+    url: str, marketplace_id: str, region: str = DEFAULT_REGION
+) -> LocalMarketplace:
+    return LocalMarketplace(endpoint=url.rstrip("/"), marketplace_id=marketplace_id, region=region)
+
+
+def local_token_client_class(url: str) -> type[AccessTokenClient]:
+    """An AccessTokenClient subclass that asks the simulator's LWA endpoint for tokens."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        raise ValueError(f"expected a URL like http://127.0.0.1:8100, got {url!r}")
+    attributes = {"scheme": f"{parts.scheme or 'http'}://", "host": parts.netloc}
+    return type("LocalAccessTokenClient", (AccessTokenClient,), attributes)
+
+
+def local_credentials(refresh_token: str) -> dict[str, str]:
+    # The simulator accepts any client id and secret.
+    return {"refresh_token": refresh_token, "lwa_app_id": "app", "lwa_client_secret": "secret"}
+
+
+def sp_api_client_kwargs(url: str, marketplace_id: str, refresh_token: str) -> dict[str, Any]:
+    """Keyword arguments for any sp_api client class (FulfillmentInbound, Inventories, ...)."""
+    return {
+        "marketplace": local_marketplace(url, marketplace_id),
+        "credentials": local_credentials(refresh_token),
+        "auth_token_client_class": local_token_client_class(url),
+    }
+
+
+class ControlApiError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message
+
+
+def _as_lines(items: Mapping[str, int]) -> list[dict[str, Any]]:
+    return [{"sku": sku, "quantity": quantity} for sku, quantity in items.items()]
+
+
+class ControlClient:
+    """Thin wrapper over the `/_sim/` routes; raises ControlApiError on any non-2xx answer."""
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        self._http = httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
+
+    def disconnect(self) -> None:
+        """Release the HTTP connection pool (`close` is the shipment operation)."""
+        self._http.close()
+
+    def __enter__(self) -> ControlClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.disconnect()
+
+    def create_seller(
+        self, seller_id: str, marketplace_ids: list[str], refresh_token: str | None = None
+    ) -> dict[str, Any]:
+        """Returns {seller_id, marketplace_ids, refresh_token}."""
+        body: dict[str, Any] = {"seller_id": seller_id, "marketplace_ids": marketplace_ids}
+        if refresh_token is not None:
+            body["refresh_token"] = refresh_token
+        return self._call("POST", "/_sim/sellers", body)
+
+    def create_shipment(
+        self,
+        seller_id: str,
+        marketplace_id: str,
+        items: Mapping[str, int],
+        destination_fc: str = "PHX7",
+        **fields: Any,
+    ) -> str:
+        """`items` maps SKU to planned quantity; `fields` may set name, status, ... (README)."""
+        body = {
+            "marketplace_id": marketplace_id,
+            "destination_fc": destination_fc,
+            "items": _as_lines(items),
+            **fields,
+        }
+        return str(self._call("POST", f"/_sim/sellers/{seller_id}/shipments", body)["shipment_id"])
+
+    def bulk_create_shipments(
+        self,
+        seller_id: str,
+        marketplace_id: str,
+        count: int,
+        lines_per_shipment: int,
+        **fields: Any,
+    ) -> list[str]:
+        body = {
+            "marketplace_id": marketplace_id,
+            "count": count,
+            "lines_per_shipment": lines_per_shipment,
+            **fields,
+        }
+        answer = self._call("POST", f"/_sim/sellers/{seller_id}/shipments/bulk", body)
+        return list(answer["shipment_ids"])
+
+    def shipment(self, shipment_id: str) -> dict[str, Any]:
+        return self._call("GET", f"/_sim/shipments/{shipment_id}")
+
+    def set_status(self, shipment_id: str, status: str) -> dict[str, Any]:
+        return self._call("POST", f"/_sim/shipments/{shipment_id}/status", {"status": status})
+
+    def receive(self, shipment_id: str, items: Mapping[str, int]) -> dict[str, Any]:
+        """Adds to the cumulative QuantityReceived per SKU (negative for corrections)."""
+        body = {"items": _as_lines(items)}
+        return self._call("POST", f"/_sim/shipments/{shipment_id}/receive", body)
+
+    def close(self, shipment_id: str) -> dict[str, Any]:
+        """Status CLOSED, however many units arrived; later receipts keep it CLOSED."""
+        return self._call("POST", f"/_sim/shipments/{shipment_id}/close")
+
+    close_shipment = close
+
+    def cancel(self, shipment_id: str) -> dict[str, Any]:
+        return self._call("POST", f"/_sim/shipments/{shipment_id}/cancel")
+
+    def inject_fault(
+        self, operation: str, status: int, body: str = "json", count: int = 1, delay_ms: int = 0
+    ) -> dict[str, Any]:
+        fault = {
+            "operation": operation,
+            "status": status,
+            "body": body,
+            "count": count,
+            "delay_ms": delay_ms,
+        }
+        return self._call("POST", "/_sim/faults", fault)
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/_sim/faults")
+
+    def calls(self) -> dict[str, dict[str, int]]:
+        """{operation: {"served": n, "throttled": n, "faulted": n}}"""
+        return {op: dict(counts) for op, counts in self._call("GET", "/_sim/calls").items()}
+
+    def reset_calls(self) -> None:
+        self._call("DELETE", "/_sim/calls")
+
+    def now(self) -> str:
+        return str(self._call("GET", "/_sim/clock")["now"])
+
+    def advance_clock(self, seconds: float) -> str:
+        return str(self._call("POST", "/_sim/clock", {"advance_seconds": seconds})["now"])
+
+    def configure_notifications(
+        self, queue_url: str, endpoint_url: str | None = None
+    ) -> dict[str, Any]:
+        body = {"queue_url": queue_url, "endpoint_url": endpoint_url}
+        return self._call("POST", "/_sim/notifications", body)
+
+    def reset(self) -> None:
+        self._call("POST", "/_sim/reset")
+
+    def _call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+        response = self._http.request(method, path, json=body)
+        document: dict[str, Any]
+        try:
+            document = response.json()
+        except ValueError:
+            document = {"error": response.text}
+        if response.status_code >= 300:
+            raise ControlApiError(response.status_code, str(document.get("error", document)))
+        return document

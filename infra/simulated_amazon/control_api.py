@@ -1,0 +1,244 @@
+"""The control API under `/_sim/`: how tests, demos and scripts play Amazon's part (create
+sellers and shipments, receive units, change statuses, inject faults, move the clock).
+
+Routes and bodies are a stable contract documented in README.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .call_stats import CallStats
+from .clock import SimulatedClock, format_timestamp
+from .control_schema import (
+    AdvanceClockRequest,
+    BulkCreateShipmentsRequest,
+    CreateSellerRequest,
+    CreateShipmentRequest,
+    FaultRequest,
+    NotificationTargetRequest,
+    ReceiveRequest,
+    SetStatusRequest,
+)
+from .errors import SimulatorError
+from .faults import FaultInjector
+from .http_types import Request, Response, control_error
+from .models import Shipment
+from .notifications import InventoryNotifier
+from .paging import CursorRegistry
+from .rate_limit import RateLimiter
+from .routing import RouteHandler, Router
+from .store import SimulatorStore
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+class BadControlInput(Exception):
+    pass
+
+
+def parse_body(request: Request, model: type[Body]) -> Body:
+    try:
+        document = request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise BadControlInput(f"the body is not valid JSON: {error}") from None
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in issue['loc']) or 'body'}: {issue['msg']}"
+            for issue in error.errors()
+        )
+        raise BadControlInput(f"invalid {model.__name__}: {problems}") from None
+
+
+def shipment_view(shipment: Shipment) -> dict[str, Any]:
+    """A shipment as the control API shows it, with the timestamps Amazon keeps hidden."""
+    return {
+        "shipment_id": shipment.shipment_id,
+        "seller_id": shipment.seller_id,
+        "marketplace_id": shipment.marketplace_id,
+        "name": shipment.name,
+        "destination_fc": shipment.destination_fc,
+        "status": shipment.status,
+        "created_at": format_timestamp(shipment.created_at),
+        "last_updated_at": format_timestamp(shipment.last_updated_at),
+        "items": [
+            {
+                "sku": item.sku,
+                "fnsku": item.fnsku,
+                "quantity_shipped": item.quantity_shipped,
+                "quantity_received": item.quantity_received,
+                "last_updated_at": format_timestamp(item.last_updated_at),
+            }
+            for item in shipment.items.values()
+        ],
+    }
+
+
+class ControlApi:
+    def __init__(
+        self,
+        *,
+        store: SimulatorStore,
+        clock: SimulatedClock,
+        cursors: CursorRegistry,
+        rate_limiter: RateLimiter,
+        faults: FaultInjector,
+        stats: CallStats,
+        notifier: InventoryNotifier,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._cursors = cursors
+        self._rate_limiter = rate_limiter
+        self._faults = faults
+        self._stats = stats
+        self._notifier = notifier
+
+    def register(self, router: Router) -> None:
+        routes: list[tuple[str, str, Callable[[Request, dict[str, str]], Response]]] = [
+            ("POST", "/_sim/sellers", self.create_seller),
+            ("GET", "/_sim/sellers/{seller_id}", self.get_seller),
+            ("POST", "/_sim/sellers/{seller_id}/shipments", self.create_shipment),
+            ("POST", "/_sim/sellers/{seller_id}/shipments/bulk", self.bulk_create_shipments),
+            ("GET", "/_sim/shipments/{shipment_id}", self.get_shipment),
+            ("POST", "/_sim/shipments/{shipment_id}/status", self.set_status),
+            ("POST", "/_sim/shipments/{shipment_id}/receive", self.receive),
+            ("POST", "/_sim/shipments/{shipment_id}/close", self.close),
+            ("POST", "/_sim/shipments/{shipment_id}/cancel", self.cancel),
+            ("POST", "/_sim/faults", self.add_fault),
+            ("GET", "/_sim/faults", self.list_faults),
+            ("DELETE", "/_sim/faults", self.clear_faults),
+            ("GET", "/_sim/calls", self.get_calls),
+            ("DELETE", "/_sim/calls", self.reset_calls),
+            ("GET", "/_sim/clock", self.get_clock),
+            ("POST", "/_sim/clock", self.advance_clock),
+            ("POST", "/_sim/reset", self.reset),
+            ("GET", "/_sim/notifications", self.get_notifications),
+            ("POST", "/_sim/notifications", self.configure_notifications),
+            ("DELETE", "/_sim/notifications", self.disable_notifications),
+        ]
+        for method, template, handler in routes:
+            router.add(method, template, _answering_errors(handler))
+
+    # Sellers and shipments
+
+    def create_seller(self, request: Request, _: dict[str, str]) -> Response:
+        seller = self._store.create_seller(parse_body(request, CreateSellerRequest))
+        return Response.json(201, seller.model_dump())
+
+    def get_seller(self, _: Request, params: dict[str, str]) -> Response:
+        seller = self._store.seller(params["seller_id"])
+        shipment_ids = [s.shipment_id for s in self._store.shipments_of(seller.seller_id)]
+        return Response.json(200, {**seller.model_dump(), "shipment_ids": shipment_ids})
+
+    def create_shipment(self, request: Request, params: dict[str, str]) -> Response:
+        body = parse_body(request, CreateShipmentRequest)
+        shipment = self._store.create_shipment(params["seller_id"], body)
+        return Response.json(201, {"shipment_id": shipment.shipment_id})
+
+    def bulk_create_shipments(self, request: Request, params: dict[str, str]) -> Response:
+        body = parse_body(request, BulkCreateShipmentsRequest)
+        shipment_ids = self._store.bulk_create_shipments(params["seller_id"], body)
+        return Response.json(201, {"shipment_ids": shipment_ids})
+
+    def get_shipment(self, _: Request, params: dict[str, str]) -> Response:
+        with self._store.locked():
+            return Response.json(200, shipment_view(self._store.shipment(params["shipment_id"])))
+
+    def set_status(self, request: Request, params: dict[str, str]) -> Response:
+        body = parse_body(request, SetStatusRequest)
+        with self._store.locked():
+            shipment = self._store.set_status(params["shipment_id"], body.status)
+            return Response.json(200, shipment_view(shipment))
+
+    def receive(self, request: Request, params: dict[str, str]) -> Response:
+        body = parse_body(request, ReceiveRequest)
+        with self._store.locked():
+            shipment, snapshots = self._store.receive(params["shipment_id"], body.items)
+            view = shipment_view(shipment)
+        # Sent outside the state lock: SQS calls are slow and must not block SP-API reads.
+        view["notifications_sent"] = self._notifier.publish(snapshots, self._clock.now())
+        return Response.json(200, view)
+
+    def close(self, _: Request, params: dict[str, str]) -> Response:
+        with self._store.locked():
+            return Response.json(200, shipment_view(self._store.close(params["shipment_id"])))
+
+    def cancel(self, _: Request, params: dict[str, str]) -> Response:
+        with self._store.locked():
+            return Response.json(200, shipment_view(self._store.cancel(params["shipment_id"])))
+
+    # Faults, counters, clock
+
+    def add_fault(self, request: Request, _: dict[str, str]) -> Response:
+        self._faults.add(parse_body(request, FaultRequest))
+        return Response.json(201, {"pending": self._faults.pending()})
+
+    def list_faults(self, _: Request, __: dict[str, str]) -> Response:
+        return Response.json(200, {"pending": self._faults.pending()})
+
+    def clear_faults(self, _: Request, __: dict[str, str]) -> Response:
+        self._faults.clear()
+        return Response.json(200, {"pending": []})
+
+    def get_calls(self, _: Request, __: dict[str, str]) -> Response:
+        return Response.json(200, self._stats.snapshot())
+
+    def reset_calls(self, _: Request, __: dict[str, str]) -> Response:
+        self._stats.reset()
+        return Response.json(200, {})
+
+    def get_clock(self, _: Request, __: dict[str, str]) -> Response:
+        return Response.json(200, {"now": format_timestamp(self._clock.now())})
+
+    def advance_clock(self, request: Request, _: dict[str, str]) -> Response:
+        body = parse_body(request, AdvanceClockRequest)
+        return Response.json(
+            200, {"now": format_timestamp(self._clock.advance(body.advance_seconds))}
+        )
+
+    def reset(self, _: Request, __: dict[str, str]) -> Response:
+        # The clock and the notification target stay: time never runs backwards, and the
+        # queue is configuration rather than state.
+        self._store.reset()
+        self._cursors.clear()
+        self._rate_limiter.reset()
+        self._faults.clear()
+        self._stats.reset()
+        return Response.json(200, {"reset": True, "now": format_timestamp(self._clock.now())})
+
+    # Notifications
+
+    def get_notifications(self, _: Request, __: dict[str, str]) -> Response:
+        return Response.json(200, self._notifier.status())
+
+    def configure_notifications(self, request: Request, _: dict[str, str]) -> Response:
+        body = parse_body(request, NotificationTargetRequest)
+        self._notifier.configure(body.queue_url, body.endpoint_url)
+        return Response.json(200, self._notifier.status())
+
+    def disable_notifications(self, _: Request, __: dict[str, str]) -> Response:
+        self._notifier.configure(None)
+        return Response.json(200, self._notifier.status())
+
+
+def _answering_errors(handler: RouteHandler) -> RouteHandler:
+    """Turn expected problems into `{"error": ...}` answers with the right status."""
+
+    def handle(request: Request, params: dict[str, str]) -> Response:
+        try:
+            return handler(request, params)
+        except BadControlInput as problem:
+            return control_error(400, str(problem))
+        except SimulatorError as problem:
+            return control_error(problem.http_status, problem.message)
+        except ValueError as problem:  # e.g. the clock refusing to go back
+            return control_error(400, str(problem))
+
+    return handle

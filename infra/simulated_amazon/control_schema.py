@@ -1,0 +1,104 @@
+"""Request bodies of the control API (`/_sim/...`), validated with pydantic."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .models import Address
+
+FaultOperation = Literal[
+    "getShipments",
+    "getShipmentItemsByShipmentId",
+    "getShipmentItems",
+    "getInventorySummaries",
+    "token",
+]
+
+
+class _Strict(BaseModel):
+    # Typos in control calls should fail loudly rather than be ignored silently.
+    model_config = ConfigDict(extra="forbid")
+
+
+class CreateSellerRequest(_Strict):
+    seller_id: str = Field(min_length=1)
+    marketplace_ids: list[str] = Field(min_length=1)
+    refresh_token: str | None = Field(
+        default=None, description="Choose the refresh token; a fresh one is generated if absent."
+    )
+
+
+class PlannedItem(_Strict):
+    sku: str = Field(min_length=1)
+    quantity: int = Field(ge=1)
+    quantity_in_case: int | None = Field(default=None, ge=0)
+    release_date: date | None = None
+
+
+class CreateShipmentRequest(_Strict):
+    marketplace_id: str = Field(min_length=1)
+    destination_fc: str = Field(min_length=1)
+    items: list[PlannedItem] = Field(min_length=1)
+    name: str | None = None
+    status: str = Field(default="WORKING", min_length=1)
+    shipment_id: str | None = Field(default=None, min_length=1)
+    ship_from: Address | None = None
+    label_prep_type: str = "SELLER_LABEL"
+    are_cases_required: bool = False
+    confirmed_need_by_date: date | None = None
+    box_contents_source: str = "INTERACTIVE"
+
+    @field_validator("items")
+    @classmethod
+    def _skus_are_unique(cls, items: list[PlannedItem]) -> list[PlannedItem]:
+        skus = [item.sku for item in items]
+        duplicates = sorted({sku for sku in skus if skus.count(sku) > 1})
+        if duplicates:
+            raise ValueError(f"each sku may appear once per shipment; repeated: {duplicates}")
+        return items
+
+
+class BulkCreateShipmentsRequest(_Strict):
+    count: int = Field(ge=1, le=10_000)
+    lines_per_shipment: int = Field(ge=1, le=500)
+    marketplace_id: str = Field(min_length=1)
+    destination_fc: str = "PHX7"
+    status: str = Field(default="WORKING", min_length=1)
+    sku_prefix: str = "SKU-"
+    sku_pool_size: int | None = Field(
+        default=None, ge=1, description="Distinct SKUs to cycle through; default count*lines."
+    )
+    quantity: int | None = Field(default=None, ge=1, description="Fixed units per line.")
+
+
+class SetStatusRequest(_Strict):
+    status: str = Field(min_length=1)
+
+
+class ReceivedItem(_Strict):
+    sku: str = Field(min_length=1)
+    quantity: int
+
+
+class ReceiveRequest(_Strict):
+    items: list[ReceivedItem] = Field(min_length=1)
+
+
+class FaultRequest(_Strict):
+    operation: FaultOperation
+    status: Literal[429, 500, 503]
+    body: Literal["json", "html", "empty"] = "json"
+    count: int = Field(default=1, ge=1)
+    delay_ms: int = Field(default=0, ge=0, le=60_000)
+
+
+class AdvanceClockRequest(_Strict):
+    advance_seconds: float = Field(ge=0)
+
+
+class NotificationTargetRequest(_Strict):
+    queue_url: str = Field(min_length=1)
+    endpoint_url: str | None = None

@@ -1,0 +1,90 @@
+"""State the simulator keeps: sellers, inbound shipments and their item lines.
+
+Field names are Pythonic here; `wire_format.py` renders Amazon's names.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+WORKING = "WORKING"
+READY_TO_SHIP = "READY_TO_SHIP"
+SHIPPED = "SHIPPED"
+IN_TRANSIT = "IN_TRANSIT"
+DELIVERED = "DELIVERED"
+CHECKED_IN = "CHECKED_IN"
+RECEIVING = "RECEIVING"
+CLOSED = "CLOSED"
+CANCELLED = "CANCELLED"
+DELETED = "DELETED"
+ERROR = "ERROR"
+
+KNOWN_STATUSES = (
+    WORKING,
+    READY_TO_SHIP,
+    SHIPPED,
+    IN_TRANSIT,
+    DELIVERED,
+    CHECKED_IN,
+    RECEIVING,
+    CLOSED,
+    CANCELLED,
+    DELETED,
+    ERROR,
+)
+# Cancelling one of these means Amazon never saw the boxes: the shipment becomes DELETED.
+NOT_YET_SHIPPED_STATUSES = frozenset({WORKING, READY_TO_SHIP})
+# Units on their way: they count as inboundShipped in inventory figures.
+IN_TRANSIT_STATUSES = frozenset({SHIPPED, IN_TRANSIT, DELIVERED, CHECKED_IN})
+# Nothing more happens to these through cancel.
+FINAL_STATUSES = frozenset({CLOSED, CANCELLED, DELETED})
+
+
+class Address(BaseModel):
+    name: str = "Simulated Seller Warehouse"
+    address_line1: str = "1 Test Street"
+    address_line2: str | None = None
+    district_or_county: str | None = None
+    city: str = "Seattle"
+    state_or_province_code: str = "WA"
+    country_code: str = "US"
+    postal_code: str = "98109"
+
+
+class Seller(BaseModel):
+    seller_id: str
+    marketplace_ids: list[str]
+    refresh_token: str
+
+
+class ShipmentItem(BaseModel):
+    sku: str
+    fnsku: str
+    asin: str
+    quantity_shipped: int
+    quantity_received: int = 0
+    quantity_in_case: int = 0
+    release_date: date | None = None
+    prep_instructions: list[str] = Field(default_factory=lambda: ["Labeling"])
+    # getShipmentItems DATE_RANGE filters on this, independent of the shipment's own time.
+    last_updated_at: datetime
+
+
+class Shipment(BaseModel):
+    shipment_id: str
+    seller_id: str
+    marketplace_id: str
+    name: str
+    destination_fc: str
+    status: str
+    ship_from: Address = Field(default_factory=Address)
+    label_prep_type: str = "SELLER_LABEL"
+    are_cases_required: bool = False
+    confirmed_need_by_date: date | None = None
+    box_contents_source: str = "INTERACTIVE"
+    created_at: datetime
+    # Moves on creation and status changes only, never on quantity changes (Amazon's quirk).
+    last_updated_at: datetime
+    items: dict[str, ShipmentItem] = Field(default_factory=dict)
