@@ -1,0 +1,72 @@
+"""What each order contributes to the stock figures of a warehouse x SKU.
+
+Contributions are computed from an order's whole state, never from a single event, so a view
+that stores one contribution per (order, warehouse, SKU) and sums them cannot double count.
+Committed counts at the source; on order, in transit, receiving and discrepancy at the
+destination (the FBA warehouse). Units are conserved per SKU: what left the source equals
+in transit + receiving + received (on hand) + discrepancy + written off.
+"""
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.orders.purchase_order import PurchaseOrder
+from domain.orders.sales_order import SalesOrder, SalesOrderStatus
+
+
+class StockFigures(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    on_hand: int = 0
+    committed: int = 0
+    on_order: int = 0
+    in_transit: int = 0
+    receiving: int = 0
+    discrepancy: int = 0
+    written_off: int = 0
+
+    def __add__(self, other: "StockFigures") -> "StockFigures":
+        return StockFigures(
+            **{name: getattr(self, name) + getattr(other, name) for name in type(self).model_fields}
+        )
+
+    def is_zero(self) -> bool:
+        return self == ZERO
+
+
+ZERO = StockFigures()
+
+# (warehouse id, sku) -> figures
+Contribution = dict[tuple[str, str], StockFigures]
+
+
+def sales_order_contribution(order: SalesOrder) -> Contribution:
+    if order.status is SalesOrderStatus.CANCELLED:
+        return {}
+    shipped = order.status is SalesOrderStatus.SHIPPED
+    return {
+        (order.warehouse_id, line.sku): StockFigures(on_hand=-line.quantity)
+        if shipped
+        else StockFigures(committed=line.quantity)
+        for line in order.lines
+        if line.quantity
+    }
+
+
+def purchase_order_contribution(order: PurchaseOrder) -> Contribution:
+    if order.cancelled:
+        return {}
+    discrepancies = {d.sku: d.quantity for d in order.open_discrepancies()}
+    contribution: Contribution = {}
+    for line in order.lines.values():
+        outstanding = max(line.outstanding, 0) if not order.closed else 0
+        figures = StockFigures(
+            on_hand=line.quantity_received,
+            on_order=outstanding if not order.shipped else 0,
+            in_transit=outstanding if order.shipped and not line.quantity_received else 0,
+            receiving=outstanding if order.shipped and line.quantity_received else 0,
+            discrepancy=discrepancies.get(line.sku, 0),
+            written_off=line.written_off,
+        )
+        if not figures.is_zero():
+            contribution[(order.warehouse_id, line.sku)] = figures
+    return contribution
