@@ -1,0 +1,91 @@
+"""Loading aggregates from the event store and appending what they decide.
+
+The one place that knows how each stream kind is folded, and how a multi-stream decision becomes
+one all-or-nothing append at the versions that were read.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from domain import connection, warehouse
+from domain.errors import ConcurrencyConflict
+from domain.event_store import EventContext, EventStore, StreamAppend
+from domain.inbound_shipment import state as inbound_shipment
+from domain.messages import Decision, DomainEvent
+from domain.orders import purchase_order, sales_order, transfer_order
+from domain.ports import Clock, IdGenerator
+from domain.streams import StreamId, StreamKind
+
+S = TypeVar("S")
+R = TypeVar("R")
+
+EVOLVERS: Mapping[StreamKind, Callable[[Any, DomainEvent], Any]] = {
+    StreamKind.CONNECTION: connection.evolve,
+    StreamKind.WAREHOUSE: warehouse.evolve,
+    StreamKind.SHIPMENT: inbound_shipment.evolve,
+    StreamKind.TRANSFER_ORDER: transfer_order.evolve,
+    StreamKind.SALES_ORDER: sales_order.evolve,
+    StreamKind.PURCHASE_ORDER: purchase_order.evolve,
+}
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[S]):
+    state: S | None
+    version: int
+
+
+class Aggregates:
+    def __init__(self, store: EventStore, ids: IdGenerator, clock: Clock) -> None:
+        self.store = store
+        self.ids = ids
+        self.clock = clock
+
+    def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]:
+        events = self.store.read(StreamId(tenant_id=tenant_id, kind=kind, entity_id=entity_id))
+        evolve = EVOLVERS[kind]
+        state = None
+        for recorded in events:
+            state = evolve(state, recorded.event)
+        return Loaded(state=state, version=len(events))
+
+    def save(
+        self,
+        context: EventContext,
+        decision: Decision,
+        versions: Mapping[tuple[str, str], int],
+    ) -> dict[tuple[str, str], int]:
+        """Append the decision at the versions read; returns each stream's new version."""
+        recorded_at = self.clock.now()
+        appends = [
+            StreamAppend.of(
+                stream_id=StreamId(
+                    tenant_id=context.tenant_id, kind=StreamKind(kind), entity_id=eid
+                ),
+                expected_version=versions.get((kind, eid), 0),
+                events=events,
+                context=context,
+                event_ids=[self.ids.new_id() for _ in events],
+                recorded_at=recorded_at,
+            )
+            for (kind, eid), events in decision.items()
+            if events
+        ]
+        if appends:
+            self.store.append(appends)
+        return {
+            (str(a.stream_id.kind), a.stream_id.entity_id): a.expected_version + len(a.events)
+            for a in appends
+        }
+
+
+def retry_on_conflict(attempt: Callable[[], R], attempts: int = 3) -> R:
+    """Reload and decide again when another writer got there first, a bounded number of times."""
+    for remaining in range(attempts - 1, -1, -1):
+        try:
+            return attempt()
+        except ConcurrencyConflict:
+            if remaining == 0:
+                raise
+    raise AssertionError("unreachable")
