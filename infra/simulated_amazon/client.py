@@ -57,6 +57,9 @@ def sp_api_client_kwargs(url: str, marketplace_id: str, refresh_token: str) -> d
         "marketplace": local_marketplace(url, marketplace_id),
         "credentials": local_credentials(refresh_token),
         "auth_token_client_class": local_token_client_class(url),
+        # The simulator speaks plain HTTP on 127.0.0.1: there is no TLS to verify, and not
+        # loading the CA bundle saves ~45 ms for each of the two httpx clients sp_api builds.
+        "verify": False,
     }
 
 
@@ -75,7 +78,8 @@ class ControlClient:
     """Thin wrapper over the `/_sim/` routes; raises ControlApiError on any non-2xx answer."""
 
     def __init__(self, url: str, timeout: float = 30.0) -> None:
-        self._http = httpx.Client(base_url=url.rstrip("/"), timeout=timeout)
+        # Plain HTTP to 127.0.0.1: skip loading the CA bundle (~45 ms), there is no TLS.
+        self._http = httpx.Client(base_url=url.rstrip("/"), timeout=timeout, verify=False)
 
     def disconnect(self) -> None:
         """Release the HTTP connection pool (`close` is the shipment operation)."""

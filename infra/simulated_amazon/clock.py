@@ -29,9 +29,12 @@ class SimulatedClock:
             return time.monotonic() + self._advanced_seconds
 
     def now(self) -> datetime:
+        """The simulated time, to the millisecond: the precision timestamps are shown with,
+        so a time read from the control API can be sent back as an exact, inclusive bound."""
         with self._lock:
             elapsed = time.monotonic() - self._real_start + self._advanced_seconds
-        return self._start + timedelta(seconds=elapsed)
+        moment = self._start + timedelta(seconds=elapsed)
+        return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
