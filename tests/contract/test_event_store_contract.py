@@ -130,6 +130,12 @@ def race(store: EventStore, appends: list[StreamAppend]) -> list[Exception | Non
 def test_of_two_writers_racing_at_the_same_version_exactly_one_wins(
     store: EventStore, new_events: int
 ) -> None:
+    if isinstance(store, DynamoDBEventStore) and new_events > 1:
+        pytest.skip(
+            "moto 5.2.5 cannot race transactions: a cancelled TransactWriteItems restores a "
+            "snapshot of the table taken before a concurrent winner wrote, erasing the winner "
+            "(no lock). Real DynamoDB isolates transactions; the single-put race runs here."
+        )
     for _ in range(10):
         # Given a stream at version 1 read by two writers
         stream = a_stream()
