@@ -58,9 +58,7 @@ def export_requirements() -> str:
     """The locked runtime requirements (requirements.txt format), read offline from uv.lock."""
     command = [_uv(), "export", "--frozen", "--no-dev", "--no-group", "infra", "--no-hashes"]
     command += ["--no-emit-project", "--no-header", "--no-annotate"]
-    return subprocess.run(
-        command, cwd=REPO_ROOT, check=True, capture_output=True, text=True
-    ).stdout
+    return subprocess.run(command, cwd=REPO_ROOT, check=True, capture_output=True, text=True).stdout
 
 
 def install_dependencies(requirements: str, out_dir: Path) -> None:

@@ -1,0 +1,1 @@
+"""One CDK construct per capability; `infra/stack.py` composes them."""

@@ -1,0 +1,162 @@
+"""The public API: Cognito users (each carrying an immutable `custom:tenant_id`), a REST API
+whose every method needs a user pool token, proxied to the api function."""
+
+from dataclasses import dataclass
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from functions.shared.settings import ApiSettings
+from infra.constructs.backbone import Backbone
+from infra.constructs.function import FunctionSpec, environment_for
+
+TENANT_ATTRIBUTE = "tenant_id"  # the authorizer's claim is "custom:tenant_id"
+
+
+@dataclass(frozen=True)
+class ApiOptions:
+    stage_name: str
+    throttling_rate_limit: int = 50  # requests/s across all callers, steady state
+    throttling_burst_limit: int = 100
+
+
+class Api(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        backbone: Backbone,
+        sync_queue: sqs.IQueue,
+        options: ApiOptions,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.user_pool = _user_pool(self)
+        self.client = self.user_pool.add_client(
+            "WebClient",
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            disable_o_auth=True,
+            prevent_user_existence_errors=True,
+            # Users may read their tenant but never write it, not even through this client.
+            read_attributes=cognito.ClientAttributes()
+            .with_standard_attributes(email=True, email_verified=True)
+            .with_custom_attributes(TENANT_ATTRIBUTE),
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(email=True),
+        )
+
+        self.handler = backbone.function(
+            self,
+            "Handler",
+            FunctionSpec(
+                service="api",
+                handler="functions.api.handler.lambda_handler",
+                description="REST API: commands and queries of the signed-in tenant",
+                memory_mb=512,
+                timeout=Duration.seconds(20),  # under API Gateway's 29 s integration limit
+                environment=environment_for(ApiSettings, backbone.environment(sync_queue)),
+            ),
+        )
+        role = self.handler.role
+        backbone.event_store.grant_read(role)
+        backbone.event_store.grant_append(role)
+        backbone.views.grant_read(role)
+        backbone.state.grant_state_read(role)
+        backbone.state.grant_idempotency(role)
+        sync_queue.grant_send_messages(role)
+        backbone.credentials.grant_write_refresh_tokens(role)
+
+        self.access_logs = logs.LogGroup(
+            self,
+            "AccessLogs",
+            retention=backbone.powertools.log_retention,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.rest_api = apigw.RestApi(
+            self,
+            "RestApi",
+            description="FBA inbound backend",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            # Execution logging needs the account-level CloudWatch role; CDK manages it.
+            cloud_watch_role=True,
+            cloud_watch_role_removal_policy=RemovalPolicy.DESTROY,
+            deploy_options=apigw.StageOptions(
+                stage_name=options.stage_name,
+                throttling_rate_limit=options.throttling_rate_limit,
+                throttling_burst_limit=options.throttling_burst_limit,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=True,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=True,
+                ),
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                # Never log bodies: they carry LWA authorization codes and refresh tokens.
+                data_trace_enabled=False,
+                metrics_enabled=True,
+                tracing_enabled=True,
+            ),
+        )
+        self._route_everything_to_handler()
+
+    def _route_everything_to_handler(self) -> None:
+        authorizer = apigw.CognitoUserPoolsAuthorizer(
+            self, "Authorizer", cognito_user_pools=[self.user_pool]
+        )
+        # Bodies are validated against the pydantic models in the function; the gateway
+        # validator enforces whatever a method declares, so declared parameters fail at the edge.
+        validator = self.rest_api.add_request_validator(
+            "Validator", validate_request_body=True, validate_request_parameters=True
+        )
+        method_options = apigw.MethodOptions(
+            authorizer=authorizer,
+            authorization_type=apigw.AuthorizationType.COGNITO,
+            request_validator=validator,
+        )
+        integration = apigw.LambdaIntegration(self.handler.function)
+        self.rest_api.root.add_method(
+            "ANY",
+            integration,
+            authorizer=method_options.authorizer,
+            authorization_type=method_options.authorization_type,
+            request_validator=method_options.request_validator,
+        )
+        self.rest_api.root.add_proxy(
+            default_integration=integration, default_method_options=method_options
+        )
+
+
+def _user_pool(scope: Construct) -> cognito.UserPool:
+    return cognito.UserPool(
+        scope,
+        "Users",
+        # An administrator creates each user with its tenant: a self-signed-up user could pick
+        # any tenant id, and the attribute cannot change after creation.
+        self_sign_up_enabled=False,
+        sign_in_aliases=cognito.SignInAliases(email=True),
+        custom_attributes={
+            TENANT_ATTRIBUTE: cognito.StringAttribute(min_len=1, max_len=64, mutable=False)
+        },
+        password_policy=cognito.PasswordPolicy(
+            min_length=12,
+            require_lowercase=True,
+            require_uppercase=True,
+            require_digits=True,
+            require_symbols=True,
+        ),
+        # Sellers' Amazon data is behind these accounts: TOTP required, no SMS (cost, SIM swaps).
+        mfa=cognito.Mfa.REQUIRED,
+        mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+        account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+        deletion_protection=True,
+        removal_policy=RemovalPolicy.RETAIN,
+    )

@@ -1,0 +1,58 @@
+"""SP-API notifications: Amazon's notifications account sends to our queue; the consumer records
+snapshots and asks for targeted syncs."""
+
+from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from functions.shared.settings import SyncSettings
+from infra.constructs.backbone import Backbone
+from infra.constructs.function import FunctionSpec, environment_for
+from infra.constructs.queues import dead_letter_queue, queue, redrive_to
+
+# The AWS account SP-API delivers notifications from (Amazon's SP-API notifications guide).
+AMAZON_NOTIFICATIONS_ACCOUNT = "437568002678"
+CONSUMER_TIMEOUT = Duration.seconds(30)
+
+
+class Notifications(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, backbone: Backbone, sync_queue: sqs.IQueue
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.dead_letter_queue = dead_letter_queue(self, "DeadLetters")
+        self.queue = queue(
+            self,
+            "Inbox",
+            visibility_timeout=Duration.seconds(CONSUMER_TIMEOUT.to_seconds() * 6),
+            dead_letter_queue=redrive_to(self.dead_letter_queue),
+        )
+        # createDestination checks these two permissions before it accepts the queue. SSE-SQS
+        # (not a KMS key of ours) means Amazon needs no key grant to send.
+        self.queue.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowSellingPartnerApiNotifications",
+                principals=[iam.AccountPrincipal(AMAZON_NOTIFICATIONS_ACCOUNT)],
+                actions=["sqs:SendMessage", "sqs:GetQueueAttributes"],
+                resources=[self.queue.queue_arn],
+            )
+        )
+        self.consumer = backbone.function(
+            self,
+            "Consumer",
+            FunctionSpec(
+                service="notifications",
+                handler="functions.notifications.handler.lambda_handler",
+                description="Turns SP-API notifications into snapshots and targeted sync jobs",
+                timeout=CONSUMER_TIMEOUT,
+                environment=environment_for(SyncSettings, backbone.environment(sync_queue)),
+            ),
+        )
+        backbone.event_store.grant_append(self.consumer.role)
+        backbone.state.grant_state_write(self.consumer.role)
+        sync_queue.grant_send_messages(self.consumer.role)
+        self.consumer.function.add_event_source(
+            sources.SqsEventSource(self.queue, batch_size=10, report_batch_item_failures=True)
+        )

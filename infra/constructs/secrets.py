@@ -1,0 +1,55 @@
+"""Seller credentials in Secrets Manager: our LWA app's client id/secret (one secret, created
+here with a placeholder for the operator to fill) and one refresh-token secret per seller
+connection, created at run time by the api under a fixed name prefix."""
+
+import json
+
+from aws_cdk import ArnFormat, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+
+class SellerCredentials(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, name_prefix: str) -> None:
+        super().__init__(scope, construct_id)
+        self.lwa_app_secret = secretsmanager.Secret(
+            self,
+            "LwaApp",
+            secret_name=f"{name_prefix}/lwa-app",
+            description="Login with Amazon client credentials of our SP-API app (set client_id)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template=json.dumps({"client_id": "set-me"}),
+                generate_string_key="client_secret",
+            ),
+        )
+        # The LWA app secret's name does not start with this prefix, so a refresh-token grant
+        # can never reach it.
+        self.refresh_token_prefix = f"{name_prefix}/refresh-token/"
+        self.refresh_token_arns = Stack.of(self).format_arn(
+            service="secretsmanager",
+            resource="secret",
+            # Secrets Manager appends "-" and six random characters to every secret's ARN.
+            resource_name=f"{self.refresh_token_prefix}*",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+    def grant_read_lwa_app(self, grantee: iam.IGrantable) -> iam.Grant:
+        return self.lwa_app_secret.grant_read(grantee)
+
+    def grant_read_refresh_tokens(self, grantee: iam.IGrantable) -> iam.Grant:
+        actions = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+        return iam.Grant.add_to_principal(
+            grantee=grantee, actions=actions, resource_arns=[self.refresh_token_arns]
+        )
+
+    def grant_write_refresh_tokens(self, grantee: iam.IGrantable) -> iam.Grant:
+        # Create on connect, put a new value on re-authorization; never read back.
+        actions = [
+            "secretsmanager:CreateSecret",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:DescribeSecret",
+        ]
+        return iam.Grant.add_to_principal(
+            grantee=grantee, actions=actions, resource_arns=[self.refresh_token_arns]
+        )
