@@ -188,6 +188,13 @@ class ControlClient:
         body = {"queue_url": queue_url, "endpoint_url": endpoint_url}
         return self._call("POST", "/_sim/notifications", body)
 
+    def disable_notifications(self) -> None:
+        self._call("DELETE", "/_sim/notifications")
+
+    def notifications(self) -> dict[str, Any]:
+        """{queue_url, endpoint_url, sent, last_error}"""
+        return self._call("GET", "/_sim/notifications")
+
     def reset(self) -> None:
         self._call("POST", "/_sim/reset")
 

@@ -18,6 +18,8 @@ from .identifiers import new_access_token
 from .store import SimulatorStore
 
 ACCESS_TOKEN_LIFETIME_SECONDS = 3600
+# Expired grants are dropped once this many exist, so a long-running simulator stays small.
+_PURGE_THRESHOLD = 10_000
 
 
 @dataclass(frozen=True)
@@ -105,4 +107,7 @@ class LwaTokenService:
         grant = AccessGrant(refresh_token, scope, self._monotonic() + ACCESS_TOKEN_LIFETIME_SECONDS)
         with self._lock:
             self._grants[access_token] = grant
+            if len(self._grants) > _PURGE_THRESHOLD:
+                now = self._monotonic()
+                self._grants = {t: g for t, g in self._grants.items() if g.expires_at > now}
         return access_token

@@ -90,6 +90,7 @@ def test_a_status_or_id_list_is_required_even_with_date_range(seller: SellerHand
 
     assert raised.value.amzn_code == "InvalidInput"
     assert "ShipmentStatusList" in raised.value.message
+    assert raised.value.headers["x-amzn-RateLimit-Limit"] == "200.0"
 
 
 def test_marketplace_id_is_required_on_every_call_including_next_token(
