@@ -52,9 +52,7 @@ def follow_shipment(
             MarkSalesOrderShipped(sales_order_id=sales_order.sales_order_id, shipped_at=at),
             sales_order,
         )
-    if not purchase_order.shipped and (
-        so_events or sales_order.status is SalesOrderStatus.SHIPPED
-    ):
+    if not purchase_order.shipped and (so_events or sales_order.status is SalesOrderStatus.SHIPPED):
         po_events.append(PurchaseOrderShipped(purchase_order_id=purchase_order.purchase_order_id))
     po_id = purchase_order.purchase_order_id
     current = fold_onto(purchase_order, po_events)
