@@ -11,7 +11,7 @@ control API.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -70,8 +70,14 @@ class ControlApiError(Exception):
         self.message = message
 
 
-def _as_lines(items: Mapping[str, int]) -> list[dict[str, Any]]:
-    return [{"sku": sku, "quantity": quantity} for sku, quantity in items.items()]
+# Item lines: either {"SKU-1": 10, ...} or the wire form [{"sku": "SKU-1", "quantity": 10}, ...].
+ItemLines = Mapping[str, int] | Sequence[Mapping[str, Any]]
+
+
+def _as_lines(items: ItemLines) -> list[dict[str, Any]]:
+    if isinstance(items, Mapping):
+        return [{"sku": sku, "quantity": quantity} for sku, quantity in items.items()]
+    return [dict(line) for line in items]
 
 
 class ControlClient:
@@ -104,11 +110,12 @@ class ControlClient:
         self,
         seller_id: str,
         marketplace_id: str,
-        items: Mapping[str, int],
+        items: ItemLines,
         destination_fc: str = "PHX7",
         **fields: Any,
     ) -> str:
-        """`items` maps SKU to planned quantity; `fields` may set name, status, ... (README)."""
+        """`items`: {sku: planned quantity} or [{"sku", "quantity", ...}]; `fields` may set
+        name, status, confirmed_need_by_date, ... (see README)."""
         body = {
             "marketplace_id": marketplace_id,
             "destination_fc": destination_fc,
@@ -140,7 +147,7 @@ class ControlClient:
     def set_status(self, shipment_id: str, status: str) -> dict[str, Any]:
         return self._call("POST", f"/_sim/shipments/{shipment_id}/status", {"status": status})
 
-    def receive(self, shipment_id: str, items: Mapping[str, int]) -> dict[str, Any]:
+    def receive(self, shipment_id: str, items: ItemLines) -> dict[str, Any]:
         """Adds to the cumulative QuantityReceived per SKU (negative for corrections)."""
         body = {"items": _as_lines(items)}
         return self._call("POST", f"/_sim/shipments/{shipment_id}/receive", body)

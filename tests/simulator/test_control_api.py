@@ -134,3 +134,22 @@ def test_unknown_routes_answer_in_each_apis_error_shape(sim: SimulatedAmazon) ->
 
     assert control_route.status_code == 404 and "error" in control_route.json()
     assert sp_api_route.status_code == 404 and "errors" in sp_api_route.json()
+
+
+def test_stop_closes_kept_alive_connections() -> None:
+    sim = SimulatedAmazon().start()
+    clock_url = f"{sim.url}/_sim/clock"
+    with httpx.Client() as client:
+        assert client.get(clock_url).status_code == 200
+        sim.stop()
+        with pytest.raises(httpx.TransportError):
+            client.get(clock_url)
+
+
+def test_item_lines_may_use_the_wire_form(control: ControlClient, seller: SellerHandle) -> None:
+    shipment_id = control.create_shipment(
+        seller.seller_id, US, [{"sku": "SKU-A", "quantity": 2, "quantity_in_case": 1}]
+    )
+    control.receive(shipment_id, [{"sku": "SKU-A", "quantity": 2}])
+
+    assert control.shipment(shipment_id)["items"][0]["quantity_received"] == 2
