@@ -1,0 +1,1 @@
+"""The HTTPS API: API Gateway REST (Cognito authorizer) in front of one Lambda function."""

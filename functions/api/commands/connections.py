@@ -1,0 +1,90 @@
+"""Opening a connection (and its warehouses) and asking for an on-demand sync."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from domain.connection import Connection, CreateConnection, decide_create
+from domain.errors import NotFound
+from domain.marketplaces import Region
+from domain.streams import StreamKind
+from domain.warehouse import WarehouseCreated
+from functions.api.auth import Caller
+from functions.api.commands.base import event_context
+from functions.shared.aggregates import Aggregates
+from functions.shared.sync_jobs import SyncJob, SyncReason
+
+
+class RefreshTokens(Protocol):
+    def store(self, tenant_id: str, connection_id: str, refresh_token: str) -> None: ...
+
+    def discard(self, tenant_id: str, connection_id: str) -> None: ...
+
+
+class SyncJobs(Protocol):
+    def send(self, job: SyncJob, deduplication_id: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class OpenedConnection:
+    connection_id: str
+    version: int
+    warehouses: tuple[WarehouseCreated, ...]
+
+
+def open_connection(
+    aggregates: Aggregates,
+    tokens: RefreshTokens,
+    caller: Caller,
+    seller_id: str,
+    region: Region,
+    marketplace_ids: tuple[str, ...],
+    refresh_token: str,
+) -> OpenedConnection:
+    """The token goes to the secret store first: a connection never exists without its token."""
+    connection_id = f"conn-{aggregates.ids.new_id()}"
+    command = CreateConnection(
+        connection_id=connection_id,
+        seller_id=seller_id,
+        region=region,
+        marketplace_ids=marketplace_ids,
+    )
+    decision = decide_create(command, None)  # refuses bad marketplaces before the secret exists
+    tokens.store(caller.tenant_id, connection_id, refresh_token)
+    try:
+        versions = aggregates.save(event_context(caller, aggregates.clock), decision, {})
+    except Exception:
+        tokens.discard(caller.tenant_id, connection_id)
+        raise
+    warehouses = tuple(
+        event
+        for (kind, _), events in decision.items()
+        if kind == StreamKind.WAREHOUSE
+        for event in events
+        if isinstance(event, WarehouseCreated)
+    )
+    return OpenedConnection(
+        connection_id=connection_id,
+        version=versions[(StreamKind.CONNECTION, connection_id)],
+        warehouses=warehouses,
+    )
+
+
+def request_sync(
+    aggregates: Aggregates, jobs: SyncJobs, caller: Caller, connection_id: str
+) -> SyncJob:
+    """Queue a full sync of the connection; the queue's group per connection serializes runs.
+
+    Deduplicated on the request id: API Gateway or client retries of one request queue one job.
+    """
+    loaded = aggregates.load(caller.tenant_id, StreamKind.CONNECTION, connection_id)
+    if not isinstance(loaded.state, Connection):
+        raise NotFound(f"connection {connection_id} not found")
+    job = SyncJob(
+        tenant_id=caller.tenant_id,
+        connection_id=connection_id,
+        reason=SyncReason.ON_DEMAND,
+        requested_at=aggregates.clock.now(),
+        correlation_id=caller.correlation_id,
+    )
+    jobs.send(job, deduplication_id=f"on-demand-{caller.correlation_id}")
+    return job

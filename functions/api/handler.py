@@ -1,0 +1,71 @@
+"""The API function: authenticate, then delegate to the REST resolver.
+
+`lambda_handler` serves with the adapters of the composition root (`wiring.default_services`,
+built once per cold start); tests call `handle` with their own `Services`. Requests without a
+tenant claim are refused (401) before routing, so nothing about the API's routes or validation
+leaks to anonymous callers; bodies that are not JSON are refused (415) before parsing.
+"""
+
+import json
+import threading
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.api.app import build_app
+from functions.api.auth import caller_of, is_public
+from functions.api.dependencies import CALLER, LAMBDA_CONTEXT, SERVICES
+from functions.api.errors import error_body
+from functions.api.wiring import Services, default_services
+
+logger = Logger(service="api")
+app = build_app()
+# Lambda runs one request at a time per instance; the resolver's request state is global, so
+# callers that share one process across threads (the local runtime) take turns.
+_one_at_a_time = threading.Lock()
+JSON_TYPES = ("application/json", "application/problem+json")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(event, context, default_services())
+
+
+def handle(event: Mapping[str, Any], context: Any, services: Services) -> dict[str, Any]:
+    caller = caller_of(event)
+    if caller is None and not is_public(event):
+        return _refusal(HTTPStatus.UNAUTHORIZED, "unauthorized", "no tenant in the credentials")
+    if not _json_or_empty(event):
+        return _refusal(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the body as application/json",
+        )
+    with _one_at_a_time:
+        app.context.update({CALLER: caller, SERVICES: services, LAMBDA_CONTEXT: context})
+        return app.resolve(dict(event), context)
+
+
+def _json_or_empty(event: Mapping[str, Any]) -> bool:
+    if not event.get("body"):
+        return True
+    headers = event.get("headers") or {}
+    content_type = next(
+        (str(v) for k, v in headers.items() if str(k).lower() == "content-type"), ""
+    )
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type in ("", *JSON_TYPES)
+
+
+def _refusal(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:
+    return {
+        "statusCode": status.value,
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {},
+        "body": json.dumps(error_body(code, message)),
+        "isBase64Encoded": False,
+    }

@@ -1,0 +1,42 @@
+"""Shapes every resource shares: ids, errors, pages."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Ids in paths and bodies: safe in keys (no `#`), URLs and logs.
+ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
+SKU_PATTERN = r"^[^\s#](?:[^#]{0,98}[^\s#])?$"
+MAX_QUANTITY = 1_000_000_000
+MAX_PAGE = 100
+
+
+class ApiModel(BaseModel):
+    """Requests refuse unknown fields; responses list every field they promise."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldError(ApiModel):
+    field: str = Field(description="Where: `body.lines.0.quantity`, `query.limit`, ...")
+    reason: str = Field(description="Why the value was refused")
+
+
+class ErrorResponse(ApiModel):
+    """Every error: a stable machine-readable `code` and a message for a person."""
+
+    code: str = Field(description="Stable error code, e.g. `not_found`, `invalid_transition`")
+    message: str
+    errors: list[FieldError] = Field(
+        default_factory=list, description="For validation errors: each refused field"
+    )
+
+
+class Written(ApiModel):
+    """What a command appended: the stream's new version, for polling the views."""
+
+    version: int = Field(ge=1, description="Version of the stream after this command")
+
+
+class PageInfo(ApiModel):
+    next_cursor: str | None = Field(
+        default=None, description="Pass as `cursor` to get the next page; null on the last page"
+    )

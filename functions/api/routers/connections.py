@@ -1,0 +1,79 @@
+"""/connections: one Amazon seller account per region, its warehouses and its syncs."""
+
+from functions.api import contract
+from functions.api.commands.connections import open_connection, request_sync
+from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
+from functions.api.models.connections import (
+    ConnectionCreated,
+    ConnectionWarehouse,
+    CreateConnectionRequest,
+    SyncRequested,
+)
+from functions.api.routers import resource_router
+from functions.api.routers.params import EntityId, IdempotencyKey
+
+router = resource_router()
+TAGS = ["connections"]
+
+
+@router.post(
+    "/connections",
+    status_code=201,
+    tags=TAGS,
+    summary="Connect an Amazon seller account (one region)",
+    description="Stores the refresh token in Secrets Manager and creates an FBA warehouse per "
+    "marketplace and an FBM warehouse for the region. " + contract.APPENDED,
+    responses=contract.responses(201, "Connection created", contract.COMMAND_ERRORS),
+)
+def create_connection(
+    body: CreateConnectionRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ConnectionCreated:
+    def execute() -> ConnectionCreated:
+        opened = open_connection(
+            services.aggregates,
+            services.tokens,
+            caller,
+            seller_id=body.seller_id,
+            region=body.region,
+            marketplace_ids=tuple(body.marketplace_ids),
+            refresh_token=body.refresh_token.get_secret_value(),
+        )
+        warehouses = [
+            ConnectionWarehouse.model_validate(w, from_attributes=True) for w in opened.warehouses
+        ]
+        return ConnectionCreated(
+            connection_id=opened.connection_id, version=opened.version, warehouses=warehouses
+        )
+
+    return once(idempotency_key, body.idempotency_payload(), execute, ConnectionCreated)
+
+
+@router.post(
+    "/connections/<connection_id>/sync",
+    status_code=202,
+    tags=TAGS,
+    summary="Sync the connection now",
+    description="Queues a full sync (FIFO, one group per connection, so runs never overlap). "
+    "The connection's `sync` status shows the run once the worker has picked it up.",
+    responses=contract.responses(202, "Sync queued", contract.COMMAND_ERRORS),
+)
+def sync_connection(
+    connection_id: EntityId,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> SyncRequested:
+    def execute() -> SyncRequested:
+        job = request_sync(services.aggregates, services.sync_jobs, caller, connection_id)
+        return SyncRequested(
+            connection_id=connection_id,
+            requested_at=job.requested_at,
+            correlation_id=job.correlation_id,
+        )
+
+    return once(idempotency_key, {}, execute, SyncRequested)

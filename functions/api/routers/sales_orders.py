@@ -1,0 +1,39 @@
+"""/sales-orders: the units leaving the source warehouse of a transfer."""
+
+from functions.api import contract
+from functions.api.commands.transfers import ship_sales_order
+from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
+from functions.api.models.orders import SalesOrderStatusChanged, SalesOrderStatusRequest
+from functions.api.routers import resource_router
+from functions.api.routers.params import EntityId, IdempotencyKey
+
+router = resource_router()
+TAGS = ["transfer orders"]
+
+
+@router.post(
+    "/sales-orders/<sales_order_id>/status",
+    tags=TAGS,
+    summary="Mark the sales order shipped",
+    description="The goods left: on hand drops at the source and the purchase order's units "
+    "go in transit to Amazon. Shipping twice is a 409. " + contract.APPENDED,
+    responses=contract.responses(200, "Status changed", contract.COMMAND_ERRORS),
+)
+def set_status(
+    sales_order_id: EntityId,
+    body: SalesOrderStatusRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> SalesOrderStatusChanged:
+    def execute() -> SalesOrderStatusChanged:
+        shipped = ship_sales_order(services.aggregates, caller, sales_order_id)
+        return SalesOrderStatusChanged(
+            sales_order_id=sales_order_id,
+            status="shipped",
+            version=shipped.version,
+            purchase_order_id=shipped.purchase_order_id,
+        )
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, SalesOrderStatusChanged)

@@ -1,0 +1,63 @@
+"""/warehouses: FBA and FBM warehouses come with connections; your own are created here."""
+
+from domain.warehouse import CountLine
+from functions.api import contract
+from functions.api.commands.warehouses import count_stock, create_warehouse
+from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
+from functions.api.models.warehouses import (
+    CreateWarehouseRequest,
+    StockCounted,
+    StockCountRequest,
+    WarehouseCreated,
+)
+from functions.api.routers import resource_router
+from functions.api.routers.params import EntityId, IdempotencyKey
+
+router = resource_router()
+TAGS = ["warehouses"]
+
+
+@router.post(
+    "/warehouses",
+    status_code=201,
+    tags=TAGS,
+    summary="Create one of your own warehouses",
+    description=contract.APPENDED,
+    responses=contract.responses(201, "Warehouse created", contract.COMMAND_ERRORS),
+)
+def create(
+    body: CreateWarehouseRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> WarehouseCreated:
+    def execute() -> WarehouseCreated:
+        warehouse_id, version = create_warehouse(services.aggregates, caller, body.name)
+        return WarehouseCreated(warehouse_id=warehouse_id, version=version)
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, WarehouseCreated)
+
+
+@router.post(
+    "/warehouses/<warehouse_id>/stock-counts",
+    tags=TAGS,
+    summary="Set on-hand stock by count",
+    description="Each counted SKU's on hand becomes the count (own warehouses only; FBA and "
+    "FBM stock comes from Amazon). " + contract.APPENDED,
+    responses=contract.responses(200, "Count recorded", contract.COMMAND_ERRORS),
+)
+def count(
+    warehouse_id: EntityId,
+    body: StockCountRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> StockCounted:
+    def execute() -> StockCounted:
+        lines = [CountLine(sku=line.sku, quantity=line.quantity) for line in body.lines]
+        version, counted_at = count_stock(services.aggregates, caller, warehouse_id, lines)
+        return StockCounted(warehouse_id=warehouse_id, version=version, counted_at=counted_at)
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, StockCounted)
