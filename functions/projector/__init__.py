@@ -1,0 +1,1 @@
+"""The projector: keeps the views table in step with the event log."""

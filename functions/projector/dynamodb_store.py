@@ -1,0 +1,73 @@
+"""The view store on DynamoDB: single-item writes only (conditional where it matters)."""
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from functions.shared.tables import VIEWS_PK
+from functions.shared.views.items import REV, RowKey, ViewItem, from_dynamo, key_of, to_dynamo
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+
+class DynamoDBViewStore:
+    def __init__(self, table_name: str, client: "DynamoDBClient") -> None:
+        self._table = table_name
+        self._client = client
+
+    def get(self, key: RowKey) -> ViewItem | None:
+        found = self._client.get_item(TableName=self._table, Key=key_of(key), ConsistentRead=True)
+        return from_dynamo(found["Item"]) if "Item" in found else None
+
+    def put(self, item: ViewItem) -> None:
+        self._client.put_item(TableName=self._table, Item=to_dynamo(item))
+
+    def put_if(self, item: ViewItem, expected_rev: int) -> bool:
+        condition: dict[str, Any] = (
+            {
+                "ConditionExpression": "attribute_not_exists(#pk)",
+                "ExpressionAttributeNames": {"#pk": VIEWS_PK},
+            }
+            if expected_rev == 0
+            else {
+                "ConditionExpression": "#rev = :rev",
+                "ExpressionAttributeNames": {"#rev": REV},
+                "ExpressionAttributeValues": {":rev": {"N": str(expected_rev)}},
+            }
+        )
+        try:
+            self._client.put_item(TableName=self._table, Item=to_dynamo(item), **condition)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def delete(self, key: RowKey) -> None:
+        self._client.delete_item(TableName=self._table, Key=key_of(key))
+
+    def query(self, pk: str, descending: bool = False) -> Iterator[ViewItem]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "ConsistentRead": True,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": VIEWS_PK},
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ScanIndexForward": not descending,
+        }
+        yield from self._pages("query", request)
+
+    def items(self) -> Iterator[ViewItem]:
+        yield from self._pages("scan", {"TableName": self._table, "ConsistentRead": True})
+
+    def _pages(self, operation: str, request: dict[str, Any]) -> Iterator[ViewItem]:
+        call = getattr(self._client, operation)
+        while True:
+            page = call(**request)
+            for raw in page["Items"]:
+                yield from_dynamo(raw)
+            if "LastEvaluatedKey" not in page:
+                return
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]

@@ -1,0 +1,42 @@
+"""Projector Lambda: the event store's stream in, the views table kept up to date."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.projector import wiring
+from functions.projector.stream_records import decode
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def handle(event: dict[str, Any], context: LambdaContext, deps: wiring.Deps) -> dict[str, Any]:
+    def record_handler(record: DynamoDBRecord) -> None:
+        recorded = decode(record)
+        outcome = deps.projector.project(recorded)
+        if outcome.filled_gap:
+            logger.info("gap filled from the log", stream_id=str(recorded.stream_id))
+
+    return dict(process_partial_response(event, record_handler, processor, context))
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    response = handle(event, context, wiring.deps())
+    failed = len(response.get("batchItemFailures", []))
+    metrics.add_metric(name="RecordsProjected", unit=MetricUnit.Count, value=len(event["Records"]))
+    metrics.add_metric(name="RecordsFailed", unit=MetricUnit.Count, value=failed)
+    return response

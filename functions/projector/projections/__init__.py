@@ -1,0 +1,1 @@
+"""Pure projections: (doc, event) -> view changes. No AWS, no I/O."""

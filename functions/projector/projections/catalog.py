@@ -1,0 +1,82 @@
+"""Warehouses and connections (listed per tenant), and the stock a warehouse's own events
+move: counts set on hand, adjustments add to it."""
+
+from domain import connection, warehouse
+from domain.event_store import RecordedEvent
+from domain.stock import StockFigures
+from domain.streams import StreamId
+from domain.warehouse import StockAdjusted, StockCounted
+from functions.projector.projections.changes import IndexKeys
+from functions.projector.projections.movements import fact
+from functions.shared.views import keys
+from functions.shared.views.docs import ConnectionDoc, WarehouseDoc
+from functions.shared.views.items import ViewItem
+from functions.shared.views.stock import AmazonReport, LedgerFact
+
+
+class WarehouseProjection:
+    def initial(self, stream_id: StreamId) -> WarehouseDoc:
+        return WarehouseDoc(stream_id=str(stream_id))
+
+    def evolve(self, doc: WarehouseDoc, recorded: RecordedEvent) -> WarehouseDoc:
+        return doc.model_copy(update={"warehouse": warehouse.evolve(doc.warehouse, recorded.event)})
+
+    def rows(self, doc: WarehouseDoc) -> list[ViewItem]:
+        return []
+
+    def doc_index(self, doc: WarehouseDoc) -> IndexKeys:
+        if doc.warehouse is None:
+            return IndexKeys()
+        tenant = StreamId.parse(doc.stream_id).tenant_id
+        return IndexKeys(
+            gsi1pk=keys.warehouses(tenant), gsi1sk=keys.part(doc.warehouse.warehouse_id)
+        )
+
+    def facts(
+        self, before: WarehouseDoc, after: WarehouseDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        event = recorded.event
+        if isinstance(event, StockCounted):
+            return [
+                fact(recorded, event.warehouse_id, line.sku, count=line.quantity)
+                for line in event.lines
+            ]
+        if isinstance(event, StockAdjusted):
+            return [
+                fact(recorded, event.warehouse_id, line.sku, delta=StockFigures(on_hand=line.delta))
+                for line in event.lines
+                if line.delta
+            ]
+        return []
+
+    def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
+        return []
+
+
+class ConnectionProjection:
+    def initial(self, stream_id: StreamId) -> ConnectionDoc:
+        return ConnectionDoc(stream_id=str(stream_id))
+
+    def evolve(self, doc: ConnectionDoc, recorded: RecordedEvent) -> ConnectionDoc:
+        return doc.model_copy(
+            update={"connection": connection.evolve(doc.connection, recorded.event)}
+        )
+
+    def rows(self, doc: ConnectionDoc) -> list[ViewItem]:
+        return []
+
+    def doc_index(self, doc: ConnectionDoc) -> IndexKeys:
+        if doc.connection is None:
+            return IndexKeys()
+        tenant = StreamId.parse(doc.stream_id).tenant_id
+        return IndexKeys(
+            gsi1pk=keys.connections(tenant), gsi1sk=keys.part(doc.connection.connection_id)
+        )
+
+    def facts(
+        self, before: ConnectionDoc, after: ConnectionDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        return []
+
+    def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
+        return []

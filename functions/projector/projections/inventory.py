@@ -1,0 +1,44 @@
+"""Amazon's reported FBA inventory: the latest report per warehouse x SKU goes on its stock row."""
+
+from domain.event_store import RecordedEvent
+from domain.inventory import AmazonInventoryReported
+from domain.streams import StreamId
+from functions.projector.projections.changes import IndexKeys
+from functions.shared.views.docs import InventoryDoc
+from functions.shared.views.items import ViewItem
+from functions.shared.views.stock import AmazonReport, LedgerFact
+
+
+class InventoryProjection:
+    def initial(self, stream_id: StreamId) -> InventoryDoc:
+        return InventoryDoc(stream_id=str(stream_id))
+
+    def evolve(self, doc: InventoryDoc, recorded: RecordedEvent) -> InventoryDoc:
+        return doc
+
+    def rows(self, doc: InventoryDoc) -> list[ViewItem]:
+        return []
+
+    def doc_index(self, doc: InventoryDoc) -> IndexKeys:
+        return IndexKeys()
+
+    def facts(
+        self, before: InventoryDoc, after: InventoryDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        return []  # Amazon's figures are Amazon's: they sit beside ours, never in our ledger
+
+    def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
+        event = recorded.event
+        if not isinstance(event, AmazonInventoryReported):
+            return []
+        return [
+            AmazonReport(
+                tenant_id=recorded.stream_id.tenant_id,
+                warehouse_id=event.warehouse_id,
+                sku=event.sku,
+                figures=event.figures,
+                reported_at=event.reported_at,
+                source=event.source,
+                event_id=recorded.event_id,
+            )
+        ]

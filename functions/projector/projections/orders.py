@@ -1,0 +1,113 @@
+"""Transfer, sales and purchase orders: docs, the transfer order list, and stock movements
+from each order's contribution (`domain/stock.py`) before and after the event."""
+
+from domain.event_store import RecordedEvent
+from domain.orders import purchase_order, sales_order, transfer_order
+from domain.orders.transfer_order import TransferOrderCreated
+from domain.stock import purchase_order_contribution, sales_order_contribution
+from domain.streams import StreamId
+from functions.projector.projections.changes import IndexKeys
+from functions.projector.projections.movements import contribution_changes, fact
+from functions.shared.views import keys
+from functions.shared.views.docs import PurchaseOrderDoc, SalesOrderDoc, TransferOrderDoc
+from functions.shared.views.items import ViewItem
+from functions.shared.views.stock import AmazonReport, LedgerFact
+
+
+class _NoStock:
+    def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
+        return []
+
+    def rows(self, doc: object) -> list[ViewItem]:
+        return []
+
+
+class TransferOrderProjection(_NoStock):
+    def initial(self, stream_id: StreamId) -> TransferOrderDoc:
+        return TransferOrderDoc(stream_id=str(stream_id))
+
+    def evolve(self, doc: TransferOrderDoc, recorded: RecordedEvent) -> TransferOrderDoc:
+        created_at = doc.created_at
+        if isinstance(recorded.event, TransferOrderCreated) and created_at is None:
+            created_at = recorded.occurred_at
+        order = transfer_order.evolve(doc.order, recorded.event)
+        return doc.model_copy(update={"order": order, "created_at": created_at})
+
+    def doc_index(self, doc: TransferOrderDoc) -> IndexKeys:
+        if doc.order is None or doc.created_at is None:
+            return IndexKeys()
+        tenant = StreamId.parse(doc.stream_id).tenant_id
+        return IndexKeys(
+            gsi1pk=keys.transfer_orders(tenant),
+            gsi1sk=keys.newest_first(doc.created_at, doc.order.transfer_order_id),
+        )
+
+    def facts(
+        self, before: TransferOrderDoc, after: TransferOrderDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        return []
+
+
+class SalesOrderProjection(_NoStock):
+    def initial(self, stream_id: StreamId) -> SalesOrderDoc:
+        return SalesOrderDoc(stream_id=str(stream_id))
+
+    def evolve(self, doc: SalesOrderDoc, recorded: RecordedEvent) -> SalesOrderDoc:
+        return doc.model_copy(update={"order": sales_order.evolve(doc.order, recorded.event)})
+
+    def doc_index(self, doc: SalesOrderDoc) -> IndexKeys:
+        return IndexKeys()
+
+    def facts(
+        self, before: SalesOrderDoc, after: SalesOrderDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        order = after.order
+        if order is None:
+            return []
+        old = sales_order_contribution(before.order) if before.order else {}
+        return [
+            fact(
+                recorded,
+                warehouse_id,
+                sku,
+                delta=delta,
+                order_id=order.sales_order_id,
+                transfer_order_id=order.transfer_order_id,
+            )
+            for warehouse_id, sku, delta in contribution_changes(
+                old, sales_order_contribution(order)
+            )
+        ]
+
+
+class PurchaseOrderProjection(_NoStock):
+    def initial(self, stream_id: StreamId) -> PurchaseOrderDoc:
+        return PurchaseOrderDoc(stream_id=str(stream_id))
+
+    def evolve(self, doc: PurchaseOrderDoc, recorded: RecordedEvent) -> PurchaseOrderDoc:
+        return doc.model_copy(update={"order": purchase_order.evolve(doc.order, recorded.event)})
+
+    def doc_index(self, doc: PurchaseOrderDoc) -> IndexKeys:
+        return IndexKeys()
+
+    def facts(
+        self, before: PurchaseOrderDoc, after: PurchaseOrderDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        order = after.order
+        if order is None:
+            return []
+        old = purchase_order_contribution(before.order) if before.order else {}
+        return [
+            fact(
+                recorded,
+                warehouse_id,
+                sku,
+                delta=delta,
+                shipment_id=order.shipment_id,
+                order_id=order.purchase_order_id,
+                transfer_order_id=order.transfer_order_id,
+            )
+            for warehouse_id, sku, delta in contribution_changes(
+                old, purchase_order_contribution(order)
+            )
+        ]

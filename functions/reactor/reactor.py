@@ -1,0 +1,60 @@
+"""Keeping a reconciled shipment's orders in step with Amazon, one shipment event at a time.
+
+The decision is `follow_shipment` on the aggregates' current states, so it is idempotent: a
+redelivered or late event decides nothing new. Appends carry the triggering event as cause.
+"""
+
+from domain.event_store import EventContext, RecordedEvent
+from domain.inbound_shipment.state import InboundShipment
+from domain.messages import Decision
+from domain.orders.follow_shipment import follow_shipment
+from domain.ports import Clock
+from domain.streams import StreamKind
+from functions.shared.aggregates import Aggregates, retry_on_conflict
+
+ACTOR = "system:reactor"
+
+
+class Reactor:
+    def __init__(self, aggregates: Aggregates, clock: Clock) -> None:
+        self._aggregates = aggregates
+        self._clock = clock
+
+    def react(self, recorded: RecordedEvent) -> Decision:
+        """Append what the event calls for; returns what was appended ({} for nothing)."""
+        if recorded.stream_id.kind is not StreamKind.SHIPMENT:
+            return {}
+        return retry_on_conflict(lambda: self._follow(recorded))
+
+    def _follow(self, recorded: RecordedEvent) -> Decision:
+        tenant = recorded.tenant_id
+        shipment: InboundShipment | None = self._aggregates.load(
+            tenant, StreamKind.SHIPMENT, recorded.stream_id.entity_id
+        ).state
+        if shipment is None or shipment.reconciliation is None:
+            return {}
+        reconciliation = shipment.reconciliation
+        sales = self._aggregates.load(tenant, StreamKind.SALES_ORDER, reconciliation.sales_order_id)
+        purchase = self._aggregates.load(
+            tenant, StreamKind.PURCHASE_ORDER, reconciliation.purchase_order_id
+        )
+        if sales.state is None or purchase.state is None:
+            return {}  # reconciling creates both in the same append: never seen in practice
+        now = self._clock.now()
+        decision = follow_shipment(shipment, sales.state, purchase.state, now)
+        if decision:
+            context = EventContext(
+                tenant_id=tenant,
+                actor=ACTOR,
+                correlation_id=recorded.correlation_id,
+                causation_id=recorded.event_id,
+                occurred_at=now,
+            )
+            versions = {
+                (StreamKind.SALES_ORDER.value, reconciliation.sales_order_id): sales.version,
+                (StreamKind.PURCHASE_ORDER.value, reconciliation.purchase_order_id): (
+                    purchase.version
+                ),
+            }
+            self._aggregates.save(context, decision, versions)
+        return decision

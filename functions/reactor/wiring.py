@@ -1,0 +1,38 @@
+"""The reactor's composition root: adapters built once per cold start, fakes in tests."""
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from domain.ports import Clock, IdGenerator
+from functions.reactor.reactor import Reactor
+from functions.shared.aggregates import Aggregates
+from functions.shared.settings import StoreSettings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+
+@dataclass(frozen=True)
+class Deps:
+    reactor: Reactor
+
+
+def build(
+    settings: StoreSettings, client: "DynamoDBClient", ids: IdGenerator, clock: Clock
+) -> Deps:
+    from functions.shared.dynamodb_event_store import DynamoDBEventStore
+
+    store = DynamoDBEventStore(settings.events_table, client)
+    return Deps(reactor=Reactor(Aggregates(store, ids, clock), clock))
+
+
+@cache
+def deps() -> Deps:
+    import boto3
+
+    from functions.shared.system import RandomIds, SystemClock
+
+    settings = StoreSettings.from_env()
+    assert isinstance(settings, StoreSettings)  # from_env is typed as the base class
+    return build(settings, boto3.client("dynamodb"), RandomIds(), SystemClock())

@@ -1,0 +1,79 @@
+"""The projection's state per source stream ("doc"): the position reached and what the views
+of that stream are rendered from. One doc item per stream, keyed by the stream id.
+
+Orders keep the domain's own aggregate state, so stock contributions come from
+`domain/stock.py` computed on the order's whole state, never re-derived here.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+from domain.connection import Connection
+from domain.inbound_shipment.state import InboundShipment
+from domain.orders.purchase_order import PurchaseOrder
+from domain.orders.sales_order import SalesOrder
+from domain.orders.transfer_order import TransferOrder
+from domain.warehouse import Warehouse
+
+
+class StreamDoc(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stream_id: str
+    version: int = 0
+
+
+class ShipmentDoc(StreamDoc):
+    kind: Literal["shipment"] = "shipment"
+    shipment: InboundShipment | None = None
+    discovered_at: AwareDatetime | None = None
+
+
+class TransferOrderDoc(StreamDoc):
+    kind: Literal["transfer_order"] = "transfer_order"
+    order: TransferOrder | None = None
+    created_at: AwareDatetime | None = None
+
+
+class SalesOrderDoc(StreamDoc):
+    kind: Literal["sales_order"] = "sales_order"
+    order: SalesOrder | None = None
+
+
+class PurchaseOrderDoc(StreamDoc):
+    kind: Literal["purchase_order"] = "purchase_order"
+    order: PurchaseOrder | None = None
+
+
+class WarehouseDoc(StreamDoc):
+    kind: Literal["warehouse"] = "warehouse"
+    warehouse: Warehouse | None = None
+
+
+class ConnectionDoc(StreamDoc):
+    kind: Literal["connection"] = "connection"
+    connection: Connection | None = None
+
+
+class InventoryDoc(StreamDoc):
+    """Amazon's reports go onto stock rows; the doc only keeps the stream's position."""
+
+    kind: Literal["fba_inventory"] = "fba_inventory"
+
+
+Doc = Annotated[
+    ShipmentDoc
+    | TransferOrderDoc
+    | SalesOrderDoc
+    | PurchaseOrderDoc
+    | WarehouseDoc
+    | ConnectionDoc
+    | InventoryDoc,
+    Field(discriminator="kind"),
+]
+DOC_ADAPTER: TypeAdapter[Doc] = TypeAdapter(Doc)
+
+
+def parse_doc(data: str) -> Doc:
+    return DOC_ADAPTER.validate_json(data)

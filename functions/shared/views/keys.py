@@ -1,0 +1,102 @@
+"""Every key of the views table, built in one place. Every key starts with the tenant.
+
+Free-text parts (SKUs, ids) are escaped so that `#` always separates parts: no value can
+make one key look like another (`a#b` + `c` never equals `a` + `b#c`).
+
+Items and their key paths (T = tenant, time = fixed-width UTC, newest first where listed):
+  stream doc      pk=T#<kind>#<id>            sk=DOC
+    transfer order  gsi1=T#TRANSFER_ORDERS      / <created>#<id>
+    warehouse       gsi1=T#WAREHOUSES           / <id>
+    connection      gsi1=T#CONNECTIONS          / <id>
+  shipment list   pk=T#SHIPMENTS              sk=<discovered>#<id>
+                  gsi1=T#SHIPMENTS#STATUS#<s>  gsi2=T#SHIPMENTS#RECONCILED#<yes|no>
+  shipment list   pk=T#SHIPMENTS#CONNECTION#<c> gsi1=T#SHIPMENTS#MARKETPLACE#<m>
+  stock row       pk=T#STOCK#<wh>             sk=<sku>
+                  gsi1=T#STOCK / <wh>#<sku>    gsi2=T#STOCK_SKU#<sku> / <wh>
+  ledger entry    pk=T#LEDGER#<wh>#<sku>      sk=<time>#<event id>
+                  gsi1=T#LEDGER#<wh> / <time>#<event id>#<sku>
+"""
+
+from datetime import UTC, datetime
+from typing import Final
+
+from domain.streams import StreamId
+
+DOC: Final = "DOC"
+SEP: Final = "#"
+# Sorts after every "<time>#..." key of the same instant: the upper bound of an as-of query.
+AFTER_INSTANT: Final = "$"
+
+
+def part(value: str) -> str:
+    return value.replace("%", "%25").replace(SEP, "%23")
+
+
+def unpart(value: str) -> str:
+    return value.replace("%23", SEP).replace("%25", "%")
+
+
+def join(*parts: str) -> str:
+    return SEP.join(part(p) for p in parts)
+
+
+def sortable_time(moment: datetime) -> str:
+    """Fixed-width UTC, so that string order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def doc_pk(stream_id: StreamId) -> str:
+    return str(stream_id)  # tenant first, and ids never contain the separator
+
+
+def transfer_orders(tenant_id: str) -> str:
+    return join(tenant_id, "TRANSFER_ORDERS")
+
+
+def warehouses(tenant_id: str) -> str:
+    return join(tenant_id, "WAREHOUSES")
+
+
+def connections(tenant_id: str) -> str:
+    return join(tenant_id, "CONNECTIONS")
+
+
+def shipments(tenant_id: str) -> str:
+    return join(tenant_id, "SHIPMENTS")
+
+
+def shipments_by(tenant_id: str, facet: str, value: str) -> str:
+    return join(tenant_id, "SHIPMENTS", facet, value)
+
+
+def newest_first(moment: datetime, entity_id: str) -> str:
+    return join(sortable_time(moment), entity_id)
+
+
+def stock(tenant_id: str, warehouse_id: str) -> str:
+    return join(tenant_id, "STOCK", warehouse_id)
+
+
+def stock_all(tenant_id: str) -> str:
+    return join(tenant_id, "STOCK")
+
+
+def stock_by_sku(tenant_id: str, sku: str) -> str:
+    return join(tenant_id, "STOCK_SKU", sku)
+
+
+def ledger(tenant_id: str, warehouse_id: str, sku: str) -> str:
+    return join(tenant_id, "LEDGER", warehouse_id, sku)
+
+
+def ledger_of_warehouse(tenant_id: str, warehouse_id: str) -> str:
+    return join(tenant_id, "LEDGER", warehouse_id)
+
+
+def ledger_position(moment: datetime, event_id: str) -> str:
+    return join(sortable_time(moment), event_id)
+
+
+def until(moment: datetime) -> str:
+    """Sort keys strictly below this are at or before `moment`."""
+    return sortable_time(moment) + AFTER_INSTANT

@@ -1,0 +1,156 @@
+"""Rendering the public read models from the projection's docs (pure)."""
+
+from functions.shared.views.docs import (
+    ConnectionDoc,
+    PurchaseOrderDoc,
+    SalesOrderDoc,
+    ShipmentDoc,
+    TransferOrderDoc,
+    WarehouseDoc,
+)
+from functions.shared.views.models import (
+    AddressView,
+    ConnectionView,
+    OrderLineView,
+    PurchaseOrderLineView,
+    PurchaseOrderView,
+    SalesOrderView,
+    ShipmentDetail,
+    ShipmentLineView,
+    ShipmentSummary,
+    StatusObservationView,
+    TransferOrderDetail,
+    TransferOrderSummary,
+    WarehouseView,
+)
+
+
+def shipment_summary(doc: ShipmentDoc) -> ShipmentSummary | None:
+    shipment = doc.shipment
+    if shipment is None or doc.discovered_at is None:
+        return None
+    reconciliation = shipment.reconciliation
+    return ShipmentSummary(
+        shipment_id=shipment.shipment_id,
+        name=shipment.name,
+        status=shipment.status,
+        connection_id=shipment.connection_id,
+        marketplace_id=shipment.marketplace_id,
+        destination_fc=shipment.destination_fc,
+        discovered_at=doc.discovered_at,
+        last_observed_at=shipment.last_observed_at,
+        reconciled=reconciliation is not None,
+        transfer_order_ids=[reconciliation.transfer_order_id] if reconciliation else [],
+        sku_count=len(shipment.lines),
+        units_shipped=sum(line.quantity_shipped for line in shipment.lines.values()),
+        units_received=sum(line.quantity_received for line in shipment.lines.values()),
+    )
+
+
+def shipment_detail(doc: ShipmentDoc) -> ShipmentDetail | None:
+    summary = shipment_summary(doc)
+    if summary is None or doc.shipment is None:
+        return None
+    shipment = doc.shipment
+    return ShipmentDetail(
+        **summary.model_dump(),
+        ship_from=AddressView(**shipment.ship_from.model_dump()),
+        lines=[
+            ShipmentLineView(**line.model_dump(), discrepancy=line.discrepancy)
+            for line in sorted(shipment.lines.values(), key=lambda line: line.sku)
+        ],
+        status_history=[
+            StatusObservationView(status=seen.status, observed_at=seen.observed_at)
+            for seen in shipment.status_history
+        ],
+        closed_at=shipment.closed_at,
+        version=doc.version,
+    )
+
+
+def sales_order_view(doc: SalesOrderDoc) -> SalesOrderView | None:
+    order = doc.order
+    if order is None:
+        return None
+    return SalesOrderView(
+        sales_order_id=order.sales_order_id,
+        transfer_order_id=order.transfer_order_id,
+        warehouse_id=order.warehouse_id,
+        status=order.status.value,
+        shipped_at=order.shipped_at,
+        lines=[OrderLineView(sku=line.sku, quantity=line.quantity) for line in order.lines],
+        version=doc.version,
+    )
+
+
+def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrderView | None:
+    order = doc.order
+    if order is None:
+        return None
+    open_discrepancies = {d.sku: d.quantity for d in order.open_discrepancies()}
+    return PurchaseOrderView(
+        purchase_order_id=order.purchase_order_id,
+        transfer_order_id=order.transfer_order_id,
+        shipment_id=order.shipment_id,
+        warehouse_id=order.warehouse_id,
+        status=order.status.value,
+        shipped=order.shipped,
+        lines=[
+            PurchaseOrderLineView(
+                sku=line.sku,
+                quantity_ordered=line.quantity_ordered,
+                quantity_received=line.quantity_received,
+                discrepancy=open_discrepancies.get(line.sku, 0),
+                written_off=line.written_off,
+            )
+            for line in sorted(order.lines.values(), key=lambda line: line.sku)
+        ],
+        version=doc.version,
+    )
+
+
+def transfer_order_summary(
+    doc: TransferOrderDoc, sales: SalesOrderView | None, purchase: PurchaseOrderView | None
+) -> TransferOrderSummary | None:
+    order = doc.order
+    if order is None or doc.created_at is None:
+        return None
+    return TransferOrderSummary(
+        **order.model_dump(exclude={"lines"}),
+        created_at=doc.created_at,
+        units=sum(line.quantity for line in order.lines),
+        sales_order_status=sales.status if sales else None,
+        purchase_order_status=purchase.status if purchase else None,
+    )
+
+
+def transfer_order_detail(
+    doc: TransferOrderDoc,
+    sales: SalesOrderView | None,
+    purchase: PurchaseOrderView | None,
+    shipment: ShipmentSummary | None,
+) -> TransferOrderDetail | None:
+    summary = transfer_order_summary(doc, sales, purchase)
+    if summary is None or doc.order is None:
+        return None
+    return TransferOrderDetail(
+        **summary.model_dump(),
+        lines=[OrderLineView(sku=line.sku, quantity=line.quantity) for line in doc.order.lines],
+        sales_order=sales,
+        purchase_order=purchase,
+        shipment=shipment,
+    )
+
+
+def warehouse_view(doc: WarehouseDoc) -> WarehouseView | None:
+    warehouse = doc.warehouse
+    if warehouse is None:
+        return None
+    return WarehouseView(**warehouse.model_dump(mode="json"))
+
+
+def connection_view(doc: ConnectionDoc) -> ConnectionView | None:
+    connection = doc.connection
+    if connection is None:
+        return None
+    return ConnectionView(**connection.model_dump(mode="json"))

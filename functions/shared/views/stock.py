@@ -1,0 +1,161 @@
+"""Stock per warehouse x SKU and its ledger: the stored facts and how figures follow from them.
+
+Every movement is a ledger fact: a delta of the figures, or a count (on hand is counted: the
+count replaces it). Figures are the fold of the facts in time order, so they are the same in
+whatever order the facts arrived. The stock row keeps that fold up to date:
+- sums (committed, in transit, ...) add each fact's delta once: the row records, per source
+  stream, the last version it applied, and a fact at or below it is a no-op;
+- on hand, once the warehouse x SKU has a count, is recomputed from the ledger tail (the latest
+  count and every fact after it), so a late fact dated before a count changes nothing.
+"""
+
+from collections.abc import Iterable
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+from domain.inventory import AmazonInventoryFigures
+from domain.stock import ZERO, StockFigures
+from functions.shared.views import keys
+from functions.shared.views.models import AmazonStockView, LedgerEntry, StockRow
+
+
+class LedgerFact(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tenant_id: str
+    warehouse_id: str
+    sku: str
+    at: AwareDatetime
+    event_id: str
+    event_type: str
+    stream_id: str
+    version: int
+    actor: str
+    shipment_id: str | None = None
+    order_id: str | None = None
+    transfer_order_id: str | None = None
+    delta: StockFigures = ZERO
+    count: int | None = None
+
+    @property
+    def position(self) -> str:
+        return keys.ledger_position(self.at, self.event_id)
+
+
+class AmazonReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tenant_id: str
+    warehouse_id: str
+    sku: str
+    figures: AmazonInventoryFigures
+    reported_at: AwareDatetime
+    source: str
+    event_id: str
+
+    @property
+    def rank(self) -> str:
+        """The latest report wins; the event id breaks ties, whatever the arrival order."""
+        return keys.ledger_position(self.reported_at, self.event_id)
+
+
+class StockState(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tenant_id: str
+    warehouse_id: str
+    sku: str
+    figures: StockFigures = ZERO
+    counted: bool = False
+    amazon: AmazonReport | None = None
+    sources: dict[str, int] = {}
+
+
+def ledger_entries(facts: Iterable[LedgerFact]) -> list[LedgerEntry]:
+    """The facts in time order, each with the on-hand change it made and on hand after it."""
+    entries = []
+    on_hand = 0
+    for fact in sorted(facts, key=lambda f: f.position):
+        change = fact.count - on_hand if fact.count is not None else fact.delta.on_hand
+        on_hand += change
+        figures = fact.delta.model_dump(exclude={"on_hand"})
+        entries.append(
+            LedgerEntry(
+                **fact.model_dump(exclude={"delta", "tenant_id"}),
+                on_hand=change,
+                **figures,
+                on_hand_after=on_hand,
+            )
+        )
+    return entries
+
+
+def fold(facts: Iterable[LedgerFact]) -> StockFigures:
+    figures = ZERO
+    for entry in ledger_entries(facts):
+        figures += StockFigures(**entry.model_dump(include=set(StockFigures.model_fields)))
+    return figures
+
+
+def needs_tail(state: StockState | None, fact: LedgerFact) -> bool:
+    return fact.count is not None or (state is not None and state.counted)
+
+
+def apply_fact(
+    state: StockState | None, fact: LedgerFact, tail: list[LedgerFact] | None
+) -> StockState | None:
+    """The row after `fact`; None when the row already holds it. `tail` (the ledger from the
+    latest count on, including `fact`) is required when `needs_tail`."""
+    current = state or StockState(
+        tenant_id=fact.tenant_id, warehouse_id=fact.warehouse_id, sku=fact.sku
+    )
+    if current.sources.get(fact.stream_id, 0) >= fact.version:
+        return None
+    figures = current.figures + fact.delta
+    counted = needs_tail(state, fact)
+    if counted:
+        if tail is None:
+            raise ValueError("a counted warehouse x SKU needs the ledger tail")
+        figures = figures.model_copy(update={"on_hand": fold(tail).on_hand})
+    return current.model_copy(
+        update={
+            "figures": figures,
+            "counted": counted,
+            "sources": {**current.sources, fact.stream_id: fact.version},
+        }
+    )
+
+
+def apply_report(state: StockState | None, report: AmazonReport) -> StockState | None:
+    current = state or StockState(
+        tenant_id=report.tenant_id, warehouse_id=report.warehouse_id, sku=report.sku
+    )
+    if current.amazon is not None and current.amazon.rank >= report.rank:
+        return None
+    return current.model_copy(update={"amazon": report})
+
+
+def stock_row(state: StockState) -> StockRow:
+    amazon = state.amazon
+    return StockRow(
+        warehouse_id=state.warehouse_id,
+        sku=state.sku,
+        **state.figures.model_dump(),
+        amazon=AmazonStockView(
+            **amazon.figures.model_dump(), reported_at=amazon.reported_at, source=amazon.source
+        )
+        if amazon
+        else None,
+    )
+
+
+def stock_row_as_of(
+    warehouse_id: str, sku: str, facts: Iterable[LedgerFact], as_of: AwareDatetime
+) -> StockRow:
+    return StockRow(
+        warehouse_id=warehouse_id,
+        sku=sku,
+        **fold(facts).model_dump(),
+        amazon=None,
+        as_of=as_of,
+    )
