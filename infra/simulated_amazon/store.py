@@ -7,6 +7,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel
 
 from .clock import SimulatedClock
 from .control_schema import (
@@ -38,6 +41,12 @@ from .models import (
 )
 
 
+class SimulatorState(BaseModel):
+    sellers: list[Seller]
+    shipments: list[Shipment]
+    now: datetime
+
+
 @dataclass
 class SkuInventorySnapshot:
     """Inventory of one SKU in each of the seller's marketplaces where it is known, as an
@@ -65,6 +74,26 @@ class SimulatorStore:
         """Hold the state still while reading several things (e.g. rendering a page)."""
         with self._lock:
             yield
+
+    def export_state(self) -> SimulatorState:
+        """Everything Seller Central knows, to keep across restarts of the local runtime."""
+        with self._lock:
+            return SimulatorState(
+                sellers=list(self._sellers.values()),
+                shipments=list(self._shipments.values()),
+                now=self.clock.now(),
+            )
+
+    def import_state(self, state: SimulatorState) -> None:
+        with self._lock:
+            self.reset()
+            for seller in state.sellers:
+                self._sellers[seller.seller_id] = seller
+                self._sellers_by_refresh_token[seller.refresh_token] = seller.seller_id
+                self._shipment_ids_by_seller[seller.seller_id] = []
+            for shipment in state.shipments:
+                self._shipments[shipment.shipment_id] = shipment
+                self._shipment_ids_by_seller[shipment.seller_id].append(shipment.shipment_id)
 
     def reset(self) -> None:
         with self._lock:
