@@ -1,0 +1,148 @@
+"""The Amazon gateway port: what the sync asks Amazon, answered in the domain's terms.
+
+Every answer is one page: the records that parsed, the records that did not (quarantined with a
+reason, never fatal to the page), the token of the next page, and the rate Amazon said it applied
+(`x-amzn-RateLimit-Limit`). Failures are typed so that callers know what to retry.
+"""
+
+from typing import Final, Protocol
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from domain.inbound_shipment.amazon import PHASE_OF_STATUS, Address, AmazonShipmentLine
+from domain.inventory import AmazonInventoryFigures
+
+GET_SHIPMENTS: Final = "getShipments"
+GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID: Final = "getShipmentItemsByShipmentId"
+GET_SHIPMENT_ITEMS: Final = "getShipmentItems"
+GET_INVENTORY_SUMMARIES: Final = "getInventorySummaries"
+
+# Amazon demands a status list even when asking by date range: ask for every status we know.
+ALL_SHIPMENT_STATUSES: Final[tuple[str, ...]] = tuple(PHASE_OF_STATUS)
+
+
+class ShipmentHeader(BaseModel):
+    """A shipment as getShipments lists it: everything but its lines."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shipment_id: str = Field(pattern=r"^FBA[0-9A-Z]+$")
+    name: str = ""
+    destination_fc: str = ""
+    ship_from: Address = Address()
+    status: str = Field(min_length=1)
+
+
+class ShipmentItem(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    shipment_id: str
+    line: AmazonShipmentLine
+
+
+class InventorySummary(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    sku: str
+    fnsku: str = ""
+    figures: AmazonInventoryFigures
+
+
+class MalformedRecord(BaseModel):
+    """A record Amazon sent that we could not read; kept aside and reported."""
+
+    model_config = ConfigDict(frozen=True)
+
+    operation: str
+    reference: str  # the shipment id when it could be read, else the record's place on its page
+    problem: str
+
+
+class Page(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    next_token: str | None = None
+    rate_limit: float | None = None
+    malformed: tuple[MalformedRecord, ...] = ()
+
+
+class ShipmentPage(Page):
+    shipments: tuple[ShipmentHeader, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.shipments and not self.malformed
+
+
+class ItemPage(Page):
+    items: tuple[ShipmentItem, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items and not self.malformed
+
+
+class InventoryPage(Page):
+    summaries: tuple[InventorySummary, ...] = ()
+
+
+class ShipmentQuery(BaseModel):
+    """The first page of a shipment listing: by last-updated range, or by ids (up to 999)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    marketplace_id: str
+    updated_after: AwareDatetime | None = None
+    updated_before: AwareDatetime | None = None
+    shipment_ids: tuple[str, ...] = Field(default=(), max_length=999)
+    statuses: tuple[str, ...] = ALL_SHIPMENT_STATUSES
+
+
+class AmazonError(Exception):
+    """An SP-API call failed. `detail` never carries credentials."""
+
+    def __init__(self, operation: str, detail: str, rate_limit: float | None = None) -> None:
+        super().__init__(f"{operation}: {detail}")
+        self.operation = operation
+        self.detail = detail
+        self.rate_limit = rate_limit
+
+
+class AmazonThrottled(AmazonError):
+    """HTTP 429 QuotaExceeded: wait, then try again."""
+
+
+class AmazonUnavailable(AmazonError):
+    """A 5xx, a network failure, or an empty/HTML answer: worth retrying after a pause."""
+
+
+class AmazonAuthFailed(AmazonError):
+    """The credentials were refused (LWA error or HTTP 403): re-read them once, then give up."""
+
+
+class AmazonRejected(AmazonError):
+    """Amazon refused the request itself (4xx): retrying the same request will not help."""
+
+
+class AmazonGateway(Protocol):
+    """Fulfillment Inbound v0 reads and FBA inventory summaries for one seller in one region."""
+
+    def list_shipments(self, query: ShipmentQuery) -> ShipmentPage:
+        """The first page of shipments matching `query`."""
+
+    def next_shipments(self, marketplace_id: str, next_token: str) -> ShipmentPage:
+        """The page a getShipments NextToken points at (QueryType=NEXT_TOKEN)."""
+
+    def shipment_items(self, marketplace_id: str, shipment_id: str) -> ItemPage:
+        """The first page of one shipment's items."""
+
+    def next_items(self, marketplace_id: str, next_token: str) -> ItemPage:
+        """The page an items NextToken points at, continued through getShipmentItems."""
+
+    def inventory_summaries(
+        self, marketplace_id: str, skus: tuple[str, ...], next_token: str | None = None
+    ) -> InventoryPage:
+        """Amazon's FBA inventory figures for up to 50 SKUs in one marketplace."""
+
+    def close(self) -> None:
+        """Release connections."""

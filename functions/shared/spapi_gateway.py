@@ -1,0 +1,263 @@
+"""The Amazon gateway over python-amazon-sp-api: the only module that imports `sp_api`.
+
+sp_api raises only when a body carries `errors`; a 5xx or 429 with an empty or HTML body comes
+back as an empty response. Every call here turns both into the port's typed errors.
+"""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from json import JSONDecodeError
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+# sp_api sizes its access-token cache when imported: one token per seller a warm container serves.
+os.environ.setdefault("SP_API_AUTH_CACHE_SIZE", "1000")
+
+from sp_api.api import FulfillmentInbound, Inventories
+from sp_api.auth import AccessTokenClient, access_token_client
+from sp_api.auth._core import build_cache_key
+from sp_api.auth.exceptions import AuthorizationError
+from sp_api.base.exceptions import (
+    SellingApiException,
+    SellingApiForbiddenException,
+    SellingApiGatewayTimeoutException,
+    SellingApiRequestThrottledException,
+    SellingApiServerException,
+    SellingApiTemporarilyUnavailableException,
+)
+
+from domain.amazon_gateway import (
+    GET_INVENTORY_SUMMARIES,
+    GET_SHIPMENT_ITEMS,
+    GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID,
+    GET_SHIPMENTS,
+    AmazonAuthFailed,
+    AmazonRejected,
+    AmazonThrottled,
+    AmazonUnavailable,
+    InventoryPage,
+    ItemPage,
+    ShipmentPage,
+    ShipmentQuery,
+)
+from domain.marketplaces import Region
+from functions.shared import amazon_json
+
+P = TypeVar("P")
+
+# Amazon's SP-API hosts and the AWS region each lives in.
+REGION_ENDPOINTS: dict[Region, tuple[str, str]] = {
+    Region.NA: ("https://sellingpartnerapi-na.amazon.com", "us-east-1"),
+    Region.EU: ("https://sellingpartnerapi-eu.amazon.com", "eu-west-1"),
+    Region.FE: ("https://sellingpartnerapi-fe.amazon.com", "us-west-2"),
+}
+RETRYABLE = (
+    SellingApiServerException,
+    SellingApiTemporarilyUnavailableException,
+    SellingApiGatewayTimeoutException,
+)
+RATE_LIMIT_HEADER = "x-amzn-RateLimit-Limit"
+
+
+class LwaCredentials(BaseModel):
+    """Our LWA app's client id and secret, and the seller's refresh token."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lwa_app_id: str
+    lwa_client_secret: SecretStr
+    refresh_token: SecretStr
+
+
+@dataclass(frozen=True)
+class _Marketplace:
+    """What sp_api reads from a `Marketplaces` member: endpoint, marketplace id, AWS region."""
+
+    endpoint: str
+    marketplace_id: str
+    region: str
+
+
+def _local_token_client(endpoint: str) -> type[AccessTokenClient]:
+    """LWA served by the local simulator, over plain HTTP, instead of api.amazon.com."""
+    parts = urlsplit(endpoint)
+    attributes = {"scheme": f"{parts.scheme or 'http'}://", "host": parts.netloc}
+    return type("LocalAccessTokenClient", (AccessTokenClient,), attributes)
+
+
+class SpApiGateway:
+    """One seller in one region. `endpoint` points every call at a local simulator instead."""
+
+    def __init__(
+        self,
+        credentials: LwaCredentials,
+        region: Region,
+        endpoint: str | None = None,
+        timeout_seconds: float = 10.0,
+    ) -> None:
+        self._credentials = credentials
+        self._timeout = timeout_seconds
+        if endpoint:
+            self._endpoint, self._aws_region = endpoint.rstrip("/"), REGION_ENDPOINTS[region][1]
+            self._token_client = _local_token_client(endpoint)
+        else:
+            self._endpoint, self._aws_region = REGION_ENDPOINTS[region]
+            self._token_client = AccessTokenClient
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    # The port
+
+    def list_shipments(self, query: ShipmentQuery) -> ShipmentPage:
+        params = {
+            "QueryType": "SHIPMENT" if query.shipment_ids else "DATE_RANGE",
+            "MarketplaceId": query.marketplace_id,
+            # sp_api turns lists into repeated keys; Amazon wants comma-separated strings.
+            "ShipmentStatusList": ",".join(query.statuses),
+        }
+        if query.shipment_ids:
+            params["ShipmentIdList"] = ",".join(query.shipment_ids)
+        if query.updated_after is not None:
+            params["LastUpdatedAfter"] = _amazon_time(query.updated_after)
+        if query.updated_before is not None:
+            params["LastUpdatedBefore"] = _amazon_time(query.updated_before)
+        inbound = self._client(FulfillmentInbound, query.marketplace_id)
+        return self._call(
+            GET_SHIPMENTS,
+            lambda: inbound.get_shipments(**params),
+            lambda payload, rate: amazon_json.shipments_page(payload, GET_SHIPMENTS, rate),
+        )
+
+    def next_shipments(self, marketplace_id: str, next_token: str) -> ShipmentPage:
+        # Only these three: resending the original filters can return the first page again.
+        inbound = self._client(FulfillmentInbound, marketplace_id)
+        return self._call(
+            GET_SHIPMENTS,
+            lambda: inbound.get_shipments(
+                QueryType="NEXT_TOKEN", NextToken=next_token, MarketplaceId=marketplace_id
+            ),
+            lambda payload, rate: amazon_json.shipments_page(payload, GET_SHIPMENTS, rate),
+        )
+
+    def shipment_items(self, marketplace_id: str, shipment_id: str) -> ItemPage:
+        operation = GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID
+        inbound = self._client(FulfillmentInbound, marketplace_id)
+        return self._call(
+            operation,
+            lambda: inbound.shipment_items_by_shipment(shipment_id, MarketplaceId=marketplace_id),
+            lambda payload, rate: amazon_json.items_page(payload, operation, rate, shipment_id),
+        )
+
+    def next_items(self, marketplace_id: str, next_token: str) -> ItemPage:
+        inbound = self._client(FulfillmentInbound, marketplace_id)
+        return self._call(
+            GET_SHIPMENT_ITEMS,
+            lambda: inbound.shipment_items(
+                QueryType="NEXT_TOKEN", NextToken=next_token, MarketplaceId=marketplace_id
+            ),
+            lambda payload, rate: amazon_json.items_page(payload, GET_SHIPMENT_ITEMS, rate, None),
+        )
+
+    def inventory_summaries(
+        self, marketplace_id: str, skus: tuple[str, ...], next_token: str | None = None
+    ) -> InventoryPage:
+        params = {
+            "granularityType": "Marketplace",
+            "granularityId": marketplace_id,
+            "marketplaceIds": marketplace_id,
+            "details": "true",
+            "sellerSkus": ",".join(skus),
+        }
+        if next_token:
+            params["nextToken"] = next_token
+        inventories = self._client(Inventories, marketplace_id)
+        # The inventory payload keeps its `pagination` beside `payload`: parse the whole body.
+        return self._call(
+            GET_INVENTORY_SUMMARIES,
+            lambda: inventories.get_inventory_summary_marketplace(**params),
+            lambda body, rate: amazon_json.inventory_page(body, GET_INVENTORY_SUMMARIES, rate),
+            whole_body=True,
+        )
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
+    # sp_api plumbing
+
+    def _client(self, api: type[Any], marketplace_id: str) -> Any:
+        key = (api.__name__, marketplace_id)
+        if key not in self._clients:
+            self._clients[key] = api(
+                marketplace=_Marketplace(self._endpoint, marketplace_id, self._aws_region),
+                credentials={
+                    "refresh_token": self._credentials.refresh_token.get_secret_value(),
+                    "lwa_app_id": self._credentials.lwa_app_id,
+                    "lwa_client_secret": self._credentials.lwa_client_secret.get_secret_value(),
+                },
+                auth_token_client_class=self._token_client,
+                timeout=self._timeout,
+            )
+        return self._clients[key]
+
+    def _call(
+        self,
+        operation: str,
+        call: Callable[[], Any],
+        parse: Callable[[dict[str, Any], float | None], P],
+        whole_body: bool = False,
+    ) -> P:
+        try:
+            response = call()
+        except SellingApiRequestThrottledException as error:
+            raise AmazonThrottled(operation, "HTTP 429", _rate_limit(error.headers)) from None
+        except SellingApiForbiddenException as error:
+            self._forget_access_token()
+            raise AmazonAuthFailed(operation, f"HTTP 403 {_code(error)}") from None
+        except RETRYABLE as error:
+            raise AmazonUnavailable(operation, f"HTTP {error.code} {_code(error)}") from None
+        except SellingApiException as error:
+            if type(error) is SellingApiException:  # a status sp_api has no class for (502, ...)
+                raise AmazonUnavailable(operation, f"HTTP error {_code(error)}") from None
+            raise AmazonRejected(operation, f"HTTP {error.code} {_code(error)}") from None
+        except AuthorizationError as error:
+            if int(error.status_code or 0) >= 500:
+                raise AmazonUnavailable(operation, f"LWA HTTP {error.status_code}") from None
+            raise AmazonAuthFailed(operation, f"LWA refused: {error.error_code}") from None
+        except (httpx.HTTPError, JSONDecodeError) as error:
+            raise AmazonUnavailable(operation, f"transport: {type(error).__name__}") from None
+        rate = _rate_limit(response.headers)
+        body = {"payload": response.payload, "pagination": response.pagination}
+        if not isinstance(response.payload, dict) or not response.payload:
+            # sp_api's silent failure: a 5xx/429 whose body was empty or HTML.
+            raise AmazonUnavailable(operation, "empty or non-JSON answer", rate)
+        try:
+            return parse(body if whole_body else response.payload, rate)
+        except amazon_json.MalformedPage as problem:
+            raise AmazonUnavailable(operation, f"unreadable page: {problem}", rate) from None
+
+    def _forget_access_token(self) -> None:
+        """A refused access token must not be served from sp_api's cache again."""
+        key = build_cache_key(self._credentials.refresh_token.get_secret_value())
+        access_token_client.cache.pop(key, None)
+
+
+def _amazon_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _rate_limit(headers: Any) -> float | None:
+    value = (headers or {}).get(RATE_LIMIT_HEADER)
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _code(error: SellingApiException) -> str:
+    return str(getattr(error, "amzn_code", "") or "")

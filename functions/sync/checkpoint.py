@@ -1,0 +1,63 @@
+"""Where a run stands, saved when an invocation runs out of time (or fails) so that the next one
+resumes there; and the per-marketplace cursor of the last completed run (the next date range)."""
+
+from datetime import timedelta
+
+from pydantic import AwareDatetime, BaseModel
+
+from functions.shared.state_store import StateTable
+from functions.shared.sync_jobs import SyncReason
+from functions.sync.keys import CHECKPOINT_SK, CURSOR_SK, sync_pk
+from functions.sync.status import RunCounters
+
+
+class MarketplaceProgress(BaseModel):
+    marketplace_id: str
+    updated_after: AwareDatetime
+    listing_token: str | None = None  # the next listing page to fetch
+    listing_done: bool = False
+    # Items still to read. Listed ones need their header again in a later invocation.
+    listed: list[str] = []
+    watched: list[str] = []
+    watch_added: bool = False
+
+
+class SyncCheckpoint(BaseModel):
+    run_id: str
+    reason: SyncReason
+    correlation_id: str
+    started_at: AwareDatetime
+    updated_before: AwareDatetime
+    marketplaces: list[MarketplaceProgress]  # those not finished yet, the current one first
+    counters: RunCounters
+
+
+class SyncCursor(BaseModel):
+    listed_through: dict[str, AwareDatetime] = {}  # marketplace -> end of its last full listing
+
+
+class CheckpointStore:
+    def __init__(self, table: StateTable, ttl: timedelta) -> None:
+        self._table = table
+        self._ttl = ttl
+
+    def get(self, tenant_id: str, connection_id: str) -> SyncCheckpoint | None:
+        stored = self._table.get(sync_pk(tenant_id, connection_id), CHECKPOINT_SK, SyncCheckpoint)
+        return None if stored is None else stored.doc
+
+    def save(
+        self, tenant_id: str, connection_id: str, checkpoint: SyncCheckpoint, now: AwareDatetime
+    ) -> None:
+        expires_at = int((now + self._ttl).timestamp())
+        key = sync_pk(tenant_id, connection_id)
+        self._table.put(key, CHECKPOINT_SK, checkpoint, expires_at=expires_at)
+
+    def clear(self, tenant_id: str, connection_id: str) -> None:
+        self._table.delete(sync_pk(tenant_id, connection_id), CHECKPOINT_SK)
+
+    def cursor(self, tenant_id: str, connection_id: str) -> SyncCursor:
+        stored = self._table.get(sync_pk(tenant_id, connection_id), CURSOR_SK, SyncCursor)
+        return SyncCursor() if stored is None else stored.doc
+
+    def save_cursor(self, tenant_id: str, connection_id: str, cursor: SyncCursor) -> None:
+        self._table.put(sync_pk(tenant_id, connection_id), CURSOR_SK, cursor)

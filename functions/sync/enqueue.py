@@ -1,0 +1,43 @@
+"""Putting a sync job on the FIFO sync queue (API, dispatcher, notifications, the worker itself).
+
+The deduplication id is built from the job's fields and a time bucket, so a double click or a
+dispatcher retried within the bucket queues the job once (SQS keeps ids for five minutes). A
+continuation carries its exact request time instead: one run may continue many times.
+"""
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from functions.shared.sync_jobs import SyncJob, SyncReason
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.client import SQSClient
+
+DEDUP_BUCKET_SECONDS = 60
+
+
+def deduplication_id(job: SyncJob, bucket_seconds: int = DEDUP_BUCKET_SECONDS) -> str:
+    if job.reason is SyncReason.CONTINUATION:
+        when = job.requested_at.isoformat()
+    else:
+        when = str(int(job.requested_at.timestamp()) // bucket_seconds)
+    parts = (
+        job.tenant_id,
+        job.connection_id,
+        job.reason.value,
+        job.run_id or "",
+        ",".join(sorted(job.shipment_ids)),
+        when,
+    )
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def enqueue_sync(sqs_client: "SQSClient", queue_url: str, job: SyncJob) -> str:
+    """Send the job in its connection's message group; returns the SQS message id."""
+    sent = sqs_client.send_message(
+        QueueUrl=queue_url,
+        MessageBody=job.model_dump_json(),
+        MessageGroupId=job.message_group_id,
+        MessageDeduplicationId=deduplication_id(job),
+    )
+    return sent["MessageId"]

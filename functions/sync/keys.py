@@ -1,0 +1,35 @@
+"""Where the sync keeps its operational state: the state table's partition and sort keys.
+
+registry#connections       {tenant}#{connection}   every connection the worker has run
+seller#{seller_id}         {tenant}#{connection}   the connections of an Amazon seller
+sync#{tenant}#{connection} status | checkpoint | cursor
+watch#{tenant}#{connection} {shipment_id}          shipments whose items are re-read each run
+ratelimit#{region}#{seller} {operation}            persisted token bucket
+"""
+
+from typing import Final
+
+CONNECTIONS_REGISTRY_PK: Final = "registry#connections"
+STATUS_SK: Final = "status"
+CHECKPOINT_SK: Final = "checkpoint"
+CURSOR_SK: Final = "cursor"
+
+
+def connection_sk(tenant_id: str, connection_id: str) -> str:
+    return f"{tenant_id}#{connection_id}"
+
+
+def seller_pk(seller_id: str) -> str:
+    return f"seller#{seller_id}"
+
+
+def sync_pk(tenant_id: str, connection_id: str) -> str:
+    return f"sync#{tenant_id}#{connection_id}"
+
+
+def watch_pk(tenant_id: str, connection_id: str) -> str:
+    return f"watch#{tenant_id}#{connection_id}"
+
+
+def rate_limit_pk(region: str, seller_id: str) -> str:
+    return f"ratelimit#{region}#{seller_id}"

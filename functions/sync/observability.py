@@ -1,0 +1,41 @@
+"""The sync's logger and metrics (Powertools), and what each invocation reports to CloudWatch."""
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+from functions.sync.status import QuarantinedRecord, RunCounters, RunOutcome
+
+NAMESPACE = "FbaInbound"
+
+logger = Logger(service="sync")
+metrics = Metrics(namespace=NAMESPACE, service="sync")
+
+
+class SyncMetrics:
+    def __init__(self, sink: Metrics = metrics) -> None:
+        self._sink = sink
+
+    def quarantined(self, record: QuarantinedRecord) -> None:
+        self._sink.add_metric(name="QuarantinedRecords", unit=MetricUnit.Count, value=1)
+        logger.warning(
+            "quarantined a malformed Amazon record",
+            extra={"record": record.model_dump()},
+        )
+
+    def invocation_finished(
+        self, outcome: RunOutcome, before: RunCounters, after: RunCounters
+    ) -> None:
+        """What this invocation did: the counters' growth since it started."""
+        deltas = {
+            "SpApiCalls": sum(after.calls.values()) - sum(before.calls.values()),
+            "SpApiThrottled": sum(after.throttled.values()) - sum(before.throttled.values()),
+            "SpApiRetriedErrors": sum(after.retried_errors.values())
+            - sum(before.retried_errors.values()),
+            "ShipmentsSeen": after.shipments_seen - before.shipments_seen,
+            "EventsAppended": after.events_appended - before.events_appended,
+        }
+        for name, value in deltas.items():
+            self._sink.add_metric(name=name, unit=MetricUnit.Count, value=value)
+        self._sink.add_metric(
+            name=f"SyncRuns{outcome.value.title()}", unit=MetricUnit.Count, value=1
+        )

@@ -1,0 +1,28 @@
+"""How the sync paces and bounds itself. Defaults suit Amazon; env variables may override."""
+
+import os
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class SyncTuning(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    lookback_days: int = Field(365, ge=1, alias="SYNC_LOOKBACK_DAYS")  # a connection's first run
+    overlap_minutes: int = Field(10, ge=0, alias="SYNC_OVERLAP_MINUTES")
+    # Kept free at the end of an invocation to save the checkpoint and queue the rest.
+    reserve_seconds: float = Field(15.0, ge=0, alias="SYNC_RESERVE_SECONDS")
+    # The longest one SP-API call may take (the HTTP timeout): never start one that cannot end.
+    call_seconds: float = Field(10.0, gt=0, alias="SYNC_CALL_SECONDS")
+    max_attempts: int = Field(6, ge=1, alias="SYNC_MAX_ATTEMPTS")  # per call, on 429/5xx
+    max_backoff_seconds: float = Field(20.0, gt=0, alias="SYNC_MAX_BACKOFF_SECONDS")
+    # Only the local simulator runs faster than Amazon's published rates.
+    rate_scale: float = Field(1.0, gt=0, alias="SYNC_RATE_SCALE")
+    secret_max_age_seconds: int = Field(300, ge=0, alias="SYNC_SECRET_MAX_AGE_SECONDS")
+    checkpoint_ttl_hours: int = Field(24, ge=1, alias="SYNC_CHECKPOINT_TTL_HOURS")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "SyncTuning":
+        source = os.environ if env is None else env
+        return cls.model_validate({k: v for k, v in source.items() if k.startswith("SYNC_") and v})

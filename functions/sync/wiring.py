@@ -1,0 +1,113 @@
+"""The sync's composition root: real adapters built once per container, on first use.
+
+Tests and the local runtime build their own (`build(...)` with their clients, clock, sleep) and
+hand them over with `configure`; nothing is patched.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from domain.marketplaces import Region
+from domain.ports import Clock, IdGenerator
+from functions.shared.aggregates import Aggregates
+from functions.shared.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.settings import SyncSettings
+from functions.shared.state_store import StateTable
+from functions.shared.sync_jobs import SyncJob
+from functions.shared.system import RandomIds, SystemClock
+from functions.sync.credentials import CredentialStore
+from functions.sync.enqueue import enqueue_sync
+from functions.sync.registry import ConnectionRegistry
+from functions.sync.service import ConnectionSync, SyncServices
+from functions.sync.settings import SyncTuning
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_secretsmanager.client import SecretsManagerClient
+    from mypy_boto3_sqs.client import SQSClient
+
+
+@dataclass(frozen=True)
+class SyncDependencies:
+    sync: ConnectionSync
+    registry: ConnectionRegistry
+    enqueue: Callable[[SyncJob], object]
+    clock: Clock
+    ids: IdGenerator
+
+
+_configured: SyncDependencies | None = None
+
+
+def configure(dependencies: SyncDependencies | None) -> None:
+    global _configured
+    _configured = dependencies
+
+
+def dependencies() -> SyncDependencies:
+    if _configured is None:
+        configure(build_from_env())
+    assert _configured is not None
+    return _configured
+
+
+def build(
+    settings: SyncSettings,
+    tuning: SyncTuning,
+    *,
+    dynamodb: "DynamoDBClient",
+    sqs: "SQSClient",
+    secrets: "SecretsManagerClient",
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SyncDependencies:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    from functions.shared.spapi_gateway import LwaCredentials, SpApiGateway
+
+    clock = clock or SystemClock()
+    ids = ids or RandomIds()
+    state = StateTable(settings.state_table, dynamodb)
+
+    def enqueue(job: SyncJob) -> object:
+        return enqueue_sync(sqs, settings.sync_queue_url, job)
+
+    def open_gateway(credentials: LwaCredentials, region: Region) -> SpApiGateway:
+        return SpApiGateway(credentials, region, settings.spapi_endpoint, tuning.call_seconds)
+
+    services = SyncServices(
+        aggregates=Aggregates(DynamoDBEventStore(settings.events_table, dynamodb), ids, clock),
+        state=state,
+        clock=clock,
+        ids=ids,
+        credentials=CredentialStore(
+            SecretsProvider(boto3_client=secrets),
+            settings.lwa_app_secret_id,
+            settings.refresh_token_secret_prefix,
+            tuning.secret_max_age_seconds,
+        ),
+        open_gateway=open_gateway,
+        enqueue=enqueue,
+        tuning=tuning,
+        sleep=sleep,
+    )
+    return SyncDependencies(
+        ConnectionSync(services), ConnectionRegistry(state), enqueue, clock, ids
+    )
+
+
+def build_from_env() -> SyncDependencies:
+    import boto3
+
+    settings = cast(SyncSettings, SyncSettings.from_env())
+    client: Any = boto3.client
+    return build(
+        settings,
+        SyncTuning.from_env(),
+        dynamodb=client("dynamodb"),
+        sqs=client("sqs"),
+        secrets=client("secretsmanager"),
+    )
