@@ -117,22 +117,18 @@ class Api(Construct):
         validator = self.rest_api.add_request_validator(
             "Validator", validate_request_body=True, validate_request_parameters=True
         )
-        method_options = apigw.MethodOptions(
-            authorizer=authorizer,
-            authorization_type=apigw.AuthorizationType.COGNITO,
-            request_validator=validator,
-        )
         integration = apigw.LambdaIntegration(self.handler.function)
-        self.rest_api.root.add_method(
-            "ANY",
-            integration,
-            authorizer=method_options.authorizer,
-            authorization_type=method_options.authorization_type,
-            request_validator=method_options.request_validator,
-        )
-        self.rest_api.root.add_proxy(
-            default_integration=integration, default_method_options=method_options
-        )
+        proxy = self.rest_api.root.add_proxy(any_method=False)
+        for resource in (self.rest_api.root, proxy):
+            # Options spelled out per method: a proxy's default_method_options would drop the
+            # request validator.
+            resource.add_method(
+                "ANY",
+                integration,
+                authorizer=authorizer,
+                authorization_type=apigw.AuthorizationType.COGNITO,
+                request_validator=validator,
+            )
 
 
 def _user_pool(scope: Construct) -> cognito.UserPool:
