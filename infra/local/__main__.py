@@ -1,0 +1,47 @@
+"""`make dev`: run the whole backend locally until Ctrl-C (or SIGTERM)."""
+
+import logging
+import signal
+import threading
+
+from infra.local.config import DEMO_TENANT, LocalConfig
+from infra.local.runtime import LocalRuntime
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    config = LocalConfig.from_env()
+    runtime = LocalRuntime(config)
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
+    endpoints = runtime.start()
+    kept = (
+        f"kept in {config.data_dir}"
+        if config.data_dir
+        else "in memory only (LOCAL_DATA_DIR keeps it)"
+    )
+    print(
+        "\n".join(
+            [
+                "FBA inbound backend running locally (Ctrl-C to stop)",
+                f"  API:                {endpoints.api}",
+                f"  API docs:           {endpoints.api}/docs   (OpenAPI: {endpoints.api}/openapi.json)",
+                f"  Simulated Amazon:   {endpoints.simulator}   (control API: {endpoints.simulator}/_sim/)",
+                f"  AWS (moto server):  {endpoints.aws}",
+                f"  Sync schedule:      every {config.schedule_seconds:g} s",
+                f"  Data:               {kept}",
+                f"  Demo tenant token:  Authorization: Bearer dev:{DEMO_TENANT}",
+                f"  Try: curl -H 'Authorization: Bearer dev:{DEMO_TENANT}' {endpoints.api}/warehouses",
+            ]
+        ),
+        flush=True,
+    )
+    stopping.wait()
+    print("Stopping...", flush=True)
+    runtime.stop()
+    print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()

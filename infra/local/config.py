@@ -1,0 +1,28 @@
+"""Options of the local runtime, from environment variables (documented in the README)."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEMO_TENANT = "demo"
+
+
+class LocalConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    api_port: int = Field(default=8000, alias="LOCAL_API_PORT", ge=0, le=65535)
+    sim_port: int = Field(default=8100, alias="LOCAL_SIM_PORT", ge=0, le=65535)
+    moto_port: int = Field(default=0, alias="LOCAL_MOTO_PORT", ge=0, le=65535)
+    schedule_seconds: float = Field(default=60.0, alias="LOCAL_SCHEDULE_SECONDS", gt=0)
+    sim_rate_scale: float = Field(default=1.0, alias="LOCAL_SIM_RATE_SCALE", gt=0)
+    data_dir: Path | None = Field(default=None, alias="LOCAL_DATA_DIR")
+    save_seconds: float = Field(default=5.0, alias="LOCAL_SAVE_SECONDS", gt=0)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "LocalConfig":
+        source = os.environ if env is None else env
+        return cls.model_validate(
+            {k: v for k, v in source.items() if k.startswith("LOCAL_") and v != ""}
+        )
