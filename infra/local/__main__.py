@@ -21,22 +21,19 @@ def main() -> None:
         if config.data_dir
         else "in memory only (LOCAL_DATA_DIR keeps it)"
     )
-    print(
-        "\n".join(
-            [
-                "FBA inbound backend running locally (Ctrl-C to stop)",
-                f"  API:                {endpoints.api}",
-                f"  API docs:           {endpoints.api}/docs   (OpenAPI: {endpoints.api}/openapi.json)",
-                f"  Simulated Amazon:   {endpoints.simulator}   (control API: {endpoints.simulator}/_sim/)",
-                f"  AWS (moto server):  {endpoints.aws}",
-                f"  Sync schedule:      every {config.schedule_seconds:g} s",
-                f"  Data:               {kept}",
-                f"  Demo tenant token:  Authorization: Bearer dev:{DEMO_TENANT}",
-                f"  Try: curl -H 'Authorization: Bearer dev:{DEMO_TENANT}' {endpoints.api}/warehouses",
-            ]
-        ),
-        flush=True,
-    )
+    api, sim, token = endpoints.api, endpoints.simulator, f"Bearer dev:{DEMO_TENANT}"
+    lines = [
+        "FBA inbound backend running locally (Ctrl-C to stop)",
+        f"  API:               {api}",
+        f"  API docs:          {api}/docs   (OpenAPI: {api}/openapi.json)",
+        f"  Simulated Amazon:  {sim}   (control API: {sim}/_sim/)",
+        f"  AWS (moto server): {endpoints.aws}",
+        f"  Sync schedule:     every {config.schedule_seconds:g} s",
+        f"  Data:              {kept}",
+        f"  Demo tenant:       Authorization: {token}",
+        f"  Try:               curl -H 'Authorization: {token}' {api}/warehouses",
+    ]
+    print("\n".join(lines), flush=True)
     stopping.wait()
     print("Stopping...", flush=True)
     runtime.stop()
