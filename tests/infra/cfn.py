@@ -41,7 +41,7 @@ def flat(value: Any) -> str:
         return f"<{resource}.{attribute}>"
     if "Fn::Join" in value:
         delimiter, parts = value["Fn::Join"]
-        return delimiter.join(flat(part) for part in parts)
+        return str(delimiter).join(flat(part) for part in parts)
     raise ValueError(f"cannot flatten {value!r}")
 
 

@@ -11,7 +11,7 @@ from tests.infra.cfn import Synthesized
 
 def _mapping(synth: Synthesized, service_function: Any) -> dict[str, Any]:
     function = synth.logical_id(service_function.function)
-    mappings = [
+    mappings: list[dict[str, Any]] = [
         m["Properties"]
         for m in synth.of_type("AWS::Lambda::EventSourceMapping").values()
         if m["Properties"]["FunctionName"] == {"Ref": function}

@@ -53,7 +53,10 @@ class Arns:
 
     def __init__(self, synth: Synthesized) -> None:
         stack, backbone = synth.stack, synth.stack.backbone
-        arn = lambda construct: f"<{synth.logical_id(construct)}.Arn>"  # noqa: E731
+
+        def arn(construct: Any) -> str:
+            return f"<{synth.logical_id(construct)}.Arn>"
+
         self.events = arn(backbone.event_store.table)
         self.events_stream = f"<{synth.logical_id(backbone.event_store.table)}.StreamArn>"
         views = arn(backbone.views.table)
