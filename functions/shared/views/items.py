@@ -67,7 +67,8 @@ class ViewItem(BaseModel):
 
     @classmethod
     def of(cls, pk: str, sk: str, kind: str, model: BaseModel, **extra: Any) -> "ViewItem":
-        return cls(pk=pk, sk=sk, kind=kind, data=model.model_dump_json(), **extra)
+        # Built from typed parts only: no need to validate again (this is the hot path).
+        return cls.model_construct(pk=pk, sk=sk, kind=kind, data=model.model_dump_json(), **extra)
 
 
 def to_dynamo(item: ViewItem) -> DynamoItem:

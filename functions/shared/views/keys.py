@@ -29,6 +29,8 @@ AFTER_INSTANT: Final = "$"
 
 
 def part(value: str) -> str:
+    if SEP not in value and "%" not in value:
+        return value
     return value.replace("%", "%25").replace(SEP, "%23")
 
 
@@ -42,7 +44,7 @@ def join(*parts: str) -> str:
 
 def sortable_time(moment: datetime) -> str:
     """Fixed-width UTC, so that string order is time order."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def doc_pk(stream_id: StreamId) -> str:

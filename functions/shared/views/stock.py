@@ -10,6 +10,7 @@ whatever order the facts arrived. The stock row keeps that fold up to date:
 """
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
@@ -37,7 +38,7 @@ class LedgerFact(BaseModel):
     delta: StockFigures = ZERO
     count: int | None = None
 
-    @property
+    @cached_property
     def position(self) -> str:
         return keys.ledger_position(self.at, self.event_id)
 
@@ -91,9 +92,12 @@ def ledger_entries(facts: Iterable[LedgerFact]) -> list[LedgerEntry]:
 
 
 def fold(facts: Iterable[LedgerFact]) -> StockFigures:
+    """The figures the facts add up to (in time order: a count replaces on hand)."""
     figures = ZERO
-    for entry in ledger_entries(facts):
-        figures += StockFigures(**entry.model_dump(include=set(StockFigures.model_fields)))
+    for fact in sorted(facts, key=lambda f: f.position):
+        figures += fact.delta
+        if fact.count is not None:
+            figures = figures.model_copy(update={"on_hand": fact.count})
     return figures
 
 
@@ -121,7 +125,7 @@ def apply_fact(
         update={
             "figures": figures,
             "counted": counted,
-            "sources": {**current.sources, fact.stream_id: fact.version},
+            "sources": dict(sorted({**current.sources, fact.stream_id: fact.version}.items())),
         }
     )
 

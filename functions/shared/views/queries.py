@@ -1,0 +1,207 @@
+"""The read side the API calls: typed views by tenant, every key starting with the tenant."""
+
+from typing import TYPE_CHECKING, TypeVar
+
+from pydantic import AwareDatetime
+
+from domain.streams import StreamId, StreamKind
+from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
+from functions.shared.views import keys, render
+from functions.shared.views.cursor import InvalidCursor
+from functions.shared.views.docs import (
+    ConnectionDoc,
+    PurchaseOrderDoc,
+    SalesOrderDoc,
+    ShipmentDoc,
+    StreamDoc,
+    TransferOrderDoc,
+    WarehouseDoc,
+    parse_doc,
+)
+from functions.shared.views.items import RowKey, ViewItem
+from functions.shared.views.models import (
+    ConnectionView,
+    LedgerEntry,
+    Page,
+    PurchaseOrderView,
+    SalesOrderView,
+    ShipmentDetail,
+    ShipmentSummary,
+    StockRow,
+    TransferOrderDetail,
+    TransferOrderSummary,
+    WarehouseView,
+)
+from functions.shared.views.stock_queries import StockQueries
+from functions.shared.views.table import Partition, ViewTable
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+__all__ = ["InvalidCursor", "ViewQueries"]
+
+D = TypeVar("D", bound=StreamDoc)
+
+
+def doc_key(tenant_id: str, kind: StreamKind, entity_id: str) -> RowKey | None:
+    """None for ids that cannot name a stream (e.g. containing the separator): not found."""
+    try:
+        stream_id = StreamId(tenant_id=tenant_id, kind=kind, entity_id=entity_id)
+    except ValueError:
+        return None
+    return RowKey(pk=keys.doc_pk(stream_id), sk=keys.DOC)
+
+
+class ViewQueries:
+    def __init__(self, table_name: str, client: "DynamoDBClient") -> None:
+        self._table = ViewTable(table_name, client)
+        self._stock = StockQueries(self._table)
+
+    def list_shipments(
+        self,
+        tenant_id: str,
+        status: str | None = None,
+        reconciled: bool | None = None,
+        connection_id: str | None = None,
+        marketplace_id: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[ShipmentSummary]:
+        """Newest first by discovery. The most selective filter picks the key path; the others
+        filter that path's items."""
+        wanted = {
+            "status": status,
+            "connection_id": connection_id,
+            "marketplace_id": marketplace_id,
+            "reconciled": None if reconciled is None else ("yes" if reconciled else "no"),
+        }
+        filters = {name: value for name, value in wanted.items() if value is not None}
+        if status is not None:
+            path = Partition(keys.shipments_by(tenant_id, "STATUS", status), VIEWS_GSI1)
+            filters.pop("status")
+        elif connection_id is not None:
+            path = Partition(keys.shipments_by(tenant_id, "CONNECTION", connection_id))
+            filters.pop("connection_id")
+        elif marketplace_id is not None:
+            path = Partition(
+                keys.shipments_by(tenant_id, "MARKETPLACE", marketplace_id), VIEWS_GSI1
+            )
+            filters.pop("marketplace_id")
+        elif "reconciled" in filters:
+            path = Partition(
+                keys.shipments_by(tenant_id, "RECONCILED", filters.pop("reconciled")), VIEWS_GSI2
+            )
+        else:
+            path = Partition(keys.shipments(tenant_id))
+        items, next_cursor = self._table.page(path, limit, cursor, filters)
+        return Page[ShipmentSummary](
+            items=[item.parse(ShipmentSummary) for item in items], next_cursor=next_cursor
+        )
+
+    def get_shipment(self, tenant_id: str, shipment_id: str) -> ShipmentDetail | None:
+        doc = self._doc(doc_key(tenant_id, StreamKind.SHIPMENT, shipment_id), ShipmentDoc)
+        return render.shipment_detail(doc) if doc else None
+
+    def list_transfer_orders(
+        self, tenant_id: str, limit: int = 50, cursor: str | None = None
+    ) -> Page[TransferOrderSummary]:
+        path = Partition(keys.transfer_orders(tenant_id), VIEWS_GSI1)
+        items, next_cursor = self._table.page(path, limit, cursor)
+        docs = [parse_doc(item.data) for item in items]
+        orders = [doc for doc in docs if isinstance(doc, TransferOrderDoc) and doc.order]
+        related = self._table.get_many(
+            [key for doc in orders for key in self._order_keys(tenant_id, doc) if key is not None]
+        )
+        summaries = []
+        for doc in orders:
+            sales, purchase, _ = self._related(tenant_id, doc, related)
+            summary = render.transfer_order_summary(doc, sales, purchase)
+            if summary is not None:
+                summaries.append(summary)
+        return Page[TransferOrderSummary](items=summaries, next_cursor=next_cursor)
+
+    def get_transfer_order(
+        self, tenant_id: str, transfer_order_id: str
+    ) -> TransferOrderDetail | None:
+        key = doc_key(tenant_id, StreamKind.TRANSFER_ORDER, transfer_order_id)
+        doc = self._doc(key, TransferOrderDoc)
+        if doc is None:
+            return None
+        related = self._table.get_many(
+            [k for k in self._order_keys(tenant_id, doc) if k is not None]
+        )
+        sales, purchase, shipment = self._related(tenant_id, doc, related)
+        return render.transfer_order_detail(doc, sales, purchase, shipment)
+
+    def get_sales_order(self, tenant_id: str, sales_order_id: str) -> SalesOrderView | None:
+        doc = self._doc(doc_key(tenant_id, StreamKind.SALES_ORDER, sales_order_id), SalesOrderDoc)
+        return render.sales_order_view(doc) if doc else None
+
+    def get_purchase_order(
+        self, tenant_id: str, purchase_order_id: str
+    ) -> PurchaseOrderView | None:
+        key = doc_key(tenant_id, StreamKind.PURCHASE_ORDER, purchase_order_id)
+        doc = self._doc(key, PurchaseOrderDoc)
+        return render.purchase_order_view(doc) if doc else None
+
+    def list_warehouses(self, tenant_id: str) -> list[WarehouseView]:
+        docs = self._table.all(Partition(keys.warehouses(tenant_id), VIEWS_GSI1))
+        views = (render.warehouse_view(_as(WarehouseDoc, item)) for item in docs)
+        return [view for view in views if view is not None]
+
+    def get_warehouse(self, tenant_id: str, warehouse_id: str) -> WarehouseView | None:
+        doc = self._doc(doc_key(tenant_id, StreamKind.WAREHOUSE, warehouse_id), WarehouseDoc)
+        return render.warehouse_view(doc) if doc else None
+
+    def list_connections(self, tenant_id: str) -> list[ConnectionView]:
+        docs = self._table.all(Partition(keys.connections(tenant_id), VIEWS_GSI1))
+        views = (render.connection_view(_as(ConnectionDoc, item)) for item in docs)
+        return [view for view in views if view is not None]
+
+    def get_connection(self, tenant_id: str, connection_id: str) -> ConnectionView | None:
+        doc = self._doc(doc_key(tenant_id, StreamKind.CONNECTION, connection_id), ConnectionDoc)
+        return render.connection_view(doc) if doc else None
+
+    def get_stock(
+        self,
+        tenant_id: str,
+        warehouse_id: str | None = None,
+        sku: str | None = None,
+        as_of: AwareDatetime | None = None,
+    ) -> list[StockRow]:
+        return self._stock.stock(tenant_id, warehouse_id, sku, as_of)
+
+    def get_ledger(self, tenant_id: str, warehouse_id: str, sku: str) -> list[LedgerEntry]:
+        return self._stock.ledger(tenant_id, warehouse_id, sku)
+
+    def _doc(self, key: RowKey | None, kind: type[D]) -> D | None:
+        item = self._table.get(key) if key else None
+        return _as(kind, item) if item else None
+
+    def _order_keys(self, tenant_id: str, doc: TransferOrderDoc) -> list[RowKey | None]:
+        assert doc.order is not None
+        return [
+            doc_key(tenant_id, StreamKind.SALES_ORDER, doc.order.sales_order_id),
+            doc_key(tenant_id, StreamKind.PURCHASE_ORDER, doc.order.purchase_order_id),
+            doc_key(tenant_id, StreamKind.SHIPMENT, doc.order.shipment_id),
+        ]
+
+    def _related(
+        self, tenant_id: str, doc: TransferOrderDoc, found: dict[RowKey, ViewItem]
+    ) -> tuple[SalesOrderView | None, PurchaseOrderView | None, ShipmentSummary | None]:
+        so_key, po_key, shipment_key = self._order_keys(tenant_id, doc)
+        so = found.get(so_key) if so_key else None
+        po = found.get(po_key) if po_key else None
+        shipment = found.get(shipment_key) if shipment_key else None
+        return (
+            render.sales_order_view(_as(SalesOrderDoc, so)) if so else None,
+            render.purchase_order_view(_as(PurchaseOrderDoc, po)) if po else None,
+            render.shipment_summary(_as(ShipmentDoc, shipment)) if shipment else None,
+        )
+
+
+def _as(kind: type[D], item: ViewItem) -> D:
+    doc = parse_doc(item.data)
+    if not isinstance(doc, kind):
+        raise TypeError(f"{item.pk} holds a {type(doc).__name__}, not a {kind.__name__}")
+    return doc

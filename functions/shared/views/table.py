@@ -1,0 +1,129 @@
+"""Reading the views table: items by key, and pages of one partition of the table or an index."""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from functions.shared.tables import (
+    VIEWS_GSI1,
+    VIEWS_GSI1_PK,
+    VIEWS_GSI1_SK,
+    VIEWS_GSI2,
+    VIEWS_GSI2_PK,
+    VIEWS_GSI2_SK,
+    VIEWS_PK,
+    VIEWS_SK,
+)
+from functions.shared.views import cursor as cursors
+from functions.shared.views.items import FILTER_PREFIX, RowKey, ViewItem, from_dynamo, key_of
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+MAX_PAGE = 500
+# index name (None: the table) -> its partition and sort key attributes
+KEYS: dict[str | None, tuple[str, str]] = {
+    None: (VIEWS_PK, VIEWS_SK),
+    VIEWS_GSI1: (VIEWS_GSI1_PK, VIEWS_GSI1_SK),
+    VIEWS_GSI2: (VIEWS_GSI2_PK, VIEWS_GSI2_SK),
+}
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One partition of the table or of an index, optionally bounded above by sort key."""
+
+    value: str
+    index: str | None = None
+    below: str | None = None  # only sort keys strictly below this
+
+
+class ViewTable:
+    def __init__(self, table_name: str, client: "DynamoDBClient") -> None:
+        self._table = table_name
+        self._client = client
+
+    def get(self, key: RowKey) -> ViewItem | None:
+        found = self._client.get_item(TableName=self._table, Key=key_of(key))
+        return from_dynamo(found["Item"]) if "Item" in found else None
+
+    def get_many(self, wanted: Sequence[RowKey]) -> dict[RowKey, ViewItem]:
+        found: dict[RowKey, ViewItem] = {}
+        pending = [key_of(key) for key in dict.fromkeys(wanted)]
+        while pending:
+            chunk, pending = pending[:100], pending[100:]
+            request: Any = {self._table: {"Keys": chunk}}
+            while request:
+                answer = self._client.batch_get_item(RequestItems=request)
+                for raw in answer["Responses"].get(self._table, []):
+                    item = from_dynamo(raw)
+                    found[item.key] = item
+                request = answer.get("UnprocessedKeys") or None
+        return found
+
+    def page(
+        self,
+        partition: Partition,
+        limit: int,
+        cursor: str | None = None,
+        filters: dict[str, str] | None = None,
+        descending: bool = True,
+    ) -> tuple[list[ViewItem], str | None]:
+        """Up to `limit` items matching `filters`, and the cursor of the next page (or None)."""
+        if not 1 <= limit <= MAX_PAGE:
+            raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
+        pk_name, _ = KEYS[partition.index]
+        request = self._request(partition, filters or {}, descending)
+        if cursor is not None:
+            request["ExclusiveStartKey"] = cursors.decode(cursor, partition.value, pk_name)
+        items: list[ViewItem] = []
+        raw_last: dict[str, Any] = {}
+        while len(items) < limit:
+            answer = self._client.query(**request, Limit=limit - len(items))
+            for raw in answer["Items"]:
+                items.append(from_dynamo(raw))
+                raw_last = raw
+            if "LastEvaluatedKey" not in answer:
+                return items, None
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        key_names = {VIEWS_PK, VIEWS_SK, *KEYS[partition.index]}
+        last_key = {name: raw_last[name] for name in key_names}
+        return items, cursors.encode(partition.value, last_key)
+
+    def all(self, partition: Partition, descending: bool = False) -> Iterator[ViewItem]:
+        request = self._request(partition, {}, descending)
+        while True:
+            answer = self._client.query(**request)
+            yield from (from_dynamo(raw) for raw in answer["Items"])
+            if "LastEvaluatedKey" not in answer:
+                return
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def _request(
+        self, partition: Partition, filters: dict[str, str], descending: bool
+    ) -> dict[str, Any]:
+        pk_name, sk_name = KEYS[partition.index]
+        condition = "#pk = :pk"
+        names = {"#pk": pk_name}
+        values: dict[str, Any] = {":pk": {"S": partition.value}}
+        if partition.below is not None:
+            condition += " AND #sk < :below"
+            names["#sk"] = sk_name
+            values[":below"] = {"S": partition.below}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": condition,
+            "ScanIndexForward": not descending,
+        }
+        if partition.index is not None:
+            request["IndexName"] = partition.index
+        clauses = []
+        for n, (name, value) in enumerate(sorted(filters.items())):
+            names[f"#f{n}"] = FILTER_PREFIX + name
+            values[f":f{n}"] = {"S": value}
+            clauses.append(f"#f{n} = :f{n}")
+        if clauses:
+            request["FilterExpression"] = " AND ".join(clauses)
+        request["ExpressionAttributeNames"] = names
+        request["ExpressionAttributeValues"] = values
+        return request
