@@ -1,7 +1,8 @@
 """Synthesize the stack once per session: every infra test reads the same template."""
 
+import importlib
 import os
-from collections.abc import Iterator
+import threading
 
 import pytest
 
@@ -14,16 +15,23 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "1")
 
 
 @pytest.fixture(scope="session")
-def synth() -> Iterator[Synthesized]:
+def synth(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     from aws_cdk import App
     from aws_cdk.assertions import Template
 
     from infra.app import build
     from infra.nag import add_checks
 
-    app = App(context={"stage": STAGE}, analytics_reporting=False)
+    # cfn-lint takes seconds to import: do it while Node.js synthesizes (this thread then only
+    # waits on jsii's pipe, leaving the interpreter free).
+    preload = threading.Thread(target=importlib.import_module, args=("cfnlint.api",), daemon=True)
+    preload.start()
+
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app = App(context={"stage": STAGE}, analytics_reporting=False, outdir=str(outdir))
     stack = build(app)
     # Exactly what `cdk synth` runs: the synth fails on any unacknowledged cdk-nag finding.
     add_checks(app)
     template = Template.from_stack(stack)
-    yield Synthesized(stack=stack, template=template, resources=template.to_json()["Resources"])
+    preload.join()
+    return Synthesized(stack=stack, template=template, resources=template.to_json()["Resources"])
