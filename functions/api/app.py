@@ -15,6 +15,8 @@ from functions.api.routers import (
     inbound_shipments,
     purchase_orders,
     sales_orders,
+    stock,
+    transfer_orders,
     warehouses,
 )
 
@@ -22,8 +24,10 @@ ROUTERS = (
     connections.router,
     warehouses.router,
     inbound_shipments.router,
+    transfer_orders.router,
     sales_orders.router,
     purchase_orders.router,
+    stock.router,
     history.router,
 )
 OPENAPI_INFO: dict[str, Any] = {

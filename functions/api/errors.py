@@ -28,6 +28,7 @@ from domain.errors import (
     NotFound,
 )
 from functions.api.models.common import ErrorResponse, FieldError
+from functions.shared.views.cursor import InvalidCursor
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
         (RequestValidationError, _invalid_request),
         (RequestUnsupportedContentType, lambda _: unsupported_media_type()),
         (ValidationError, _invalid_command),
+        (InvalidCursor, _invalid_cursor),
         (NotFoundError, lambda _: error_response(HTTPStatus.NOT_FOUND, "not_found", "no route")),
         (Exception, _unexpected),
     ]
@@ -109,6 +111,11 @@ def _invalid_command(error: ValidationError) -> Response[Any]:
     return error_response(
         HTTPStatus.UNPROCESSABLE_ENTITY, "validation_failed", "the command is invalid", details
     )
+
+
+def _invalid_cursor(error: InvalidCursor) -> Response[Any]:
+    details = [FieldError(field="query.cursor", reason=str(error))]
+    return error_response(HTTPStatus.BAD_REQUEST, "invalid_cursor", str(error), details)
 
 
 def _unexpected(error: Exception) -> Response[Any]:

@@ -2,15 +2,21 @@
 per session; every test works in its own fresh tenants, so tests never see each other's data."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from domain.event_store import EventStore, RecordedEvent, StreamAppend
+from domain.streams import StreamId
 from functions.api.wiring import AwsClients, Services, build_services
+from functions.projector.dynamodb_store import DynamoDBViewStore
+from functions.projector.projector import Projector
+from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import ApiSettings
 from infra.local.provision import create_events_table
+from infra.local.provision_views import create_views_table
 from tests.api.gateway import ApiClient
 from tests.conftest import REGION
 
@@ -65,38 +71,39 @@ def aws(moto_server: str) -> Iterator[Aws]:
         refresh_token_secret_prefix=f"fba/{suffix}/refresh-token/",
     )
     create_events_table(clients.dynamodb, settings.events_table)
-    try:  # TEMP until the views module lands
-        from infra.local.provision_views import create_views_table
-
-        create_views_table(clients.dynamodb, settings.views_table)
-    except ImportError:
-        pass
+    create_views_table(clients.dynamodb, settings.views_table)
     create_idempotency_table(clients.dynamodb, settings.idempotency_table)
     yield Aws(clients=clients, settings=settings)
 
 
+class ProjectingStore:
+    """The event store, with the projector applying each append at once: the views are
+    eventually consistent; in these tests "eventually" is "before the command returns"."""
+
+    def __init__(self, store: EventStore, projector: Projector) -> None:
+        self._store = store
+        self._projector = projector
+
+    def append(self, appends: Sequence[StreamAppend]) -> None:
+        self._store.append(appends)
+        for append in appends:
+            for event in append.events:
+                self._projector.project(event)
+
+    def read(self, stream_id: StreamId, from_version: int = 1) -> list[RecordedEvent]:
+        return self._store.read(stream_id, from_version)
+
+    def read_all(self) -> Iterator[RecordedEvent]:
+        return self._store.read_all()
+
+
 @pytest.fixture
 def services(aws: Aws) -> Services:
-    try:  # TEMP until the views module lands
-        return build_services(aws.settings, aws.clients)
-    except ImportError:
-        from functions.api.adapters import SecretsManagerRefreshTokens, SqsSyncJobs
-        from functions.api.idempotency import IdempotentCommands
-        from functions.shared.aggregates import Aggregates
-        from functions.shared.dynamodb_event_store import DynamoDBEventStore
-        from functions.shared.system import RandomIds, SystemClock
-
-        store = DynamoDBEventStore(aws.settings.events_table, aws.clients.dynamodb)
-        return Services(
-            aggregates=Aggregates(store, RandomIds(), SystemClock()),
-            events=store,
-            views=None,  # type: ignore[arg-type]
-            tokens=SecretsManagerRefreshTokens(
-                aws.clients.secretsmanager, aws.settings.refresh_token_secret_prefix
-            ),
-            sync_jobs=SqsSyncJobs(aws.clients.sqs, aws.settings.sync_queue_url),
-            idempotency=IdempotentCommands(aws.settings.idempotency_table, aws.clients.dynamodb),
-        )
+    store = DynamoDBEventStore(aws.settings.events_table, aws.clients.dynamodb)
+    views = DynamoDBViewStore(aws.settings.views_table, aws.clients.dynamodb)
+    return build_services(
+        aws.settings, aws.clients, events=ProjectingStore(store, Projector(store, views))
+    )
 
 
 @pytest.fixture

@@ -24,7 +24,12 @@ def rest_event(
     text = raw_body if raw_body is not None else (None if body is None else json.dumps(body))
     all_headers = {"Content-Type": "application/json"} if text is not None else {}
     all_headers.update(headers or {})
-    request_context: dict[str, Any] = {"requestId": str(uuid.uuid4()), "httpMethod": method}
+    request_context: dict[str, Any] = {
+        "requestId": str(uuid.uuid4()),
+        "httpMethod": method,
+        "stage": "test",
+        "path": path,
+    }
     if tenant is not None:
         claims = {"sub": f"user-of-{tenant}", "custom:tenant_id": tenant}
         request_context["authorizer"] = {"claims": claims}

@@ -4,15 +4,22 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # Ids in paths and bodies: safe in keys (no `#`), URLs and logs.
 ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
-SKU_PATTERN = r"^[^\s#](?:[^#]{0,98}[^\s#])?$"
+SKU_PATTERN = r"^\S(?:.{0,98}\S)?$"
 MAX_QUANTITY = 1_000_000_000
 MAX_PAGE = 100
 
 
 class ApiModel(BaseModel):
-    """Requests refuse unknown fields; responses list every field they promise."""
+    """Requests refuse unknown fields; command responses list every field they promise."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReadModel(BaseModel):
+    """A view as the API shows it: built from the read side's models, keeping only the fields
+    this contract promises (a new field in a view never breaks a response)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, from_attributes=True)
 
 
 class FieldError(ApiModel):

@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import AwareDatetime, Field, SecretStr
 
 from domain.marketplaces import Region
-from functions.api.models.common import ApiModel, PageInfo
+from functions.api.models.common import ApiModel, ReadModel
 
 
 class CreateConnectionRequest(ApiModel):
@@ -46,8 +46,9 @@ class SyncRequested(ApiModel):
     correlation_id: str = Field(description="Carried into the events the sync appends")
 
 
-class SyncStatus(ApiModel):
-    """The sync worker's last report for the connection; null fields until it has run."""
+class SyncStatus(ReadModel):
+    """The sync worker's last report for the connection. Every field is null until the read
+    side exposes the worker's sync-status item."""
 
     last_run_at: AwareDatetime | None = None
     last_success_at: AwareDatetime | None = None
@@ -58,18 +59,17 @@ class SyncStatus(ApiModel):
     last_error: str | None = None
 
 
-class ConnectionView(ApiModel):
+class Connection(ReadModel):
     connection_id: str
     seller_id: str
-    region: Region
+    region: str
     marketplace_ids: list[str]
-    watch_window_days: int | None = None
-    version: int | None = Field(default=None, description="Last event version the view applied")
+    watch_window_days: int
 
 
-class ConnectionDetail(ConnectionView):
+class ConnectionDetail(Connection):
     sync: SyncStatus
 
 
-class ConnectionPage(PageInfo):
-    items: list[ConnectionView]
+class ConnectionList(ReadModel):
+    items: list[Connection]

@@ -2,9 +2,10 @@
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
-from functions.api.models.common import ApiModel
+from functions.api.models.common import ApiModel, ReadModel
+from functions.api.models.shipments import ShipmentSummary
 
 
 class SalesOrderStatusRequest(ApiModel):
@@ -29,3 +30,67 @@ class DiscrepancyAcknowledged(ApiModel):
     purchase_order_id: str
     version: int
     written_off: list[WrittenOffLine]
+
+
+class OrderLine(ReadModel):
+    sku: str
+    quantity: int
+
+
+class SalesOrder(ReadModel):
+    sales_order_id: str
+    transfer_order_id: str
+    warehouse_id: str = Field(description="The source warehouse")
+    status: str = Field(description="`open`, `shipped` or `cancelled`")
+    shipped_at: AwareDatetime | None
+    lines: list[OrderLine]
+    version: int
+
+
+class PurchaseOrderLine(ReadModel):
+    sku: str
+    quantity_ordered: int
+    quantity_received: int
+    discrepancy: int = Field(
+        description="Open discrepancy: short (> 0) after close, over (< 0) any time"
+    )
+    written_off: int
+
+
+class PurchaseOrder(ReadModel):
+    purchase_order_id: str
+    transfer_order_id: str
+    shipment_id: str
+    warehouse_id: str = Field(description="The FBA warehouse")
+    status: str = Field(
+        description="`open`, `partially_received`, `received`, `closed`, `closed_short` or "
+        "`cancelled`"
+    )
+    shipped: bool
+    lines: list[PurchaseOrderLine]
+    version: int
+
+
+class TransferOrderSummary(ReadModel):
+    transfer_order_id: str
+    shipment_id: str
+    sales_order_id: str
+    purchase_order_id: str
+    source_warehouse_id: str
+    destination_warehouse_id: str
+    created_at: AwareDatetime
+    units: int
+    sales_order_status: str | None = Field(description="null until the view has the order")
+    purchase_order_status: str | None = Field(description="null until the view has the order")
+
+
+class TransferOrderDetail(TransferOrderSummary):
+    lines: list[OrderLine]
+    sales_order: SalesOrder | None
+    purchase_order: PurchaseOrder | None
+    shipment: ShipmentSummary | None
+
+
+class TransferOrderPage(ReadModel):
+    items: list[TransferOrderSummary]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page")

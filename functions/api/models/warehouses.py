@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from functions.api.models.common import MAX_QUANTITY, SKU_PATTERN, ApiModel, PageInfo
+from functions.api.models.common import MAX_QUANTITY, SKU_PATTERN, ApiModel, ReadModel
 
 
 class CreateWarehouseRequest(ApiModel):
@@ -22,7 +22,7 @@ class WarehouseCreated(ApiModel):
 
 
 class CountedLine(ApiModel):
-    sku: str = Field(pattern=SKU_PATTERN, description="Seller SKU, 1-100 characters, no `#`")
+    sku: str = Field(pattern=SKU_PATTERN, description="Seller SKU, 1-100 characters")
     quantity: int = Field(ge=0, le=MAX_QUANTITY, description="Units counted on hand")
 
 
@@ -38,15 +38,14 @@ class StockCounted(ApiModel):
     counted_at: AwareDatetime
 
 
-class WarehouseView(ApiModel):
+class Warehouse(ReadModel):
     warehouse_id: str
     name: str
     kind: str = Field(description="`fba`, `fbm` or `own`")
-    connection_id: str | None = None
-    marketplace_id: str | None = None
-    enabled: bool = True
-    version: int | None = None
+    connection_id: str | None
+    marketplace_id: str | None
+    enabled: bool
 
 
-class WarehousePage(PageInfo):
-    items: list[WarehouseView]
+class WarehouseList(ReadModel):
+    items: list[Warehouse]

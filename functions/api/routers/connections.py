@@ -1,13 +1,18 @@
 """/connections: one Amazon seller account per region, its warehouses and its syncs."""
 
+from domain.errors import NotFound
 from functions.api import contract
 from functions.api.commands.connections import open_connection, request_sync
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
 from functions.api.models.connections import (
+    Connection,
     ConnectionCreated,
+    ConnectionDetail,
+    ConnectionList,
     ConnectionWarehouse,
     CreateConnectionRequest,
     SyncRequested,
+    SyncStatus,
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import EntityId, IdempotencyKey
@@ -77,3 +82,32 @@ def sync_connection(
         )
 
     return once(idempotency_key, {}, execute, SyncRequested)
+
+
+@router.get(
+    "/connections",
+    tags=TAGS,
+    summary="Your Amazon connections",
+    description=contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "Connections", contract.READ_ERRORS),
+)
+def list_connections(caller: CallerDep, services: ServicesDep) -> ConnectionList:
+    found = services.views.list_connections(caller.tenant_id)
+    return ConnectionList(items=[Connection.model_validate(view) for view in found])
+
+
+@router.get(
+    "/connections/<connection_id>",
+    tags=TAGS,
+    summary="One connection and its sync status",
+    description="The `sync` fields are null until the sync worker's status is readable here. "
+    + contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "The connection", contract.ITEM_ERRORS),
+)
+def get_connection(
+    connection_id: EntityId, caller: CallerDep, services: ServicesDep
+) -> ConnectionDetail:
+    view = services.views.get_connection(caller.tenant_id, connection_id)
+    if view is None:
+        raise NotFound(f"connection {connection_id} not found")
+    return ConnectionDetail(**Connection.model_validate(view).model_dump(), sync=SyncStatus())

@@ -1,11 +1,23 @@
 """/inbound-shipments: what the sync found in Amazon, and reconciling it into orders."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from domain.errors import NotFound
 from functions.api import contract
 from functions.api.commands.transfers import reconcile_shipment
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
-from functions.api.models.shipments import Reconciled, ReconcileRequest
+from functions.api.models.common import ID_PATTERN, MAX_PAGE
+from functions.api.models.shipments import (
+    Reconciled,
+    ReconcileRequest,
+    ShipmentDetail,
+    ShipmentPage,
+    ShipmentSummary,
+)
 from functions.api.routers import resource_router
-from functions.api.routers.params import EntityId, IdempotencyKey
+from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
 
 router = resource_router()
 TAGS = ["inbound shipments"]
@@ -42,3 +54,52 @@ def reconcile(
         )
 
     return once(idempotency_key, body.model_dump(mode="json"), execute, Reconciled)
+
+
+FilterId = Annotated[str | None, Query(pattern=ID_PATTERN)]
+
+
+@router.get(
+    "/inbound-shipments",
+    tags=TAGS,
+    summary="Inbound shipments found in Amazon, newest first",
+    description="Filter by Amazon `status` (e.g. WORKING, SHIPPED, RECEIVING, CLOSED), by "
+    "whether they are `reconciled`, by `connection_id` or `marketplace_id`. "
+    + contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "A page of shipments", contract.READ_ERRORS),
+)
+def list_shipments(
+    caller: CallerDep,
+    services: ServicesDep,
+    status: Annotated[str | None, Query(pattern=r"^[A-Z_]{1,32}$")] = None,
+    reconciled: Annotated[bool | None, Query()] = None,
+    connection_id: FilterId = None,
+    marketplace_id: FilterId = None,
+    limit: Limit = MAX_PAGE // 2,
+    cursor: Cursor = None,
+) -> ShipmentPage:
+    page = services.views.list_shipments(
+        caller.tenant_id,
+        status=status,
+        reconciled=reconciled,
+        connection_id=connection_id,
+        marketplace_id=marketplace_id,
+        limit=limit,
+        cursor=cursor,
+    )
+    items = [ShipmentSummary.model_validate(view) for view in page.items]
+    return ShipmentPage(items=items, next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/inbound-shipments/<shipment_id>",
+    tags=TAGS,
+    summary="One inbound shipment with its lines and status history",
+    description=contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "The shipment", contract.ITEM_ERRORS),
+)
+def get_shipment(shipment_id: EntityId, caller: CallerDep, services: ServicesDep) -> ShipmentDetail:
+    view = services.views.get_shipment(caller.tenant_id, shipment_id)
+    if view is None:
+        raise NotFound(f"inbound shipment {shipment_id} not found")
+    return ShipmentDetail.model_validate(view)

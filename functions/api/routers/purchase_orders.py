@@ -1,9 +1,10 @@
 """/purchase-orders: the units going into the FBA warehouse, received from Amazon's counts."""
 
+from domain.errors import NotFound
 from functions.api import contract
 from functions.api.commands.transfers import acknowledge_discrepancy
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
-from functions.api.models.orders import DiscrepancyAcknowledged, WrittenOffLine
+from functions.api.models.orders import DiscrepancyAcknowledged, PurchaseOrder, WrittenOffLine
 from functions.api.routers import resource_router
 from functions.api.routers.params import EntityId, IdempotencyKey
 
@@ -35,3 +36,19 @@ def acknowledge(
         )
 
     return once(idempotency_key, {}, execute, DiscrepancyAcknowledged)
+
+
+@router.get(
+    "/purchase-orders/<purchase_order_id>",
+    tags=TAGS,
+    summary="One purchase order, with what Amazon received and any discrepancy",
+    description=contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "The purchase order", contract.ITEM_ERRORS),
+)
+def get_purchase_order(
+    purchase_order_id: EntityId, caller: CallerDep, services: ServicesDep
+) -> PurchaseOrder:
+    view = services.views.get_purchase_order(caller.tenant_id, purchase_order_id)
+    if view is None:
+        raise NotFound(f"purchase order {purchase_order_id} not found")
+    return PurchaseOrder.model_validate(view)

@@ -1,9 +1,10 @@
 """/sales-orders: the units leaving the source warehouse of a transfer."""
 
+from domain.errors import NotFound
 from functions.api import contract
 from functions.api.commands.transfers import ship_sales_order
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
-from functions.api.models.orders import SalesOrderStatusChanged, SalesOrderStatusRequest
+from functions.api.models.orders import SalesOrder, SalesOrderStatusChanged, SalesOrderStatusRequest
 from functions.api.routers import resource_router
 from functions.api.routers.params import EntityId, IdempotencyKey
 
@@ -37,3 +38,19 @@ def set_status(
         )
 
     return once(idempotency_key, body.model_dump(mode="json"), execute, SalesOrderStatusChanged)
+
+
+@router.get(
+    "/sales-orders/<sales_order_id>",
+    tags=TAGS,
+    summary="One sales order",
+    description=contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "The sales order", contract.ITEM_ERRORS),
+)
+def get_sales_order(
+    sales_order_id: EntityId, caller: CallerDep, services: ServicesDep
+) -> SalesOrder:
+    view = services.views.get_sales_order(caller.tenant_id, sales_order_id)
+    if view is None:
+        raise NotFound(f"sales order {sales_order_id} not found")
+    return SalesOrder.model_validate(view)

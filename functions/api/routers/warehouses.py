@@ -1,5 +1,6 @@
 """/warehouses: FBA and FBM warehouses come with connections; your own are created here."""
 
+from domain.errors import NotFound
 from domain.warehouse import CountLine
 from functions.api import contract
 from functions.api.commands.warehouses import count_stock, create_warehouse
@@ -8,7 +9,9 @@ from functions.api.models.warehouses import (
     CreateWarehouseRequest,
     StockCounted,
     StockCountRequest,
+    Warehouse,
     WarehouseCreated,
+    WarehouseList,
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import EntityId, IdempotencyKey
@@ -61,3 +64,29 @@ def count(
         return StockCounted(warehouse_id=warehouse_id, version=version, counted_at=counted_at)
 
     return once(idempotency_key, body.model_dump(mode="json"), execute, StockCounted)
+
+
+@router.get(
+    "/warehouses",
+    tags=TAGS,
+    summary="Your warehouses: FBA, FBM and your own",
+    description=contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "Warehouses", contract.READ_ERRORS),
+)
+def list_warehouses(caller: CallerDep, services: ServicesDep) -> WarehouseList:
+    found = services.views.list_warehouses(caller.tenant_id)
+    return WarehouseList(items=[Warehouse.model_validate(view) for view in found])
+
+
+@router.get(
+    "/warehouses/<warehouse_id>",
+    tags=TAGS,
+    summary="One warehouse",
+    description=contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "The warehouse", contract.ITEM_ERRORS),
+)
+def get_warehouse(warehouse_id: EntityId, caller: CallerDep, services: ServicesDep) -> Warehouse:
+    view = services.views.get_warehouse(caller.tenant_id, warehouse_id)
+    if view is None:
+        raise NotFound(f"warehouse {warehouse_id} not found")
+    return Warehouse.model_validate(view)

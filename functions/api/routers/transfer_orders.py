@@ -1,0 +1,47 @@
+"""/transfer-orders: a reconciled shipment's sales order out and purchase order in."""
+
+from domain.errors import NotFound
+from functions.api import contract
+from functions.api.dependencies import CallerDep, ServicesDep
+from functions.api.models.common import MAX_PAGE
+from functions.api.models.orders import (
+    TransferOrderDetail,
+    TransferOrderPage,
+    TransferOrderSummary,
+)
+from functions.api.routers import resource_router
+from functions.api.routers.params import Cursor, EntityId, Limit
+
+router = resource_router()
+TAGS = ["transfer orders"]
+
+
+@router.get(
+    "/transfer-orders",
+    tags=TAGS,
+    summary="Transfer orders, newest first",
+    description=contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "A page of transfer orders", contract.READ_ERRORS),
+)
+def list_transfer_orders(
+    caller: CallerDep, services: ServicesDep, limit: Limit = MAX_PAGE // 2, cursor: Cursor = None
+) -> TransferOrderPage:
+    page = services.views.list_transfer_orders(caller.tenant_id, limit=limit, cursor=cursor)
+    items = [TransferOrderSummary.model_validate(view) for view in page.items]
+    return TransferOrderPage(items=items, next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/transfer-orders/<transfer_order_id>",
+    tags=TAGS,
+    summary="One transfer order with its sales order, purchase order and shipment",
+    description=contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "The transfer order", contract.ITEM_ERRORS),
+)
+def get_transfer_order(
+    transfer_order_id: EntityId, caller: CallerDep, services: ServicesDep
+) -> TransferOrderDetail:
+    view = services.views.get_transfer_order(caller.tenant_id, transfer_order_id)
+    if view is None:
+        raise NotFound(f"transfer order {transfer_order_id} not found")
+    return TransferOrderDetail.model_validate(view)

@@ -1,0 +1,99 @@
+"""Reads come from the views (here projected as each command appends)."""
+
+from functions.api.wiring import Services
+from tests.api.gateway import ApiClient
+from tests.api.givens import US, a_connection, a_synced_shipment, reconciled
+
+
+def test_the_workflow_reads_back_through_every_view(api: ApiClient, services: Services) -> None:
+    ids = reconciled(api, services)
+    api.post(f"/sales-orders/{ids['sales_order_id']}/status", {"status": "shipped"})
+
+    shipments = api.get("/inbound-shipments", reconciled="true")
+    shipment = api.get(f"/inbound-shipments/{ids['shipment_id']}")
+    transfers = api.get("/transfer-orders")
+    transfer = api.get(f"/transfer-orders/{ids['transfer_order_id']}")
+    sales = api.get(f"/sales-orders/{ids['sales_order_id']}")
+    purchase = api.get(f"/purchase-orders/{ids['purchase_order_id']}")
+
+    assert [s["shipment_id"] for s in shipments.json["items"]] == [ids["shipment_id"]]
+    assert shipment.json["reconciled"] is True
+    assert {line["sku"] for line in shipment.json["lines"]} == {"SKU-1", "SKU-2"}
+    assert [t["transfer_order_id"] for t in transfers.json["items"]] == [ids["transfer_order_id"]]
+    assert transfer.json["sales_order"]["status"] == "shipped"
+    assert sales.json["status"] == "shipped"
+    assert purchase.json["shipped"] is True
+    assert purchase.json["warehouse_id"] == f"fba-{ids['connection_id']}-{US}"
+
+
+def test_stock_and_its_ledger_explain_a_count_and_a_shipment(
+    api: ApiClient, services: Services
+) -> None:
+    ids = reconciled(api, services)
+    source = ids["warehouse_id"]
+    api.post(f"/warehouses/{source}/stock-counts", {"lines": [{"sku": "SKU-1", "quantity": 30}]})
+    api.post(f"/sales-orders/{ids['sales_order_id']}/status", {"status": "shipped"})
+
+    stock = api.get("/stock", warehouse_id=source, sku="SKU-1")
+    ledger = api.get("/stock/ledger", warehouse_id=source, sku="SKU-1")
+    in_transit = api.get("/stock", sku="SKU-1")
+
+    assert stock.status == 200, stock.text
+    assert stock.json["items"][0]["on_hand"] == 20
+    assert [e["event_type"] for e in ledger.json["entries"]][-1] == "SalesOrderShipped"
+    fba = [row for row in in_transit.json["items"] if row["warehouse_id"].startswith("fba-")]
+    assert fba[0]["in_transit"] == 10
+
+
+def test_stock_as_of_a_past_instant(api: ApiClient, services: Services) -> None:
+    ids = reconciled(api, services)
+
+    before = api.get("/stock", warehouse_id=ids["warehouse_id"], as_of="2000-01-01T00:00:00Z")
+    naive = api.get("/stock", as_of="2026-01-01T00:00:00")
+    nonsense = api.get("/stock", as_of="yesterday")
+
+    assert (before.status, before.json["items"]) == (200, [])
+    assert (naive.status, naive.json["code"]) == (400, "invalid_parameter")
+    assert nonsense.status == 400
+
+
+def test_lists_page_with_cursors_and_refuse_forged_ones(api: ApiClient, services: Services) -> None:
+    assert api.tenant is not None
+    connection_id = a_connection(api)
+    created = [a_synced_shipment(services, api.tenant, connection_id) for _ in range(3)]
+
+    first = api.get("/inbound-shipments", limit="2")
+    second = api.get("/inbound-shipments", limit="2", cursor=first.json["next_cursor"])
+    forged = api.get("/inbound-shipments", cursor="bm90LWEtY3Vyc29y")
+    garbage = api.get("/inbound-shipments", cursor="%%%")
+
+    seen = [s["shipment_id"] for s in first.json["items"] + second.json["items"]]
+    assert sorted(seen) == sorted(created)
+    assert second.json["next_cursor"] is None
+    assert (forged.status, forged.json["code"]) == (400, "invalid_cursor")
+    assert (garbage.status, garbage.json["code"]) == (400, "invalid_cursor")
+
+
+def test_a_cursor_of_another_tenant_is_refused(api: ApiClient, services: Services) -> None:
+    assert api.tenant is not None
+    connection_id = a_connection(api)
+    for _ in range(2):
+        a_synced_shipment(services, api.tenant, connection_id)
+    cursor = api.get("/inbound-shipments", limit="1").json["next_cursor"]
+
+    theirs = api.as_tenant("tenant-other").get("/inbound-shipments", cursor=cursor)
+
+    assert (theirs.status, theirs.json["code"]) == (400, "invalid_cursor")
+
+
+def test_a_connection_shows_its_warehouses_and_a_sync_status(api: ApiClient) -> None:
+    connection_id = a_connection(api)
+
+    connection = api.get(f"/connections/{connection_id}")
+    connections = api.get("/connections")
+    warehouses = api.get("/warehouses")
+
+    assert connection.json["marketplace_ids"] == [US]
+    assert set(connection.json["sync"]) >= {"last_run_at", "calls", "events", "quarantined"}
+    assert [c["connection_id"] for c in connections.json["items"]] == [connection_id]
+    assert sorted(w["kind"] for w in warehouses.json["items"]) == ["fba", "fbm"]
