@@ -1,8 +1,8 @@
 """The one way we make a Lambda function: arm64 Python, Powertools settings, X-Ray, its own log
 group with a retention, and its own role that starts with nothing but writing its logs.
 
-Every grant a function gets is added by the stack, one capability at a time, so a role says
-exactly what its function may touch.
+Every other grant is added by the capability construct that owns the function, one resource at
+a time, so a role says exactly what its function may touch.
 """
 
 from collections.abc import Mapping
@@ -17,10 +17,11 @@ from pydantic import BaseModel
 
 from infra.build_asset import LAMBDA_PYTHON_VERSION
 
-# Must match the wheels the asset was built with (see infra/build_asset.py).
+# Must match the wheels the asset was built with (infra/build_asset.py: cp312, aarch64).
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
-assert RUNTIME.name == f"python{LAMBDA_PYTHON_VERSION}", "runtime and asset wheels disagree"
+if RUNTIME.name != f"python{LAMBDA_PYTHON_VERSION}":
+    raise RuntimeError(f"{RUNTIME.name} cannot load wheels built for {LAMBDA_PYTHON_VERSION}")
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,8 @@ class ServiceFunction(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.spec = spec
-        # A role of its own instead of CDK's default, which attaches the broad managed
-        # AWSLambdaBasicExecutionRole policy (logs:* on every log group).
+        # A role of its own instead of CDK's default, which attaches the managed
+        # AWSLambdaBasicExecutionRole policy (log writes to every log group in the account).
         self.role = iam.Role(
             self,
             "Role",

@@ -122,3 +122,11 @@ def test_each_function_has_a_role_of_its_own_without_managed_policies(
 
 def test_the_sync_worker_may_run_five_minutes(synth: Synthesized) -> None:
     assert synth.resource(synth.stack.sync.worker.function)["Properties"]["Timeout"] == 300
+
+
+def test_a_settings_field_the_stack_cannot_provide_fails_the_synth() -> None:
+    from functions.shared.settings import ApiSettings
+    from infra.constructs.function import environment_for
+
+    with pytest.raises(KeyError, match=IDEMPOTENCY_TABLE):
+        environment_for(ApiSettings, {EVENTS_TABLE: "e", VIEWS_TABLE: "v", STATE_TABLE: "s"})
