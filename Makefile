@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: env test lint typecheck unit bench dev demo clean
+.PHONY: env test lint typecheck unit bench dev demo asset synth clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -39,6 +39,12 @@ dev: env
 
 demo: env
 	$(PY) -m infra.local.demo
+
+asset: env
+	$(PY) -m infra.build_asset build/lambda-asset
+
+synth: env
+	CDK_OUTDIR=cdk.out $(PY) -m infra.app
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache cdk.out
