@@ -5,9 +5,10 @@ import random
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from domain.event_store import RecordedEvent
 from functions.projector.ports import ViewStore
@@ -26,6 +27,10 @@ class FakeLambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 60_000
+
+
+def lambda_context() -> LambdaContext:
+    return cast(LambdaContext, FakeLambdaContext())
 
 
 def shuffled_batches(

@@ -46,9 +46,9 @@ def _own_on_hand(log: Sequence[RecordedEvent]) -> dict[Key, int]:
         event = recorded.event
         if isinstance(event, StockCounted):
             at = sortable_time(event.counted_at)
-            for count in event.lines:
-                key = (event.warehouse_id, count.sku)
-                moves.append((at, recorded.event_id, key, count.quantity, 0))
+            for counted in event.lines:
+                key = (event.warehouse_id, counted.sku)
+                moves.append((at, recorded.event_id, key, counted.quantity, 0))
         elif isinstance(event, StockAdjusted):
             at = sortable_time(recorded.occurred_at)
             for line in event.lines:

@@ -18,7 +18,7 @@ from functions.projector.projector import Projector
 from functions.projector.rebuild import rebuild
 from functions.projector.wiring import Deps
 from functions.shared.in_memory import InMemoryEventStore
-from tests.projections.delivery import FakeLambdaContext, FlakyViewStore, deliver, shuffled_batches
+from tests.projections.delivery import FlakyViewStore, deliver, lambda_context, shuffled_batches
 from tests.projections.history import RandomSeller
 from tests.projections.views_check import assert_rows_are_their_ledgers, assert_stock_matches_log
 from tests.projections.world import World
@@ -45,7 +45,7 @@ def test_rebuilt_views_equal_live_views_after_shuffled_redelivered_failing_batch
     flaky = FlakyViewStore(live, rng, rate=0.01)
     deps = Deps(projector=Projector(world.store, flaky))
     batches = shuffled_batches(world.log, rng)
-    deliver(lambda event: handle(event, FakeLambdaContext(), deps), batches)
+    deliver(lambda event: handle(event, lambda_context(), deps), batches)
     # And rebuilt from the log
     rebuilt, projected = rebuild(world.store)
     # Then the two are identical, item for item, and the stock is what the log says

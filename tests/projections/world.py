@@ -104,14 +104,17 @@ class World:
     def stream(self, kind: StreamKind, entity_id: str) -> StreamId:
         return StreamId(tenant_id=self.tenant_id, kind=kind, entity_id=entity_id)
 
-    def save(self, decision: Decision, actor: str = "user:alice") -> list[RecordedEvent]:
-        """Append the decision at the streams' current versions; the reactor answers."""
-        context = EventContext(
+    def context(self, actor: str = "user:alice") -> EventContext:
+        return EventContext(
             tenant_id=self.tenant_id,
             actor=actor,
             correlation_id=self.ids.new_id(),
             occurred_at=self.clock.now(),
         )
+
+    def save(self, decision: Decision, actor: str = "user:alice") -> list[RecordedEvent]:
+        """Append the decision at the streams' current versions; the reactor answers."""
+        context = self.context(actor)
         versions = {
             (kind, eid): len(self.store.read(self.stream(StreamKind(kind), eid)))
             for kind, eid in decision

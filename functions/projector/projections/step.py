@@ -38,6 +38,8 @@ def step(doc: StreamDoc, recorded: RecordedEvent) -> ViewChanges:
     Rows are rendered whole from the doc before and after and diffed, so replaying a step, or
     every step after a crash, converges on exactly the rows of the latest doc.
     """
+    if str(recorded.stream_id) != doc.stream_id:
+        raise ValueError(f"an event of {recorded.stream_id} cannot apply to {doc.stream_id}")
     if recorded.version != doc.version + 1:
         raise ValueError(f"{recorded.stream_id}: cannot apply {recorded.version} on {doc.version}")
     projection = PROJECTIONS[recorded.stream_id.kind]

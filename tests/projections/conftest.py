@@ -1,0 +1,66 @@
+"""Fixtures of the projection suites: moto tables (small: transactions are slow on moto)."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from functions.projector import wiring
+from functions.projector.handler import handle
+from functions.shared.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.settings import StoreSettings
+from infra.local.provision import create_events_table
+from infra.local.provision_views import create_views_table
+from tests.conftest import REGION
+from tests.projections.delivery import lambda_context
+from tests.support import fresh_name
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+
+@pytest.fixture(scope="module")
+def moto_client(moto_server: str) -> "DynamoDBClient":
+    """A DynamoDB client for the module (explicit dummy credentials: no real account)."""
+    import boto3
+
+    return boto3.client(
+        "dynamodb",
+        region_name=REGION,
+        endpoint_url=moto_server,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+@dataclass(frozen=True)
+class Tables:
+    client: "DynamoDBClient"
+    events: str
+    views: str
+
+    @property
+    def settings(self) -> StoreSettings:
+        return StoreSettings.model_validate(
+            {"EVENTS_TABLE": self.events, "VIEWS_TABLE": self.views, "STATE_TABLE": "unused"}
+        )
+
+    def event_store(self) -> DynamoDBEventStore:
+        return DynamoDBEventStore(self.events, self.client)
+
+    def project(self, event: dict[str, Any]) -> dict[str, Any]:
+        """The projector handler on these tables."""
+        return handle(event, lambda_context(), wiring.build(self.settings, self.client))
+
+
+def new_tables(client: "DynamoDBClient") -> Tables:
+    tables = Tables(client, fresh_name("events"), fresh_name("views"))
+    create_events_table(client, tables.events)
+    create_views_table(client, tables.views)
+    return tables
+
+
+@pytest.fixture
+def tables(moto_client: "DynamoDBClient") -> Iterator[Tables]:
+    yield new_tables(moto_client)
