@@ -1,0 +1,153 @@
+"""Every route, as another tenant and as nobody: another tenant's resources are invisible (404
+or absent from lists, never 403), and without a tenant claim nothing works (401)."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from functions.api.app import openapi_json
+from functions.api.handler import app
+from functions.api.wiring import Services
+from tests.api.gateway import ApiClient, Reply
+from tests.api.givens import a_purchase_order_closed_short, reconciled
+
+ROUTES = {
+    (method.upper(), path)
+    for path, operations in json.loads(openapi_json(app))["paths"].items()
+    for method in operations
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    body: Any = None
+    query: dict[str, str] | None = None
+
+
+def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
+    """One call per documented route, aimed at tenant A's resources."""
+    source, sku = ids["warehouse_id"], "SKU-1"
+    count = {"lines": [{"sku": sku, "quantity": 1}]}
+    return {
+        ("GET", "/connections"): Call("/connections"),
+        ("POST", "/connections"): Call(
+            "/connections",
+            {
+                "seller_id": "A1",
+                "region": "NA",
+                "marketplace_ids": ["ATVPDKIKX0DER"],
+                "refresh_token": "t",
+            },
+        ),
+        ("GET", "/connections/{connection_id}"): Call(f"/connections/{ids['connection_id']}"),
+        ("POST", "/connections/{connection_id}/sync"): Call(
+            f"/connections/{ids['connection_id']}/sync"
+        ),
+        ("GET", "/warehouses"): Call("/warehouses"),
+        ("POST", "/warehouses"): Call("/warehouses", {"name": "B's own"}),
+        ("GET", "/warehouses/{warehouse_id}"): Call(f"/warehouses/{source}"),
+        ("POST", "/warehouses/{warehouse_id}/stock-counts"): Call(
+            f"/warehouses/{source}/stock-counts", count
+        ),
+        ("GET", "/inbound-shipments"): Call("/inbound-shipments"),
+        ("GET", "/inbound-shipments/{shipment_id}"): Call(
+            f"/inbound-shipments/{ids['shipment_id']}"
+        ),
+        ("POST", "/inbound-shipments/{shipment_id}/reconcile"): Call(
+            f"/inbound-shipments/{ids['shipment_id']}/reconcile", {"source_warehouse_id": source}
+        ),
+        ("GET", "/transfer-orders"): Call("/transfer-orders"),
+        ("GET", "/transfer-orders/{transfer_order_id}"): Call(
+            f"/transfer-orders/{ids['transfer_order_id']}"
+        ),
+        ("GET", "/sales-orders/{sales_order_id}"): Call(f"/sales-orders/{ids['sales_order_id']}"),
+        ("POST", "/sales-orders/{sales_order_id}/status"): Call(
+            f"/sales-orders/{ids['sales_order_id']}/status", {"status": "shipped"}
+        ),
+        ("GET", "/purchase-orders/{purchase_order_id}"): Call(
+            f"/purchase-orders/{ids['purchase_order_id']}"
+        ),
+        ("POST", "/purchase-orders/{purchase_order_id}/acknowledge-discrepancy"): Call(
+            f"/purchase-orders/{ids['purchase_order_id']}/acknowledge-discrepancy"
+        ),
+        ("GET", "/stock"): Call("/stock", query={"sku": sku}),
+        ("GET", "/stock/ledger"): Call("/stock/ledger", query={"warehouse_id": source, "sku": sku}),
+        ("GET", "/history/{kind}/{entity_id}"): Call(
+            f"/history/sales-order/{ids['sales_order_id']}"
+        ),
+    }
+
+
+LISTS = {"/connections", "/warehouses", "/inbound-shipments", "/transfer-orders", "/stock"}
+CREATES = {("POST", "/connections"), ("POST", "/warehouses")}
+
+
+@pytest.fixture
+def tenant_a(api: ApiClient, services: Services) -> dict[str, str]:
+    """Tenant A with one of everything: connection, warehouses, a reconciled shipment whose
+    sales order shipped and whose purchase order closed short, and a stock count."""
+    assert api.tenant is not None
+    ids = reconciled(api, services)
+    api.post(f"/sales-orders/{ids['sales_order_id']}/status", {"status": "shipped"})
+    a_purchase_order_closed_short(services, api.tenant, ids["purchase_order_id"], {"SKU-1": 9})
+    api.post(
+        f"/warehouses/{ids['warehouse_id']}/stock-counts",
+        {"lines": [{"sku": "SKU-1", "quantity": 50}]},
+    )
+    return ids
+
+
+def send(client: ApiClient, method: str, call: Call) -> Reply:
+    return client.request(method, call.path, body=call.body, query=call.query)
+
+
+def test_the_matrix_covers_every_documented_route(tenant_a: dict[str, str]) -> None:
+    assert set(calls_on(tenant_a)) == ROUTES
+
+
+def test_another_tenant_sees_nothing_of_tenant_a_and_changes_nothing(
+    api: ApiClient, tenant_a: dict[str, str]
+) -> None:
+    tenant_b = api.as_tenant(f"{api.tenant}-b")
+    history_before = api.get(f"/history/sales-order/{tenant_a['sales_order_id']}").json
+    a_ids = set(tenant_a.values())
+
+    # Creations last, so that B's lists are still empty when read.
+    for (method, route), call in sorted(
+        calls_on(tenant_a).items(), key=lambda item: item[0] in CREATES
+    ):
+        reply = send(tenant_b, method, call)
+        if (method, route) in CREATES:
+            assert reply.status == 201, (route, reply.text)
+        elif method == "GET" and route in LISTS:
+            assert reply.status == 200, (route, reply.text)
+            listed = reply.json["items"]
+            assert listed == [], (route, listed)
+        elif route == "/stock/ledger":
+            assert (reply.status, reply.json["entries"]) == (200, []), reply.text
+        else:
+            assert (reply.status, reply.json["code"]) == (404, "not_found"), (route, reply.text)
+        if reply.status < 300:  # what B sees holds nothing of A's beyond what B asked for
+            seen = reply.json["entries"] if route == "/stock/ledger" else reply.json
+            assert not a_ids & set(json.dumps(seen).split('"')), route
+
+    assert api.get(f"/history/sales-order/{tenant_a['sales_order_id']}").json == history_before
+    assert api.get(f"/purchase-orders/{tenant_a['purchase_order_id']}").json["status"] == (
+        "closed_short"
+    )
+    own = [w["name"] for w in api.get("/warehouses").json["items"]]
+    assert "B's own" not in own
+    assert len(api.get("/connections").json["items"]) == 1
+
+
+def test_without_a_tenant_claim_every_route_is_401(
+    api: ApiClient, tenant_a: dict[str, str]
+) -> None:
+    anonymous = api.as_tenant(None)
+
+    for (method, route), call in calls_on(tenant_a).items():
+        reply = send(anonymous, method, call)
+        assert (reply.status, reply.json["code"]) == (401, "unauthorized"), route
