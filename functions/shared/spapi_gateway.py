@@ -7,7 +7,7 @@ back as an empty response. Every call here turns both into the port's typed erro
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from json import JSONDecodeError
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -121,10 +121,11 @@ class SpApiGateway:
         }
         if query.shipment_ids:
             params["ShipmentIdList"] = ",".join(query.shipment_ids)
+        # Whole seconds, widened outwards: both bounds are inclusive.
         if query.updated_after is not None:
             params["LastUpdatedAfter"] = _amazon_time(query.updated_after)
         if query.updated_before is not None:
-            params["LastUpdatedBefore"] = _amazon_time(query.updated_before)
+            params["LastUpdatedBefore"] = _amazon_time(_next_second(query.updated_before))
         inbound = self._client(FulfillmentInbound, query.marketplace_id)
         return self._call(
             GET_SHIPMENTS,
@@ -249,6 +250,11 @@ class SpApiGateway:
 
 def _amazon_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _next_second(moment: datetime) -> datetime:
+    whole = moment.replace(microsecond=0)
+    return whole if whole == moment else whole + timedelta(seconds=1)
 
 
 def _rate_limit(headers: Any) -> float | None:

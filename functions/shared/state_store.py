@@ -95,7 +95,9 @@ class StateTable:
     def _conditional_put(
         self, item: dict[str, Any], condition: str, values: dict[str, Any]
     ) -> None:
-        names = {"#pk": STATE_PK}
+        names = {}
+        if "#pk" in condition:
+            names["#pk"] = STATE_PK
         if "#rev" in condition:
             names["#rev"] = "rev"
         if "#ttl" in condition:

@@ -10,7 +10,7 @@ from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.sync.observability import logger, metrics
 from functions.sync.wiring import dependencies
 
-tracer = Tracer(service="sync")
+tracer = Tracer()
 
 
 @logger.inject_lambda_context(clear_state=True)

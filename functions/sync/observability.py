@@ -7,8 +7,9 @@ from functions.sync.status import QuarantinedRecord, RunCounters, RunOutcome
 
 NAMESPACE = "FbaInbound"
 
-logger = Logger(service="sync")
-metrics = Metrics(namespace=NAMESPACE, service="sync")
+# Service names come from POWERTOOLS_SERVICE_NAME (sync-worker, sync-dispatcher).
+logger = Logger()
+metrics = Metrics(namespace=NAMESPACE)
 
 
 class SyncMetrics:

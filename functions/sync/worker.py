@@ -11,7 +11,7 @@ from functions.shared.sync_jobs import SyncJob
 from functions.sync.observability import logger, metrics
 from functions.sync.wiring import dependencies
 
-tracer = Tracer(service="sync")
+tracer = Tracer()
 # A failed job fails only the later jobs of its own connection, keeping each group in order.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 

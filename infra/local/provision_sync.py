@@ -1,0 +1,120 @@
+"""Creating what the sync and the notifications consumer use, on any endpoint (moto locally and
+in tests), the way CDK does: the state table, the FIFO sync queue and the notifications queue
+(each with its DLQ), and the LWA secrets."""
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from functions.shared.tables import STATE_PK, STATE_SK, STATE_TTL
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_secretsmanager.client import SecretsManagerClient
+    from mypy_boto3_sqs.client import SQSClient
+
+MAX_RECEIVE_COUNT = 5
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Queue:
+    url: str
+    arn: str
+    dlq_url: str
+    dlq_arn: str
+
+
+def create_state_table(client: "DynamoDBClient", name: str) -> None:
+    """Operational state: pk/sk strings, items expiring through `expires_at`."""
+    client.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": STATE_PK, "AttributeType": "S"},
+            {"AttributeName": STATE_SK, "AttributeType": "S"},
+        ],
+        KeySchema=[
+            {"AttributeName": STATE_PK, "KeyType": "HASH"},
+            {"AttributeName": STATE_SK, "KeyType": "RANGE"},
+        ],
+    )
+    client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
+    client.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": STATE_TTL}
+    )
+
+
+def create_sync_queue(
+    client: "SQSClient", name: str, visibility_timeout_seconds: int = 960
+) -> Queue:
+    """The FIFO sync queue (one message group per connection) and its FIFO DLQ.
+
+    `name` without the `.fifo` suffix. The visibility timeout outlasts a 15-minute worker.
+    """
+    return _queue_with_dlq(
+        client,
+        f"{name}.fifo",
+        f"{name}-dlq.fifo",
+        {"FifoQueue": "true", "ContentBasedDeduplication": "false"},
+        visibility_timeout_seconds,
+    )
+
+
+def create_notifications_queue(
+    client: "SQSClient", name: str, visibility_timeout_seconds: int = 60
+) -> Queue:
+    """The standard queue SP-API notifications arrive on, and its DLQ."""
+    return _queue_with_dlq(client, name, f"{name}-dlq", {}, visibility_timeout_seconds)
+
+
+def create_lwa_app_secret(
+    client: "SecretsManagerClient", secret_id: str, lwa_app_id: str, lwa_client_secret: str
+) -> None:
+    value = {"lwa_app_id": lwa_app_id, "lwa_client_secret": lwa_client_secret}
+    client.create_secret(Name=secret_id, SecretString=json.dumps(value))
+
+
+def put_refresh_token(
+    client: "SecretsManagerClient",
+    prefix: str,
+    tenant_id: str,
+    connection_id: str,
+    refresh_token: str,
+) -> str:
+    """Create or update the connection's refresh-token secret, `{prefix}{tenant}/{connection}`."""
+    name = f"{prefix}{tenant_id}/{connection_id}"
+    try:
+        client.create_secret(Name=name, SecretString=refresh_token)
+    except client.exceptions.ResourceExistsException:
+        client.put_secret_value(SecretId=name, SecretString=refresh_token)
+    return name
+
+
+def _queue_with_dlq(
+    client: "SQSClient",
+    name: str,
+    dlq_name: str,
+    attributes: dict[str, str],
+    visibility_timeout_seconds: int,
+) -> Queue:
+    dlq_url = client.create_queue(
+        QueueName=dlq_name,
+        Attributes={**attributes, "MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS)},
+    )["QueueUrl"]
+    dlq_arn = _arn(client, dlq_url)
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVE_COUNT)}
+    url = client.create_queue(
+        QueueName=name,
+        Attributes={
+            **attributes,
+            "VisibilityTimeout": str(visibility_timeout_seconds),
+            "RedrivePolicy": json.dumps(redrive),
+        },
+    )["QueueUrl"]
+    return Queue(url=url, arn=_arn(client, url), dlq_url=dlq_url, dlq_arn=dlq_arn)
+
+
+def _arn(client: "SQSClient", url: str) -> str:
+    attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    return attributes["Attributes"]["QueueArn"]
