@@ -80,6 +80,13 @@ class LocalRuntime:
         self._saver: threading.Thread | None = None
 
     def start(self) -> Endpoints:
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> Endpoints:
         from moto.server import ThreadedMotoServer
 
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
