@@ -1,5 +1,10 @@
 """Fixtures of the projection suites: moto tables (small: transactions are slow on moto)."""
 
+import os
+
+# Powertools reads its metrics namespace when the handler module is imported (CDK sets it).
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Tests")
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any

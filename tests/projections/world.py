@@ -248,3 +248,15 @@ class World:
             source="summaries",
         )
         self.save({(StreamKind.FBA_INVENTORY, warehouse_id): [event]}, actor="system:sync")
+
+
+def copy_log(log: Sequence[RecordedEvent], store: EventStore) -> None:
+    """Append a history decided elsewhere to another store, event by event, as it was."""
+    for event in log:
+        store.append(
+            [
+                StreamAppend(
+                    stream_id=event.stream_id, expected_version=event.version - 1, events=(event,)
+                )
+            ]
+        )
