@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 # sp_api sizes its access-token cache when imported: one token per seller a warm container serves.
 os.environ.setdefault("SP_API_AUTH_CACHE_SIZE", "1000")
 
-from sp_api.api import FulfillmentInbound, Inventories
+from sp_api.api import Inventories
+from sp_api.api.fulfillment_inbound.fulfillment_inbound_v0 import FulfillmentInboundV0
 from sp_api.auth import AccessTokenClient, access_token_client
 from sp_api.auth._core import build_cache_key
 from sp_api.auth.exceptions import AuthorizationError
@@ -74,6 +75,25 @@ class LwaCredentials(BaseModel):
     refresh_token: SecretStr
 
 
+class _KeepsStatus:
+    """Remembers the HTTP status of the last answer, which sp_api drops when the body is empty
+    or HTML: a silent 429 must still empty our token bucket."""
+
+    last_status = 0
+
+    def _check_response(self, res: Any, *args: Any, **kwargs: Any) -> Any:
+        self.last_status = int(res.status_code)
+        return super()._check_response(res, *args, **kwargs)  # type: ignore[misc]
+
+
+class _Inbound(_KeepsStatus, FulfillmentInboundV0):  # type: ignore[misc]
+    """Fulfillment Inbound v0: the reads that return received quantities."""
+
+
+class _Inventories(_KeepsStatus, Inventories):  # type: ignore[misc]
+    pass
+
+
 @dataclass(frozen=True)
 class _Marketplace:
     """What sp_api reads from a `Marketplaces` member: endpoint, marketplace id, AWS region."""
@@ -126,18 +146,20 @@ class SpApiGateway:
             params["LastUpdatedAfter"] = _amazon_time(query.updated_after)
         if query.updated_before is not None:
             params["LastUpdatedBefore"] = _amazon_time(_next_second(query.updated_before))
-        inbound = self._client(FulfillmentInbound, query.marketplace_id)
+        inbound = self._client(_Inbound, query.marketplace_id)
         return self._call(
             GET_SHIPMENTS,
+            inbound,
             lambda: inbound.get_shipments(**params),
             lambda payload, rate: amazon_json.shipments_page(payload, GET_SHIPMENTS, rate),
         )
 
     def next_shipments(self, marketplace_id: str, next_token: str) -> ShipmentPage:
         # Only these three: resending the original filters can return the first page again.
-        inbound = self._client(FulfillmentInbound, marketplace_id)
+        inbound = self._client(_Inbound, marketplace_id)
         return self._call(
             GET_SHIPMENTS,
+            inbound,
             lambda: inbound.get_shipments(
                 QueryType="NEXT_TOKEN", NextToken=next_token, MarketplaceId=marketplace_id
             ),
@@ -146,17 +168,19 @@ class SpApiGateway:
 
     def shipment_items(self, marketplace_id: str, shipment_id: str) -> ItemPage:
         operation = GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID
-        inbound = self._client(FulfillmentInbound, marketplace_id)
+        inbound = self._client(_Inbound, marketplace_id)
         return self._call(
             operation,
+            inbound,
             lambda: inbound.shipment_items_by_shipment(shipment_id, MarketplaceId=marketplace_id),
             lambda payload, rate: amazon_json.items_page(payload, operation, rate, shipment_id),
         )
 
     def next_items(self, marketplace_id: str, next_token: str) -> ItemPage:
-        inbound = self._client(FulfillmentInbound, marketplace_id)
+        inbound = self._client(_Inbound, marketplace_id)
         return self._call(
             GET_SHIPMENT_ITEMS,
+            inbound,
             lambda: inbound.shipment_items(
                 QueryType="NEXT_TOKEN", NextToken=next_token, MarketplaceId=marketplace_id
             ),
@@ -175,10 +199,11 @@ class SpApiGateway:
         }
         if next_token:
             params["nextToken"] = next_token
-        inventories = self._client(Inventories, marketplace_id)
+        inventories = self._client(_Inventories, marketplace_id)
         # The inventory payload keeps its `pagination` beside `payload`: parse the whole body.
         return self._call(
             GET_INVENTORY_SUMMARIES,
+            inventories,
             lambda: inventories.get_inventory_summary_marketplace(**params),
             lambda body, rate: amazon_json.inventory_page(body, GET_INVENTORY_SUMMARIES, rate),
             whole_body=True,
@@ -209,6 +234,7 @@ class SpApiGateway:
     def _call(
         self,
         operation: str,
+        client: _KeepsStatus,
         call: Callable[[], Any],
         parse: Callable[[dict[str, Any], float | None], P],
         whole_body: bool = False,
@@ -236,7 +262,10 @@ class SpApiGateway:
         body = {"payload": response.payload, "pagination": response.pagination}
         if not isinstance(response.payload, dict) or not response.payload:
             # sp_api's silent failure: a 5xx/429 whose body was empty or HTML.
-            raise AmazonUnavailable(operation, "empty or non-JSON answer", rate)
+            status = client.last_status
+            if status == 429:
+                raise AmazonThrottled(operation, "HTTP 429 with an empty or HTML body", rate)
+            raise AmazonUnavailable(operation, f"HTTP {status} with an empty or HTML body", rate)
         try:
             return parse(body if whole_body else response.payload, rate)
         except amazon_json.MalformedPage as problem:

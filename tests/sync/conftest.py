@@ -9,6 +9,7 @@ import pytest
 from functions.sync import wiring
 from infra.simulated_amazon import ControlClient, SimulatedAmazon
 from tests.sync.harness import SIM_RATE_SCALE, AwsClients, SyncWorld
+from tests.sync.proxy import FaultyProxy
 
 PAGE_SIZE = 10
 
@@ -54,3 +55,19 @@ def _quiet_moto() -> None:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+@pytest.fixture
+def proxy(sim: SimulatedAmazon) -> Iterator[FaultyProxy]:
+    running = FaultyProxy(sim.url).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def proxied_world(
+    aws: AwsClients, control: ControlClient, proxy: FaultyProxy
+) -> Iterator[SyncWorld]:
+    """A world whose worker reaches Amazon through the faulty proxy."""
+    yield SyncWorld(aws, control, proxy.url)
+    wiring.configure(None)

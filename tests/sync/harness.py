@@ -109,6 +109,10 @@ class SyncWorld:
     clock: OffsetClock = field(default_factory=OffsetClock)
     sleep: Callable[[float], None] | None = None
 
+    @property
+    def control_url(self) -> str:
+        return str(self.control._http.base_url).rstrip("/")
+
     def __post_init__(self) -> None:
         # Amazon's clock may run ahead (tests advance it): so does ours, by as much, plus a
         # second for the time it took to ask.
@@ -208,6 +212,11 @@ class SyncWorld:
         enqueue_sync(self.aws.sqs, self.queue.url, job or self.job())
         return self.drain(context)
 
+    def deliver_job(self, job: SyncJob, context: FakeLambdaContext) -> dict[str, Any]:
+        """Queue one job and hand it (alone) to the worker."""
+        enqueue_sync(self.aws.sqs, self.queue.url, job)
+        return self.deliver(self.receive(), context)
+
     def drain(
         self, context: Callable[[], FakeLambdaContext] = FakeLambdaContext, max_batches: int = 50
     ) -> list[dict[str, Any]]:
@@ -233,20 +242,24 @@ class SyncWorld:
         except Exception as error:  # every record failed: Powertools raises, Lambda retries all
             answer = {"batchItemFailures": [{"itemIdentifier": m["MessageId"]} for m in messages]}
             answer["error"] = repr(error)
+        except BaseException:  # the invocation died: SQS redelivers after the visibility timeout
+            self._redeliver(messages)
+            raise
         failed = {failure["itemIdentifier"] for failure in answer["batchItemFailures"]}
+        self._redeliver([m for m in messages if m["MessageId"] in failed])
         for message in messages:
-            if message["MessageId"] in failed:
-                # Redeliver at once instead of after the visibility timeout.
-                self.aws.sqs.change_message_visibility(
-                    QueueUrl=self.queue.url,
-                    ReceiptHandle=message["ReceiptHandle"],
-                    VisibilityTimeout=0,
-                )
-            else:
+            if message["MessageId"] not in failed:
                 self.aws.sqs.delete_message(
                     QueueUrl=self.queue.url, ReceiptHandle=message["ReceiptHandle"]
                 )
         return answer
+
+    def _redeliver(self, messages: list[dict[str, Any]]) -> None:
+        """At once, rather than after the visibility timeout."""
+        for message in messages:
+            self.aws.sqs.change_message_visibility(
+                QueueUrl=self.queue.url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+            )
 
     # Reading what happened
 
@@ -292,13 +305,3 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
             for message in messages
         ]
     }
-
-
-def content(events: list[RecordedEvent]) -> list[dict[str, Any]]:
-    """What the events say, without ids, times and the shipment id (to compare two sellers)."""
-    return [
-        recorded.event.model_dump(
-            mode="json", exclude={"observed_at", "shipment_id", "connection_id"}
-        )
-        for recorded in events
-    ]
