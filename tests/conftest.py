@@ -14,8 +14,11 @@ REGION = "us-east-1"
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """The endpoint URL of a moto server on 127.0.0.1 (imported lazily: unit tests skip it)."""
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
     from moto.server import ThreadedMotoServer
 
+    # werkzeug writes headers and body apart; with Nagle on, calls wait on delayed ACKs (~35%).
+    MotoRequestHandler.disable_nagle_algorithm = True
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
