@@ -40,7 +40,6 @@ PURE_STEPS = 3_000  # about 4,000 events
 MOTO_STEPS = 250  # about 350 events
 LAMBDA_BATCH = 50  # STREAM_BATCH_SIZE in infra/constructs/projections.py
 LAG_SAMPLES = 60
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
 def history(steps: int, seed: int = 1) -> World:
@@ -145,14 +144,19 @@ def main() -> None:
         host, port = address.get(timeout=30)
         endpoint = f"http://{host}:{port}"
         client = boto3.client(
-            "dynamodb", endpoint_url=endpoint, region_name="us-east-1", **CREDENTIALS
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
         )
         streams = boto3.client(
             "dynamodbstreams",
             endpoint_url=endpoint,
             region_name="us-east-1",
             config=Config(account_id_endpoint_mode="disabled"),
-            **CREDENTIALS,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
         )
         moto_rate = bench_handler(client, small)
         lags = bench_lag(client, streams, small)
