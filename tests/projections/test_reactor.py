@@ -33,6 +33,7 @@ def orders(world: World, shipment_id: str) -> tuple[SalesOrder, PurchaseOrder]:
     load = world.aggregates.load
     sales = load(world.tenant_id, StreamKind.SALES_ORDER, ids.sales_order_id).state
     purchase = load(world.tenant_id, StreamKind.PURCHASE_ORDER, ids.purchase_order_id).state
+    assert isinstance(sales, SalesOrder) and isinstance(purchase, PurchaseOrder)
     return sales, purchase
 
 
