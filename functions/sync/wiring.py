@@ -63,6 +63,7 @@ def build(
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    wall_time: Callable[[], float] = time.time,
 ) -> SyncDependencies:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
@@ -93,6 +94,7 @@ def build(
         enqueue=enqueue,
         tuning=tuning,
         sleep=sleep,
+        wall_time=wall_time,
     )
     return SyncDependencies(
         ConnectionSync(services), ConnectionRegistry(state), enqueue, clock, ids

@@ -108,6 +108,7 @@ class SyncWorld:
     watch_window_days: int = 60
     clock: OffsetClock = field(default_factory=OffsetClock)
     sleep: Callable[[float], None] | None = None
+    wall_time: Callable[[], float] | None = None
 
     @property
     def control_url(self) -> str:
@@ -163,6 +164,7 @@ class SyncWorld:
                 secrets=self.aws.secrets,
                 clock=self.clock,
                 **({"sleep": self.sleep} if self.sleep else {}),
+                **({"wall_time": self.wall_time} if self.wall_time else {}),
             )
         )
 
