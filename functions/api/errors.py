@@ -90,11 +90,30 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
         (RequestUnsupportedContentType, lambda _: unsupported_media_type()),
         (ValidationError, _invalid_command),
         (InvalidCursor, _invalid_cursor),
-        (NotFoundError, lambda _: error_response(HTTPStatus.NOT_FOUND, "not_found", "no route")),
+        (NotFoundError, lambda _: _no_route(app)),
         (Exception, _unexpected),
     ]
     for exception, handler in handlers:
         app.exception_handler(exception)(handler)
+
+
+def _no_route(app: APIGatewayRestResolver) -> Response[Any]:
+    """404 for an unknown path; 405 with `Allow` for a known path and another method."""
+    allowed = allowed_methods(app, app.current_event.path)
+    if not allowed:
+        return error_response(HTTPStatus.NOT_FOUND, "not_found", "no such resource")
+    response = error_response(
+        HTTPStatus.METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        f"{app.current_event.http_method} is not allowed here; use {', '.join(allowed)}",
+    )
+    response.headers["Allow"] = ", ".join(allowed)
+    return response
+
+
+def allowed_methods(app: APIGatewayRestResolver, path: str) -> list[str]:
+    routes = app._static_routes + app._dynamic_routes  # Powertools keeps no public route list
+    return sorted({route.method for route in routes if route.rule.match(path)})
 
 
 def _domain_error(error: DomainError) -> Response[Any]:

@@ -6,6 +6,8 @@ tenant claim are refused (401) before routing, so nothing about the API's routes
 leaks to anonymous callers; bodies that are not JSON are refused (415) before parsing.
 """
 
+import base64
+import binascii
 import json
 import threading
 from collections.abc import Mapping
@@ -45,6 +47,8 @@ def handle(event: Mapping[str, Any], context: Any, services: Services) -> dict[s
             "unsupported_media_type",
             "send the body as application/json",
         )
+    if not _text_body(event):
+        return _refusal(HTTPStatus.BAD_REQUEST, "malformed_json", "the body is not UTF-8 JSON")
     with _one_at_a_time:
         app.context.update({CALLER: caller, SERVICES: services, LAMBDA_CONTEXT: context})
         return app.resolve(dict(event), context)
@@ -59,6 +63,17 @@ def _json_or_empty(event: Mapping[str, Any]) -> bool:
     )
     media_type = content_type.split(";", 1)[0].strip().lower()
     return media_type in ("", *JSON_TYPES)
+
+
+def _text_body(event: Mapping[str, Any]) -> bool:
+    """API Gateway base64-encodes bodies it deems binary; JSON must decode to UTF-8 text."""
+    if not event.get("isBase64Encoded") or not event.get("body"):
+        return True
+    try:
+        base64.b64decode(str(event["body"]), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return True
 
 
 def _refusal(status: HTTPStatus, code: str, message: str) -> dict[str, Any]:

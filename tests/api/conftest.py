@@ -52,12 +52,19 @@ def create_idempotency_table(client: "DynamoDBClient", name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def aws(moto_server: str) -> Iterator[Aws]:
-    clients = AwsClients(
+def aws_clients(moto_server: str) -> AwsClients:
+    return AwsClients(
         dynamodb=_client("dynamodb", moto_server),
         sqs=_client("sqs", moto_server),
         secretsmanager=_client("secretsmanager", moto_server),
     )
+
+
+@pytest.fixture(scope="module")
+def aws(aws_clients: AwsClients) -> Iterator[Aws]:
+    """Fresh tables per test module: moto copies a whole table for each action of a
+    transaction, so small tables keep multi-stream commands fast."""
+    clients = aws_clients
     suffix = uuid.uuid4().hex[:8]
     queue = clients.sqs.create_queue(
         QueueName=f"sync-{suffix}.fifo", Attributes={"FifoQueue": "true"}
@@ -98,12 +105,14 @@ class ProjectingStore:
 
 
 @pytest.fixture
-def services(aws: Aws) -> Services:
+def services(aws: Aws, request: pytest.FixtureRequest) -> Services:
+    """The API's adapters on moto; in modules that set `READS_VIEWS = True`, with each append
+    projected into the views at once."""
     store = DynamoDBEventStore(aws.settings.events_table, aws.clients.dynamodb)
-    views = DynamoDBViewStore(aws.settings.views_table, aws.clients.dynamodb)
-    return build_services(
-        aws.settings, aws.clients, events=ProjectingStore(store, Projector(store, views))
-    )
+    if getattr(request.module, "READS_VIEWS", False):
+        views = DynamoDBViewStore(aws.settings.views_table, aws.clients.dynamodb)
+        store = ProjectingStore(store, Projector(store, views))  # type: ignore[assignment]
+    return build_services(aws.settings, aws.clients, events=store)
 
 
 @pytest.fixture

@@ -56,8 +56,8 @@ def test_a_marketplace_of_another_region_is_refused_before_any_secret_is_written
 
     reply = api.post("/connections", body)
 
-    assert reply.status == 422
-    assert reply.json["code"] == "invalid_command"
+    assert (reply.status, reply.json["code"]) == (422, "validation_failed")
+    assert reply.json["errors"][0]["field"].startswith("body.EU.marketplace_ids")
     secrets = aws.clients.secretsmanager.list_secrets(
         Filters=[
             {"Key": "name", "Values": [f"{aws.settings.refresh_token_secret_prefix}{api.tenant}"]}

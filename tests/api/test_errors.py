@@ -115,7 +115,14 @@ def test_an_invalid_idempotency_key_is_a_400(api: ApiClient) -> None:
     assert (reply.status, reply.json["code"]) == (400, "invalid_parameter")
 
 
-def test_unknown_routes_and_methods_are_json_404s(api: ApiClient) -> None:
-    for method, path in [("GET", "/nowhere"), ("DELETE", "/warehouses")]:
+def test_unknown_routes_are_json_404s(api: ApiClient) -> None:
+    for method, path in [("GET", "/nowhere"), ("DELETE", "/warehouses/wh-1/nothing")]:
         reply = api.send(rest_event(method, path, tenant=api.tenant))
         assert (reply.status, reply.json["code"]) == (404, "not_found")
+
+
+def test_other_methods_on_a_known_path_are_405s_saying_what_is_allowed(api: ApiClient) -> None:
+    reply = api.send(rest_event("DELETE", "/warehouses", tenant=api.tenant))
+
+    assert (reply.status, reply.json["code"]) == (405, "method_not_allowed")
+    assert reply.headers["Allow"] == "GET, POST"

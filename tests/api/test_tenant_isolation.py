@@ -13,6 +13,8 @@ from functions.api.wiring import Services
 from tests.api.gateway import ApiClient, Reply
 from tests.api.givens import a_purchase_order_closed_short, reconciled
 
+READS_VIEWS = True
+
 ROUTES = {
     (method.upper(), path)
     for path, operations in json.loads(openapi_json(app))["paths"].items()

@@ -1,20 +1,32 @@
 """Bodies of /connections."""
 
 import hashlib
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, SecretStr
+from pydantic import AfterValidator, AwareDatetime, Field, SecretStr
 
-from domain.marketplaces import Region
+from domain.marketplaces import MARKETPLACES, Region
 from functions.api.models.common import ApiModel, ReadModel
 
 
-class CreateConnectionRequest(ApiModel):
+def _marketplaces_of(region: Region) -> Any:
+    ids = tuple(m for m, (_, r) in MARKETPLACES.items() if r is region)
+    return Literal[ids]  # the schema lists exactly the region's marketplace ids
+
+
+NaMarketplace = _marketplaces_of(Region.NA)
+EuMarketplace = _marketplaces_of(Region.EU)
+FeMarketplace = _marketplaces_of(Region.FE)
+
+
+def _distinct(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise ValueError("each marketplace may appear only once")
+    return values
+
+
+class _NewConnection(ApiModel):
     seller_id: str = Field(pattern=r"^[A-Za-z0-9]{1,64}$", description="Amazon merchant token")
-    region: Region
-    marketplace_ids: list[str] = Field(
-        min_length=1, max_length=23, description="SP-API marketplace ids, all of `region`"
-    )
     refresh_token: SecretStr = Field(
         min_length=1,
         max_length=4096,
@@ -25,6 +37,41 @@ class CreateConnectionRequest(ApiModel):
         """The body as compared for a repeated Idempotency-Key, with the token only hashed."""
         digest = hashlib.sha256(self.refresh_token.get_secret_value().encode()).hexdigest()
         return {**self.model_dump(mode="json"), "refresh_token": digest}
+
+
+def _marketplace_list(item: Any, region: Region) -> Any:
+    return Annotated[
+        list[item],
+        AfterValidator(_distinct),
+        Field(
+            min_length=1,
+            max_length=len([m for m, (_, r) in MARKETPLACES.items() if r is region]),
+            json_schema_extra={"uniqueItems": True},
+            description=f"SP-API marketplace ids of region {region.value}, each once",
+        ),
+    ]
+
+
+class NaConnectionRequest(_NewConnection):
+    region: Literal[Region.NA]
+    marketplace_ids: _marketplace_list(NaMarketplace, Region.NA)  # type: ignore[valid-type]
+
+
+class EuConnectionRequest(_NewConnection):
+    region: Literal[Region.EU]
+    marketplace_ids: _marketplace_list(EuMarketplace, Region.EU)  # type: ignore[valid-type]
+
+
+class FeConnectionRequest(_NewConnection):
+    region: Literal[Region.FE]
+    marketplace_ids: _marketplace_list(FeMarketplace, Region.FE)  # type: ignore[valid-type]
+
+
+# One connection per seller and region: the schema itself says which marketplaces each allows.
+CreateConnectionRequest = Annotated[
+    NaConnectionRequest | EuConnectionRequest | FeConnectionRequest,
+    Field(discriminator="region"),
+]
 
 
 class ConnectionWarehouse(ApiModel):

@@ -1,5 +1,9 @@
 """/connections: one Amazon seller account per region, its warehouses and its syncs."""
 
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
 from domain.errors import NotFound
 from functions.api import contract
 from functions.api.commands.connections import open_connection, request_sync
@@ -31,7 +35,7 @@ TAGS = ["connections"]
     responses=contract.responses(201, "Connection created", contract.COMMAND_ERRORS),
 )
 def create_connection(
-    body: CreateConnectionRequest,
+    body: Annotated[CreateConnectionRequest, Body()],
     caller: CallerDep,
     services: ServicesDep,
     once: OnceDep,

@@ -1,8 +1,10 @@
 """Parameters several routes share, with the limits the OpenAPI document states."""
 
+import re
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
+from pydantic import AwareDatetime, BeforeValidator
 
 from functions.api.models.common import ID_PATTERN, MAX_PAGE
 
@@ -18,5 +20,19 @@ IdempotencyKey = Annotated[
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size")]
 Cursor = Annotated[
     str | None,
-    Query(max_length=2048, description="Opaque `next_cursor` of the previous page"),
+    Query(
+        pattern=r"^[A-Za-z0-9_-]{1,2048}$",
+        description="Opaque `next_cursor` of the previous page (400 for any other value)",
+    ),
 ]
+
+
+def _iso_8601(value: object) -> object:
+    # Pydantic would also read "0.5" or "1700000000" as Unix times: only ISO 8601 is documented.
+    if isinstance(value, str) and not ISO_INSTANT.match(value):
+        raise ValueError("use ISO 8601 with an offset, e.g. 2026-11-20T08:00:00Z")
+    return value
+
+
+ISO_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_8601)]

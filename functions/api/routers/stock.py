@@ -3,13 +3,13 @@
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from pydantic import AwareDatetime
 
 from functions.api import contract
 from functions.api.dependencies import CallerDep, ServicesDep
 from functions.api.models.common import ID_PATTERN, SKU_PATTERN
 from functions.api.models.stock import Ledger, LedgerEntry, StockList, StockRow
 from functions.api.routers import resource_router
+from functions.api.routers.params import Instant
 
 router = resource_router()
 TAGS = ["stock"]
@@ -31,7 +31,7 @@ def get_stock(
     services: ServicesDep,
     warehouse_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     sku: Annotated[str | None, Query(pattern=SKU_PATTERN)] = None,
-    as_of: Annotated[AwareDatetime | None, Query()] = None,
+    as_of: Annotated[Instant | None, Query(description="ISO 8601 instant with offset")] = None,
 ) -> StockList:
     rows = services.views.get_stock(caller.tenant_id, warehouse_id, sku, as_of)
     return StockList(items=[StockRow.model_validate(row) for row in rows])
