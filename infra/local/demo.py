@@ -64,7 +64,8 @@ class Demo:
     def sync(self, connection_id: str) -> None:
         self.call(self.api, "POST", f"/connections/{connection_id}/sync", 202)
 
-    def run(self) -> None:
+    def run(self, midway: Callable[[], None] | None = None) -> None:
+        """The whole workflow; `midway` runs after stock is counted (a test restarts there)."""
         seller = f"DEMO{uuid.uuid4().hex[:8].upper()}"
         self.step("A seller connects their Amazon account (simulated Seller Central + LWA)")
         created = self.call(
@@ -154,6 +155,10 @@ class Demo:
         )
         self.expect_stock(source_id, "MUG-RED", on_hand=40, committed=10)
         self.expect_stock(fba, "MUG-RED", on_order=10)
+        if midway is not None:
+            self.step("(midway) restarting the backend")
+            midway()
+            self.expect_stock(source_id, "MUG-RED", on_hand=40, committed=10)
 
         self.step("Mark shipped: the goods left; stock leaves the source and is in transit")
         self.show(
