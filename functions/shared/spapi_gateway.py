@@ -38,6 +38,7 @@ from domain.amazon_gateway import (
     GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID,
     GET_SHIPMENTS,
     AmazonAuthFailed,
+    AmazonError,
     AmazonRejected,
     AmazonThrottled,
     AmazonUnavailable,
@@ -241,17 +242,11 @@ class SpApiGateway:
     ) -> P:
         try:
             response = call()
-        except SellingApiRequestThrottledException as error:
-            raise AmazonThrottled(operation, "HTTP 429", _rate_limit(error.headers)) from None
-        except SellingApiForbiddenException as error:
-            self._forget_access_token()
-            raise AmazonAuthFailed(operation, f"HTTP 403 {_code(error)}") from None
-        except RETRYABLE as error:
-            raise AmazonUnavailable(operation, f"HTTP {error.code} {_code(error)}") from None
         except SellingApiException as error:
-            if type(error) is SellingApiException:  # a status sp_api has no class for (502, ...)
-                raise AmazonUnavailable(operation, f"HTTP error {_code(error)}") from None
-            raise AmazonRejected(operation, f"HTTP {error.code} {_code(error)}") from None
+            typed = _typed(operation, error)
+            if isinstance(typed, AmazonAuthFailed):
+                self._forget_access_token()  # a refused access token must not be reused
+            raise typed from None
         except AuthorizationError as error:
             if int(error.status_code or 0) >= 500:
                 raise AmazonUnavailable(operation, f"LWA HTTP {error.status_code}") from None
@@ -272,7 +267,6 @@ class SpApiGateway:
             raise AmazonUnavailable(operation, f"unreadable page: {problem}", rate) from None
 
     def _forget_access_token(self) -> None:
-        """A refused access token must not be served from sp_api's cache again."""
         key = build_cache_key(self._credentials.refresh_token.get_secret_value())
         access_token_client.cache.pop(key, None)
 
@@ -294,5 +288,19 @@ def _rate_limit(headers: Any) -> float | None:
         return None
 
 
-def _code(error: SellingApiException) -> str:
-    return str(getattr(error, "amzn_code", "") or "")
+def _typed(operation: str, error: SellingApiException) -> AmazonError:
+    """sp_api's exception (its body had `errors`) as the port's error, with the announced rate."""
+    rate = _rate_limit(error.headers)
+    code = str(getattr(error, "amzn_code", "") or "")
+    if isinstance(error, SellingApiRequestThrottledException):
+        return AmazonThrottled(operation, "HTTP 429", rate)
+    if isinstance(error, SellingApiForbiddenException):
+        return AmazonAuthFailed(operation, f"HTTP 403 {code}", rate)
+    if isinstance(error, RETRYABLE) or type(error) is SellingApiException:
+        # The base class stands for statuses sp_api has no class for (502, ...).
+        return AmazonUnavailable(operation, f"HTTP {_status(error)} {code}", rate)
+    return AmazonRejected(operation, f"HTTP {error.code} {code}", rate)
+
+
+def _status(error: SellingApiException) -> str:
+    return str(error.code) if error.code != SellingApiException.code else "error"

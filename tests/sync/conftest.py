@@ -71,3 +71,8 @@ def proxied_world(
     """A world whose worker reaches Amazon through the faulty proxy."""
     yield SyncWorld(aws, control, proxy.url)
     wiring.configure(None)
+
+
+@pytest.fixture
+def sim_url(sim: SimulatedAmazon) -> str:
+    return sim.url

@@ -1,0 +1,95 @@
+"""Reading Amazon's JSON into the domain's pages: each record on its own, malformed ones set
+aside with a reason that never repeats Amazon's values."""
+
+import pytest
+
+from domain.amazon_gateway import MalformedRecord
+from domain.inbound_shipment.amazon import Address, AmazonShipmentLine
+from functions.shared.amazon_json import MalformedPage, items_page, shipments_page
+
+
+def shipment(**fields: object) -> dict[str, object]:
+    return {
+        "ShipmentId": "FBA15ABC",
+        "ShipmentName": "Spring",
+        "ShipFromAddress": {"Name": "Acme", "AddressLine1": "1 Main St", "City": "Pune"},
+        "DestinationFulfillmentCenterId": "PHX7",
+        "ShipmentStatus": "READY_TO_SHIP",
+        "LabelPrepType": "SELLER_LABEL",
+        **fields,
+    }
+
+
+def test_a_listing_keeps_good_records_and_sets_aside_bad_ones() -> None:
+    payload = {
+        "ShipmentData": [
+            shipment(),
+            {k: v for k, v in shipment().items() if k != "ShipmentId"},
+            shipment(ShipmentId="not-an-fba-id"),
+            shipment(ShipmentId="FBA15XYZ", ShipmentStatus="SOMETHING_NEW", ShipFromAddress=None),
+        ],
+        "NextToken": "t2",
+    }
+
+    page = shipments_page(payload, "getShipments", 2.0)
+
+    assert [(s.shipment_id, s.status) for s in page.shipments] == [
+        ("FBA15ABC", "READY_TO_SHIP"),
+        ("FBA15XYZ", "SOMETHING_NEW"),  # unknown statuses are kept, never fatal
+    ]
+    assert page.shipments[0].ship_from == Address(
+        name="Acme", address_line_1="1 Main St", city="Pune"
+    )
+    assert page.shipments[1].ship_from == Address()
+    assert (page.next_token, page.rate_limit) == ("t2", 2.0)
+    assert [(m.reference, m.problem.split(":")[0]) for m in page.malformed] == [
+        ("record #1", "ShipmentId"),
+        ("not-an-fba-id", "shipment_id"),
+    ]
+    assert all("not-an-fba-id" not in m.problem for m in page.malformed)
+
+
+def test_items_read_numbers_amazon_sends_as_text_and_refuse_what_is_not_a_number() -> None:
+    payload = {
+        "ItemData": [
+            {
+                "ShipmentId": "FBA1",
+                "SellerSKU": "A",
+                "QuantityShipped": "12",
+                "QuantityReceived": 3,
+            },
+            {
+                "SellerSKU": "B",
+                "QuantityShipped": 4,
+                "QuantityInCase": None,
+                "QuantityReceived": None,
+            },
+            {"ShipmentId": "FBA1", "SellerSKU": "C", "QuantityShipped": "lots"},
+            {"ShipmentId": "FBA1", "QuantityShipped": 1},
+        ]
+    }
+
+    page = items_page(payload, "getShipmentItemsByShipmentId", None, "FBA1")
+
+    assert [(i.shipment_id, i.line) for i in page.items] == [
+        ("FBA1", AmazonShipmentLine(sku="A", quantity_shipped=12, quantity_received=3)),
+        ("FBA1", AmazonShipmentLine(sku="B", quantity_shipped=4, quantity_received=0)),
+    ]
+    assert page.malformed == (
+        MalformedRecord(
+            operation="getShipmentItemsByShipmentId",
+            reference="FBA1/C",
+            problem="QuantityShipped: Input should be a valid integer, "
+            "unable to parse string as an integer",
+        ),
+        MalformedRecord(
+            operation="getShipmentItemsByShipmentId",
+            reference="FBA1",
+            problem="SellerSKU: Field required",
+        ),
+    )
+
+
+def test_a_page_that_is_not_a_page_is_refused_whole() -> None:
+    with pytest.raises(MalformedPage):
+        shipments_page({"ShipmentData": {"ShipmentId": "FBA1"}}, "getShipments", None)
