@@ -37,16 +37,34 @@ class DynamoDBViewStore:
                 "ExpressionAttributeValues": {":rev": {"N": str(expected_rev)}},
             }
         )
+        return self._conditionally(self._client.put_item, Item=to_dynamo(item), **condition)
+
+    def put_newer(self, item: ViewItem) -> None:
+        self._conditionally(
+            self._client.put_item,
+            Item=to_dynamo(item),
+            ConditionExpression="attribute_not_exists(#pk) OR #rev < :rev",
+            ExpressionAttributeNames={"#pk": VIEWS_PK, "#rev": REV},
+            ExpressionAttributeValues={":rev": {"N": str(item.rev)}},
+        )
+
+    def delete_older(self, key: RowKey, rev: int) -> None:
+        self._conditionally(
+            self._client.delete_item,
+            Key=key_of(key),
+            ConditionExpression="#rev < :rev",
+            ExpressionAttributeNames={"#rev": REV},
+            ExpressionAttributeValues={":rev": {"N": str(rev)}},
+        )
+
+    def _conditionally(self, write: Any, **request: Any) -> bool:
         try:
-            self._client.put_item(TableName=self._table, Item=to_dynamo(item), **condition)
+            write(TableName=self._table, **request)
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 return False
             raise
         return True
-
-    def delete(self, key: RowKey) -> None:
-        self._client.delete_item(TableName=self._table, Key=key_of(key))
 
     def query(self, pk: str, descending: bool = False) -> Iterator[ViewItem]:
         request: dict[str, Any] = {

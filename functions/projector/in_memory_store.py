@@ -28,9 +28,19 @@ class InMemoryViewStore:
             self._partitions.setdefault(item.pk, {})[item.sk] = item
             return True
 
-    def delete(self, key: RowKey) -> None:
+    def put_newer(self, item: ViewItem) -> None:
         with self._lock:
-            self._partitions.get(key.pk, {}).pop(key.sk, None)
+            partition = self._partitions.setdefault(item.pk, {})
+            current = partition.get(item.sk)
+            if current is None or current.rev < item.rev:
+                partition[item.sk] = item
+
+    def delete_older(self, key: RowKey, rev: int) -> None:
+        with self._lock:
+            partition = self._partitions.get(key.pk, {})
+            current = partition.get(key.sk)
+            if current is not None and current.rev < rev:
+                del partition[key.sk]
 
     def query(self, pk: str, descending: bool = False) -> Iterator[ViewItem]:
         with self._lock:

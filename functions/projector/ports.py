@@ -11,13 +11,18 @@ class ViewStore(Protocol):
         """The item, read consistently; None if absent."""
 
     def put(self, item: ViewItem) -> None:
-        """Write the item whatever is there (rows whose content is a pure function of a doc)."""
+        """Write the item whatever is there (immutable items: ledger facts)."""
+
+    def put_newer(self, item: ViewItem) -> None:
+        """Write the item unless the stored one is at `item.rev` or later (a stale writer
+        never overwrites what a later step of the same stream wrote)."""
 
     def put_if(self, item: ViewItem, expected_rev: int) -> bool:
         """Write the item only if the stored one is at `expected_rev` (0: absent).
         False when another writer got there first."""
 
-    def delete(self, key: RowKey) -> None: ...
+    def delete_older(self, key: RowKey, rev: int) -> None:
+        """Delete the item if it is older than `rev` (absent: nothing to do)."""
 
     def query(self, pk: str, descending: bool = False) -> Iterator[ViewItem]:
         """The partition's items in sort key order, read consistently, lazily."""

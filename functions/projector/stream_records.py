@@ -1,6 +1,7 @@
 """DynamoDB stream records of the event store, both ways: decoding what Lambda delivers, and
 building Lambda-shaped batches (for the local runtime's stream pump, tests and benches)."""
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -46,7 +47,7 @@ def lambda_record(
             "Keys": {EVENTS_PK: new_image[EVENTS_PK], EVENTS_SK: new_image[EVENTS_SK]},
             "NewImage": dict(new_image),
             "SequenceNumber": sequence_number,
-            "SizeBytes": 1,
+            "SizeBytes": len(json.dumps(new_image)),
             "StreamViewType": "NEW_IMAGE",
         },
         "eventSourceARN": SOURCE_ARN,

@@ -1,23 +1,14 @@
 """Fixtures of the projection suites: moto tables (small: transactions are slow on moto)."""
 
 import os
-
-from moto.moto_server.werkzeug_app import MotoRequestHandler
-
-# Powertools reads its metrics namespace when the handler module is imported (CDK sets it).
-os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Tests")
-# werkzeug writes headers and body apart; with Nagle on, every moto call waits for a delayed
-# ACK (~40 ms). Read per new connection, so this helps even if the server is already up.
-MotoRequestHandler.disable_nagle_algorithm = True
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from moto.moto_server.werkzeug_app import MotoRequestHandler
 
 from functions.projector import wiring
-from functions.projector.handler import handle
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import StoreSettings
 from infra.local.provision import create_events_table
@@ -28,6 +19,13 @@ from tests.support import fresh_name
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+
+# Powertools reads its metrics namespace when a handler module is first imported (CDK sets it),
+# so no module imported above may import a handler.
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Tests")
+# werkzeug writes headers and body apart; with Nagle on, every moto call waits for a delayed
+# ACK (~40 ms). Read per new connection, so this helps even if the server is already up.
+MotoRequestHandler.disable_nagle_algorithm = True
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +59,8 @@ class Tables:
 
     def project(self, event: dict[str, Any]) -> dict[str, Any]:
         """The projector handler on these tables."""
+        from functions.projector.handler import handle
+
         return handle(event, lambda_context(), wiring.build(self.settings, self.client))
 
 

@@ -117,9 +117,13 @@ class FlakyViewStore:
         self._maybe_fail()
         return self.inner.put_if(item, expected_rev)
 
-    def delete(self, key: RowKey) -> None:
+    def put_newer(self, item: ViewItem) -> None:
         self._maybe_fail()
-        self.inner.delete(key)
+        self.inner.put_newer(item)
+
+    def delete_older(self, key: RowKey, rev: int) -> None:
+        self._maybe_fail()
+        self.inner.delete_older(key, rev)
 
     def query(self, pk: str, descending: bool = False) -> Iterator[ViewItem]:
         return self.inner.query(pk, descending)

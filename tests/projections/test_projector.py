@@ -4,10 +4,13 @@ from collections.abc import Iterator
 
 from domain.warehouse import fba_warehouse_id
 from functions.projector.in_memory_store import InMemoryViewStore
+from functions.projector.projections.step import initial_doc, step
 from functions.projector.projector import Projector
 from functions.projector.rebuild import rebuild
+from functions.projector.writer import ViewWriter
 from functions.shared.in_memory import InMemoryEventStore
 from functions.shared.views.items import RowKey, ViewItem
+from functions.shared.views.models import ShipmentSummary
 from tests.projections.views_check import stock_states
 from tests.projections.world import US, World
 
@@ -115,3 +118,27 @@ def test_a_count_dated_before_a_shipment_that_arrives_later_still_lets_the_shipm
     # Then on hand is the recount less what shipped after it
     own = stock_states(views)[(main, "A")]
     assert (own.figures.on_hand, own.counted) == (35, True)
+
+
+def test_a_slow_writer_of_an_earlier_step_cannot_leave_a_stale_row_behind() -> None:
+    # Given a shipment's views at its latest status (CLOSED)
+    world, _ = reconciled_and_received()
+    shipment_id = next(iter(world.reconciled))
+    world.amazon_status(shipment_id, "CLOSED")
+    views = InMemoryViewStore()
+    projector = Projector(world.store, views)
+    for event in world.log:
+        projector.project(event)
+    # When a writer that read the doc long ago finally writes its step (status RECEIVING)
+    events = [e for e in world.log if e.stream_id.entity_id == shipment_id]
+    doc = initial_doc(events[0].stream_id)
+    for event in events[:-3]:
+        doc = step(doc, event).after
+    late = step(doc, events[-3])
+    written = ViewWriter(views).apply(late)
+    # Then its doc write is refused and every list row still shows the latest status
+    assert not written and late.puts
+    statuses = {row.parse(ShipmentSummary).status for row in late.puts}
+    stored = [views.get(row.key) for row in late.puts]
+    current = {item.parse(ShipmentSummary).status for item in stored if item}
+    assert statuses != {"CLOSED"} and current == {"CLOSED"}

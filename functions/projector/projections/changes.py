@@ -16,8 +16,8 @@ D = TypeVar("D", bound=StreamDoc)
 
 
 class ViewChanges(BaseModel):
-    """Apply in this order: rows, ledger facts, reports, then the doc (the stream's position),
-    conditionally on the doc's previous version."""
+    """Apply in this order: rows (newer than what is stored only), ledger facts, reports, then
+    the doc (the stream's position), conditionally on the doc's previous version."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -50,7 +50,11 @@ def step(doc: StreamDoc, recorded: RecordedEvent) -> ViewChanges:
         after=after,
         doc=doc_item(recorded.stream_id, after, projection.doc_index(after)),
         version=recorded.version,
-        puts=tuple(row for key, row in after_rows.items() if before_rows.get(key) != row),
+        puts=tuple(
+            row.model_copy(update={"rev": recorded.version})
+            for key, row in after_rows.items()
+            if before_rows.get(key) != row
+        ),
         deletes=tuple(key for key in before_rows if key not in after_rows),
         facts=tuple(projection.facts(doc, after, recorded)),
         reports=tuple(projection.reports(recorded)),
