@@ -30,7 +30,7 @@ class Aws:
     settings: ApiSettings
 
 
-def _client(service: str, endpoint: str) -> Any:
+def _client(service: Any, endpoint: str) -> Any:
     import boto3
 
     return boto3.client(
