@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, SerializeAsAny, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializeAsAny, model_validator
 
 from domain.messages import DomainEvent
 from domain.streams import StreamId
@@ -58,7 +58,7 @@ class StreamAppend(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     stream_id: StreamId
-    expected_version: int
+    expected_version: int = Field(ge=0)
     events: tuple[RecordedEvent, ...]
 
     @model_validator(mode="after")
@@ -106,7 +106,9 @@ class StreamAppend(BaseModel):
 
 class EventStore(Protocol):
     def append(self, appends: Sequence[StreamAppend]) -> None:
-        """Append to every stream or to none; `ConcurrencyConflict` if any stream moved."""
+        """Append to every stream or to none; `ConcurrencyConflict` if any stream moved.
+
+        Each stream appears at most once per call (ValueError otherwise)."""
 
     def read(self, stream_id: StreamId, from_version: int = 1) -> list[RecordedEvent]:
         """The stream's events from `from_version` on, in order; [] for an unknown stream."""

@@ -56,7 +56,9 @@ def follow_shipment(
         po_events.append(PurchaseOrderShipped(purchase_order_id=purchase_order.purchase_order_id))
     po_id = purchase_order.purchase_order_id
     current = fold_onto(purchase_order, po_events)
-    if ended:
+    if ended and current.shipped:
+        # Closing an order whose goods never left would invent a discrepancy: until the user
+        # marks it shipped (or Amazon reports units), a closed shipment leaves it open.
         po_events += decide_purchase_order(
             ClosePurchaseOrder(purchase_order_id=po_id, received_totals=totals), current
         )

@@ -14,6 +14,8 @@ class InMemoryEventStore:
         self._lock = threading.Lock()
 
     def append(self, appends: Sequence[StreamAppend]) -> None:
+        if len({a.stream_id for a in appends}) != len(appends):
+            raise ValueError("each stream may appear only once in one append")
         with self._lock:
             for append in appends:
                 current = len(self._streams.get(append.stream_id, []))

@@ -197,3 +197,17 @@ def test_a_cancelled_shipment_releases_its_unshipped_orders() -> None:
     assert (
         follow_shipment(shipment, scenario.sales_order(), scenario.purchase_order(), at(31)) == {}
     )
+
+
+def test_a_shipment_closed_before_anything_left_keeps_its_orders_open_until_shipped() -> None:
+    scenario = reconciled({"A": (10, 0)})
+    scenario.observe("CLOSED", {"A": (10, 0)}, 30)
+    follow(scenario, 30)
+    assert scenario.purchase_order().status is PurchaseOrderStatus.OPEN
+    assert scenario.sales_order().status is SalesOrderStatus.OPEN
+    scenario.apply(mark_shipped(scenario.sales_order(), scenario.purchase_order(), at(40)))
+    follow(scenario, 40)
+    assert scenario.purchase_order().status is PurchaseOrderStatus.CLOSED_SHORT
+    assert scenario.purchase_order().open_discrepancies() == (
+        LineDiscrepancy(sku="A", quantity=10),
+    )
