@@ -1,0 +1,142 @@
+"""One SQS message of SP-API notifications: read it, deduplicate it, and for
+FBA_INVENTORY_AVAILABILITY_CHANGES record Amazon's figures per marketplace of each connection of
+the seller and ask for a re-poll of the shipments carrying the SKU."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.event_store import EventContext
+from domain.inventory import AmazonInventoryFigures, AmazonInventoryReported
+from domain.ports import Clock
+from domain.warehouse import fba_warehouse_id
+from functions.notifications.claims import Claim, Claims, Outcome
+from functions.notifications.envelope import (
+    FBA_INVENTORY_AVAILABILITY_CHANGES,
+    Envelope,
+    InventoryAvailabilityChanged,
+    MarketplaceInventory,
+    read_inventory_change,
+    read_type,
+)
+from functions.notifications.inventory import InventoryRecorder
+from functions.notifications.repoll import Repolls
+from functions.sync.registry import ConnectionRegistry, RegisteredConnection
+
+ACTOR = "system:notifications"
+
+
+class Handled(StrEnum):
+    RECORDED = "recorded"
+    DUPLICATE = "duplicate"
+    UNKNOWN_TYPE = "unknown_type"
+    UNKNOWN_SELLER = "unknown_seller"
+
+
+class NotificationBusy(Exception):
+    """Another delivery of this notification is being processed: try again later."""
+
+
+@dataclass(frozen=True)
+class Result:
+    handled: Handled
+    notification_type: str
+    reports: int = 0
+    repolled: tuple[str, ...] = ()
+
+
+class NotificationConsumer:
+    def __init__(
+        self,
+        claims: Claims,
+        registry: ConnectionRegistry,
+        recorder: InventoryRecorder,
+        repolls: Repolls,
+        clock: Clock,
+    ) -> None:
+        self._claims = claims
+        self._registry = registry
+        self._recorder = recorder
+        self._repolls = repolls
+        self._clock = clock
+
+    def handle(self, body: str) -> Result:
+        """Raises MalformedNotification (the record fails, SQS redrives it to the DLQ)."""
+        kind, document = read_type(body)
+        if kind != FBA_INVENTORY_AVAILABILITY_CHANGES:
+            return Result(Handled.UNKNOWN_TYPE, kind)
+        envelope, change = read_inventory_change(document)
+        now = self._clock.now()
+        claim = self._claims.claim(envelope.metadata.notification_id, int(now.timestamp()))
+        if claim.outcome is Outcome.DUPLICATE:
+            return Result(Handled.DUPLICATE, kind)
+        if claim.outcome is Outcome.BUSY:
+            raise NotificationBusy(f"notification {claim.notification_id} is being processed")
+        connections = self._registry.connections_of_seller(change.seller_id)
+        reports, repolled = 0, tuple[str, ...]()
+        for connection in connections:
+            reports += self._record(connection, envelope, change, claim)
+            wanted = {m.marketplace_id for m in change.by_marketplace}
+            repolled += self._repolls.request(
+                connection,
+                change.sku,
+                wanted & set(connection.marketplace_ids),
+                now,
+                claim.notification_id,
+            )
+        self._claims.done(claim, int(self._clock.now().timestamp()))
+        handled = Handled.RECORDED if connections else Handled.UNKNOWN_SELLER
+        return Result(handled, kind, reports, repolled)
+
+    def _record(
+        self,
+        connection: RegisteredConnection,
+        envelope: Envelope,
+        change: InventoryAvailabilityChanged,
+        claim: Claim,
+    ) -> int:
+        reported_at = envelope.event_time or envelope.metadata.publish_time or self._clock.now()
+        context = EventContext(
+            tenant_id=connection.tenant_id,
+            actor=ACTOR,
+            correlation_id=claim.notification_id,
+            occurred_at=reported_at,
+        )
+        recorded = 0
+        for entry in change.by_marketplace:
+            if entry.marketplace_id not in connection.marketplace_ids:
+                continue  # a marketplace of the region this connection does not sell in
+            event = _reported(connection, entry, change, reported_at, claim.notification_id)
+            planned_key = f"{connection.tenant_id}/{event.warehouse_id}"
+
+            def plan(version: int, key: str = planned_key) -> None:
+                self._claims.plan(claim, key, version, int(self._clock.now().timestamp()))
+
+            recorded += self._recorder.record(context, event, claim.planned.get(planned_key), plan)
+        return recorded
+
+
+def _reported(
+    connection: RegisteredConnection,
+    entry: MarketplaceInventory,
+    change: InventoryAvailabilityChanged,
+    reported_at: datetime,
+    notification_id: str,
+) -> AmazonInventoryReported:
+    inventory = entry.inventory
+    return AmazonInventoryReported(
+        warehouse_id=fba_warehouse_id(connection.connection_id, entry.marketplace_id),
+        sku=change.sku,
+        fnsku=change.fnsku,
+        figures=AmazonInventoryFigures(
+            fulfillable=inventory.fulfillable,
+            inbound_working=inventory.inbound.working,
+            inbound_shipped=inventory.inbound.shipped,
+            inbound_receiving=inventory.inbound.receiving,
+            reserved=inventory.reserved,
+            unfulfillable=inventory.unfulfillable,
+            researching=inventory.researching,
+        ),
+        reported_at=reported_at,
+        source=f"notification:{notification_id}",
+    )
