@@ -8,6 +8,7 @@ from domain.event_store import EventContext, RecordedEvent
 from domain.inbound_shipment.state import InboundShipment
 from domain.messages import Decision
 from domain.orders.follow_shipment import follow_shipment
+from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
 from domain.ports import Clock
 from domain.streams import StreamKind
 from functions.shared.aggregates import Aggregates, retry_on_conflict
@@ -22,14 +23,27 @@ class Reactor:
 
     def react(self, recorded: RecordedEvent) -> Decision:
         """Append what the event calls for; returns what was appended ({} for nothing)."""
-        if recorded.stream_id.kind is not StreamKind.SHIPMENT:
+        shipment_id = self._shipment_of(recorded)
+        if shipment_id is None:
             return {}
-        return retry_on_conflict(lambda: self._follow(recorded))
+        return retry_on_conflict(lambda: self._follow(recorded, shipment_id))
 
-    def _follow(self, recorded: RecordedEvent) -> Decision:
+    def _shipment_of(self, recorded: RecordedEvent) -> str | None:
+        """The shipment whose orders may need to follow it after this event."""
+        if recorded.stream_id.kind is StreamKind.SHIPMENT:
+            return recorded.stream_id.entity_id
+        if isinstance(recorded.event, PurchaseOrderShipped):
+            # Goods marked shipped after Amazon already closed the shipment: close the order now.
+            order: PurchaseOrder | None = self._aggregates.load(
+                recorded.tenant_id, StreamKind.PURCHASE_ORDER, recorded.stream_id.entity_id
+            ).state
+            return order.shipment_id if order is not None else None
+        return None
+
+    def _follow(self, recorded: RecordedEvent, shipment_id: str) -> Decision:
         tenant = recorded.tenant_id
         shipment: InboundShipment | None = self._aggregates.load(
-            tenant, StreamKind.SHIPMENT, recorded.stream_id.entity_id
+            tenant, StreamKind.SHIPMENT, shipment_id
         ).state
         if shipment is None or shipment.reconciliation is None:
             return {}
