@@ -18,12 +18,12 @@ from botocore.config import Config
 from functions.projector.handler import handle
 from functions.projector.projections.step import initial_doc, step
 from functions.projector.rebuild import rebuild
-from functions.projector.stream_records import batch, record_of
 from functions.projector.stream_tail import StreamTail
 from functions.projector.wiring import build
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.in_memory import InMemoryEventStore
 from functions.shared.settings import StoreSettings
+from functions.shared.stream_records import batch, record_of
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
 from functions.shared.views.items import RowKey

@@ -1,7 +1,7 @@
 """The notifications consumer's composition root: built once per container, on first use;
 tests and the local runtime `configure` their own."""
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from domain.ports import Clock, IdGenerator
 from functions.notifications.claims import Claims
@@ -63,5 +63,5 @@ def build_from_env() -> NotificationConsumer:
     import boto3
 
     client: Any = boto3.client
-    settings = cast(NotificationsSettings, NotificationsSettings.from_env())
+    settings = NotificationsSettings.from_env()
     return build(settings, dynamodb=client("dynamodb"), sqs=client("sqs"))

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.projector import wiring
-from functions.projector.stream_records import decode
+from functions.shared.stream_records import decode
 
 logger = Logger()
 tracer = Tracer()

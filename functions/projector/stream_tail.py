@@ -3,7 +3,7 @@ benches: in AWS, Lambda's event source mapping does this)."""
 
 from typing import TYPE_CHECKING, Any
 
-from functions.projector.stream_records import LambdaRecord, from_streams_client
+from functions.shared.stream_records import LambdaRecord, from_streams_client
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

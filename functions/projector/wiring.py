@@ -33,5 +33,4 @@ def deps() -> Deps:
     import boto3
 
     settings = StoreSettings.from_env()
-    assert isinstance(settings, StoreSettings)  # from_env is typed as the base class
     return build(settings, boto3.client("dynamodb"))

@@ -12,8 +12,8 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.projector.stream_records import decode
 from functions.reactor import wiring
+from functions.shared.stream_records import decode
 
 logger = Logger()
 tracer = Tracer()

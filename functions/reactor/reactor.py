@@ -55,7 +55,8 @@ class Reactor:
         if sales.state is None or purchase.state is None:
             return {}  # reconciling creates both in the same append: never seen in practice
         now = self._clock.now()
-        decision = follow_shipment(shipment, sales.state, purchase.state, now)
+        # Units Amazon received ship (if nobody marked them) as of when the sync saw them.
+        decision = follow_shipment(shipment, sales.state, purchase.state, recorded.occurred_at)
         if decision:
             context = EventContext(
                 tenant_id=tenant,

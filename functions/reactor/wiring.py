@@ -34,5 +34,4 @@ def deps() -> Deps:
     from functions.shared.system import RandomIds, SystemClock
 
     settings = StoreSettings.from_env()
-    assert isinstance(settings, StoreSettings)  # from_env is typed as the base class
     return build(settings, boto3.client("dynamodb"), RandomIds(), SystemClock())

@@ -5,6 +5,7 @@ A missing value is an error at cold start, never an empty string at run time.
 
 import os
 from collections.abc import Mapping
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,7 +25,7 @@ class _Settings(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "_Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
         source = os.environ if env is None else env
         return cls.model_validate({k: v for k, v in source.items() if v != ""})
 

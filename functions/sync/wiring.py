@@ -7,7 +7,7 @@ hand them over with `configure`; nothing is patched.
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
@@ -104,7 +104,7 @@ def build(
 def build_from_env() -> SyncDependencies:
     import boto3
 
-    settings = cast(SyncSettings, SyncSettings.from_env())
+    settings = SyncSettings.from_env()
     client: Any = boto3.client
     return build(
         settings,

@@ -10,11 +10,11 @@ from domain.streams import StreamKind
 from domain.warehouse import fba_warehouse_id
 from functions.projector import handler as projector_handler
 from functions.projector import wiring as projector_wiring
-from functions.projector.stream_records import batch
 from functions.projector.stream_tail import StreamTail
 from functions.reactor import wiring as reactor_wiring
 from functions.reactor.handler import handle as react
 from functions.reactor.reactor import ACTOR
+from functions.shared.stream_records import batch
 from functions.shared.views.queries import ViewQueries
 from tests.conftest import REGION
 from tests.projections.conftest import Tables
