@@ -3,7 +3,7 @@ and the typed errors it raises for Amazon's failures, silent ones included."""
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
@@ -45,8 +45,9 @@ def gateway(proxy: FaultyProxy, seller: tuple[str, str]) -> Iterator[SpApiGatewa
     opened.close()
 
 
-def a_day() -> ShipmentQuery:
-    now = datetime.now(UTC)
+def a_day(control: ControlClient) -> ShipmentQuery:
+    """The day up to Amazon's now (other tests move the simulator's clock forward)."""
+    now = datetime.fromisoformat(control.now())
     return ShipmentQuery(
         marketplace_id=US,
         updated_after=now - timedelta(days=1),
@@ -59,7 +60,7 @@ def test_listing_asks_by_date_with_every_status_and_pages_with_the_token_alone(
 ) -> None:
     created = control.bulk_create_shipments(seller[0], US, 12, 1)
 
-    first = gateway.list_shipments(a_day())
+    first = gateway.list_shipments(a_day(control))
     assert first.next_token is not None
     second = gateway.next_shipments(US, first.next_token)
 
@@ -118,7 +119,7 @@ def test_amazon_failures_become_typed_errors_even_when_sp_api_stays_silent(
     control.inject_fault("getShipments", status, body)
 
     with pytest.raises(raised) as error:
-        gateway.list_shipments(a_day())
+        gateway.list_shipments(a_day(control))
 
     assert error.type is raised  # not a subclass standing in for another
     assert str(error.value) == f"getShipments: {detail}"
@@ -126,13 +127,13 @@ def test_amazon_failures_become_typed_errors_even_when_sp_api_stays_silent(
 
 
 def test_a_refused_request_and_a_refused_token_are_told_apart(
-    gateway: SpApiGateway, sim_url: str
+    gateway: SpApiGateway, sim_url: str, control: ControlClient
 ) -> None:
     with pytest.raises(AmazonRejected, match="HTTP 400 InvalidInput"):
         gateway.shipment_items(US, "FBA000000000")
     revoked = gateway_for(sim_url, "Atzr|never-issued")
     with pytest.raises(AmazonAuthFailed, match="invalid_grant"):
-        revoked.list_shipments(a_day())
+        revoked.list_shipments(a_day(control))
     revoked.close()
 
 
