@@ -96,6 +96,7 @@ def in_memory_services() -> Any:
         views=StaticViews(views),  # type: ignore[arg-type]
         tokens=Discard(),
         sync_jobs=Discard(),
+        sync_status=Discard(),  # type: ignore[arg-type]
         idempotency=IdempotentCommands("unused", client=None),  # type: ignore[arg-type]
     )
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from domain.event_store import EventStore
 from domain.ports import Clock, IdGenerator
 from functions.api.adapters import SecretsManagerRefreshTokens, SqsSyncJobs
-from functions.api.commands.connections import RefreshTokens, SyncJobs
+from functions.api.commands.connections import RefreshTokens, SyncJobs, SyncStatuses
 from functions.api.idempotency import IdempotentCommands
 from functions.shared.aggregates import Aggregates
 from functions.shared.settings import ApiSettings
@@ -33,6 +33,7 @@ class Services:
     views: "ViewQueries"
     tokens: RefreshTokens
     sync_jobs: SyncJobs
+    sync_status: SyncStatuses
     idempotency: IdempotentCommands
 
 
@@ -69,6 +70,7 @@ def build_services(
 ) -> Services:
     from functions.shared.dynamodb_event_store import DynamoDBEventStore
     from functions.shared.views.queries import ViewQueries
+    from functions.sync.status import SyncStatusReader
 
     store = events or DynamoDBEventStore(settings.events_table, clients.dynamodb)
     return Services(
@@ -79,6 +81,7 @@ def build_services(
             clients.secretsmanager, settings.refresh_token_secret_prefix
         ),
         sync_jobs=SqsSyncJobs(clients.sqs, settings.sync_queue_url),
+        sync_status=SyncStatusReader(settings.state_table, clients.dynamodb),
         idempotency=IdempotentCommands(settings.idempotency_table, clients.dynamodb),
     )
 
@@ -86,5 +89,4 @@ def build_services(
 @functools.cache
 def default_services() -> Services:
     settings = ApiSettings.from_env()
-    assert isinstance(settings, ApiSettings)
     return build_services(settings, AwsClients.from_environment())

@@ -16,6 +16,7 @@ from functions.projector.projector import Projector
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import ApiSettings
 from infra.local.provision import create_events_table
+from infra.local.provision_sync import create_state_table
 from infra.local.provision_views import create_views_table
 from tests.api.gateway import ApiClient
 from tests.conftest import REGION
@@ -80,6 +81,7 @@ def aws(aws_clients: AwsClients) -> Iterator[Aws]:
     create_events_table(clients.dynamodb, settings.events_table)
     create_views_table(clients.dynamodb, settings.views_table)
     create_idempotency_table(clients.dynamodb, settings.idempotency_table)
+    create_state_table(clients.dynamodb, settings.state_table)
     yield Aws(clients=clients, settings=settings)
 
 

@@ -1,6 +1,7 @@
 """Commands through the real handler: what each appends, and what each refuses."""
 
 import json
+from typing import Any
 
 from domain.streams import StreamId, StreamKind
 from functions.api.wiring import Services
@@ -66,21 +67,31 @@ def test_a_marketplace_of_another_region_is_refused_before_any_secret_is_written
     assert secrets["SecretList"] == []
 
 
-def test_sync_now_queues_a_job_in_the_connections_message_group(api: ApiClient, aws: Aws) -> None:
+def queued_jobs(aws: Aws, connection_id: str) -> list[dict[str, Any]]:
+    messages = aws.clients.sqs.receive_message(
+        QueueUrl=aws.settings.sync_queue_url,
+        MaxNumberOfMessages=10,
+        AttributeNames=["MessageGroupId"],
+    ).get("Messages", [])
+    return [
+        {**json.loads(m["Body"]), "group": m["Attributes"]["MessageGroupId"]}
+        for m in messages
+        if json.loads(m["Body"])["connection_id"] == connection_id
+    ]
+
+
+def test_a_new_connection_is_synced_at_once_and_sync_now_queues_another_run(
+    api: ApiClient, aws: Aws
+) -> None:
     connection_id = a_connection(api)
 
     reply = api.post(f"/connections/{connection_id}/sync")
 
     assert reply.status == 202, reply.text
-    messages = aws.clients.sqs.receive_message(
-        QueueUrl=aws.settings.sync_queue_url,
-        MaxNumberOfMessages=10,
-        AttributeNames=["MessageGroupId"],
-    )["Messages"]
-    mine = [m for m in messages if json.loads(m["Body"])["connection_id"] == connection_id]
-    assert len(mine) == 1
-    assert mine[0]["Attributes"]["MessageGroupId"] == f"{api.tenant}#{connection_id}"
-    assert json.loads(mine[0]["Body"])["reason"] == "on_demand"
+    jobs = queued_jobs(aws, connection_id)
+    assert [job["reason"] for job in jobs] == ["on_demand", "on_demand"]
+    assert {job["group"] for job in jobs} == {f"{api.tenant}#{connection_id}"}
+    assert jobs[1]["correlation_id"] == reply.json["correlation_id"]
 
 
 def test_syncing_an_unknown_connection_is_not_found(api: ApiClient) -> None:

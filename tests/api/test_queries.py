@@ -1,8 +1,18 @@
 """Reads come from the views (here projected as each command appends)."""
 
 from functions.api.wiring import Services
+from functions.shared.state_store import StateTable
+from functions.shared.sync_jobs import SyncReason
+from functions.sync.status import (
+    QuarantinedRecord,
+    RunCounters,
+    RunOutcome,
+    RunReport,
+    SyncStatusWriter,
+)
+from tests.api.conftest import Aws
 from tests.api.gateway import ApiClient
-from tests.api.givens import US, a_connection, a_synced_shipment, reconciled
+from tests.api.givens import OBSERVED_AT, US, a_connection, a_synced_shipment, reconciled
 
 READS_VIEWS = True
 
@@ -88,7 +98,9 @@ def test_a_cursor_of_another_tenant_is_refused(api: ApiClient, services: Service
     assert (theirs.status, theirs.json["code"]) == (400, "invalid_cursor")
 
 
-def test_a_connection_shows_its_warehouses_and_a_sync_status(api: ApiClient) -> None:
+def test_a_connection_shows_its_warehouses_and_no_sync_before_the_first_run(
+    api: ApiClient,
+) -> None:
     connection_id = a_connection(api)
 
     connection = api.get(f"/connections/{connection_id}")
@@ -96,6 +108,42 @@ def test_a_connection_shows_its_warehouses_and_a_sync_status(api: ApiClient) -> 
     warehouses = api.get("/warehouses")
 
     assert connection.json["marketplace_ids"] == [US]
-    assert set(connection.json["sync"]) >= {"last_run_at", "calls", "events", "quarantined"}
+    assert connection.json["sync"] == {"last_run": None, "last_completed_run": None}
     assert [c["connection_id"] for c in connections.json["items"]] == [connection_id]
     assert sorted(w["kind"] for w in warehouses.json["items"]) == ["fba", "fbm"]
+
+
+def test_a_connection_shows_what_its_last_sync_did(api: ApiClient, aws: Aws) -> None:
+    assert api.tenant is not None
+    connection_id = a_connection(api)
+    counters = RunCounters(
+        calls={"getShipments": 2, "getShipmentItems": 3},
+        throttled={"getShipments": 1},
+        shipments_seen=4,
+        events_appended=9,
+    )
+    counters.quarantine(
+        QuarantinedRecord(
+            marketplace_id=US, operation="getShipments", reference="FBA1", problem="bad date"
+        )
+    )
+    report = RunReport(
+        run_id="run-1",
+        reason=SyncReason.ON_DEMAND,
+        outcome=RunOutcome.COMPLETED,
+        started_at=OBSERVED_AT,
+        finished_at=OBSERVED_AT,
+        duration_ms=1200,
+        counters=counters,
+    )
+    writer = SyncStatusWriter(StateTable(aws.settings.state_table, aws.clients.dynamodb))
+    writer.record(api.tenant, connection_id, report)
+
+    sync = api.get(f"/connections/{connection_id}").json["sync"]
+
+    assert sync["last_run"] == sync["last_completed_run"]
+    assert sync["last_run"]["calls"] == 5
+    assert sync["last_run"]["throttled"] == 1
+    assert sync["last_run"]["events_appended"] == 9
+    assert sync["last_run"]["quarantined_count"] == 1
+    assert sync["last_run"]["quarantined"][0]["reference"] == "FBA1"

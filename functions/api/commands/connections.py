@@ -12,6 +12,7 @@ from functions.api.auth import Caller
 from functions.api.commands.base import event_context
 from functions.shared.aggregates import Aggregates
 from functions.shared.sync_jobs import SyncJob, SyncReason
+from functions.sync.status import SyncStatus
 
 
 class RefreshTokens(Protocol):
@@ -24,23 +25,30 @@ class SyncJobs(Protocol):
     def send(self, job: SyncJob, deduplication_id: str) -> None: ...
 
 
+class SyncStatuses(Protocol):
+    def get(self, tenant_id: str, connection_id: str) -> SyncStatus | None: ...
+
+
 @dataclass(frozen=True)
 class OpenedConnection:
     connection_id: str
     version: int
     warehouses: tuple[WarehouseCreated, ...]
+    first_sync: SyncJob
 
 
 def open_connection(
     aggregates: Aggregates,
     tokens: RefreshTokens,
+    jobs: SyncJobs,
     caller: Caller,
     seller_id: str,
     region: Region,
     marketplace_ids: tuple[str, ...],
     refresh_token: str,
 ) -> OpenedConnection:
-    """The token goes to the secret store first: a connection never exists without its token."""
+    """The token goes to the secret store first: a connection never exists without its token.
+    Then the first sync is queued (the schedule only picks up connections that have synced)."""
     connection_id = f"conn-{aggregates.ids.new_id()}"
     command = CreateConnection(
         connection_id=connection_id,
@@ -62,10 +70,13 @@ def open_connection(
         for event in events
         if isinstance(event, WarehouseCreated)
     )
+    first_sync = _job(aggregates, caller, connection_id)
+    jobs.send(first_sync, deduplication_id=f"first-sync-{caller.tenant_id}-{connection_id}")
     return OpenedConnection(
         connection_id=connection_id,
         version=versions[(StreamKind.CONNECTION, connection_id)],
         warehouses=warehouses,
+        first_sync=first_sync,
     )
 
 
@@ -79,12 +90,16 @@ def request_sync(
     loaded = aggregates.load(caller.tenant_id, StreamKind.CONNECTION, connection_id)
     if not isinstance(loaded.state, Connection):
         raise NotFound(f"connection {connection_id} not found")
-    job = SyncJob(
+    job = _job(aggregates, caller, connection_id)
+    jobs.send(job, deduplication_id=f"on-demand-{caller.correlation_id}")
+    return job
+
+
+def _job(aggregates: Aggregates, caller: Caller, connection_id: str) -> SyncJob:
+    return SyncJob(
         tenant_id=caller.tenant_id,
         connection_id=connection_id,
         reason=SyncReason.ON_DEMAND,
         requested_at=aggregates.clock.now(),
         correlation_id=caller.correlation_id,
     )
-    jobs.send(job, deduplication_id=f"on-demand-{caller.correlation_id}")
-    return job

@@ -85,6 +85,9 @@ class ConnectionCreated(ApiModel):
     connection_id: str
     version: int
     warehouses: list[ConnectionWarehouse]
+    first_sync_requested_at: AwareDatetime = Field(
+        description="The first sync is queued at once; see the connection's `sync` status"
+    )
 
 
 class SyncRequested(ApiModel):
@@ -93,17 +96,57 @@ class SyncRequested(ApiModel):
     correlation_id: str = Field(description="Carried into the events the sync appends")
 
 
-class SyncStatus(ReadModel):
-    """The sync worker's last report for the connection. Every field is null until the read
-    side exposes the worker's sync-status item."""
+class QuarantinedRecord(ReadModel):
+    marketplace_id: str
+    operation: str
+    reference: str = Field(description="Which record: a shipment id, a SKU, ...")
+    problem: str
 
-    last_run_at: AwareDatetime | None = None
-    last_success_at: AwareDatetime | None = None
-    state: str | None = Field(default=None, description="e.g. `running`, `succeeded`, `failed`")
-    calls: int | None = Field(default=None, description="SP-API calls made by the last run")
-    events: int | None = Field(default=None, description="Events appended by the last run")
-    quarantined: int | None = Field(default=None, description="Malformed records set aside")
-    last_error: str | None = None
+
+class SyncRun(ReadModel):
+    """One sync run (across its continuations), as the sync worker reported it."""
+
+    run_id: str
+    reason: str = Field(description="`schedule`, `on_demand`, `notification` or `continuation`")
+    outcome: str = Field(description="`completed`, `continuing` or `failed`")
+    started_at: AwareDatetime
+    finished_at: AwareDatetime
+    duration_ms: int
+    calls: int = Field(description="SP-API calls made")
+    calls_by_operation: dict[str, int]
+    throttled: int = Field(description="Calls Amazon throttled (retried later)")
+    shipments_seen: int
+    events_appended: int
+    quarantined_count: int = Field(description="Malformed records set aside, run continued")
+    quarantined: list[QuarantinedRecord] = Field(description="The first of them")
+    error: str | None
+
+    @classmethod
+    def of(cls, report: Any) -> "SyncRun":
+        counters = report.counters
+        return cls(
+            run_id=report.run_id,
+            reason=report.reason,
+            outcome=report.outcome,
+            started_at=report.started_at,
+            finished_at=report.finished_at,
+            duration_ms=report.duration_ms,
+            calls=sum(counters.calls.values()),
+            calls_by_operation=dict(counters.calls),
+            throttled=sum(counters.throttled.values()),
+            shipments_seen=counters.shipments_seen,
+            events_appended=counters.events_appended,
+            quarantined_count=counters.quarantined_count,
+            quarantined=[QuarantinedRecord.model_validate(q) for q in counters.quarantined],
+            error=report.error,
+        )
+
+
+class SyncStatus(ReadModel):
+    """The sync worker's report; both runs are null until the connection has synced once."""
+
+    last_run: SyncRun | None
+    last_completed_run: SyncRun | None
 
 
 class Connection(ReadModel):

@@ -16,6 +16,7 @@ from functions.api.models.connections import (
     ConnectionWarehouse,
     CreateConnectionRequest,
     SyncRequested,
+    SyncRun,
     SyncStatus,
 )
 from functions.api.routers import resource_router
@@ -45,6 +46,7 @@ def create_connection(
         opened = open_connection(
             services.aggregates,
             services.tokens,
+            services.sync_jobs,
             caller,
             seller_id=body.seller_id,
             region=body.region,
@@ -55,7 +57,10 @@ def create_connection(
             ConnectionWarehouse.model_validate(w, from_attributes=True) for w in opened.warehouses
         ]
         return ConnectionCreated(
-            connection_id=opened.connection_id, version=opened.version, warehouses=warehouses
+            connection_id=opened.connection_id,
+            version=opened.version,
+            warehouses=warehouses,
+            first_sync_requested_at=opened.first_sync.requested_at,
         )
 
     return once(idempotency_key, body.idempotency_payload(), execute, ConnectionCreated)
@@ -104,8 +109,8 @@ def list_connections(caller: CallerDep, services: ServicesDep) -> ConnectionList
     "/connections/<connection_id>",
     tags=TAGS,
     summary="One connection and its sync status",
-    description="The `sync` fields are null until the sync worker's status is readable here. "
-    + contract.EVENTUALLY_CONSISTENT,
+    description="`sync` is the sync worker's report of the last run and the last completed run "
+    "(SP-API calls, events appended, quarantined records). " + contract.EVENTUALLY_CONSISTENT,
     responses=contract.responses(200, "The connection", contract.ITEM_ERRORS),
 )
 def get_connection(
@@ -114,4 +119,11 @@ def get_connection(
     view = services.views.get_connection(caller.tenant_id, connection_id)
     if view is None:
         raise NotFound(f"connection {connection_id} not found")
-    return ConnectionDetail(**Connection.model_validate(view).model_dump(), sync=SyncStatus())
+    status = services.sync_status.get(caller.tenant_id, connection_id)
+    sync = SyncStatus(
+        last_run=SyncRun.of(status.last_run) if status else None,
+        last_completed_run=SyncRun.of(status.last_completed_run)
+        if status and status.last_completed_run
+        else None,
+    )
+    return ConnectionDetail(**Connection.model_validate(view).model_dump(), sync=sync)
