@@ -10,7 +10,6 @@ from infra.local.runtime import LocalRuntime
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
     config = LocalConfig.from_env()
     runtime = LocalRuntime(config)
     stopping = threading.Event()

@@ -144,7 +144,7 @@ class Demo:
                 self.api,
                 "POST",
                 f"/warehouses/{source_id}/stock-counts",
-                201,
+                200,
                 json={
                     "lines": [
                         {"sku": "MUG-RED", "quantity": 40},

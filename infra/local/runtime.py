@@ -89,6 +89,7 @@ class LocalRuntime:
     def _start(self) -> Endpoints:
         from moto.server import ThreadedMotoServer
 
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
         moto.start()
         self._parts.append(moto)
