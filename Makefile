@@ -24,7 +24,7 @@ lint: env
 	$(VENV)/bin/ruff format --check .
 
 typecheck: env
-	$(VENV)/bin/mypy domain functions
+	$(VENV)/bin/mypy domain functions infra bench
 
 unit: env
 	$(PY) -m pytest

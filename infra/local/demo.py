@@ -234,7 +234,7 @@ class Demo:
             row = rows[0] if rows else {}
             return row if all(row.get(k, 0) == v for k, v in figures.items()) else None
 
-        row = self.wait_for(f"stock {warehouse_id} {sku} {figures}", probe)
+        row: dict[str, Any] = self.wait_for(f"stock {warehouse_id} {sku} {figures}", probe)
         print(
             f"   stock {sku} @ {warehouse_id}: "
             + ", ".join(

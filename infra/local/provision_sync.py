@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_secretsmanager.client import SecretsManagerClient
     from mypy_boto3_sqs.client import SQSClient
+    from mypy_boto3_sqs.literals import QueueAttributeNameType
 
 MAX_RECEIVE_COUNT = 5
 DLQ_RETENTION_SECONDS = 14 * 24 * 3600
@@ -95,7 +96,7 @@ def _queue_with_dlq(
     client: "SQSClient",
     name: str,
     dlq_name: str,
-    attributes: dict[str, str],
+    attributes: "dict[QueueAttributeNameType, str]",
     visibility_timeout_seconds: int,
 ) -> Queue:
     dlq_url = client.create_queue(
