@@ -35,15 +35,3 @@ class ErrorResponse(ApiModel):
     errors: list[FieldError] = Field(
         default_factory=list, description="For validation errors: each refused field"
     )
-
-
-class Written(ApiModel):
-    """What a command appended: the stream's new version, for polling the views."""
-
-    version: int = Field(ge=1, description="Version of the stream after this command")
-
-
-class PageInfo(ApiModel):
-    next_cursor: str | None = Field(
-        default=None, description="Pass as `cursor` to get the next page; null on the last page"
-    )
