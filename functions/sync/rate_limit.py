@@ -20,6 +20,10 @@ from functions.shared.state_store import StaleRevision, StateTable, Stored
 
 WRITE_ATTEMPTS = 5
 CONTENDED_WAIT_SECONDS = 0.05
+# Amazon's bucket started a little after ours (its first request arrived after the LWA token
+# exchange) and answers arrive late: wait this much past the moment ours holds a token. The
+# throughput stays the rate; only the phase shifts.
+SAFETY_SECONDS = 0.1
 
 
 class RateLimit(BaseModel):
@@ -76,7 +80,7 @@ class TokenBuckets:
             stored = self._current(operation)
             bucket = stored.doc.refilled(self._now())
             if bucket.tokens < 1.0:
-                return (1.0 - bucket.tokens) / bucket.rate
+                return (1.0 - bucket.tokens) / bucket.rate + SAFETY_SECONDS
             if self._write(
                 operation, stored, bucket.model_copy(update={"tokens": bucket.tokens - 1})
             ):

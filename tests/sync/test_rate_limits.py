@@ -6,7 +6,7 @@ import pytest
 from domain.amazon_gateway import GET_SHIPMENTS
 from functions.shared.state_store import StateTable
 from functions.sync.keys import rate_limit_pk
-from functions.sync.rate_limit import Bucket, RateLimit, TokenBuckets
+from functions.sync.rate_limit import SAFETY_SECONDS, Bucket, RateLimit, TokenBuckets
 from functions.sync.status import RunOutcome
 from infra.local.provision_sync import create_state_table
 from tests.support import fresh_name
@@ -41,12 +41,12 @@ def test_two_invocations_draw_from_one_persisted_bucket(aws: AwsClients) -> None
     first, second = invocation(), invocation()
     assert [first.take(GET_SHIPMENTS), first.take(GET_SHIPMENTS)] == [0.0, 0.0]
     assert second.take(GET_SHIPMENTS) == 0.0
-    assert first.take(GET_SHIPMENTS) == pytest.approx(1.0)  # the burst is spent by both
+    assert first.take(GET_SHIPMENTS) == pytest.approx(1.0 + SAFETY_SECONDS)  # burst spent by both
     time.now += 1.0
     assert second.take(GET_SHIPMENTS) == 0.0
     time.now += 5.0
     first.throttled(GET_SHIPMENTS, rate=0.5)  # Amazon said 429 and a lower rate
-    assert second.take(GET_SHIPMENTS) == pytest.approx(2.0)
+    assert second.take(GET_SHIPMENTS) == pytest.approx(2.0 + SAFETY_SECONDS)
     assert second.rate(GET_SHIPMENTS) == 0.5
 
 
@@ -84,5 +84,5 @@ def test_an_empty_bucket_never_makes_the_worker_wait_past_its_remaining_time(
     # Later, with a token 20 s away: that wait fits, and the run completes.
     time.now += 80
     world.deliver(continuation, FakeLambdaContext(remaining_ms=60_000))
-    assert time.slept == [pytest.approx(20.0)]
+    assert time.slept == [pytest.approx(20.0 + SAFETY_SECONDS)]
     assert world.status().last_run.outcome is RunOutcome.COMPLETED

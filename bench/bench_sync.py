@@ -1,0 +1,240 @@
+"""A connection's first sync against the simulated Amazon at Amazon's REAL rates (rate_scale=1):
+SP-API calls made vs the fewest that could do, 429s received, and wall time vs the rate-limit
+floor (calls beyond the burst / rate). The real worker handler runs (continuations included) on
+DynamoDB, SQS and Secrets Manager from moto, in a child process (no shared GIL).
+
+1,000 shipments x 20 lines need 1,000 items calls: at 2/s after a burst of 30 that is an 8-minute
+floor, so by default a subset runs at real rates and the output says so (`--full` for all)."""
+
+import argparse
+import logging
+import math
+import multiprocessing
+import time
+import uuid
+from datetime import UTC, datetime
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event as EventType
+from typing import Any
+
+import boto3
+
+from domain.amazon_gateway import (
+    GET_SHIPMENT_ITEMS,
+    GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID,
+    GET_SHIPMENTS,
+)
+from domain.connection import CreateConnection, decide_create
+from domain.event_store import EventContext
+from domain.marketplaces import Region
+from functions.shared.aggregates import Aggregates
+from functions.shared.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.settings import SyncSettings
+from functions.shared.sync_jobs import SyncJob, SyncReason
+from functions.shared.system import RandomIds, SystemClock
+from functions.sync import wiring, worker
+from functions.sync.enqueue import enqueue_sync
+from functions.sync.rate_limit import PUBLISHED_LIMITS
+from functions.sync.settings import SyncTuning
+from functions.sync.status import SyncStatusReader
+from infra.local.lambda_context import LocalLambdaContext
+from infra.local.provision import create_events_table
+from infra.local.provision_sync import (
+    create_lwa_app_secret,
+    create_state_table,
+    create_sync_queue,
+    put_refresh_token,
+)
+from infra.simulated_amazon import ControlClient, SimulatedAmazon
+
+US = "ATVPDKIKX0DER"
+FULL_SHIPMENTS, LINES = 1_000, 20
+SUBSET_SHIPMENTS = 400  # a floor of about three minutes at Amazon's rates
+PAGE_SIZE = 50  # Amazon's page size for these operations
+LAMBDA_TIMEOUT_SECONDS = 900.0
+
+
+def serve_moto(address: "Queue[tuple[str, int]]", stop: EventType) -> None:
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+    from moto.server import ThreadedMotoServer
+
+    MotoRequestHandler.disable_nagle_algorithm = True  # else each call waits on a delayed ACK
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    address.put(server.get_host_and_port())
+    stop.wait()
+    server.stop()
+
+
+def clients(endpoint: str) -> dict[str, Any]:
+    kwargs = {
+        "endpoint_url": endpoint,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+    return {name: boto3.client(name, **kwargs) for name in ("dynamodb", "sqs", "secretsmanager")}  # type: ignore[call-overload]
+
+
+def provision(aws: dict[str, Any], sim_url: str, refresh_token: str, seller_id: str) -> Any:
+    suffix = uuid.uuid4().hex[:8]
+    settings = SyncSettings.model_validate(
+        {
+            "events_table": f"events-{suffix}",
+            "views_table": "unused",
+            "state_table": f"state-{suffix}",
+            "sync_queue_url": "",
+            "lwa_app_secret_id": f"lwa-app-{suffix}",
+            "refresh_token_secret_prefix": f"refresh-token-{suffix}/",
+            "spapi_endpoint": sim_url,
+        }
+    )
+    create_events_table(aws["dynamodb"], settings.events_table)
+    create_state_table(aws["dynamodb"], settings.state_table)
+    queue = create_sync_queue(aws["sqs"], f"sync-{suffix}")
+    settings = settings.model_copy(update={"sync_queue_url": queue.url})
+    create_lwa_app_secret(aws["secretsmanager"], settings.lwa_app_secret_id, "app", "secret")
+    put_refresh_token(
+        aws["secretsmanager"], settings.refresh_token_secret_prefix, "bench", "conn", refresh_token
+    )
+    store = DynamoDBEventStore(settings.events_table, aws["dynamodb"])
+    command = CreateConnection(
+        connection_id="conn", seller_id=seller_id, region=Region.NA, marketplace_ids=(US,)
+    )
+    context = EventContext(
+        tenant_id="bench", actor="bench", correlation_id="bench", occurred_at=datetime.now(UTC)
+    )
+    Aggregates(store, RandomIds(), SystemClock()).save(context, decide_create(command, None), {})
+    return settings, queue
+
+
+def run_until_done(aws: dict[str, Any], queue: Any) -> int:
+    """Feed the sync queue to the worker like Lambda would; returns the invocations made."""
+    sqs, invocations = aws["sqs"], 0
+    while True:
+        messages = sqs.receive_message(
+            QueueUrl=queue.url, MaxNumberOfMessages=1, AttributeNames=["All"]
+        ).get("Messages", [])
+        if not messages:
+            return invocations
+        message = messages[0]
+        record = {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message["Attributes"],
+            "messageAttributes": {},
+            "md5OfBody": message["MD5OfBody"],
+            "eventSource": "aws:sqs",
+            "eventSourceARN": queue.arn,
+            "awsRegion": "us-east-1",
+        }
+        context = LocalLambdaContext("sync-worker", timeout_seconds=LAMBDA_TIMEOUT_SECONDS)
+        answer = worker.lambda_handler({"Records": [record]}, context)
+        invocations += 1
+        if answer["batchItemFailures"]:
+            raise SystemExit(f"the sync failed: {answer}")
+        sqs.delete_message(QueueUrl=queue.url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def floor_seconds(operation: str, calls: int) -> float:
+    limit = PUBLISHED_LIMITS[operation]
+    return max(calls - limit.burst, 0) / limit.rate
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--full", action="store_true", help="all 1,000 shipments (~9 minutes)")
+    parser.add_argument("--shipments", type=int, help="another subset size")
+    args = parser.parse_args(argv if argv is not None else [])
+    shipments = args.shipments or (FULL_SHIPMENTS if args.full else SUBSET_SHIPMENTS)
+    logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    processes = multiprocessing.get_context("fork")
+    address: Queue[tuple[str, int]] = processes.Queue()
+    stop = processes.Event()
+    moto = processes.Process(target=serve_moto, args=(address, stop), daemon=True)
+    moto.start()
+    try:
+        host, port = address.get(timeout=60)
+        aws = clients(f"http://{host}:{port}")
+        with SimulatedAmazon(rate_scale=1.0, page_size=PAGE_SIZE) as sim:
+            control = ControlClient(sim.url)
+            seller_id = f"A{uuid.uuid4().hex[:12].upper()}"
+            refresh_token = control.create_seller(seller_id, [US])["refresh_token"]
+            control.bulk_create_shipments(seller_id, US, shipments, LINES)
+            settings, queue = provision(aws, sim.url, refresh_token, seller_id)
+            wiring.configure(
+                wiring.build(
+                    settings,
+                    SyncTuning(),  # Amazon's published rates and bursts
+                    dynamodb=aws["dynamodb"],
+                    sqs=aws["sqs"],
+                    secrets=aws["secretsmanager"],
+                )
+            )
+            job = SyncJob(
+                tenant_id="bench",
+                connection_id="conn",
+                reason=SyncReason.ON_DEMAND,
+                requested_at=datetime.now(UTC),
+            )
+            enqueue_sync(aws["sqs"], queue.url, job)
+            started = time.perf_counter()
+            invocations = run_until_done(aws, queue)
+            elapsed = time.perf_counter() - started
+            served = control.calls()
+            status = SyncStatusReader(settings.state_table, aws["dynamodb"]).get("bench", "conn")
+            control.disconnect()
+    finally:
+        wiring.configure(None)
+        stop.set()
+        moto.join(timeout=10)
+    report(shipments, served, status, elapsed, invocations)
+
+
+def report(
+    shipments: int, served: dict[str, dict[str, int]], status: Any, elapsed: float, invocations: int
+) -> None:
+    items_pages = math.ceil(LINES / PAGE_SIZE)
+    minimum = {
+        GET_SHIPMENTS: math.ceil(shipments / PAGE_SIZE),
+        GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID: shipments,
+        GET_SHIPMENT_ITEMS: shipments * (items_pages - 1),
+    }
+    if shipments < FULL_SHIPMENTS:
+        full_floor = floor_seconds(GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID, FULL_SHIPMENTS)
+        print(
+            f"SUBSET: {shipments:,} of {FULL_SHIPMENTS:,} shipments x {LINES} lines at Amazon's "
+            f"real rates: the full run's floor is {full_floor:.0f} s (> 4 min); --full runs it."
+        )
+    else:
+        print(f"{shipments:,} shipments x {LINES} lines at Amazon's real rates")
+    print(f"{'operation':<30} {'calls':>6} {'minimum':>8} {'429s':>5} {'floor s':>8}")
+    floors = []
+    for operation, least in minimum.items():
+        counts = served.get(operation, {"served": 0, "throttled": 0, "faulted": 0})
+        made = counts["served"] + counts["throttled"] + counts["faulted"]
+        floor = floor_seconds(operation, least)
+        floors.append(floor)
+        print(f"{operation:<30} {made:>6} {least:>8} {counts['throttled']:>5} {floor:>8.1f}")
+    assert status is not None
+    counters = status.last_run.counters
+    print(
+        f"wall time {elapsed:.1f} s vs rate-limit floor {max(floors):.1f} s "
+        f"({elapsed / max(max(floors), 1e-9):.2f}x); {invocations} invocation(s); "
+        f"{counters.shipments_seen:,} shipments, {counters.events_appended:,} events appended; "
+        f"429s seen by the worker: {sum(counters.throttled.values())}"
+    )
+    print(
+        "  (getShipments makes one more call than the minimum when the last page is full: "
+        "Amazon's last NextToken then leads to an empty page)"
+    )
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])
