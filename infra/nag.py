@@ -97,6 +97,14 @@ def acknowledge(stack: BackendStack) -> None:
         "API Gateway's account-level logging role; this AWS-managed policy is the one AWS "
         "documents for it, and execution logging (AwsSolutions-APIG6) requires the role.",
     )
+    for method in stack.api.public_methods:
+        for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4"):
+            _acknowledge(
+                method,
+                rule,
+                "GET /openapi.json and GET /docs publish the API's contract (no tenant data); "
+                "the handler serves nothing else without a Cognito tenant claim.",
+            )
     _acknowledge(
         stack.api.rest_api.deployment_stage,
         "AwsSolutions-APIG3",

@@ -118,6 +118,13 @@ class Api(Construct):
             "Validator", validate_request_body=True, validate_request_parameters=True
         )
         integration = apigw.LambdaIntegration(self.handler.function)
+        # The API's own contract is public, as the frontend's tooling reads it unauthenticated.
+        self.public_methods = [
+            self.rest_api.root.add_resource(path).add_method(
+                "GET", integration, authorization_type=apigw.AuthorizationType.NONE
+            )
+            for path in ("openapi.json", "docs")
+        ]
         proxy = self.rest_api.root.add_proxy(any_method=False)
         for resource in (self.rest_api.root, proxy):
             # Options spelled out per method: a proxy's default_method_options would drop the

@@ -44,11 +44,14 @@ class SellerCredentials(Construct):
         )
 
     def grant_write_refresh_tokens(self, grantee: iam.IGrantable) -> iam.Grant:
-        # Create on connect, put a new value on re-authorization; never read back.
+        # Create (tagged with the tenant) on connect, put a new value on re-authorization, delete
+        # when the connection's events could not be appended; never read back.
         actions = [
             "secretsmanager:CreateSecret",
             "secretsmanager:PutSecretValue",
             "secretsmanager:DescribeSecret",
+            "secretsmanager:TagResource",
+            "secretsmanager:DeleteSecret",
         ]
         return iam.Grant.add_to_principal(
             grantee=grantee, actions=actions, resource_arns=[self.refresh_token_arns]

@@ -47,8 +47,16 @@ def test_every_method_needs_a_user_pool_token_and_proxies_to_the_api_function(
     assert authorizer["Properties"]["ProviderARNs"] == [
         {"Fn::GetAtt": [synth.logical_id(synth.stack.api.user_pool), "Arn"]}
     ]
-    assert len(methods) == 2  # ANY on / and ANY on /{proxy+}
-    for method in methods:
+    protected = [m for m in methods if m["Properties"]["HttpMethod"] == "ANY"]
+    public = [m for m in methods if m["Properties"]["HttpMethod"] != "ANY"]
+    assert len(protected) == 2  # ANY on / and ANY on /{proxy+}
+    assert [
+        (m["Properties"]["HttpMethod"], m["Properties"]["AuthorizationType"]) for m in public
+    ] == [
+        ("GET", "NONE"),
+        ("GET", "NONE"),
+    ]  # the OpenAPI document and its Swagger UI only
+    for method in protected:
         properties = method["Properties"]
         assert properties["HttpMethod"] == "ANY"
         assert properties["AuthorizationType"] == "COGNITO_USER_POOLS"

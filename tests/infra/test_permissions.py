@@ -40,6 +40,8 @@ WRITE_SECRET = {
     "secretsmanager:CreateSecret",
     "secretsmanager:PutSecretValue",
     "secretsmanager:DescribeSecret",
+    "secretsmanager:TagResource",
+    "secretsmanager:DeleteSecret",
 }
 TRACING = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
 REFRESH_TOKENS = (
