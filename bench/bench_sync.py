@@ -10,6 +10,7 @@ import argparse
 import logging
 import math
 import multiprocessing
+import os
 import time
 import uuid
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.shared.system import RandomIds, SystemClock
 from functions.sync import wiring, worker
 from functions.sync.enqueue import enqueue_sync
+from functions.sync.observability import logger as sync_logger
 from functions.sync.rate_limit import PUBLISHED_LIMITS
 from functions.sync.settings import SyncTuning
 from functions.sync.status import SyncStatusReader
@@ -52,6 +54,7 @@ FULL_SHIPMENTS, LINES = 1_000, 20
 SUBSET_SHIPMENTS = 400  # a floor of about three minutes at Amazon's rates
 PAGE_SIZE = 50  # Amazon's page size for these operations
 LAMBDA_TIMEOUT_SECONDS = 900.0
+METRICS_DISABLED = "POWERTOOLS_METRICS_DISABLED"
 
 
 def serve_moto(address: "Queue[tuple[str, int]]", stop: EventType) -> None:
@@ -151,6 +154,9 @@ def main(argv: list[str] | None = None) -> None:
     shipments = args.shipments or (FULL_SHIPMENTS if args.full else SUBSET_SHIPMENTS)
     logging.getLogger().setLevel(logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    sync_logger.setLevel(logging.WARNING)  # one INFO line per invocation otherwise
+    metrics_were = os.environ.get(METRICS_DISABLED)
+    os.environ[METRICS_DISABLED] = "true"  # EMF lines on stdout otherwise
 
     processes = multiprocessing.get_context("fork")
     address: Queue[tuple[str, int]] = processes.Queue()
@@ -190,6 +196,10 @@ def main(argv: list[str] | None = None) -> None:
             control.disconnect()
     finally:
         wiring.configure(None)
+        if metrics_were is None:
+            os.environ.pop(METRICS_DISABLED, None)
+        else:
+            os.environ[METRICS_DISABLED] = metrics_were
         stop.set()
         moto.join(timeout=10)
     report(shipments, served, status, elapsed, invocations)

@@ -12,12 +12,10 @@ from domain.ports import Clock
 from domain.warehouse import fba_warehouse_id
 from functions.notifications.claims import Claim, Claims, Outcome
 from functions.notifications.envelope import (
-    FBA_INVENTORY_AVAILABILITY_CHANGES,
-    Envelope,
     InventoryAvailabilityChanged,
+    InventoryChangeNotification,
     MarketplaceInventory,
-    read_inventory_change,
-    read_type,
+    read_notification,
 )
 from functions.notifications.inventory import InventoryRecorder
 from functions.notifications.repoll import Repolls
@@ -62,10 +60,11 @@ class NotificationConsumer:
 
     def handle(self, body: str) -> Result:
         """Raises MalformedNotification (the record fails, SQS redrives it to the DLQ)."""
-        kind, document = read_type(body)
-        if kind != FBA_INVENTORY_AVAILABILITY_CHANGES:
+        notification = read_notification(body)
+        kind, envelope = notification.notification_type, notification.inventory_change
+        if envelope is None:
             return Result(Handled.UNKNOWN_TYPE, kind)
-        envelope, change = read_inventory_change(document)
+        change = envelope.payload
         now = self._clock.now()
         claim = self._claims.claim(envelope.metadata.notification_id, int(now.timestamp()))
         if claim.outcome is Outcome.DUPLICATE:
@@ -91,7 +90,7 @@ class NotificationConsumer:
     def _record(
         self,
         connection: RegisteredConnection,
-        envelope: Envelope,
+        envelope: InventoryChangeNotification,
         change: InventoryAvailabilityChanged,
         claim: Claim,
     ) -> int:

@@ -3,6 +3,7 @@ older types, camelCase for newer ones such as REPORT_PROCESSING_FINISHED) and th
 FBA_INVENTORY_AVAILABILITY_CHANGES payload."""
 
 import json
+from dataclasses import dataclass
 from typing import Any, Final
 
 from pydantic import AliasChoices, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
@@ -26,15 +27,9 @@ class NotificationMetadata(_Amazon):
     publish_time: AwareDatetime | None = _either("PublishTime")
 
 
-class Envelope(_Amazon):
+class _TypeOnly(_Amazon):
     notification_type: str = Field(
         min_length=1, validation_alias=AliasChoices("NotificationType", "notificationType")
-    )
-    event_time: AwareDatetime | None = _either("EventTime")
-    # Read again as the model of its type once the type is known.
-    payload: dict[str, Any] = Field(validation_alias=AliasChoices("Payload", "payload"))
-    metadata: NotificationMetadata = Field(
-        validation_alias=AliasChoices("NotificationMetadata", "notificationMetadata")
     )
 
 
@@ -68,30 +63,42 @@ class InventoryAvailabilityChanged(_Amazon):
     by_marketplace: tuple[MarketplaceInventory, ...] = _either("FulfillmentInventoryByMarketplace")
 
 
+class InventoryChangeNotification(_Amazon):
+    """An FBA_INVENTORY_AVAILABILITY_CHANGES notification, envelope and payload."""
+
+    event_time: AwareDatetime | None = _either("EventTime")
+    metadata: NotificationMetadata = Field(
+        validation_alias=AliasChoices("NotificationMetadata", "notificationMetadata")
+    )
+    payload: InventoryAvailabilityChanged = _either("Payload")
+
+
+@dataclass(frozen=True)
+class Notification:
+    notification_type: str
+    inventory_change: InventoryChangeNotification | None = None  # read for that type only
+
+
 class MalformedNotification(Exception):
     """Not a notification we can read: the message goes back to SQS and, in time, its DLQ."""
 
 
-def read_type(body: str) -> tuple[str, dict[str, Any]]:
-    """The notification type and the parsed document; raises MalformedNotification."""
+def read_notification(body: str) -> Notification:
+    """The notification in `body`, read as far as its type needs; raises MalformedNotification."""
     try:
         document = json.loads(body)
     except ValueError:
         raise MalformedNotification("the body is not JSON") from None
     if not isinstance(document, dict):
         raise MalformedNotification("the body is not a JSON object")
-    kind = document.get("NotificationType", document.get("notificationType"))
-    if not isinstance(kind, str) or not kind:
-        raise MalformedNotification("NotificationType is missing")
-    return kind, document
-
-
-def read_inventory_change(
-    document: dict[str, Any],
-) -> tuple[Envelope, InventoryAvailabilityChanged]:
     try:
-        envelope = Envelope.model_validate(document)
-        return envelope, InventoryAvailabilityChanged.model_validate(envelope.payload)
+        kind = _TypeOnly.model_validate(document).notification_type
+    except ValidationError:
+        raise MalformedNotification("NotificationType is missing") from None
+    if kind != FBA_INVENTORY_AVAILABILITY_CHANGES:
+        return Notification(kind)
+    try:
+        return Notification(kind, InventoryChangeNotification.model_validate(document))
     except ValidationError as error:
         raise MalformedNotification(_fields(error)) from None
 

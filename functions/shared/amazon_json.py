@@ -139,7 +139,10 @@ def shipments_page(
 
 
 def items_page(
-    payload: dict[str, Any], operation: str, rate_limit: float | None, shipment_id: str | None
+    payload: dict[str, Any],
+    operation: str,
+    rate_limit: float | None,
+    shipment_id: str | None = None,
 ) -> ItemPage:
     """`shipment_id`: the shipment asked for, owner of any item that lacks its ShipmentId."""
     records, next_token = _records(payload, "ItemData", "NextToken")

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from json import JSONDecodeError
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -148,45 +149,38 @@ class SpApiGateway:
         if query.updated_before is not None:
             params["LastUpdatedBefore"] = _amazon_time(_next_second(query.updated_before))
         inbound = self._client(_Inbound, query.marketplace_id)
-        return self._call(
-            GET_SHIPMENTS,
-            inbound,
-            lambda: inbound.get_shipments(**params),
-            lambda payload, rate: amazon_json.shipments_page(payload, GET_SHIPMENTS, rate),
-        )
+        request = partial(inbound.get_shipments, **params)
+        return self._call(GET_SHIPMENTS, inbound, request, amazon_json.shipments_page)
 
     def next_shipments(self, marketplace_id: str, next_token: str) -> ShipmentPage:
         # Only these three: resending the original filters can return the first page again.
         inbound = self._client(_Inbound, marketplace_id)
-        return self._call(
-            GET_SHIPMENTS,
-            inbound,
-            lambda: inbound.get_shipments(
-                QueryType="NEXT_TOKEN", NextToken=next_token, MarketplaceId=marketplace_id
-            ),
-            lambda payload, rate: amazon_json.shipments_page(payload, GET_SHIPMENTS, rate),
+        request = partial(
+            inbound.get_shipments,
+            QueryType="NEXT_TOKEN",
+            NextToken=next_token,
+            MarketplaceId=marketplace_id,
         )
+        return self._call(GET_SHIPMENTS, inbound, request, amazon_json.shipments_page)
 
     def shipment_items(self, marketplace_id: str, shipment_id: str) -> ItemPage:
-        operation = GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID
         inbound = self._client(_Inbound, marketplace_id)
-        return self._call(
-            operation,
-            inbound,
-            lambda: inbound.shipment_items_by_shipment(shipment_id, MarketplaceId=marketplace_id),
-            lambda payload, rate: amazon_json.items_page(payload, operation, rate, shipment_id),
+        request = partial(
+            inbound.shipment_items_by_shipment, shipment_id, MarketplaceId=marketplace_id
         )
+        parse = partial(amazon_json.items_page, shipment_id=shipment_id)
+        return self._call(GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID, inbound, request, parse)
 
     def next_items(self, marketplace_id: str, next_token: str) -> ItemPage:
+        # A token from the by-shipment call continues through getShipmentItems.
         inbound = self._client(_Inbound, marketplace_id)
-        return self._call(
-            GET_SHIPMENT_ITEMS,
-            inbound,
-            lambda: inbound.shipment_items(
-                QueryType="NEXT_TOKEN", NextToken=next_token, MarketplaceId=marketplace_id
-            ),
-            lambda payload, rate: amazon_json.items_page(payload, GET_SHIPMENT_ITEMS, rate, None),
+        request = partial(
+            inbound.shipment_items,
+            QueryType="NEXT_TOKEN",
+            NextToken=next_token,
+            MarketplaceId=marketplace_id,
         )
+        return self._call(GET_SHIPMENT_ITEMS, inbound, request, amazon_json.items_page)
 
     def inventory_summaries(
         self, marketplace_id: str, skus: tuple[str, ...], next_token: str | None = None
@@ -201,14 +195,10 @@ class SpApiGateway:
         if next_token:
             params["nextToken"] = next_token
         inventories = self._client(_Inventories, marketplace_id)
+        request = partial(inventories.get_inventory_summary_marketplace, **params)
         # The inventory payload keeps its `pagination` beside `payload`: parse the whole body.
-        return self._call(
-            GET_INVENTORY_SUMMARIES,
-            inventories,
-            lambda: inventories.get_inventory_summary_marketplace(**params),
-            lambda body, rate: amazon_json.inventory_page(body, GET_INVENTORY_SUMMARIES, rate),
-            whole_body=True,
-        )
+        parse = amazon_json.inventory_page
+        return self._call(GET_INVENTORY_SUMMARIES, inventories, request, parse, whole_body=True)
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -237,7 +227,7 @@ class SpApiGateway:
         operation: str,
         client: _KeepsStatus,
         call: Callable[[], Any],
-        parse: Callable[[dict[str, Any], float | None], P],
+        parse: Callable[[dict[str, Any], str, float | None], P],
         whole_body: bool = False,
     ) -> P:
         try:
@@ -262,7 +252,7 @@ class SpApiGateway:
                 raise AmazonThrottled(operation, "HTTP 429 with an empty or HTML body", rate)
             raise AmazonUnavailable(operation, f"HTTP {status} with an empty or HTML body", rate)
         try:
-            return parse(body if whole_body else response.payload, rate)
+            return parse(body if whole_body else response.payload, operation, rate)
         except amazon_json.MalformedPage as problem:
             raise AmazonUnavailable(operation, f"unreadable page: {problem}", rate) from None
 
