@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from pydantic import AwareDatetime, BaseModel
 
+from domain.connection import Connection
 from functions.shared.state_store import StateTable
-from functions.shared.sync_jobs import SyncReason
+from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.sync.keys import CHECKPOINT_SK, CURSOR_SK, sync_pk
 from functions.sync.status import RunCounters
 
@@ -34,6 +35,38 @@ class SyncCheckpoint(BaseModel):
 
 class SyncCursor(BaseModel):
     listed_through: dict[str, AwareDatetime] = {}  # marketplace -> end of its last full listing
+
+
+def new_plan(
+    job: SyncJob,
+    connection: Connection,
+    cursor: SyncCursor,
+    now: AwareDatetime,
+    run_id: str,
+    overlap: timedelta,
+    lookback: timedelta,
+) -> SyncCheckpoint:
+    """A run from scratch: each marketplace listed from its last listing's end minus the overlap
+    (Amazon's clock and ours disagree a little), or over the lookback on a first run."""
+    return SyncCheckpoint(
+        run_id=run_id,
+        reason=job.reason,
+        correlation_id=job.correlation_id or run_id,
+        started_at=now,
+        updated_before=now,
+        marketplaces=[
+            MarketplaceProgress(
+                marketplace_id=marketplace_id,
+                updated_after=(
+                    cursor.listed_through[marketplace_id] - overlap
+                    if marketplace_id in cursor.listed_through
+                    else now - lookback
+                ),
+            )
+            for marketplace_id in connection.marketplace_ids
+        ],
+        counters=RunCounters(),
+    )
 
 
 class CheckpointStore:

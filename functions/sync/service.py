@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from pydantic import AwareDatetime
 
-from domain.amazon_gateway import AmazonError, AmazonGateway
+from domain.amazon_gateway import AmazonGateway
 from domain.connection import Connection
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
@@ -17,9 +17,10 @@ from functions.shared.aggregates import Aggregates
 from functions.shared.spapi_gateway import LwaCredentials
 from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob, SyncReason
-from functions.sync.checkpoint import CheckpointStore, MarketplaceProgress, SyncCheckpoint
+from functions.sync.checkpoint import CheckpointStore, SyncCheckpoint, new_plan
 from functions.sync.credentials import CredentialStore
 from functions.sync.deadline import Deadline, OutOfTime
+from functions.sync.invocation_end import InvocationEnd
 from functions.sync.keys import rate_limit_pk
 from functions.sync.observability import SyncMetrics, logger
 from functions.sync.pacing import GatewaySession, Pacer
@@ -28,7 +29,7 @@ from functions.sync.recorder import RunIdentity, ShipmentRecorder
 from functions.sync.registry import ConnectionRegistry
 from functions.sync.settings import SyncTuning
 from functions.sync.shipment_sync import ShipmentSync
-from functions.sync.status import RunCounters, RunOutcome, RunReport, SyncStatusWriter
+from functions.sync.status import RunOutcome, RunReport, SyncStatusWriter
 from functions.sync.watch_index import WatchIndex
 
 
@@ -58,6 +59,9 @@ class ConnectionSync:
         self._registry = ConnectionRegistry(services.state)
         self._status = SyncStatusWriter(services.state)
         self._recorder = ShipmentRecorder(services.aggregates, services.clock)
+        self._end = InvocationEnd(
+            self._checkpoints, self._registry, self._status, services.clock, services.enqueue
+        )
         self._limits = {
             op: limit.scaled(tuning.rate_scale) for op, limit in PUBLISHED_LIMITS.items()
         }
@@ -81,7 +85,7 @@ class ConnectionSync:
             )
             return None
         targeted = bool(job.shipment_ids)
-        plan = saved if saved is not None and not targeted else self._new_plan(job, connection, now)
+        plan = saved if saved is not None and not targeted else self._new_plan(job, connection)
         before = plan.counters.model_copy(deep=True)
         plan.counters.invocations += 1
         remaining = list(job.shipment_ids)
@@ -105,7 +109,7 @@ class ConnectionSync:
             outcome, error = RunOutcome.FAILED, failure
         finally:
             session.close()
-        report = self._finish(job, connection, plan, remaining, outcome, error)
+        report = self._end.record(job, connection, plan, remaining, outcome, error)
         self._s.metrics.invocation_finished(outcome, before, plan.counters)
         if error is not None:
             raise error
@@ -152,96 +156,14 @@ class ConnectionSync:
             window,
         )
 
-    def _new_plan(self, job: SyncJob, connection: Connection, now: AwareDatetime) -> SyncCheckpoint:
-        cursor = self._checkpoints.cursor(job.tenant_id, job.connection_id)
-        overlap = timedelta(minutes=self._s.tuning.overlap_minutes)
-        first_run = now - timedelta(days=self._s.tuning.lookback_days)
-        run_id = self._s.ids.new_id()
-        return SyncCheckpoint(
-            run_id=run_id,
-            reason=job.reason,
-            correlation_id=job.correlation_id or run_id,
-            started_at=now,
-            updated_before=now,
-            marketplaces=[
-                MarketplaceProgress(
-                    marketplace_id=marketplace_id,
-                    updated_after=(
-                        cursor.listed_through[marketplace_id] - overlap
-                        if marketplace_id in cursor.listed_through
-                        else first_run
-                    ),
-                )
-                for marketplace_id in connection.marketplace_ids
-            ],
-            counters=RunCounters(),
+    def _new_plan(self, job: SyncJob, connection: Connection) -> SyncCheckpoint:
+        tuning = self._s.tuning
+        return new_plan(
+            job,
+            connection,
+            self._checkpoints.cursor(job.tenant_id, job.connection_id),
+            self._s.clock.now(),
+            self._s.ids.new_id(),
+            overlap=timedelta(minutes=tuning.overlap_minutes),
+            lookback=timedelta(days=tuning.lookback_days),
         )
-
-    def _finish(
-        self,
-        job: SyncJob,
-        connection: Connection,
-        plan: SyncCheckpoint,
-        remaining: list[str],
-        outcome: RunOutcome,
-        error: Exception | None,
-    ) -> RunReport:
-        tenant, connection_id = job.tenant_id, job.connection_id
-        now = self._s.clock.now()
-        if job.shipment_ids:
-            if outcome is RunOutcome.CONTINUING and remaining:
-                self._enqueue_next(job, shipment_ids=tuple(remaining), now=now)
-        elif outcome is RunOutcome.COMPLETED:
-            cursor = self._checkpoints.cursor(tenant, connection_id)
-            for marketplace_id in connection.marketplace_ids:
-                cursor.listed_through[marketplace_id] = plan.updated_before
-            self._checkpoints.save_cursor(tenant, connection_id, cursor)
-            self._checkpoints.clear(tenant, connection_id)
-        else:
-            self._checkpoints.save(tenant, connection_id, plan, now)
-            if outcome is RunOutcome.CONTINUING:
-                self._enqueue_next(
-                    job, run_id=plan.run_id, now=now, correlation_id=plan.correlation_id
-                )
-        self._registry.register(tenant, connection, now)
-        report = RunReport(
-            run_id=plan.run_id,
-            reason=job.reason,
-            outcome=outcome,
-            started_at=plan.started_at,
-            finished_at=now,
-            duration_ms=int((now - plan.started_at).total_seconds() * 1000),
-            counters=plan.counters,
-            error=_describe(error),
-        )
-        self._status.record(tenant, connection_id, report)
-        logger.info("sync invocation finished", extra={"report": report.model_dump(mode="json")})
-        return report
-
-    def _enqueue_next(
-        self,
-        job: SyncJob,
-        now: AwareDatetime,
-        run_id: str | None = None,
-        shipment_ids: tuple[str, ...] = (),
-        correlation_id: str | None = None,
-    ) -> None:
-        self._s.enqueue(
-            SyncJob(
-                tenant_id=job.tenant_id,
-                connection_id=job.connection_id,
-                reason=SyncReason.NOTIFICATION if shipment_ids else SyncReason.CONTINUATION,
-                requested_at=now,
-                shipment_ids=shipment_ids,
-                run_id=run_id,
-                correlation_id=correlation_id or job.correlation_id,
-            )
-        )
-
-
-def _describe(error: Exception | None) -> str | None:
-    if error is None:
-        return None
-    if isinstance(error, AmazonError):
-        return f"{type(error).__name__}: {error}"
-    return type(error).__name__  # other messages may echo data; the log has the traceback

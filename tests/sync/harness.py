@@ -214,6 +214,17 @@ class SyncWorld:
         enqueue_sync(self.aws.sqs, self.queue.url, job or self.job())
         return self.drain(context)
 
+    def handle(self, job: SyncJob, context: FakeLambdaContext) -> dict[str, Any]:
+        """Hand the worker a job directly, as if SQS had delivered it (the queue is untouched)."""
+        message = {
+            "MessageId": f"direct-{uuid.uuid4().hex[:8]}",
+            "ReceiptHandle": "direct",
+            "Body": job.model_dump_json(),
+            "Attributes": {"MessageGroupId": job.message_group_id, "SequenceNumber": "1"},
+            "MD5OfBody": "",
+        }
+        return dict(worker.lambda_handler(sqs_event([message], self.queue.arn), context))
+
     def deliver_job(self, job: SyncJob, context: FakeLambdaContext) -> dict[str, Any]:
         """Queue one job and hand it (alone) to the worker."""
         enqueue_sync(self.aws.sqs, self.queue.url, job)

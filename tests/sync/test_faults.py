@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from functions.shared.sync_jobs import SyncReason
 from functions.sync.checkpoint import SyncCheckpoint
 from functions.sync.keys import CHECKPOINT_SK, sync_pk
 from functions.sync.status import RunOutcome
@@ -119,3 +120,24 @@ def test_running_out_of_time_saves_a_checkpoint_and_the_continuation_finishes_th
         )
         is None
     )
+
+
+def test_a_scheduled_job_arriving_before_the_continuation_resumes_the_run(
+    reference: dict[str, list[dict[str, object]]], world: SyncWorld
+) -> None:
+    names = scenario.build(world)
+    world.deliver_job(world.job(), FakeLambdaContext(checks_until_timeout=8))
+    [continuation] = world.receive()
+    world.aws.sqs.change_message_visibility(
+        QueueUrl=world.queue.url, ReceiptHandle=continuation["ReceiptHandle"], VisibilityTimeout=0
+    )
+    run_id = world.status().last_run.run_id
+
+    # The schedule's job runs first (another group ordering, or the continuation's delay).
+    world.handle(world.job(SyncReason.SCHEDULE), FakeLambdaContext())
+    assert world.status().last_run.run_id == run_id  # the same run, resumed
+    world.drain()  # the continuation: its run is over, nothing to do
+
+    assert scenario.by_name(world, names) == reference
+    assert world.status().last_run.outcome is RunOutcome.COMPLETED
+    assert world.status().last_run.counters.invocations == 2
