@@ -61,22 +61,31 @@ class SimulatedCrash(BaseException):
     """The process dies (no except clause of ours sees it), like a Lambda killed mid-run."""
 
 
+@pytest.mark.parametrize(
+    ("operation", "call"),
+    [("getShipments", 2), ("getShipmentItemsByShipmentId", 12)],
+    ids=["between listing pages", "between shipments"],
+)
 def test_a_crash_between_pages_is_completed_by_the_next_run_without_duplicates(
-    reference: dict[str, list[dict[str, object]]], proxied_world: SyncWorld, proxy: FaultyProxy
+    reference: dict[str, list[dict[str, object]]],
+    proxied_world: SyncWorld,
+    proxy: FaultyProxy,
+    operation: str,
+    call: int,
 ) -> None:
     names = scenario.build(proxied_world)
 
     def crash(seconds: float) -> None:
         raise SimulatedCrash
 
-    # The 12th items call is throttled; the worker's pause is where the process dies.
+    # That call is throttled; the worker's pause before retrying is where the process dies.
     proxied_world.sleep = crash
     proxied_world.configure()
-    proxy.fail("getShipmentItemsByShipmentId", [12], 429, "json")
+    proxy.fail(operation, [call], 429, "json")
     with pytest.raises(SimulatedCrash):
         proxied_world.sync()
     partial = proxied_world.event_count()
-    assert 0 < partial < sum(len(events) for events in reference.values())
+    assert partial < sum(len(events) for events in reference.values())
 
     proxied_world.sleep = None
     proxied_world.configure()
