@@ -1,0 +1,87 @@
+"""The local stand-ins for AWS's event sources behave as Lambda's do."""
+
+from typing import Any
+
+import boto3
+
+from infra.local.http_front import api_gateway_event, claims_from
+from infra.local.queue_pump import QueuePump
+from infra.local.stream_pump import StreamConsumer
+from tests.support import fresh_name
+
+
+def stream_record(sequence: str) -> dict[str, Any]:
+    return {"eventName": "INSERT", "dynamodb": {"SequenceNumber": sequence}}
+
+
+def test_a_dev_bearer_token_becomes_the_cognito_tenant_claim_and_nothing_else_does() -> None:
+    assert claims_from("Bearer dev:acme") == {"sub": "dev-acme", "custom:tenant_id": "acme"}
+    assert claims_from("Bearer eyJhbGciOi...") is None
+    assert claims_from("Bearer dev:") is None
+    assert claims_from(None) is None
+
+
+def test_requests_become_api_gateway_rest_events() -> None:
+    event = api_gateway_event(
+        "POST", "/stock?warehouse_id=w1&sku=A", {"Authorization": "Bearer dev:t1"}, b'{"a": 1}'
+    )
+    assert event["httpMethod"] == "POST" and event["path"] == "/stock"
+    assert event["queryStringParameters"] == {"warehouse_id": "w1", "sku": "A"}
+    assert event["requestContext"]["authorizer"]["claims"]["custom:tenant_id"] == "t1"
+    assert event["body"] == '{"a": 1}'
+    anonymous = api_gateway_event("GET", "/warehouses", {}, b"")
+    assert "authorizer" not in anonymous["requestContext"] and anonymous["body"] is None
+
+
+def test_a_partial_batch_failure_redelivers_from_the_first_failed_record() -> None:
+    delivered: list[list[str]] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        sequences = [r["dynamodb"]["SequenceNumber"] for r in event["Records"]]
+        delivered.append(sequences)
+        failed = [{"itemIdentifier": "2"}] if len(delivered) == 1 else []
+        return {"batchItemFailures": failed}
+
+    consumer = StreamConsumer("projector", handler)
+    consumer.pending.extend(stream_record(s) for s in ("1", "2", "3"))
+    consumer.deliver("arn:stream")
+    consumer.deliver("arn:stream")
+    assert delivered == [["1", "2", "3"], ["2", "3"]]
+    assert consumer.pending == []
+
+
+def test_a_record_that_keeps_failing_is_set_aside_after_the_last_attempt() -> None:
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        raise RuntimeError("boom")
+
+    consumer = StreamConsumer("reactor", handler, max_attempts=3)
+    consumer.pending.extend(stream_record(s) for s in ("1", "2"))
+    for _ in range(3):
+        consumer.deliver("arn:stream")
+    assert [r["dynamodb"]["SequenceNumber"] for r in consumer.dead_letters] == ["1"]
+    assert [r["dynamodb"]["SequenceNumber"] for r in consumer.pending] == ["2"]
+
+
+def test_the_queue_pump_deletes_what_succeeded_and_leaves_what_failed(
+    aws_env: None, moto_server: str
+) -> None:
+    sqs = boto3.client("sqs", region_name="us-east-1", endpoint_url=moto_server)
+    url = sqs.create_queue(QueueName=fresh_name("q"), Attributes={"VisibilityTimeout": "0"})[
+        "QueueUrl"
+    ]
+    for body in ("ok", "bad"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {
+            "batchItemFailures": [
+                {"itemIdentifier": r["messageId"]} for r in event["Records"] if r["body"] == "bad"
+            ]
+        }
+
+    pump = QueuePump(sqs, url, "arn:aws:sqs:us-east-1:123456789012:q", handler, "consumer")
+    received = 0
+    while received < 2:
+        received += pump.pump_once(wait_seconds=0)
+    left = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    assert [m["Body"] for m in left] == ["bad"]
