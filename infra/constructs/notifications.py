@@ -7,7 +7,7 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from functions.shared.settings import SyncSettings
+from functions.notifications.settings import NotificationsSettings
 from infra.constructs.backbone import Backbone
 from infra.constructs.function import FunctionSpec, environment_for
 from infra.constructs.queues import dead_letter_queue, queue, redrive_to
@@ -47,7 +47,9 @@ class Notifications(Construct):
                 handler="functions.notifications.handler.lambda_handler",
                 description="Turns SP-API notifications into snapshots and targeted sync jobs",
                 timeout=CONSUMER_TIMEOUT,
-                environment=environment_for(SyncSettings, backbone.environment(sync_queue)),
+                environment=environment_for(
+                    NotificationsSettings, backbone.environment(sync_queue)
+                ),
             ),
         )
         backbone.event_store.grant_append(self.consumer.role)

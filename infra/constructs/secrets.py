@@ -17,10 +17,10 @@ class SellerCredentials(Construct):
             self,
             "LwaApp",
             secret_name=f"{name_prefix}/lwa-app",
-            description="Login with Amazon client credentials of our SP-API app (set client_id)",
+            description="LWA credentials of our SP-API app: lwa_app_id, lwa_client_secret",
             generate_secret_string=secretsmanager.SecretStringGenerator(
-                secret_string_template=json.dumps({"client_id": "set-me"}),
-                generate_string_key="client_secret",
+                secret_string_template=json.dumps({"lwa_app_id": "set-me"}),
+                generate_string_key="lwa_client_secret",
             ),
         )
         # The LWA app secret's name does not start with this prefix, so a refresh-token grant

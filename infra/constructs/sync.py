@@ -23,7 +23,7 @@ SP_API_AUTH_CACHE_SIZE = "1000"
 @dataclass(frozen=True)
 class SyncOptions:
     schedule: str = "rate(15 minutes)"
-    batch_size: int = 5
+    batch_size: int = 1  # a job may need the whole 15 minutes of one invocation
 
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= 10:  # SQS FIFO event sources take at most 10

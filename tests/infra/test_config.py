@@ -47,7 +47,7 @@ def test_without_context_the_stage_is_dev_with_a_source_only_asset() -> None:
 
     assert config.stage == "dev"
     assert config.asset_dir is None
-    assert config.sync == SyncOptions(schedule="rate(15 minutes)", batch_size=5)
+    assert config.sync == SyncOptions(schedule="rate(15 minutes)", batch_size=1)
 
 
 @pytest.mark.parametrize("size", [0, 11])

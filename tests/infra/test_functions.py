@@ -36,7 +36,7 @@ FUNCTIONS = {
     "notifications.consumer": (
         "functions.notifications.handler.lambda_handler",
         "notifications",
-        SYNC,
+        {EVENTS_TABLE, STATE_TABLE, SYNC_QUEUE_URL},
     ),
     "projections.projector": ("functions.projector.handler.lambda_handler", "projector", STORE),
     "projections.reactor": ("functions.reactor.handler.lambda_handler", "reactor", STORE),
