@@ -1,14 +1,12 @@
 """A connection's LWA credentials from Secrets Manager, through Powertools' cached provider.
 
-The app secret holds {"lwa_app_id", "lwa_client_secret"} (the CDK construct's {"client_id",
-"client_secret"} is read too); a refresh-token secret holds the token, plain or as
-{"refresh_token": ...}. Nothing read here is ever logged.
+The app secret holds {"lwa_app_id", "lwa_client_secret"} (as the CDK construct creates it); a
+refresh-token secret holds the token as the API stored it. Nothing read here is ever logged.
 """
 
-import json
 from typing import TYPE_CHECKING
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from functions.shared.spapi_gateway import LwaCredentials
 
@@ -17,10 +15,8 @@ if TYPE_CHECKING:
 
 
 class _AppSecret(BaseModel):
-    lwa_app_id: str = Field(validation_alias=AliasChoices("lwa_app_id", "client_id"))
-    lwa_client_secret: SecretStr = Field(
-        validation_alias=AliasChoices("lwa_client_secret", "client_secret")
-    )
+    lwa_app_id: str
+    lwa_client_secret: SecretStr
 
 
 class UnreadableSecret(Exception):
@@ -52,11 +48,6 @@ class CredentialStore:
             ) from None
         name = f"{self._prefix}{tenant_id}/{connection_id}"
         token = self._read(name, force_fetch).strip()
-        if token.startswith("{"):
-            try:
-                token = str(json.loads(token)["refresh_token"])
-            except (ValueError, KeyError):
-                raise UnreadableSecret(f"{name} must hold a refresh token") from None
         if not token:
             raise UnreadableSecret(f"{name} is empty")
         return LwaCredentials(
