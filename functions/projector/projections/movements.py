@@ -66,3 +66,27 @@ def contribution_changes(
         if not delta.is_zero():
             changes.append((warehouse_id, sku, delta))
     return changes
+
+
+def order_movements(
+    recorded: RecordedEvent,
+    before: Contribution,
+    after: Contribution,
+    *,
+    order_id: str,
+    transfer_order_id: str,
+    shipment_id: str | None = None,
+) -> list[LedgerFact]:
+    """The ledger facts of an order whose stock contribution went from `before` to `after`."""
+    return [
+        fact(
+            recorded,
+            warehouse_id,
+            sku,
+            delta=delta,
+            shipment_id=shipment_id,
+            order_id=order_id,
+            transfer_order_id=transfer_order_id,
+        )
+        for warehouse_id, sku, delta in contribution_changes(before, after)
+    ]

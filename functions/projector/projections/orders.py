@@ -7,7 +7,7 @@ from domain.orders.transfer_order import TransferOrderCreated
 from domain.stock import purchase_order_contribution, sales_order_contribution
 from domain.streams import StreamId
 from functions.projector.projections.changes import IndexKeys
-from functions.projector.projections.movements import contribution_changes, fact
+from functions.projector.projections.movements import order_movements
 from functions.shared.views import keys
 from functions.shared.views.docs import PurchaseOrderDoc, SalesOrderDoc, TransferOrderDoc
 from functions.shared.views.items import ViewItem
@@ -64,20 +64,13 @@ class SalesOrderProjection(_NoStock):
         order = after.order
         if order is None:
             return []
-        old = sales_order_contribution(before.order) if before.order else {}
-        return [
-            fact(
-                recorded,
-                warehouse_id,
-                sku,
-                delta=delta,
-                order_id=order.sales_order_id,
-                transfer_order_id=order.transfer_order_id,
-            )
-            for warehouse_id, sku, delta in contribution_changes(
-                old, sales_order_contribution(order)
-            )
-        ]
+        return order_movements(
+            recorded,
+            sales_order_contribution(before.order) if before.order else {},
+            sales_order_contribution(order),
+            order_id=order.sales_order_id,
+            transfer_order_id=order.transfer_order_id,
+        )
 
 
 class PurchaseOrderProjection(_NoStock):
@@ -96,18 +89,11 @@ class PurchaseOrderProjection(_NoStock):
         order = after.order
         if order is None:
             return []
-        old = purchase_order_contribution(before.order) if before.order else {}
-        return [
-            fact(
-                recorded,
-                warehouse_id,
-                sku,
-                delta=delta,
-                shipment_id=order.shipment_id,
-                order_id=order.purchase_order_id,
-                transfer_order_id=order.transfer_order_id,
-            )
-            for warehouse_id, sku, delta in contribution_changes(
-                old, purchase_order_contribution(order)
-            )
-        ]
+        return order_movements(
+            recorded,
+            purchase_order_contribution(before.order) if before.order else {},
+            purchase_order_contribution(order),
+            order_id=order.purchase_order_id,
+            transfer_order_id=order.transfer_order_id,
+            shipment_id=order.shipment_id,
+        )
