@@ -265,3 +265,26 @@ def test_history_pages_by_version(api: ApiClient) -> None:
     assert [e["version"] for e in first["events"]] == [1, 2, 3]
     assert [e["version"] for e in rest["events"]] == [4]
     assert rest["next_from_version"] is None
+
+
+def test_a_connections_watch_window_can_be_changed_and_is_validated(
+    api: ApiClient, services: Services
+) -> None:
+    connection_id = a_connection(api)
+
+    reply = api.post(f"/connections/{connection_id}/settings", {"watch_window_days": 30})
+    again = api.post(f"/connections/{connection_id}/settings", {"watch_window_days": 30})
+    refused = api.post(f"/connections/{connection_id}/settings", {"watch_window_days": 0})
+    missing = api.post("/connections/conn-nope/settings", {"watch_window_days": 30})
+
+    assert (reply.status, reply.json["watch_window_days"]) == (200, 30), reply.text
+    assert again.json["version"] == reply.json["version"]  # nothing new appended
+    logged = services.events.read(stream(api, StreamKind.CONNECTION, connection_id))
+    assert [(e.type, getattr(e.event, "watch_window_days", None)) for e in logged[1:]] == [
+        ("ConnectionSettingsChanged", 30)
+    ]
+    assert (refused.status, refused.json["errors"][0]["field"]) == (
+        422,
+        "body.watch_window_days",
+    )
+    assert missing.status == 404

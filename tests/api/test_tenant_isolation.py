@@ -45,6 +45,9 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
             },
         ),
         ("GET", "/connections/{connection_id}"): Call(f"/connections/{ids['connection_id']}"),
+        ("POST", "/connections/{connection_id}/settings"): Call(
+            f"/connections/{ids['connection_id']}/settings", {"watch_window_days": 30}
+        ),
         ("POST", "/connections/{connection_id}/sync"): Call(
             f"/connections/{ids['connection_id']}/sync"
         ),

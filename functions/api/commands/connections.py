@@ -3,13 +3,19 @@
 from dataclasses import dataclass
 from typing import Protocol
 
-from domain.connection import Connection, CreateConnection, decide_create
+from domain.connection import (
+    ChangeConnectionSettings,
+    Connection,
+    CreateConnection,
+    decide,
+    decide_create,
+)
 from domain.errors import NotFound
 from domain.marketplaces import Region
 from domain.streams import StreamKind
 from domain.warehouse import WarehouseCreated
 from functions.api.auth import Caller
-from functions.api.commands.base import event_context
+from functions.api.commands.base import event_context, with_retries
 from functions.shared.aggregates import Aggregates
 from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.sync.status import SyncStatus
@@ -93,6 +99,26 @@ def request_sync(
     job = _job(aggregates, caller, connection_id)
     jobs.send(job, deduplication_id=f"on-demand-{caller.correlation_id}")
     return job
+
+
+def change_settings(
+    aggregates: Aggregates, caller: Caller, connection_id: str, watch_window_days: int
+) -> int:
+    """Set how long closed shipments with a discrepancy are watched; returns the version."""
+    key = (StreamKind.CONNECTION.value, connection_id)
+
+    def attempt() -> int:
+        loaded = aggregates.load(caller.tenant_id, StreamKind.CONNECTION, connection_id)
+        command = ChangeConnectionSettings(
+            connection_id=connection_id, watch_window_days=watch_window_days
+        )
+        events = decide(command, loaded.state)
+        if not events:
+            return loaded.version
+        context = event_context(caller, aggregates.clock)
+        return aggregates.save(context, {key: events}, {key: loaded.version})[key]
+
+    return with_retries(attempt)
 
 
 def _job(aggregates: Aggregates, caller: Caller, connection_id: str) -> SyncJob:

@@ -90,6 +90,21 @@ class ConnectionCreated(ApiModel):
     )
 
 
+class ConnectionSettingsRequest(ApiModel):
+    watch_window_days: int = Field(
+        ge=1,
+        le=365,
+        description="How many days a closed shipment with a discrepancy keeps being watched "
+        "for units Amazon finds late (default 60)",
+    )
+
+
+class ConnectionSettingsChanged(ApiModel):
+    connection_id: str
+    watch_window_days: int
+    version: int = Field(description="Version of the connection stream after this command")
+
+
 class SyncRequested(ApiModel):
     connection_id: str
     requested_at: AwareDatetime

@@ -6,13 +6,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from domain.errors import NotFound
 from functions.api import contract
-from functions.api.commands.connections import open_connection, request_sync
+from functions.api.commands.connections import change_settings, open_connection, request_sync
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
 from functions.api.models.connections import (
     Connection,
     ConnectionCreated,
     ConnectionDetail,
     ConnectionList,
+    ConnectionSettingsChanged,
+    ConnectionSettingsRequest,
     ConnectionWarehouse,
     CreateConnectionRequest,
     SyncRequested,
@@ -64,6 +66,35 @@ def create_connection(
         )
 
     return once(idempotency_key, body.idempotency_payload(), execute, ConnectionCreated)
+
+
+@router.post(
+    "/connections/<connection_id>/settings",
+    tags=TAGS,
+    summary="Change the connection's settings",
+    description="The watch window: how long closed shipments with a discrepancy are re-polled "
+    "for late-found units. " + contract.APPENDED,
+    responses=contract.responses(200, "Settings changed", contract.COMMAND_ERRORS),
+)
+def change_connection_settings(
+    connection_id: EntityId,
+    body: ConnectionSettingsRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ConnectionSettingsChanged:
+    def execute() -> ConnectionSettingsChanged:
+        version = change_settings(
+            services.aggregates, caller, connection_id, body.watch_window_days
+        )
+        return ConnectionSettingsChanged(
+            connection_id=connection_id,
+            watch_window_days=body.watch_window_days,
+            version=version,
+        )
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, ConnectionSettingsChanged)
 
 
 @router.post(
