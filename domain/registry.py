@@ -28,10 +28,20 @@ from domain.orders.purchase_order import (
     PurchaseOrderCreated,
     PurchaseOrderDiscrepancyAcknowledged,
     PurchaseOrderLinesAdded,
+    PurchaseOrderLinesAmended,
     PurchaseOrderReceived,
+    PurchaseOrderReopened,
     PurchaseOrderShipped,
+    PurchaseOrderWriteOffCorrected,
 )
-from domain.orders.sales_order import SalesOrderCancelled, SalesOrderCreated, SalesOrderShipped
+from domain.orders.sales_order import (
+    SalesOrderCancelled,
+    SalesOrderCreated,
+    SalesOrderLinesAmended,
+    SalesOrderReopened,
+    SalesOrderShipped,
+    SalesOrderShippedOverPlan,
+)
 from domain.orders.transfer_order import TransferOrderCreated
 from domain.warehouse import StockAdjusted, StockCounted, WarehouseCreated, WarehouseEnabledChanged
 
@@ -56,6 +66,9 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     SalesOrderCreated,
     SalesOrderShipped,
     SalesOrderCancelled,
+    SalesOrderLinesAmended,
+    SalesOrderShippedOverPlan,
+    SalesOrderReopened,
     PurchaseOrderCreated,
     PurchaseOrderShipped,
     PurchaseOrderLinesAdded,
@@ -63,6 +76,9 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     PurchaseOrderClosed,
     PurchaseOrderDiscrepancyAcknowledged,
     PurchaseOrderCancelled,
+    PurchaseOrderLinesAmended,
+    PurchaseOrderWriteOffCorrected,
+    PurchaseOrderReopened,
     AmazonInventoryReported,
 )
 

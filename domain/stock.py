@@ -4,7 +4,7 @@ Contributions are computed from an order's whole state, never from a single even
 that stores one contribution per (order, warehouse, SKU) and sums them cannot double count.
 Committed counts at the source; on order, in transit, receiving and discrepancy at the
 destination (the FBA warehouse). Units are conserved per SKU: what left the source equals
-in transit + receiving + received (on hand) + discrepancy + written off.
+in transit + receiving + received (on hand) + discrepancy + written off, at every instant.
 """
 
 from pydantic import BaseModel, ConfigDict
@@ -40,31 +40,35 @@ Contribution = dict[tuple[str, str], StockFigures]
 
 
 def sales_order_contribution(order: SalesOrder) -> Contribution:
+    """Committed at the source until shipped; then what left it (the plan and any units Amazon
+    received beyond it) is out of its on hand."""
     if order.status is SalesOrderStatus.CANCELLED:
         return {}
     shipped = order.status is SalesOrderStatus.SHIPPED
     return {
-        (order.warehouse_id, line.sku): StockFigures(on_hand=-line.quantity)
+        (order.warehouse_id, line.sku): StockFigures(on_hand=-line.units)
         if shipped
         else StockFigures(committed=line.quantity)
         for line in order.lines
-        if line.quantity
+        if (line.units if shipped else line.quantity)
     }
 
 
 def purchase_order_contribution(order: PurchaseOrder) -> Contribution:
+    """At the destination: received units on hand; what is missing and not written off is on
+    order, then in transit (receiving once some arrived), then the discrepancy after close."""
     if order.cancelled:
         return {}
-    discrepancies = {d.sku: d.quantity for d in order.open_discrepancies()}
     contribution: Contribution = {}
     for line in order.lines.values():
-        outstanding = max(line.outstanding, 0) if not order.closed else 0
+        open_units = line.shortfall
+        moving = order.shipped and not order.closed
         figures = StockFigures(
             on_hand=line.quantity_received,
-            on_order=outstanding if not order.shipped else 0,
-            in_transit=outstanding if order.shipped and not line.quantity_received else 0,
-            receiving=outstanding if order.shipped and line.quantity_received else 0,
-            discrepancy=discrepancies.get(line.sku, 0),
+            on_order=open_units if not order.shipped and not order.closed else 0,
+            in_transit=open_units if moving and not line.quantity_received else 0,
+            receiving=open_units if moving and line.quantity_received else 0,
+            discrepancy=open_units if order.closed else 0,
             written_off=line.written_off,
         )
         if not figures.is_zero():

@@ -32,6 +32,12 @@ PHASE_OF_STATUS: dict[str, ShipmentPhase] = {
 }
 
 
+# Amazon shows the goods have left the seller (received units show it too).
+GOODS_LEFT_PHASES = frozenset(
+    {ShipmentPhase.IN_TRANSIT, ShipmentPhase.RECEIVING, ShipmentPhase.CLOSED}
+)
+
+
 def phase_of(status: str) -> ShipmentPhase:
     return PHASE_OF_STATUS.get(status, ShipmentPhase.NOT_SHIPPED)
 
@@ -55,7 +61,8 @@ class AmazonShipmentLine(BaseModel):
     sku: str = Field(min_length=1)
     fnsku: str = ""
     quantity_shipped: int = Field(ge=0)
-    quantity_received: int
+    # Cumulative: Amazon corrects it downwards, never below zero (a negative one is malformed).
+    quantity_received: int = Field(ge=0)
     quantity_in_case: int = Field(default=0, ge=0)
 
 

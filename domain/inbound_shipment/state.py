@@ -2,7 +2,7 @@
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from domain.inbound_shipment.amazon import Address, ShipmentPhase, phase_of
+from domain.inbound_shipment.amazon import GOODS_LEFT_PHASES, Address, ShipmentPhase, phase_of
 from domain.inbound_shipment.events import (
     InboundShipmentCancelled,
     InboundShipmentClosed,
@@ -64,6 +64,10 @@ class InboundShipment(BaseModel):
     status_history: tuple[StatusObservation, ...] = ()
     reconciliation: Reconciliation | None = None
     closed_at: AwareDatetime | None = None
+    cancelled_at: AwareDatetime | None = None
+    # The first observation showing the goods had left the seller: a shipped status or units
+    # received. Orders that ship automatically ship as of then.
+    left_source_at: AwareDatetime | None = None
     last_observed_at: AwareDatetime
 
     @property
@@ -77,11 +81,25 @@ class InboundShipment(BaseModel):
     def received_totals(self) -> dict[str, int]:
         return {sku: line.quantity_received for sku, line in self.lines.items()}
 
+    def planned_quantities(self) -> dict[str, int]:
+        """Amazon's plan: QuantityShipped per SKU (what left the seller once it shipped)."""
+        return {sku: line.quantity_shipped for sku, line in self.lines.items()}
+
+
+def _left_source(state: InboundShipment, at: AwareDatetime) -> InboundShipment:
+    """Record when the goods were first seen gone, if this is that observation."""
+    gone = state.phase in GOODS_LEFT_PHASES or any(
+        line.quantity_received > 0 for line in state.lines.values()
+    )
+    if state.left_source_at is not None or not gone:
+        return state
+    return state.model_copy(update={"left_source_at": at})
+
 
 def evolve(state: InboundShipment | None, event: DomainEvent) -> InboundShipment | None:
     """Apply one event. Total: an event that does not fit leaves the state as it is."""
     if isinstance(event, InboundShipmentDiscovered):
-        return InboundShipment(
+        discovered = InboundShipment(
             shipment_id=event.shipment_id,
             connection_id=event.connection_id,
             marketplace_id=event.marketplace_id,
@@ -92,9 +110,11 @@ def evolve(state: InboundShipment | None, event: DomainEvent) -> InboundShipment
             status_history=(StatusObservation(status=event.status, observed_at=event.observed_at),),
             last_observed_at=event.observed_at,
         )
+        return _left_source(discovered, event.observed_at)
     if state is None:
         return None
-    return _evolve_existing(state, event)
+    after = _evolve_existing(state, event)
+    return _left_source(after, after.last_observed_at) if after is not state else after
 
 
 def _evolve_existing(state: InboundShipment, event: DomainEvent) -> InboundShipment:
@@ -145,7 +165,7 @@ def _evolve_existing(state: InboundShipment, event: DomainEvent) -> InboundShipm
             )
             return state.model_copy(update={"reconciliation": reconciliation})
         case InboundShipmentCancelled():
-            return state
+            return state.model_copy(update={"cancelled_at": event.observed_at})
     return state
 
 

@@ -1,98 +1,156 @@
-"""Keeping a reconciled shipment's orders in step with what Amazon did (the auto-receive policy).
+"""Keeping a shipment's orders in step with what Amazon did: the auto-receive policy.
+
+Amazon's plan is the truth for a bound order: lines follow it (before shipping what is committed
+and on order, after shipping what left the source); units received beyond it left the source
+too; a release is undone when Amazon receives units or revives the shipment; goods that Amazon
+shows gone ship as of the first observation that showed it.
 
 Works from states, not from single events, so delivering a reaction twice, late or out of order
-changes nothing: Amazon's cumulative totals go in, the purchase order books only the deltas.
+changes nothing: Amazon's cumulative totals go in, the orders book only the differences.
 """
+
+from dataclasses import dataclass, field
 
 from pydantic import AwareDatetime
 
 from domain.inbound_shipment.amazon import ShipmentPhase
 from domain.inbound_shipment.state import InboundShipment
-from domain.messages import Decision, DomainEvent
-from domain.orders.purchase_order import (
-    CancelPurchaseOrder,
-    ClosePurchaseOrder,
-    PurchaseOrder,
-    PurchaseOrderShipped,
-    RecordAmazonReceipts,
-    fold_onto,
-)
-from domain.orders.purchase_order import decide as decide_purchase_order
-from domain.orders.sales_order import (
-    CancelSalesOrder,
-    MarkSalesOrderShipped,
-    SalesOrder,
-    SalesOrderStatus,
-)
-from domain.orders.sales_order import decide as decide_sales_order
+from domain.messages import Command, Decision, DomainEvent
+from domain.orders import purchase_order as po
+from domain.orders import sales_order as so
 from domain.streams import StreamKind
+
+ENDED = frozenset({ShipmentPhase.CLOSED, ShipmentPhase.CANCELLED})
+
+
+@dataclass
+class _Orders:
+    """Both orders as the decision so far leaves them, and the events that got them there."""
+
+    sales: so.SalesOrder
+    purchase: po.PurchaseOrder
+    sales_events: list[DomainEvent] = field(default_factory=list)
+    purchase_events: list[DomainEvent] = field(default_factory=list)
+
+    def sell(self, command: Command) -> None:
+        events = so.decide(command, self.sales)
+        for event in events:
+            self.sales = so.evolve(self.sales, event) or self.sales
+        self.sales_events += events
+
+    def buy(self, command: Command) -> None:
+        events = po.decide(command, self.purchase)
+        self.purchase = po.fold_onto(self.purchase, events)
+        self.purchase_events += events
+
+    def decision(self) -> Decision:
+        decision: Decision = {}
+        if self.sales_events:
+            decision[(StreamKind.SALES_ORDER, self.sales.sales_order_id)] = self.sales_events
+        if self.purchase_events:
+            decision[(StreamKind.PURCHASE_ORDER, self.purchase.purchase_order_id)] = (
+                self.purchase_events
+            )
+        return decision
 
 
 def follow_shipment(
     shipment: InboundShipment,
-    sales_order: SalesOrder,
-    purchase_order: PurchaseOrder,
+    sales_order: so.SalesOrder,
+    purchase_order: po.PurchaseOrder,
     at: AwareDatetime,
 ) -> Decision:
-    """The order events that make the orders reflect the shipment; {} when they already do."""
+    """The order events that make the orders reflect the shipment as observed at `at`; {} when
+    they already do. Every event is dated by Amazon's observations, never by the reaction."""
+    orders = _Orders(sales_order, purchase_order)
     totals = shipment.received_totals()
-    cancelled = shipment.phase is ShipmentPhase.CANCELLED
-    if cancelled and not purchase_order.shipped and not any(totals.values()):
+    received = any(totals.values())
+    if shipment.phase is ShipmentPhase.CANCELLED and not purchase_order.shipped and not received:
         # Nothing left the source and Amazon received nothing: release what was held.
-        return _release(shipment, sales_order, purchase_order)
-    if purchase_order.cancelled:
-        # Released earlier; Amazon does not revive a cancelled shipment.
-        return {}
-    ended = cancelled or shipment.phase is ShipmentPhase.CLOSED
-    so_events: list[DomainEvent] = []
-    po_events: list[DomainEvent] = []
-    if sales_order.status is SalesOrderStatus.OPEN and any(totals.values()):
-        # Amazon received units, so they left the source even if nobody marked the order shipped.
-        so_events += decide_sales_order(
-            MarkSalesOrderShipped(sales_order_id=sales_order.sales_order_id, shipped_at=at),
-            sales_order,
-        )
-    if not purchase_order.shipped and (so_events or sales_order.status is SalesOrderStatus.SHIPPED):
-        po_events.append(PurchaseOrderShipped(purchase_order_id=purchase_order.purchase_order_id))
+        _release(orders, shipment)
+        return orders.decision()
+    _reopen(orders, shipment, received, at)
+    _follow_plan(orders, shipment, at)
+    _ship(orders, shipment)
+    _follow_plan(orders, shipment, at)  # once shipped, units over the plan left the source
     po_id = purchase_order.purchase_order_id
-    current = fold_onto(purchase_order, po_events)
-    if ended and current.shipped:
-        # Closing an order whose goods never left would invent a discrepancy: until the user
-        # marks it shipped (or Amazon reports units), a closed shipment leaves it open.
-        po_events += decide_purchase_order(
-            ClosePurchaseOrder(purchase_order_id=po_id, received_totals=totals), current
+    if shipment.phase in ENDED and orders.purchase.shipped:
+        orders.buy(
+            po.ClosePurchaseOrder(purchase_order_id=po_id, received_totals=totals, observed_at=at)
         )
     else:
-        po_events += decide_purchase_order(
-            RecordAmazonReceipts(purchase_order_id=po_id, received_totals=totals), current
+        orders.buy(
+            po.RecordAmazonReceipts(purchase_order_id=po_id, received_totals=totals, observed_at=at)
         )
-    decision: Decision = {}
-    if so_events:
-        decision[(StreamKind.SALES_ORDER, sales_order.sales_order_id)] = so_events
-    if po_events:
-        decision[(StreamKind.PURCHASE_ORDER, po_id)] = po_events
-    return decision
+    return orders.decision()
 
 
-def _release(
-    shipment: InboundShipment, sales_order: SalesOrder, purchase_order: PurchaseOrder
-) -> Decision:
+def _release(orders: _Orders, shipment: InboundShipment) -> None:
     reason = f"inbound shipment {shipment.shipment_id} is {shipment.status}"
-    decision: Decision = {}
-    so_events = (
-        decide_sales_order(
-            CancelSalesOrder(sales_order_id=sales_order.sales_order_id, reason=reason),
-            sales_order,
+    if orders.sales.status is so.SalesOrderStatus.OPEN:
+        orders.sell(so.CancelSalesOrder(sales_order_id=orders.sales.sales_order_id, reason=reason))
+    orders.buy(
+        po.CancelPurchaseOrder(purchase_order_id=orders.purchase.purchase_order_id, reason=reason)
+    )
+
+
+def _reopen(orders: _Orders, shipment: InboundShipment, received: bool, at: AwareDatetime) -> None:
+    """A released order reopens (Amazon received units or revived the shipment); a closed one
+    reopens when Amazon moves its shipment back to an active status."""
+    purchase = orders.purchase
+    revived = shipment.phase not in ENDED
+    if not (purchase.cancelled or (purchase.closed and revived)):
+        return
+    reason = (
+        f"inbound shipment {shipment.shipment_id} is {shipment.status} again"
+        if revived
+        else f"Amazon received units on inbound shipment {shipment.shipment_id} ({shipment.status})"
+    )
+    orders.sell(
+        so.ReopenSalesOrder(
+            sales_order_id=orders.sales.sales_order_id, reason=reason, observed_at=at
         )
-        if sales_order.status is SalesOrderStatus.OPEN
-        else []
     )
-    po_events = decide_purchase_order(
-        CancelPurchaseOrder(purchase_order_id=purchase_order.purchase_order_id, reason=reason),
-        purchase_order,
+    orders.buy(
+        po.ReopenPurchaseOrder(
+            purchase_order_id=purchase.purchase_order_id, reason=reason, observed_at=at
+        )
     )
-    if so_events:
-        decision[(StreamKind.SALES_ORDER, sales_order.sales_order_id)] = so_events
-    if po_events:
-        decision[(StreamKind.PURCHASE_ORDER, purchase_order.purchase_order_id)] = po_events
-    return decision
+
+
+def _follow_plan(orders: _Orders, shipment: InboundShipment, at: AwareDatetime) -> None:
+    plan = shipment.planned_quantities()
+    orders.sell(
+        so.FollowAmazonPlan(
+            sales_order_id=orders.sales.sales_order_id,
+            shipment_id=shipment.shipment_id,
+            planned=plan,
+            received=shipment.received_totals(),
+            observed_at=at,
+        )
+    )
+    if not orders.purchase.cancelled:
+        orders.buy(
+            po.AmendPurchaseOrderLines(
+                purchase_order_id=orders.purchase.purchase_order_id,
+                shipment_id=shipment.shipment_id,
+                ordered=plan,
+                observed_at=at,
+            )
+        )
+
+
+def _ship(orders: _Orders, shipment: InboundShipment) -> None:
+    """Goods Amazon shows gone ship, if nobody marked them, as of the first observation of it."""
+    left_at = shipment.left_source_at
+    if orders.sales.status is so.SalesOrderStatus.OPEN and left_at is not None:
+        orders.sell(
+            so.MarkSalesOrderShipped(sales_order_id=orders.sales.sales_order_id, shipped_at=left_at)
+        )
+    shipped_at = orders.sales.shipped_at
+    if orders.sales.status is so.SalesOrderStatus.SHIPPED and shipped_at is not None:
+        orders.buy(
+            po.MarkPurchaseOrderShipped(
+                purchase_order_id=orders.purchase.purchase_order_id, shipped_at=shipped_at
+            )
+        )

@@ -1,4 +1,7 @@
-"""Order lines shared by the order aggregates."""
+"""Order lines shared by the order aggregates, and the changes Amazon makes to them."""
+
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -8,3 +11,38 @@ class OrderLine(BaseModel):
 
     sku: str = Field(min_length=1)
     quantity: int = Field(ge=0)
+
+
+class LineChange(BaseModel):
+    """One SKU's figure changed from -> to (an amendment says which figure)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sku: str
+    from_quantity: int
+    to_quantity: int
+
+
+L = TypeVar("L", bound=BaseModel)
+
+
+def changes_towards(
+    current: Mapping[str, int], target: Mapping[str, int]
+) -> tuple[LineChange, ...]:
+    """The changes that take `current` to `target` per SKU (a SKU missing on a side is 0)."""
+    return tuple(
+        LineChange(sku=sku, from_quantity=current.get(sku, 0), to_quantity=target.get(sku, 0))
+        for sku in sorted({*current, *target})
+        if current.get(sku, 0) != target.get(sku, 0)
+    )
+
+
+def apply_changes(
+    lines: Mapping[str, L], changes: tuple[LineChange, ...], field: str, new: Callable[[str], L]
+) -> dict[str, L]:
+    """`lines` with `field` of each changed SKU set to its new value (new lines as needed)."""
+    updated = dict(lines)
+    for change in changes:
+        line = updated.get(change.sku) or new(change.sku)
+        updated[change.sku] = line.model_copy(update={field: change.to_quantity})
+    return updated

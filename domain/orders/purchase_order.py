@@ -1,26 +1,27 @@
 """PurchaseOrder: units going into the FBA warehouse, received from Amazon's cumulative counts.
 
 Receipts arrive as Amazon's *cumulative totals per SKU*; the order books only the delta, so the
-same totals twice book nothing. Per line, with outstanding = ordered - received:
-in transit = max(outstanding, 0) while shipped and not closed; discrepancy = outstanding at
-close (short > 0), or the over-receipt (< 0) at any time; written off once acknowledged.
+same totals twice book nothing. While bound to an Amazon shipment the ordered quantities follow
+Amazon's plan. Per line, shortfall = max(ordered - received, 0) less what was written off:
+on order until shipped, in transit (or receiving) until closed, the discrepancy after. Units
+received beyond the plan came from the source, so they are never a discrepancy. A write-off
+never exceeds what is still missing: late-found units and plan changes correct it.
 """
 
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from domain.errors import InvalidTransition, NotFound
 from domain.messages import Command, DomainEvent
-from domain.orders.lines import OrderLine
+from domain.orders.lines import LineChange, OrderLine, apply_changes, changes_towards
 
 
 class PurchaseOrderStatus(StrEnum):
     OPEN = "open"
     PARTIALLY_RECEIVED = "partially_received"
     RECEIVED = "received"
-    CLOSED = "closed"
     CLOSED_SHORT = "closed_short"
     CANCELLED = "cancelled"
 
@@ -50,10 +51,11 @@ class PurchaseOrderCreated(DomainEvent):
 
 
 class PurchaseOrderShipped(DomainEvent):
-    """The goods left the source: what is on order is now in transit."""
+    """The goods left the source: what is on order is now in transit (as of `shipped_at`)."""
 
     type: Literal["PurchaseOrderShipped"] = "PurchaseOrderShipped"
     purchase_order_id: str
+    shipped_at: AwareDatetime | None = None  # None in events recorded before it was kept
 
 
 class PurchaseOrderLinesAdded(DomainEvent):
@@ -62,6 +64,16 @@ class PurchaseOrderLinesAdded(DomainEvent):
     type: Literal["PurchaseOrderLinesAdded"] = "PurchaseOrderLinesAdded"
     purchase_order_id: str
     skus: tuple[str, ...]
+
+
+class PurchaseOrderLinesAmended(DomainEvent):
+    """Amazon's plan changed: each line's ordered quantity from -> to, as of that observation."""
+
+    type: Literal["PurchaseOrderLinesAmended"] = "PurchaseOrderLinesAmended"
+    purchase_order_id: str
+    shipment_id: str
+    changes: tuple[LineChange, ...]
+    observed_at: AwareDatetime
 
 
 class PurchaseOrderReceived(DomainEvent):
@@ -82,20 +94,52 @@ class PurchaseOrderDiscrepancyAcknowledged(DomainEvent):
     written_off: tuple[LineDiscrepancy, ...]
 
 
+class PurchaseOrderWriteOffCorrected(DomainEvent):
+    """Units written off were found (or the plan shrank): the write-off goes from -> to."""
+
+    type: Literal["PurchaseOrderWriteOffCorrected"] = "PurchaseOrderWriteOffCorrected"
+    purchase_order_id: str
+    changes: tuple[LineChange, ...]
+    observed_at: AwareDatetime
+
+
 class PurchaseOrderCancelled(DomainEvent):
     type: Literal["PurchaseOrderCancelled"] = "PurchaseOrderCancelled"
     purchase_order_id: str
     reason: str
 
 
+class PurchaseOrderReopened(DomainEvent):
+    """A released or closed order follows Amazon again (a receipt, or the shipment revived)."""
+
+    type: Literal["PurchaseOrderReopened"] = "PurchaseOrderReopened"
+    purchase_order_id: str
+    reason: str
+    observed_at: AwareDatetime
+
+
+class AmendPurchaseOrderLines(Command):
+    purchase_order_id: str
+    shipment_id: str
+    ordered: dict[str, int]  # Amazon's plan per SKU; SKUs of the order missing from it go to 0
+    observed_at: AwareDatetime
+
+
+class MarkPurchaseOrderShipped(Command):
+    purchase_order_id: str
+    shipped_at: AwareDatetime
+
+
 class RecordAmazonReceipts(Command):
     purchase_order_id: str
     received_totals: dict[str, int]
+    observed_at: AwareDatetime
 
 
 class ClosePurchaseOrder(Command):
     purchase_order_id: str
     received_totals: dict[str, int]
+    observed_at: AwareDatetime
 
 
 class AcknowledgeDiscrepancy(Command):
@@ -107,6 +151,12 @@ class CancelPurchaseOrder(Command):
     reason: str
 
 
+class ReopenPurchaseOrder(Command):
+    purchase_order_id: str
+    reason: str
+    observed_at: AwareDatetime
+
+
 class POLine(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -116,8 +166,14 @@ class POLine(BaseModel):
     written_off: int = 0
 
     @property
-    def outstanding(self) -> int:
-        return self.quantity_ordered - self.quantity_received
+    def missing(self) -> int:
+        """Units ordered and not received (over-receipts came from the source: never < 0)."""
+        return max(self.quantity_ordered - self.quantity_received, 0)
+
+    @property
+    def shortfall(self) -> int:
+        """What is missing and not written off: on order, in transit or the discrepancy."""
+        return self.missing - self.written_off
 
 
 class PurchaseOrder(BaseModel):
@@ -129,6 +185,7 @@ class PurchaseOrder(BaseModel):
     warehouse_id: str
     lines: dict[str, POLine]
     shipped: bool = False
+    shipped_at: AwareDatetime | None = None
     closed: bool = False
     cancelled: bool = False
 
@@ -136,33 +193,44 @@ class PurchaseOrder(BaseModel):
     def status(self) -> PurchaseOrderStatus:
         if self.cancelled:
             return PurchaseOrderStatus.CANCELLED
+        missing = any(line.missing for line in self.lines.values())
         if self.closed:
-            short = any(line.outstanding > 0 for line in self.lines.values())
-            return PurchaseOrderStatus.CLOSED_SHORT if short else PurchaseOrderStatus.CLOSED
-        if all(line.outstanding <= 0 for line in self.lines.values()):
+            return PurchaseOrderStatus.CLOSED_SHORT if missing else PurchaseOrderStatus.RECEIVED
+        if not missing:
             return PurchaseOrderStatus.RECEIVED
         if any(line.quantity_received for line in self.lines.values()):
             return PurchaseOrderStatus.PARTIALLY_RECEIVED
         return PurchaseOrderStatus.OPEN
 
     def open_discrepancies(self) -> tuple[LineDiscrepancy, ...]:
-        """Short (> 0) after close, over (< 0) any time, less what was written off."""
-        found = []
-        for line in self.lines.values():
-            raw = line.outstanding if self.closed else min(line.outstanding, 0)
-            if raw - line.written_off:
-                found.append(LineDiscrepancy(sku=line.sku, quantity=raw - line.written_off))
-        return tuple(found)
+        """After close: per line, what is still missing and not written off."""
+        if not self.closed:
+            return ()
+        return tuple(
+            LineDiscrepancy(sku=line.sku, quantity=line.shortfall)
+            for line in self.lines.values()
+            if line.shortfall
+        )
 
 
 def decide(command: Command, state: PurchaseOrder | None) -> list[DomainEvent]:
     if state is None:
         raise NotFound("purchase order not found")
     match command:
+        case AmendPurchaseOrderLines():
+            return _amend(state, command)
+        case MarkPurchaseOrderShipped():
+            if state.shipped or state.cancelled:
+                return []
+            return [
+                PurchaseOrderShipped(
+                    purchase_order_id=state.purchase_order_id, shipped_at=command.shipped_at
+                )
+            ]
         case RecordAmazonReceipts():
-            return _receipts(state, command.received_totals)
+            return _receipts(state, command.received_totals, command.observed_at)
         case ClosePurchaseOrder():
-            events = _receipts(state, command.received_totals)
+            events = _receipts(state, command.received_totals, command.observed_at)
             if state.closed or state.cancelled:
                 return events
             after = fold_onto(state, events)
@@ -171,9 +239,9 @@ def decide(command: Command, state: PurchaseOrder | None) -> list[DomainEvent]:
                 PurchaseOrderClosed(
                     purchase_order_id=state.purchase_order_id,
                     discrepancies=tuple(
-                        LineDiscrepancy(sku=line.sku, quantity=line.outstanding)
+                        LineDiscrepancy(sku=line.sku, quantity=line.shortfall)
                         for line in after.lines.values()
-                        if line.outstanding
+                        if line.shortfall
                     ),
                 ),
             ]
@@ -202,10 +270,34 @@ def decide(command: Command, state: PurchaseOrder | None) -> list[DomainEvent]:
                     purchase_order_id=state.purchase_order_id, reason=command.reason
                 )
             ]
+        case ReopenPurchaseOrder():
+            if not (state.cancelled or state.closed):
+                return []
+            return [
+                PurchaseOrderReopened(
+                    purchase_order_id=state.purchase_order_id,
+                    reason=command.reason,
+                    observed_at=command.observed_at,
+                )
+            ]
     raise TypeError(f"not a purchase order command: {type(command).__name__}")
 
 
-def _receipts(state: PurchaseOrder, totals: dict[str, int]) -> list[DomainEvent]:
+def _amend(state: PurchaseOrder, command: AmendPurchaseOrderLines) -> list[DomainEvent]:
+    ordered = {sku: line.quantity_ordered for sku, line in state.lines.items()}
+    changes = changes_towards(ordered, command.ordered)
+    if not changes:
+        return []
+    amended = PurchaseOrderLinesAmended(
+        purchase_order_id=state.purchase_order_id,
+        shipment_id=command.shipment_id,
+        changes=changes,
+        observed_at=command.observed_at,
+    )
+    return [amended, *_write_off_corrections(fold_onto(state, [amended]), command.observed_at)]
+
+
+def _receipts(state: PurchaseOrder, totals: dict[str, int], at: AwareDatetime) -> list[DomainEvent]:
     unplanned = tuple(sorted(sku for sku in totals if sku not in state.lines))
     receipts = tuple(
         LineReceipt(sku=sku, quantity_received=total, delta=total - _received(state, sku))
@@ -221,7 +313,23 @@ def _receipts(state: PurchaseOrder, totals: dict[str, int]) -> list[DomainEvent]
         events.append(
             PurchaseOrderReceived(purchase_order_id=state.purchase_order_id, receipts=receipts)
         )
-    return events
+    return events + _write_off_corrections(fold_onto(state, events), at)
+
+
+def _write_off_corrections(state: PurchaseOrder, at: AwareDatetime) -> list[DomainEvent]:
+    """A write-off above what is still missing is corrected down to it."""
+    changes = tuple(
+        LineChange(sku=line.sku, from_quantity=line.written_off, to_quantity=line.missing)
+        for line in state.lines.values()
+        if line.written_off > line.missing
+    )
+    if not changes:
+        return []
+    return [
+        PurchaseOrderWriteOffCorrected(
+            purchase_order_id=state.purchase_order_id, changes=changes, observed_at=at
+        )
+    ]
 
 
 def _received(state: PurchaseOrder, sku: str) -> int:
@@ -243,14 +351,20 @@ def evolve(state: PurchaseOrder | None, event: DomainEvent) -> PurchaseOrder | N
         )
     if state is None:
         return None
+    return _evolve_existing(state, event)
+
+
+def _evolve_existing(state: PurchaseOrder, event: DomainEvent) -> PurchaseOrder:
     match event:
         case PurchaseOrderShipped():
-            return state.model_copy(update={"shipped": True})
+            return state.model_copy(update={"shipped": True, "shipped_at": event.shipped_at})
         case PurchaseOrderLinesAdded():
             lines = dict(state.lines)
             for sku in event.skus:
                 lines.setdefault(sku, POLine(sku=sku))
             return state.model_copy(update={"lines": lines})
+        case PurchaseOrderLinesAmended():
+            return _with(state, event.changes, "quantity_ordered")
         case PurchaseOrderReceived():
             lines = dict(state.lines)
             for receipt in event.receipts:
@@ -269,9 +383,18 @@ def evolve(state: PurchaseOrder | None, event: DomainEvent) -> PurchaseOrder | N
                     update={"written_off": line.written_off + written.quantity}
                 )
             return state.model_copy(update={"lines": lines})
+        case PurchaseOrderWriteOffCorrected():
+            return _with(state, event.changes, "written_off")
         case PurchaseOrderCancelled():
             return state.model_copy(update={"cancelled": True})
+        case PurchaseOrderReopened():
+            return state.model_copy(update={"cancelled": False, "closed": False})
     return state
+
+
+def _with(state: PurchaseOrder, changes: tuple[LineChange, ...], field: str) -> PurchaseOrder:
+    lines = apply_changes(state.lines, changes, field, lambda sku: POLine(sku=sku))
+    return state.model_copy(update={"lines": lines})
 
 
 def fold_onto(state: PurchaseOrder, events: list[DomainEvent]) -> PurchaseOrder:

@@ -10,7 +10,12 @@ from domain.inbound_shipment.events import InboundShipmentReconciled
 from domain.inbound_shipment.state import InboundShipment
 from domain.messages import Command, Decision
 from domain.orders.lines import OrderLine
-from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderCreated, PurchaseOrderShipped
+from domain.orders.purchase_order import (
+    MarkPurchaseOrderShipped,
+    PurchaseOrder,
+    PurchaseOrderCreated,
+)
+from domain.orders.purchase_order import decide as decide_purchase_order
 from domain.orders.sales_order import MarkSalesOrderShipped, SalesOrder, SalesOrderCreated
 from domain.orders.sales_order import decide as decide_sales_order
 from domain.orders.transfer_order import TransferOrderCreated
@@ -119,8 +124,10 @@ def mark_shipped(
         sales_order,
     )
     decision: Decision = {(StreamKind.SALES_ORDER, sales_order.sales_order_id): shipped}
-    if purchase_order is not None and not purchase_order.shipped:
-        decision[(StreamKind.PURCHASE_ORDER, purchase_order.purchase_order_id)] = [
-            PurchaseOrderShipped(purchase_order_id=purchase_order.purchase_order_id)
-        ]
+    if purchase_order is not None:
+        ship = MarkPurchaseOrderShipped(
+            purchase_order_id=purchase_order.purchase_order_id, shipped_at=shipped_at
+        )
+        if events := decide_purchase_order(ship, purchase_order):
+            decision[(StreamKind.PURCHASE_ORDER, purchase_order.purchase_order_id)] = events
     return decision

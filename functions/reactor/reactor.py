@@ -9,7 +9,6 @@ from domain.inbound_shipment.state import InboundShipment
 from domain.messages import Decision
 from domain.orders.follow_shipment import follow_shipment
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
-from domain.ports import Clock
 from domain.streams import StreamKind
 from functions.shared.aggregates import Aggregates, retry_on_conflict
 
@@ -17,9 +16,8 @@ ACTOR = "system:reactor"
 
 
 class Reactor:
-    def __init__(self, aggregates: Aggregates, clock: Clock) -> None:
+    def __init__(self, aggregates: Aggregates) -> None:
         self._aggregates = aggregates
-        self._clock = clock
 
     def react(self, recorded: RecordedEvent) -> Decision:
         """Append what the event calls for; returns what was appended ({} for nothing)."""
@@ -54,16 +52,17 @@ class Reactor:
         )
         if sales.state is None or purchase.state is None:
             return {}  # reconciling creates both in the same append: never seen in practice
-        now = self._clock.now()
-        # Units Amazon received ship (if nobody marked them) as of when the sync saw them.
-        decision = follow_shipment(shipment, sales.state, purchase.state, recorded.occurred_at)
+        # Amazon's time, not the reaction's: the latest observation the decision reflects (or
+        # the user's command that triggered it, when later), however late the reactor runs.
+        at = max(shipment.last_observed_at, recorded.occurred_at)
+        decision = follow_shipment(shipment, sales.state, purchase.state, at)
         if decision:
             context = EventContext(
                 tenant_id=tenant,
                 actor=ACTOR,
                 correlation_id=recorded.correlation_id,
                 causation_id=recorded.event_id,
-                occurred_at=now,
+                occurred_at=at,
             )
             versions = {
                 (StreamKind.SALES_ORDER.value, reconciliation.sales_order_id): sales.version,

@@ -24,7 +24,7 @@ def build(
     from functions.shared.dynamodb_event_store import DynamoDBEventStore
 
     store = DynamoDBEventStore(settings.events_table, client)
-    return Deps(reactor=Reactor(Aggregates(store, ids, clock), clock))
+    return Deps(reactor=Reactor(Aggregates(store, ids, clock)))
 
 
 @cache

@@ -42,6 +42,7 @@ def expected_stock(log: Sequence[RecordedEvent]) -> dict[Key, StockFigures]:
 
 def _own_on_hand(log: Sequence[RecordedEvent]) -> dict[Key, int]:
     moves: list[tuple[str, str, Key, int | None, int]] = []  # time, event id, key, count, delta
+    sales_orders: dict[str, sales_order.SalesOrder | None] = {}
     for recorded in log:
         event = recorded.event
         if isinstance(event, StockCounted):
@@ -55,11 +56,22 @@ def _own_on_hand(log: Sequence[RecordedEvent]) -> dict[Key, int]:
                 moves.append(
                     (at, recorded.event_id, (event.warehouse_id, line.sku), None, line.delta)
                 )
-        elif isinstance(event, SalesOrderShipped):
-            at = sortable_time(event.shipped_at)
-            for sold in event.lines:
-                key = (event.warehouse_id, sold.sku)
-                moves.append((at, recorded.event_id, key, None, -sold.quantity))
+        elif recorded.stream_id.kind is StreamKind.SALES_ORDER:
+            # Units leave the source as of the shipping (or of Amazon's observation behind an
+            # amendment): the change of the order's on-hand contribution, dated so.
+            stream = str(recorded.stream_id)
+            before = sales_orders.get(stream)
+            after = sales_order.evolve(before, event)
+            sales_orders[stream] = after
+            at = sortable_time(
+                event.shipped_at if isinstance(event, SalesOrderShipped) else recorded.occurred_at
+            )
+            was = sales_order_contribution(before) if before else {}
+            now = sales_order_contribution(after) if after else {}
+            for key in {*was, *now}:
+                delta = now.get(key, ZERO).on_hand - was.get(key, ZERO).on_hand
+                if delta:
+                    moves.append((at, recorded.event_id, key, None, delta))
     on_hand: dict[Key, int] = defaultdict(int)
     for _, _, key, count, delta in sorted(moves, key=lambda m: (m[0], m[1])):
         on_hand[key] = count if count is not None else on_hand[key] + delta

@@ -178,19 +178,25 @@ def test_a_concurrent_append_makes_the_reactor_decide_again_on_fresh_state() -> 
     assert purchase.lines["A"].quantity_received == 5
 
 
-def test_marking_shipped_after_amazon_closed_with_nothing_received_closes_short() -> None:
-    # Given a reconciled shipment Amazon closed before the user marked it shipped
+def test_amazon_closing_with_nothing_received_ships_as_of_that_observation_and_closes_short() -> (
+    None
+):
+    # Given a reconciled shipment nobody marked shipped
     world, main = a_world()
     shipment_id = world.discover({"A": 10})
     world.reconcile(shipment_id, main)
+    closed_seen_at = world.clock.now()
     world.amazon_status(shipment_id, "CLOSED")
-    react_to_all(world)
-    assert orders(world, shipment_id)[1].status.value == "open"
-    start = len(world.log)
-    # When the user marks it shipped
-    world.mark_shipped(shipment_id)
-    reactions = by_reactor(react_to_all(world, start))
-    # Then the purchase order closes with all ten units as the discrepancy
-    assert [e.type for e in reactions] == ["PurchaseOrderClosed"]
-    purchase = orders(world, shipment_id)[1]
+    # When the reactor answers two hours later
+    world.clock.advance(120)
+    reactions = by_reactor(react_to_all(world))
+    # Then the goods left as of the observation, and the order closes with all ten missing
+    assert [e.type for e in reactions] == [
+        "SalesOrderShipped",
+        "PurchaseOrderShipped",
+        "PurchaseOrderClosed",
+    ]
+    assert {e.occurred_at for e in reactions} == {closed_seen_at}
+    sales, purchase = orders(world, shipment_id)
+    assert sales.shipped_at == closed_seen_at and purchase.shipped_at == closed_seen_at
     assert [(d.sku, d.quantity) for d in purchase.open_discrepancies()] == [("A", 10)]

@@ -90,7 +90,7 @@ class World:
         self.ids = Ids(rng)
         self.tenant_id = tenant_id or f"t{self.ids.new_id()[:10]}"
         self.aggregates = Aggregates(self.store, self.ids, self.clock)
-        self.reactor = Reactor(self.aggregates, self.clock)
+        self.reactor = Reactor(self.aggregates)
         self.react_inline = react_inline
         self.amazon: dict[str, AmazonShipment] = {}
         self.connection_id = ""

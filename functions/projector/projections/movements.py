@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from domain.event_store import RecordedEvent
+from domain.orders.purchase_order import PurchaseOrderShipped
 from domain.orders.sales_order import SalesOrderShipped
 from domain.stock import ZERO, Contribution, StockFigures
 from domain.warehouse import StockCounted
@@ -16,6 +17,8 @@ def moved_at(recorded: RecordedEvent) -> datetime:
         return event.counted_at
     if isinstance(event, SalesOrderShipped):
         return event.shipped_at
+    if isinstance(event, PurchaseOrderShipped) and event.shipped_at is not None:
+        return event.shipped_at  # with its sales order: units leave and go in transit at once
     return recorded.occurred_at
 
 

@@ -21,6 +21,7 @@ from domain.orders.purchase_order import (
     evolve,
     fold_onto,
 )
+from tests.unit.domain.builders import T0 as T
 from tests.unit.domain.builders import fold
 
 PO = "po-1"
@@ -39,14 +40,22 @@ def given(*events: object) -> PurchaseOrder:
 
 def test_receipts_book_only_the_delta_and_the_same_totals_twice_book_nothing() -> None:
     po = given()
-    events = decide(RecordAmazonReceipts(purchase_order_id=PO, received_totals={"A": 6}), po)
+    events = decide(
+        RecordAmazonReceipts(purchase_order_id=PO, received_totals={"A": 6}, observed_at=T), po
+    )
     assert events == [
         PurchaseOrderReceived(
             purchase_order_id=PO, receipts=(LineReceipt(sku="A", quantity_received=6, delta=6),)
         )
     ]
     again = fold_onto(po, events)
-    assert decide(RecordAmazonReceipts(purchase_order_id=PO, received_totals={"A": 6}), again) == []
+    assert (
+        decide(
+            RecordAmazonReceipts(purchase_order_id=PO, received_totals={"A": 6}, observed_at=T),
+            again,
+        )
+        == []
+    )
 
 
 def test_a_lower_total_books_a_negative_delta() -> None:
@@ -55,42 +64,55 @@ def test_a_lower_total_books_a_negative_delta() -> None:
             purchase_order_id=PO, receipts=(LineReceipt(sku="A", quantity_received=6, delta=6),)
         )
     )
-    events = decide(RecordAmazonReceipts(purchase_order_id=PO, received_totals={"A": 5}), po)
+    events = decide(
+        RecordAmazonReceipts(purchase_order_id=PO, received_totals={"A": 5}, observed_at=T), po
+    )
     assert events[0] == PurchaseOrderReceived(
         purchase_order_id=PO, receipts=(LineReceipt(sku="A", quantity_received=5, delta=-1),)
     )
 
 
 def test_an_unplanned_sku_is_added_as_a_line_before_its_receipt() -> None:
-    events = decide(RecordAmazonReceipts(purchase_order_id=PO, received_totals={"Q": 2}), given())
+    events = decide(
+        RecordAmazonReceipts(purchase_order_id=PO, received_totals={"Q": 2}, observed_at=T), given()
+    )
     assert events[0] == PurchaseOrderLinesAdded(purchase_order_id=PO, skus=("Q",))
     assert fold_onto(given(), events).lines["Q"].quantity_received == 2
 
 
-def test_closing_records_a_signed_discrepancy_per_line() -> None:
+def test_closing_records_what_is_missing_per_line_and_over_receipts_are_no_discrepancy() -> None:
     events = decide(
-        ClosePurchaseOrder(purchase_order_id=PO, received_totals={"A": 8, "B": 5}), given()
+        ClosePurchaseOrder(purchase_order_id=PO, received_totals={"A": 8, "B": 5}, observed_at=T),
+        given(),
     )
     closed = fold_onto(given(), events)
     assert closed.status is PurchaseOrderStatus.CLOSED_SHORT
-    assert closed.open_discrepancies() == (
-        LineDiscrepancy(sku="A", quantity=2),
-        LineDiscrepancy(sku="B", quantity=-1),
-    )
+    assert closed.open_discrepancies() == (LineDiscrepancy(sku="A", quantity=2),)
 
 
 def test_closing_a_closed_order_only_posts_late_receipts() -> None:
     closed = fold_onto(
-        given(), decide(ClosePurchaseOrder(purchase_order_id=PO, received_totals={"A": 8}), given())
+        given(),
+        decide(
+            ClosePurchaseOrder(purchase_order_id=PO, received_totals={"A": 8}, observed_at=T),
+            given(),
+        ),
     )
-    events = decide(ClosePurchaseOrder(purchase_order_id=PO, received_totals={"A": 10}), closed)
+    events = decide(
+        ClosePurchaseOrder(purchase_order_id=PO, received_totals={"A": 10}, observed_at=T), closed
+    )
     assert [e.type for e in events] == ["PurchaseOrderReceived"]
 
 
 def test_acknowledging_writes_off_the_open_discrepancy() -> None:
     closed = fold_onto(
         given(),
-        decide(ClosePurchaseOrder(purchase_order_id=PO, received_totals={"A": 8, "B": 4}), given()),
+        decide(
+            ClosePurchaseOrder(
+                purchase_order_id=PO, received_totals={"A": 8, "B": 4}, observed_at=T
+            ),
+            given(),
+        ),
     )
     events = decide(AcknowledgeDiscrepancy(purchase_order_id=PO), closed)
     acknowledged = fold_onto(closed, events)

@@ -4,9 +4,8 @@ import pytest
 
 from domain.errors import InvalidCommand, InvalidTransition, NotFound
 from domain.orders.follow_shipment import follow_shipment
-from domain.orders.lines import OrderLine
 from domain.orders.purchase_order import LineDiscrepancy, PurchaseOrderStatus
-from domain.orders.sales_order import SalesOrderStatus
+from domain.orders.sales_order import SalesOrderLine, SalesOrderStatus
 from domain.orders.transfer import ReconcileShipment, mark_shipped, reconcile
 from domain.streams import StreamKind
 from domain.warehouse import Warehouse, WarehouseKind
@@ -39,8 +38,8 @@ def test_reconcile_creates_the_transfer_sales_and_purchase_orders_in_one_decisio
         "TransferOrderCreated"
     ]
     assert scenario.sales_order().lines == (
-        OrderLine(sku="A", quantity=10),
-        OrderLine(sku="B", quantity=5),
+        SalesOrderLine(sku="A", quantity=10),
+        SalesOrderLine(sku="B", quantity=5),
     )
     assert scenario.sales_order().warehouse_id == scenario.ids.source_warehouse_id
     po = scenario.purchase_order()
@@ -177,13 +176,14 @@ def test_closing_short_closes_the_purchase_order_with_a_discrepancy_and_late_uni
     assert scenario.purchase_order().open_discrepancies() == (LineDiscrepancy(sku="A", quantity=1),)
 
 
-def test_unplanned_skus_become_extra_purchase_order_lines() -> None:
+def test_unplanned_skus_become_extra_purchase_order_lines_shipped_over_plan() -> None:
     scenario = reconciled({"A": (10, 0)})
     scenario.observe("RECEIVING", {"A": (10, 10), "Z": (0, 2)}, 30)
     follow(scenario, 30)
     po = scenario.purchase_order()
     assert (po.lines["Z"].quantity_ordered, po.lines["Z"].quantity_received) == (0, 2)
-    assert po.open_discrepancies() == (LineDiscrepancy(sku="Z", quantity=-2),)
+    assert po.open_discrepancies() == ()
+    assert scenario.sales_order().line_map()["Z"].shipped_over_plan == 2
 
 
 def test_a_cancelled_shipment_releases_its_unshipped_orders() -> None:
@@ -199,14 +199,13 @@ def test_a_cancelled_shipment_releases_its_unshipped_orders() -> None:
     )
 
 
-def test_a_shipment_closed_before_anything_left_keeps_its_orders_open_until_shipped() -> None:
+def test_a_shipment_amazon_closes_with_nothing_received_ships_and_closes_short() -> None:
+    # Amazon closing a shipment says the goods left: they ship as of that observation
     scenario = reconciled({"A": (10, 0)})
     scenario.observe("CLOSED", {"A": (10, 0)}, 30)
     follow(scenario, 30)
-    assert scenario.purchase_order().status is PurchaseOrderStatus.OPEN
-    assert scenario.sales_order().status is SalesOrderStatus.OPEN
-    scenario.apply(mark_shipped(scenario.sales_order(), scenario.purchase_order(), at(40)))
-    follow(scenario, 40)
+    assert scenario.sales_order().status is SalesOrderStatus.SHIPPED
+    assert scenario.sales_order().shipped_at == at(30)
     assert scenario.purchase_order().status is PurchaseOrderStatus.CLOSED_SHORT
     assert scenario.purchase_order().open_discrepancies() == (
         LineDiscrepancy(sku="A", quantity=10),
