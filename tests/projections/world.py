@@ -184,9 +184,14 @@ class World:
         self.sync(shipment_id)
 
     def amazon_status(self, shipment_id: str, status: str) -> None:
-        amazon = self.amazon[shipment_id]
-        if amazon.status not in ("CANCELLED", "DELETED"):  # Amazon never revives them
-            amazon.status = status
+        """Any move, as Amazon makes them: a cancelled shipment can come back too."""
+        self.amazon[shipment_id].status = status
+        self.sync(shipment_id)
+
+    def amazon_plan(self, shipment_id: str, plan: dict[str, int]) -> None:
+        """Amazon's plan replaced (what the seller edits in Seller Central); a SKU that left it
+        after units were received stays as a line with nothing planned."""
+        self.amazon[shipment_id].shipped = dict(plan)
         self.sync(shipment_id)
 
     def reconcile(self, shipment_id: str, source_warehouse_id: str) -> ReconcileShipment:

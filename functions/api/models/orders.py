@@ -23,7 +23,7 @@ class SalesOrderStatusChanged(ApiModel):
 
 class WrittenOffLine(ApiModel):
     sku: str
-    quantity: int = Field(description="Units written off: short (> 0) or over-received (< 0)")
+    quantity: int = Field(description="Units written off: missing when Amazon closed the shipment")
 
 
 class DiscrepancyAcknowledged(ApiModel):
@@ -37,13 +37,22 @@ class OrderLine(ReadModel):
     quantity: int
 
 
+class SalesOrderLine(OrderLine):
+    quantity: int = Field(description="Amazon's plan (QuantityShipped) while the order is bound")
+    shipped_over_plan: int = Field(
+        description="Units Amazon received beyond the plan: they left the source too"
+    )
+
+
 class SalesOrder(ReadModel):
     sales_order_id: str
     transfer_order_id: str
     warehouse_id: str = Field(description="The source warehouse")
     status: str = Field(description="`open`, `shipped` or `cancelled`")
-    shipped_at: AwareDatetime | None
-    lines: list[OrderLine]
+    shipped_at: AwareDatetime | None = Field(
+        description="When the goods left: the user's time, or Amazon's first observation of it"
+    )
+    lines: list[SalesOrderLine]
     version: int
 
 
@@ -52,7 +61,7 @@ class PurchaseOrderLine(ReadModel):
     quantity_ordered: int
     quantity_received: int
     discrepancy: int = Field(
-        description="Open discrepancy: short (> 0) after close, over (< 0) any time"
+        description="After Amazon closed the shipment: units still missing, less written off"
     )
     written_off: int
 
@@ -63,8 +72,8 @@ class PurchaseOrder(ReadModel):
     shipment_id: str
     warehouse_id: str = Field(description="The FBA warehouse")
     status: str = Field(
-        description="`open`, `partially_received`, `received`, `closed`, `closed_short` or "
-        "`cancelled`"
+        description="`open`, `partially_received`, `received` (also: closed in full), "
+        "`closed_short` or `cancelled`"
     )
     shipped: bool
     lines: list[PurchaseOrderLine]

@@ -70,13 +70,17 @@ class OrderLineView(View):
     quantity: int
 
 
+class SalesOrderLineView(OrderLineView):
+    shipped_over_plan: int  # units Amazon received beyond the plan: they left the source too
+
+
 class SalesOrderView(View):
     sales_order_id: str
     transfer_order_id: str
     warehouse_id: str
     status: str  # open | shipped | cancelled
     shipped_at: AwareDatetime | None
-    lines: list[OrderLineView]
+    lines: list[SalesOrderLineView]
     version: int
 
 
@@ -84,7 +88,7 @@ class PurchaseOrderLineView(View):
     sku: str
     quantity_ordered: int
     quantity_received: int
-    discrepancy: int  # open: short (> 0) after close, over (< 0) any time, less written off
+    discrepancy: int  # after close: still missing and not written off
     written_off: int
 
 
@@ -93,7 +97,7 @@ class PurchaseOrderView(View):
     transfer_order_id: str
     shipment_id: str
     warehouse_id: str
-    status: str  # open | partially_received | received | closed | closed_short | cancelled
+    status: str  # open | partially_received | received | closed_short | cancelled
     shipped: bool
     lines: list[PurchaseOrderLineView]
     version: int

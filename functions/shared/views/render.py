@@ -14,6 +14,7 @@ from functions.shared.views.models import (
     OrderLineView,
     PurchaseOrderLineView,
     PurchaseOrderView,
+    SalesOrderLineView,
     SalesOrderView,
     ShipmentDetail,
     ShipmentLineView,
@@ -78,7 +79,12 @@ def sales_order_view(doc: SalesOrderDoc) -> SalesOrderView | None:
         warehouse_id=order.warehouse_id,
         status=order.status.value,
         shipped_at=order.shipped_at,
-        lines=[OrderLineView(sku=line.sku, quantity=line.quantity) for line in order.lines],
+        lines=[
+            SalesOrderLineView(
+                sku=line.sku, quantity=line.quantity, shipped_over_plan=line.shipped_over_plan
+            )
+            for line in order.lines
+        ],
         version=doc.version,
     )
 
