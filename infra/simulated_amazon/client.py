@@ -147,8 +147,15 @@ class ControlClient:
     def set_status(self, shipment_id: str, status: str) -> dict[str, Any]:
         return self._call("POST", f"/_sim/shipments/{shipment_id}/status", {"status": status})
 
+    def set_items(self, shipment_id: str, items: ItemLines) -> dict[str, Any]:
+        """Replaces the plan: {sku: QuantityShipped} (each >= 1); SKUs left out leave it, but a
+        line with received units stays, shipped 0. Returns the shipment view."""
+        body = {"items": _as_lines(items)}
+        return self._call("PUT", f"/_sim/shipments/{shipment_id}/items", body)
+
     def receive(self, shipment_id: str, items: ItemLines) -> dict[str, Any]:
-        """Adds to the cumulative QuantityReceived per SKU (negative for corrections)."""
+        """Adds to the cumulative QuantityReceived per SKU (negative for corrections). CLOSED,
+        CANCELLED and DELETED shipments take receipts too and keep their status."""
         body = {"items": _as_lines(items)}
         return self._call("POST", f"/_sim/shipments/{shipment_id}/receive", body)
 

@@ -22,6 +22,7 @@ from .control_schema import (
     FaultRequest,
     NotificationTargetRequest,
     ReceiveRequest,
+    SetItemsRequest,
     SetStatusRequest,
 )
 from .errors import SimulatorError
@@ -108,6 +109,7 @@ class ControlApi:
             ("POST", "/_sim/sellers/{seller_id}/shipments/bulk", self.bulk_create_shipments),
             ("GET", "/_sim/shipments/{shipment_id}", self.get_shipment),
             ("POST", "/_sim/shipments/{shipment_id}/status", self.set_status),
+            ("PUT", "/_sim/shipments/{shipment_id}/items", self.set_items),
             ("POST", "/_sim/shipments/{shipment_id}/receive", self.receive),
             ("POST", "/_sim/shipments/{shipment_id}/close", self.close),
             ("POST", "/_sim/shipments/{shipment_id}/cancel", self.cancel),
@@ -156,6 +158,15 @@ class ControlApi:
         with self._store.locked():
             shipment = self._store.set_status(params["shipment_id"], body.status)
             return Response.json(200, shipment_view(shipment))
+
+    def set_items(self, request: Request, params: dict[str, str]) -> Response:
+        body = parse_body(request, SetItemsRequest)
+        with self._store.locked():
+            shipment, snapshots = self._store.set_items(params["shipment_id"], body.items)
+            view = shipment_view(shipment)
+        # Inbound figures of the changed SKUs moved: Amazon notifies those too.
+        self._notifier.publish(snapshots, self._clock.now())
+        return Response.json(200, view)
 
     def receive(self, request: Request, params: dict[str, str]) -> Response:
         body = parse_body(request, ReceiveRequest)

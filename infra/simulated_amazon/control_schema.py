@@ -54,11 +54,14 @@ class CreateShipmentRequest(_Strict):
     @field_validator("items")
     @classmethod
     def _skus_are_unique(cls, items: list[PlannedItem]) -> list[PlannedItem]:
-        skus = [item.sku for item in items]
-        duplicates = sorted({sku for sku in skus if skus.count(sku) > 1})
-        if duplicates:
-            raise ValueError(f"each sku may appear once per shipment; repeated: {duplicates}")
+        _require_unique_skus([item.sku for item in items])
         return items
+
+
+def _require_unique_skus(skus: list[str]) -> None:
+    duplicates = sorted({sku for sku in skus if skus.count(sku) > 1})
+    if duplicates:
+        raise ValueError(f"each sku may appear once per shipment; repeated: {duplicates}")
 
 
 class BulkCreateShipmentsRequest(_Strict):
@@ -72,6 +75,24 @@ class BulkCreateShipmentsRequest(_Strict):
         default=None, ge=1, description="Distinct SKUs to cycle through; default count*lines."
     )
     quantity: int | None = Field(default=None, ge=1, description="Fixed units per line.")
+
+
+class PlanLine(_Strict):
+    sku: str = Field(min_length=1)
+    # Strict: 2.0 or "2" is a caller's mistake here. To take a SKU off the plan, leave it out.
+    quantity: int = Field(strict=True, ge=1)
+
+
+class SetItemsRequest(_Strict):
+    """The whole new plan: SKUs left out are taken off it."""
+
+    items: list[PlanLine] = Field(min_length=1)
+
+    @field_validator("items")
+    @classmethod
+    def _skus_are_unique(cls, items: list[PlanLine]) -> list[PlanLine]:
+        _require_unique_skus([item.sku for item in items])
+        return items
 
 
 class SetStatusRequest(_Strict):

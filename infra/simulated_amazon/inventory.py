@@ -51,8 +51,8 @@ def inventory_by_sku(shipments: Iterable[Shipment]) -> dict[str, InventoryLevels
             if level is None:
                 level = levels[item.sku] = InventoryLevels(item.sku, item.fnsku, item.asin)
             level.last_updated_at = _later(level.last_updated_at, item.last_updated_at)
-            if item.quantity_received != 0:
-                level.last_received_at = _later(level.last_received_at, item.last_updated_at)
+            if item.last_received_at is not None:
+                level.last_received_at = _later(level.last_received_at, item.last_received_at)
             # Received units are in stock whatever the shipment's status (late finds included).
             level.fulfillable += item.quantity_received
             outstanding = max(item.quantity_shipped - item.quantity_received, 0)

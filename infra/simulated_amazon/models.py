@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 WORKING = "WORKING"
 READY_TO_SHIP = "READY_TO_SHIP"
@@ -69,7 +69,17 @@ class ShipmentItem(BaseModel):
     release_date: date | None = None
     prep_instructions: list[str] = Field(default_factory=lambda: ["Labeling"])
     # getShipmentItems DATE_RANGE filters on this, independent of the shipment's own time.
+    # Moves on creation, receipts and plan changes.
     last_updated_at: datetime
+    # Receipts only: inventory's startDateTime sees receipts but not plan changes.
+    last_received_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _received_at_for_older_saved_state(self) -> ShipmentItem:
+        # State saved before this field existed: its last change with units was a receipt.
+        if self.last_received_at is None and self.quantity_received != 0:
+            self.last_received_at = self.last_updated_at
+        return self
 
 
 class Shipment(BaseModel):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from pydantic import BaseModel
 
@@ -16,6 +17,7 @@ from .control_schema import (
     BulkCreateShipmentsRequest,
     CreateSellerRequest,
     CreateShipmentRequest,
+    PlanLine,
     ReceivedItem,
 )
 from .errors import Conflict, InvalidRequest, NotFound
@@ -39,6 +41,7 @@ from .models import (
     Shipment,
     ShipmentItem,
 )
+from .plans import replace_plan
 
 
 class SimulatorState(BaseModel):
@@ -239,6 +242,23 @@ class SimulatorStore:
             self._change_status(shipment, new_status)
             return shipment
 
+    def set_items(
+        self, shipment_id: str, lines: list[PlanLine]
+    ) -> tuple[Shipment, list[SkuInventorySnapshot]]:
+        """Replace the shipment's plan (see `plans.replace_plan`); a CLOSED one is refused.
+
+        Returns the shipment and, per SKU changed, the inventory snapshot to notify.
+        """
+        with self._lock:
+            shipment = self.shipment(shipment_id)
+            if shipment.status == CLOSED:
+                raise Conflict(f"shipment {shipment_id} is CLOSED: its plan cannot change")
+            planned = {line.sku: line.quantity for line in lines}
+            new_line = partial(self._new_item, shipment)
+            changed = replace_plan(shipment, planned, self.clock.now(), new_line)
+            snapshots = self._sku_snapshots(shipment.seller_id, changed, shipment.marketplace_id)
+            return shipment, snapshots
+
     def receive(
         self, shipment_id: str, received: list[ReceivedItem]
     ) -> tuple[Shipment, list[SkuInventorySnapshot]]:
@@ -248,8 +268,6 @@ class SimulatorStore:
         """
         with self._lock:
             shipment = self.shipment(shipment_id)
-            if shipment.status in (CANCELLED, DELETED):
-                raise Conflict(f"shipment {shipment_id} is {shipment.status}: nothing to receive")
             deltas: dict[str, int] = {}
             for line in received:
                 deltas[line.sku] = deltas.get(line.sku, 0) + line.quantity
@@ -267,9 +285,10 @@ class SimulatorStore:
                     # Units Amazon found that were not planned: a new line shipped 0.
                     item = shipment.items[sku] = self._new_item(shipment, sku, 0)
                 item.quantity_received += delta
-                item.last_updated_at = now
-            # Receiving after close credits late-found units but never reopens the shipment.
-            if shipment.status != CLOSED:
+                item.last_updated_at = item.last_received_at = now
+            # Amazon credits units that arrive after close or cancellation (late finds, boxes
+            # sent anyway) without reopening the shipment.
+            if shipment.status not in FINAL_STATUSES:
                 self._change_status(shipment, RECEIVING)
             return shipment, self._sku_snapshots(shipment.seller_id, list(deltas))
 
@@ -284,23 +303,31 @@ class SimulatorStore:
             shipment.status = status
             shipment.last_updated_at = self.clock.now()
 
-    def _sku_snapshots(self, seller_id: str, skus: list[str]) -> list[SkuInventorySnapshot]:
+    def _sku_snapshots(
+        self, seller_id: str, skus: list[str], zero_in: str | None = None
+    ) -> list[SkuInventorySnapshot]:
+        """Figures per marketplace where the SKU is known, plus zeros in `zero_in` for a SKU
+        that has just left every shipment there (taken off a plan)."""
         seller = self._sellers[seller_id]
         inventories = {m: self.inventory(seller_id, m) for m in seller.marketplace_ids}
-        return [
-            SkuInventorySnapshot(
-                seller_id=seller_id,
-                sku=sku,
-                fnsku=fnsku_for(seller_id, sku),
-                asin=asin_for(seller_id, sku),
-                by_marketplace={
-                    marketplace_id: levels[sku]
-                    for marketplace_id, levels in inventories.items()
-                    if sku in levels
-                },
+        snapshots = []
+        for sku in skus:
+            fnsku, asin = fnsku_for(seller_id, sku), asin_for(seller_id, sku)
+            by_marketplace = {
+                marketplace_id: levels.get(sku) or InventoryLevels(sku, fnsku, asin)
+                for marketplace_id, levels in inventories.items()
+                if sku in levels or marketplace_id == zero_in
+            }
+            snapshots.append(
+                SkuInventorySnapshot(
+                    seller_id=seller_id,
+                    sku=sku,
+                    fnsku=fnsku,
+                    asin=asin,
+                    by_marketplace=by_marketplace,
+                )
             )
-            for sku in skus
-        ]
+        return snapshots
 
     def _new_item(self, shipment: Shipment, sku: str, quantity_shipped: int) -> ShipmentItem:
         return ShipmentItem(

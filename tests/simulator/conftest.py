@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sp_api.api import FulfillmentInbound, Inventories
@@ -77,3 +78,13 @@ def iso(text_or_offset: str, plus_seconds: float = 0) -> str:
     """A control-API timestamp moved by some seconds, in the form SP-API clients send."""
     moment = datetime.fromisoformat(text_or_offset) + timedelta(seconds=plus_seconds)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def items_by_sku(inbound: Any, shipment_id: str) -> dict[str, dict[str, Any]]:
+    """Every line of a shipment through getShipmentItemsByShipmentId, following NextToken."""
+    response = inbound.shipment_items_by_shipment(shipment_id)
+    items = list(response.payload["ItemData"])
+    while response.next_token:
+        response = inbound.shipment_items(QueryType="NEXT_TOKEN", NextToken=response.next_token)
+        items.extend(response.payload["ItemData"])
+    return {item["SellerSKU"]: item for item in items}

@@ -3,27 +3,16 @@ unplanned SKUs, corrections, cancellations."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from sp_api.base.exceptions import SellingApiBadRequestException
 
 from infra.simulated_amazon import ControlApiError, ControlClient
 
-from .conftest import US, SellerHandle, iso
+from .conftest import US, SellerHandle, iso, items_by_sku
 
 pytestmark = pytest.mark.slow
 
 SEVEN_SKUS = {f"SKU-{n}": 10 + n for n in range(7)}
-
-
-def items_by_sku(inbound: Any, shipment_id: str) -> dict[str, dict[str, Any]]:
-    response = inbound.shipment_items_by_shipment(shipment_id)
-    items = list(response.payload["ItemData"])
-    while response.next_token:
-        response = inbound.shipment_items(QueryType="NEXT_TOKEN", NextToken=response.next_token)
-        items.extend(response.payload["ItemData"])
-    return {item["SellerSKU"]: item for item in items}
 
 
 def test_items_by_shipment_page_and_continue_through_get_shipment_items(
@@ -144,3 +133,53 @@ def test_cancel_deletes_unshipped_and_cancels_shipped_shipments(
     with pytest.raises(ControlApiError) as raised:
         control.cancel(shipped)
     assert raised.value.status == 409
+
+
+def shipment_status(seller: SellerHandle, shipment_id: str) -> str:
+    [shipment] = seller.inbound().get_shipments_by_id([shipment_id]).payload["ShipmentData"]
+    return str(shipment["ShipmentStatus"])
+
+
+@pytest.mark.parametrize(
+    ("status_before_cancel", "cancelled_status"),
+    [("IN_TRANSIT", "CANCELLED"), ("READY_TO_SHIP", "DELETED")],
+)
+def test_units_arriving_after_cancellation_are_received_without_changing_the_status(
+    control: ControlClient, seller: SellerHandle, status_before_cancel: str, cancelled_status: str
+) -> None:
+    # Given a cancelled shipment
+    shipment_id = control.create_shipment(
+        seller.seller_id, US, {"SKU-A": 6}, status=status_before_cancel
+    )
+    assert control.cancel(shipment_id)["status"] == cancelled_status
+
+    # When its boxes arrive anyway and Amazon receives them (an unplanned SKU too)
+    answer = control.receive(shipment_id, {"SKU-A": 4, "SKU-X": 1})
+
+    # Then the units are credited and the status stays what it was
+    assert answer["status"] == cancelled_status
+    items = items_by_sku(seller.inbound(), shipment_id)
+    assert items["SKU-A"]["QuantityReceived"] == 4
+    assert (items["SKU-X"]["QuantityShipped"], items["SKU-X"]["QuantityReceived"]) == (0, 1)
+    assert shipment_status(seller, shipment_id) == cancelled_status
+
+
+def test_a_cancelled_shipment_can_be_revived_to_any_status(
+    control: ControlClient, seller: SellerHandle
+) -> None:
+    # Given a cancelled shipment and a deleted one
+    cancelled = control.create_shipment(seller.seller_id, US, {"SKU-A": 3}, status="SHIPPED")
+    deleted = control.create_shipment(seller.seller_id, US, {"SKU-A": 3})
+    control.cancel(cancelled)
+    control.cancel(deleted)
+
+    # When their statuses are set back
+    receiving = control.set_status(cancelled, "RECEIVING")["status"]
+    working = control.set_status(deleted, "WORKING")["status"]
+
+    # Then v0 reports the new statuses, and a receipt then behaves as in any open shipment
+    assert (receiving, working) == ("RECEIVING", "WORKING")
+    assert shipment_status(seller, cancelled) == "RECEIVING"
+    assert shipment_status(seller, deleted) == "WORKING"
+    assert control.set_status(cancelled, "WORKING")["status"] == "WORKING"
+    assert control.receive(cancelled, {"SKU-A": 1})["status"] == "RECEIVING"

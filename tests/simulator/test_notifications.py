@@ -116,3 +116,35 @@ def test_the_queue_can_be_configured_through_the_control_api(
         ]
         == 2
     )
+
+
+def test_a_plan_change_notifies_each_changed_sku(
+    moto_endpoint: str, sqs: Any, queue_url: str
+) -> None:
+    with (
+        SimulatedAmazon(
+            notifications_queue_url=queue_url, notifications_endpoint_url=moto_endpoint
+        ) as sim,
+        ControlClient(sim.url) as control,
+    ):
+        # Given a working shipment of A x10, B x4, C x1
+        seller = make_seller(control, sim.url)
+        shipment_id = control.create_shipment(
+            seller.seller_id, US, {"SKU-A": 10, "SKU-B": 4, "SKU-C": 1}
+        )
+
+        # When the plan becomes A x12, C x1 (unchanged), D x2
+        control.set_items(shipment_id, {"SKU-A": 12, "SKU-C": 1, "SKU-D": 2})
+        sent = control.notifications()["sent"]
+
+    # Then A, B and D are notified with their new inbound figures; B, gone, reports zeros
+    notes = {n["Payload"]["SKU"]: n["Payload"] for n in drain(sqs, queue_url)}
+    assert sent == 3
+    working = {
+        sku: [
+            (m["MarketplaceId"], m["FulfillmentInventory"]["InboundQuantityBreakdown"]["Working"])
+            for m in payload["FulfillmentInventoryByMarketplace"]
+        ]
+        for sku, payload in notes.items()
+    }
+    assert working == {"SKU-A": [(US, 12)], "SKU-B": [(US, 0)], "SKU-D": [(US, 2)]}
