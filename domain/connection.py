@@ -15,6 +15,7 @@ from domain.streams import StreamKind
 from domain.warehouse import WarehouseCreated, WarehouseKind, fba_warehouse_id, fbm_warehouse_id
 
 DEFAULT_WATCH_WINDOW_DAYS = 60
+MAX_WATCH_WINDOW_DAYS = 365
 
 
 class ConnectionCreated(DomainEvent):
@@ -41,7 +42,7 @@ class CreateConnection(Command):
 
 class ChangeConnectionSettings(Command):
     connection_id: str
-    watch_window_days: int = Field(ge=1, le=365)
+    watch_window_days: int = Field(ge=1, le=MAX_WATCH_WINDOW_DAYS)
 
 
 class Connection(BaseModel):

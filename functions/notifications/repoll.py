@@ -11,11 +11,12 @@ from functions.notifications.keys import repoll_pk
 from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.sync.registry import RegisteredConnection
-from functions.sync.watch_index import WatchIndex
+from functions.sync.watch_index import LONGEST_WATCH_WINDOW_DAYS, WatchIndex
 
 DEBOUNCE = timedelta(minutes=1)
-# Only to read the index: the worker decides again what to watch.
-WATCH_WINDOW_DAYS = 365
+# The registry does not carry the connection's watch window: read the index under the longest
+# one a connection may set. The worker applies the connection's window before reading items.
+WATCH_WINDOW_DAYS = LONGEST_WATCH_WINDOW_DAYS
 
 
 class RepollMarker(BaseModel):

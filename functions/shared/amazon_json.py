@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from domain.amazon_gateway import (
     InventoryPage,
@@ -66,8 +67,10 @@ class InboundShipmentItem(_Amazon):
     shipment_id: str | None = Field(None, alias="ShipmentId")
     seller_sku: str = Field(alias="SellerSKU")
     fulfillment_network_sku: str | None = Field(None, alias="FulfillmentNetworkSKU")
-    quantity_shipped: int = Field(alias="QuantityShipped")
-    quantity_received: int | None = Field(None, alias="QuantityReceived")
+    # Amazon's counts are never negative (the domain refuses them too): one that is is
+    # malformed, reported under Amazon's name, and its shipment's lines stay as they were.
+    quantity_shipped: int = Field(alias="QuantityShipped", ge=0)
+    quantity_received: int | None = Field(None, alias="QuantityReceived", ge=0)
     quantity_in_case: int | None = Field(None, alias="QuantityInCase")
 
     def to_domain(self, shipment_id: str) -> ShipmentItem:
@@ -222,7 +225,14 @@ def _describe(problem: ValidationError | ValueError) -> str:
     """Which fields were wrong and how, without echoing the values Amazon sent."""
     if isinstance(problem, ValidationError):
         return "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'record'}: {error['msg']}"
+            f"{'.'.join(str(part) for part in error['loc']) or 'record'}: {_message(error)}"
             for error in problem.errors(include_url=False, include_input=False)
         )
     return str(problem)
+
+
+def _message(error: ErrorDetails) -> str:
+    """Pydantic's message, in words a person reads at once where pydantic's are roundabout."""
+    if error["type"] == "greater_than_equal" and error.get("ctx", {}).get("ge") == 0:
+        return "must not be negative"
+    return error["msg"]

@@ -61,11 +61,14 @@ class ShipmentSync:
             plan.marketplaces.pop(0)
 
     def run_targeted(self, shipment_ids: list[str]) -> None:
-        """Only the items of these shipments (a notification said their SKUs moved)."""
+        """Only the items of these shipments (a notification said their SKUs moved), those still
+        watched under the connection's window: the notifications consumer does not know the
+        window and asks for every shipment of the index carrying the SKU."""
         while shipment_ids:
-            state = self._recorder.current(self._run.tenant_id, shipment_ids[0])
-            if state is not None and state.connection_id == self._run.connection_id:
-                self.sync_shipment(state.marketplace_id, shipment_ids[0], None)
+            if shipment_ids[0] in self._watched:
+                state = self._recorder.current(self._run.tenant_id, shipment_ids[0])
+                if state is not None and state.connection_id == self._run.connection_id:
+                    self.sync_shipment(state.marketplace_id, shipment_ids[0], None)
             shipment_ids.pop(0)
 
     def sync_shipment(
@@ -84,14 +87,17 @@ class ShipmentSync:
             return
         self._counters.shipments_seen += 1
         self._counters.events_appended += recorded.appended
+        # `before`: the entry if watched under the current window. One kept outside it (for a
+        # longer window later) is written again, unchanged, should its shipment be synced.
         before = self._watched.get(shipment_id)
-        after = watch_entry(recorded.state, self._clock.now(), self._window_days)
+        now = self._clock.now()
+        after = watch_entry(recorded.state, now)
         tenant, connection = self._run.tenant_id, self._run.connection_id
-        self._watch.update(tenant, connection, shipment_id, before, after, self._window_days)
-        if after is None:
-            self._watched.pop(shipment_id, None)
-        else:
+        self._watch.update(tenant, connection, shipment_id, before, after)
+        if after is not None and after.watched_at(now, self._window_days):
             self._watched[shipment_id] = after
+        else:
+            self._watched.pop(shipment_id, None)
 
     def _list(
         self, plan: SyncCheckpoint, progress: MarketplaceProgress

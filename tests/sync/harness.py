@@ -11,16 +11,19 @@ from typing import Any
 
 import boto3
 
-from domain.connection import CreateConnection, decide_create
+from domain.connection import ChangeConnectionSettings, CreateConnection, decide, decide_create
 from domain.event_store import EventContext, RecordedEvent
 from domain.marketplaces import Region
+from domain.orders.transfer import ReconcileShipment, destination_of, reconcile
 from domain.streams import StreamId, StreamKind
+from domain.warehouse import fbm_warehouse_id
 from functions.shared.aggregates import Aggregates
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import SyncSettings
 from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.shared.system import RandomIds
+from functions.shared.tables import STATE_PK, STATE_SK, STATE_TTL
 from functions.sync import wiring, worker
 from functions.sync.enqueue import enqueue_sync
 from functions.sync.settings import SyncTuning
@@ -186,13 +189,61 @@ class SyncWorld:
             marketplace_ids=tuple(self.marketplace_ids),
         )
         decision = decide_create(command, None)
-        context = EventContext(
+        self._aggregates().save(self._user_context("setup"), decision, {})
+
+    def _aggregates(self) -> Aggregates:
+        return Aggregates(self.store, RandomIds(), self.clock)
+
+    def _user_context(self, correlation_id: str) -> EventContext:
+        return EventContext(
             tenant_id=self.tenant_id,
             actor="user:test",
-            correlation_id="setup",
+            correlation_id=correlation_id,
             occurred_at=self.clock.now(),
         )
-        Aggregates(self.store, RandomIds(), self.clock).save(context, decision, {})
+
+    # What the user does through the API, appended the way the API appends it
+
+    def set_watch_window(self, days: int) -> None:
+        aggregates = self._aggregates()
+        loaded = aggregates.load(self.tenant_id, StreamKind.CONNECTION, self.connection_id)
+        command = ChangeConnectionSettings(connection_id=self.connection_id, watch_window_days=days)
+        key = (StreamKind.CONNECTION.value, self.connection_id)
+        events = decide(command, loaded.state)
+        aggregates.save(self._user_context("settings"), {key: events}, {key: loaded.version})
+
+    def reconcile(self, shipment_id: str) -> None:
+        """Reconcile the shipment into a transfer from the connection's FBM warehouse."""
+        aggregates = self._aggregates()
+        shipment = aggregates.load(self.tenant_id, StreamKind.SHIPMENT, shipment_id)
+        source = aggregates.load(
+            self.tenant_id, StreamKind.WAREHOUSE, fbm_warehouse_id(self.connection_id)
+        )
+        destination = aggregates.load(
+            self.tenant_id, StreamKind.WAREHOUSE, destination_of(shipment.state)
+        )
+        command = ReconcileShipment(
+            shipment_id=shipment_id,
+            source_warehouse_id=source.state.warehouse_id,
+            transfer_order_id=f"to-{shipment_id}",
+            sales_order_id=f"so-{shipment_id}",
+            purchase_order_id=f"po-{shipment_id}",
+        )
+        decision = reconcile(command, shipment.state, source.state, destination.state)
+        key = (StreamKind.SHIPMENT.value, shipment_id)
+        aggregates.save(self._user_context("reconcile"), decision, {key: shipment.version})
+
+    def expire_state_items(self) -> int:
+        """Delete the state items whose TTL has passed, as DynamoDB does (moto does not);
+        returns how many."""
+        now, expired = int(self.clock.now().timestamp()), 0
+        for page in self.aws.dynamodb.get_paginator("scan").paginate(TableName=self.state_table):
+            for item in page["Items"]:
+                if STATE_TTL in item and int(item[STATE_TTL]["N"]) < now:
+                    key = {STATE_PK: item[STATE_PK], STATE_SK: item[STATE_SK]}
+                    self.aws.dynamodb.delete_item(TableName=self.state_table, Key=key)
+                    expired += 1
+        return expired
 
     # Driving the worker
 

@@ -90,6 +90,25 @@ def test_items_read_numbers_amazon_sends_as_text_and_refuse_what_is_not_a_number
     )
 
 
+def test_negative_counts_are_refused_in_words_without_the_value() -> None:
+    payload = {
+        "ItemData": [
+            {"ShipmentId": "FBA1", "SellerSKU": "A", "QuantityShipped": 5, "QuantityReceived": -7},
+            {"ShipmentId": "FBA1", "SellerSKU": "B", "QuantityShipped": -3},
+            {"ShipmentId": "FBA1", "SellerSKU": "C", "QuantityShipped": 2, "QuantityInCase": -1},
+        ]
+    }
+
+    page = items_page(payload, "getShipmentItemsByShipmentId", None, "FBA1")
+
+    # QuantityInCase is often 0 or 1 and never worth quarantining a shipment over
+    assert [(i.line.sku, i.line.quantity_in_case) for i in page.items] == [("C", 0)]
+    assert [(m.reference, m.problem) for m in page.malformed] == [
+        ("FBA1/A", "QuantityReceived: must not be negative"),
+        ("FBA1/B", "QuantityShipped: must not be negative"),
+    ]
+
+
 def test_a_page_that_is_not_a_page_is_refused_whole() -> None:
     with pytest.raises(MalformedPage):
         shipments_page({"ShipmentData": {"ShipmentId": "FBA1"}}, "getShipments", None)

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from domain.inbound_shipment.events import InboundShipmentReceiptsChanged
 from tests.sync.harness import US, SyncWorld
 from tests.sync.proxy import FaultyProxy
 
@@ -68,4 +69,53 @@ def test_malformed_records_are_quarantined_reported_and_the_rest_synced(
         "InboundShipmentDiscovered",
         "InboundShipmentLinesAdded",
     ]
+    assert world.status().last_run.counters.quarantined_count == 0
+
+
+@pytest.mark.parametrize("count", ["QuantityReceived", "QuantityShipped"])
+def test_a_negative_count_from_amazon_is_quarantined_and_changes_nothing(
+    proxied_world: SyncWorld, proxy: FaultyProxy, count: str
+) -> None:
+    # Given a shipment known with its lines and 3 units of A received
+    world = proxied_world
+    sid = world.control.create_shipment(world.seller_id, US, {"A": 10, "B": 5}, status="SHIPPED")
+    world.control.receive(sid, {"A": 3})
+    world.sync()
+    known = [e.event_id for e in world.stream(sid)]
+
+    # When Amazon receives 2 of B but reports A's count as -2
+    world.control.receive(sid, {"B": 2})
+
+    def negative(body: dict[str, Any]) -> dict[str, Any]:
+        for item in body["payload"]["ItemData"]:
+            if item["SellerSKU"] == "A":
+                item[count] = -2
+        return body
+
+    proxy.rewrite("getShipmentItemsByShipmentId", negative)
+    world.sync()
+
+    # Then the record is quarantined and reported in the sync status, in words, without the value
+    status = world.status()
+    assert status.last_run.counters.quarantined_count == 1
+    assert [q.model_dump() for q in status.last_run.counters.quarantined] == [
+        {
+            "marketplace_id": US,
+            "operation": "getShipmentItemsByShipmentId",
+            "reference": f"{sid}/A",
+            "problem": f"{count}: must not be negative",
+        }
+    ]
+    assert status.last_completed_run == status.last_run
+    # And the shipment's stream is unchanged: its lines stay as they were, B's 2 units wait
+    assert [e.event_id for e in world.stream(sid)] == known
+
+    # When Amazon's counts are whole again
+    proxy.rewrite("getShipmentItemsByShipmentId", None)
+    world.sync()
+
+    # Then B's units are recorded, and nothing is quarantined
+    last = world.stream(sid)[-1].event
+    assert isinstance(last, InboundShipmentReceiptsChanged)
+    assert [(r.sku, r.quantity_received, r.delta) for r in last.receipts] == [("B", 2, 2)]
     assert world.status().last_run.counters.quarantined_count == 0

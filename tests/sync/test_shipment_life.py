@@ -117,15 +117,18 @@ def test_an_unplanned_sku_becomes_a_new_line_shipped_zero(world: SyncWorld) -> N
     assert receipts(world, sid)[-1] == [("A", 5, 5), ("SURPRISE", 2, 2)]
 
 
-def test_a_cancelled_shipment_is_recorded_once_and_no_longer_read(world: SyncWorld) -> None:
-    sid = world.control.create_shipment(world.seller_id, US, {"A": 5}, status="SHIPPED")
+def test_a_shipment_cancelled_before_it_left_is_recorded_once_and_no_longer_read(
+    world: SyncWorld,
+) -> None:
+    # Never reconciled, never shipped: no unit can come (see test_watch_window for the others).
+    sid = world.control.create_shipment(world.seller_id, US, {"A": 5}, status="WORKING")
     world.sync()
     world.control.cancel(sid)
     world.sync()
     cancelled: list[Any] = [
         e.event for e in world.stream(sid) if isinstance(e.event, InboundShipmentCancelled)
     ]
-    assert [c.status for c in cancelled] == ["CANCELLED"]
+    assert [c.status for c in cancelled] == ["DELETED"]
 
     world.advance(660)
     world.sync()  # the overlap lists it once more
