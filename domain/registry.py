@@ -27,6 +27,7 @@ from domain.orders.purchase_order import (
     PurchaseOrderClosed,
     PurchaseOrderCreated,
     PurchaseOrderDiscrepancyAcknowledged,
+    PurchaseOrderFollowedShipment,
     PurchaseOrderLinesAdded,
     PurchaseOrderLinesAmended,
     PurchaseOrderReceived,
@@ -79,6 +80,7 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     PurchaseOrderLinesAmended,
     PurchaseOrderWriteOffCorrected,
     PurchaseOrderReopened,
+    PurchaseOrderFollowedShipment,
     AmazonInventoryReported,
 )
 

@@ -7,10 +7,14 @@ destination (the FBA warehouse). Units are conserved per SKU: what left the sour
 in transit + receiving + received (on hand) + discrepancy + written off, at every instant.
 """
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 
-from domain.orders.purchase_order import PurchaseOrder
-from domain.orders.sales_order import SalesOrder, SalesOrderStatus
+from domain.messages import DomainEvent
+from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
+from domain.orders.sales_order import SalesOrder, SalesOrderShipped, SalesOrderStatus
+from domain.warehouse import StockCounted
 
 
 class StockFigures(BaseModel):
@@ -74,3 +78,15 @@ def purchase_order_contribution(order: PurchaseOrder) -> Contribution:
         if not figures.is_zero():
             contribution[(order.warehouse_id, line.sku)] = figures
     return contribution
+
+
+def moved_at(event: DomainEvent, occurred_at: datetime) -> datetime:
+    """When the units an event moves moved: the business time it names, else when it occurred
+    (a reaction occurs at the Amazon observation behind it)."""
+    if isinstance(event, StockCounted):
+        return event.counted_at
+    if isinstance(event, SalesOrderShipped):
+        return event.shipped_at
+    if isinstance(event, PurchaseOrderShipped) and event.shipped_at is not None:
+        return event.shipped_at  # with its sales order: units leave and go in transit at once
+    return occurred_at

@@ -43,7 +43,16 @@ class _Orders:
         self.purchase = po.fold_onto(self.purchase, events)
         self.purchase_events += events
 
-    def decision(self) -> Decision:
+    def decision(self, shipment_version: int) -> Decision:
+        if (self.sales_events or self.purchase_events) and (
+            shipment_version > self.purchase.followed_shipment_version
+        ):
+            self.purchase_events.append(
+                po.PurchaseOrderFollowedShipment(
+                    purchase_order_id=self.purchase.purchase_order_id,
+                    shipment_version=shipment_version,
+                )
+            )
         decision: Decision = {}
         if self.sales_events:
             decision[(StreamKind.SALES_ORDER, self.sales.sales_order_id)] = self.sales_events
@@ -59,17 +68,21 @@ def follow_shipment(
     sales_order: so.SalesOrder,
     purchase_order: po.PurchaseOrder,
     at: AwareDatetime,
+    shipment_version: int,
 ) -> Decision:
-    """The order events that make the orders reflect the shipment as observed at `at`; {} when
-    they already do. Every event is dated by Amazon's observations, never by the reaction."""
+    """The order events that make the orders reflect the shipment (at `shipment_version`, as
+    observed at `at`); {} when they already do. Every event is dated by Amazon's observations,
+    never by the reaction; a non-empty decision records the version it followed, so an older
+    observation delivered late is recognised as past."""
     orders = _Orders(sales_order, purchase_order)
     totals = shipment.received_totals()
     received = any(totals.values())
-    if shipment.phase is ShipmentPhase.CANCELLED and not purchase_order.shipped and not received:
+    gone = purchase_order.shipped or shipment.left_source_at is not None or received
+    if shipment.phase is ShipmentPhase.CANCELLED and not gone:
         # Nothing left the source and Amazon received nothing: release what was held.
         _release(orders, shipment)
-        return orders.decision()
-    _reopen(orders, shipment, received, at)
+        return orders.decision(shipment_version)
+    _reopen(orders, shipment, at)
     _follow_plan(orders, shipment, at)
     _ship(orders, shipment)
     _follow_plan(orders, shipment, at)  # once shipped, units over the plan left the source
@@ -82,7 +95,7 @@ def follow_shipment(
         orders.buy(
             po.RecordAmazonReceipts(purchase_order_id=po_id, received_totals=totals, observed_at=at)
         )
-    return orders.decision()
+    return orders.decision(shipment_version)
 
 
 def _release(orders: _Orders, shipment: InboundShipment) -> None:
@@ -94,7 +107,7 @@ def _release(orders: _Orders, shipment: InboundShipment) -> None:
     )
 
 
-def _reopen(orders: _Orders, shipment: InboundShipment, received: bool, at: AwareDatetime) -> None:
+def _reopen(orders: _Orders, shipment: InboundShipment, at: AwareDatetime) -> None:
     """A released order reopens (Amazon received units or revived the shipment); a closed one
     reopens when Amazon moves its shipment back to an active status."""
     purchase = orders.purchase

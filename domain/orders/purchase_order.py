@@ -118,6 +118,14 @@ class PurchaseOrderReopened(DomainEvent):
     observed_at: AwareDatetime
 
 
+class PurchaseOrderFollowedShipment(DomainEvent):
+    """The orders now reflect the shipment as of its version: older observations are past."""
+
+    type: Literal["PurchaseOrderFollowedShipment"] = "PurchaseOrderFollowedShipment"
+    purchase_order_id: str
+    shipment_version: int
+
+
 class AmendPurchaseOrderLines(Command):
     purchase_order_id: str
     shipment_id: str
@@ -188,6 +196,7 @@ class PurchaseOrder(BaseModel):
     shipped_at: AwareDatetime | None = None
     closed: bool = False
     cancelled: bool = False
+    followed_shipment_version: int = 0
 
     @property
     def status(self) -> PurchaseOrderStatus:
@@ -389,6 +398,8 @@ def _evolve_existing(state: PurchaseOrder, event: DomainEvent) -> PurchaseOrder:
             return state.model_copy(update={"cancelled": True})
         case PurchaseOrderReopened():
             return state.model_copy(update={"cancelled": False, "closed": False})
+        case PurchaseOrderFollowedShipment():
+            return state.model_copy(update={"followed_shipment_version": event.shipment_version})
     return state
 
 

@@ -114,11 +114,19 @@ def reconcile(
 
 
 def mark_shipped(
-    sales_order: SalesOrder | None, purchase_order: PurchaseOrder | None, shipped_at: AwareDatetime
+    sales_order: SalesOrder | None,
+    purchase_order: PurchaseOrder | None,
+    shipped_at: AwareDatetime,
+    left_source_at: AwareDatetime | None = None,
 ) -> Decision:
-    """The goods left: the sales order ships and its purchase order's units go in transit."""
+    """The goods left: the sales order ships and its purchase order's units go in transit.
+
+    When Amazon showed them gone earlier (`left_source_at`, the shipment's first observation of
+    it), they left then: the user is only telling us late."""
     if sales_order is None:
         raise NotFound("sales order not found")
+    if left_source_at is not None:
+        shipped_at = min(shipped_at, left_source_at)
     shipped = decide_sales_order(
         MarkSalesOrderShipped(sales_order_id=sales_order.sales_order_id, shipped_at=shipped_at),
         sales_order,

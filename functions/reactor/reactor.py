@@ -1,7 +1,8 @@
 """Keeping a reconciled shipment's orders in step with Amazon, one shipment event at a time.
 
-The decision is `follow_shipment` on the aggregates' current states, so it is idempotent: a
-redelivered or late event decides nothing new. Appends carry the triggering event as cause.
+The decision is `follow_shipment` on the shipment as that event left it and the orders' current
+states; the orders record the shipment version they followed, so a redelivered or late event
+decides nothing new. Appends carry the triggering event as cause and Amazon's time.
 """
 
 from domain.event_store import EventContext, RecordedEvent
@@ -9,7 +10,8 @@ from domain.inbound_shipment.state import InboundShipment
 from domain.messages import Decision
 from domain.orders.follow_shipment import follow_shipment
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
-from domain.streams import StreamKind
+from domain.stock import moved_at
+from domain.streams import StreamId, StreamKind
 from functions.shared.aggregates import Aggregates, retry_on_conflict
 
 ACTOR = "system:reactor"
@@ -38,24 +40,62 @@ class Reactor:
             return order.shipment_id if order is not None else None
         return None
 
+    def _observed_version(self, recorded: RecordedEvent, shipment_id: str) -> int:
+        """The shipment's version to follow for this event: once the whole observation behind
+        it was recorded (one sync appends a status, its lines and receipts together); for a
+        user's command, the shipment as it was known when the command was given."""
+        if recorded.stream_id.kind is StreamKind.SHIPMENT:
+            end = recorded.version
+            for later in self._aggregates.store.read(recorded.stream_id, recorded.version + 1):
+                same = (later.occurred_at, later.correlation_id, later.causation_id)
+                if same != (recorded.occurred_at, recorded.correlation_id, recorded.causation_id):
+                    break
+                end = later.version
+            return end
+        stream = StreamId(
+            tenant_id=recorded.tenant_id, kind=StreamKind.SHIPMENT, entity_id=shipment_id
+        )
+        known = [
+            e.version
+            for e in self._aggregates.store.read(stream)
+            if e.occurred_at <= recorded.occurred_at
+        ]
+        return max(known, default=0)
+
     def _follow(self, recorded: RecordedEvent, shipment_id: str) -> Decision:
+        """Follow the shipment as this event left it (a later observation is followed when its
+        own event comes), so each change is dated by the observation that showed it."""
         tenant = recorded.tenant_id
-        shipment: InboundShipment | None = self._aggregates.load(
-            tenant, StreamKind.SHIPMENT, shipment_id
-        ).state
-        if shipment is None or shipment.reconciliation is None:
+        observed = self._observed_version(recorded, shipment_id)
+        latest = self._aggregates.load(tenant, StreamKind.SHIPMENT, shipment_id).state
+        if latest is None or latest.reconciliation is None:
             return {}
-        reconciliation = shipment.reconciliation
+        reconciliation = latest.reconciliation
         sales = self._aggregates.load(tenant, StreamKind.SALES_ORDER, reconciliation.sales_order_id)
         purchase = self._aggregates.load(
             tenant, StreamKind.PURCHASE_ORDER, reconciliation.purchase_order_id
         )
         if sales.state is None or purchase.state is None:
             return {}  # reconciling creates both in the same append: never seen in practice
-        # Amazon's time, not the reaction's: the latest observation the decision reflects (or
-        # the user's command that triggered it, when later), however late the reactor runs.
-        at = max(shipment.last_observed_at, recorded.occurred_at)
-        decision = follow_shipment(shipment, sales.state, purchase.state, at)
+        followed = purchase.state.followed_shipment_version
+        if recorded.stream_id.kind is StreamKind.SHIPMENT and observed <= followed:
+            return {}  # a redelivered or late event: the orders already reflect a later one
+        loaded = self._aggregates.load(
+            tenant, StreamKind.SHIPMENT, shipment_id, up_to=max(observed, followed)
+        )
+        shipment: InboundShipment | None = loaded.state
+        if shipment is None or shipment.reconciliation is None:
+            return {}  # this observation came before the reconcile: that event follows it
+        # Amazon's time, not the reaction's: the observation the decision reflects, however late
+        # the reactor runs; never before what the orders already show (a user's command since),
+        # so each order's movements stay in the order they were decided.
+        times = (
+            sales.latest_at,
+            purchase.latest_at,
+            moved_at(recorded.event, recorded.occurred_at),
+        )
+        at = max(shipment.last_observed_at, *(t for t in times if t is not None))
+        decision = follow_shipment(shipment, sales.state, purchase.state, at, loaded.version)
         if decision:
             context = EventContext(
                 tenant_id=tenant,

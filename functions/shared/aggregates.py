@@ -6,6 +6,7 @@ one all-or-nothing append at the versions that were read.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from domain import connection, warehouse
@@ -15,6 +16,7 @@ from domain.inbound_shipment import state as inbound_shipment
 from domain.messages import Decision, DomainEvent
 from domain.orders import purchase_order, sales_order, transfer_order
 from domain.ports import Clock, IdGenerator
+from domain.stock import moved_at
 from domain.streams import StreamId, StreamKind
 
 S = TypeVar("S")
@@ -34,6 +36,7 @@ EVOLVERS: Mapping[StreamKind, Callable[[Any, DomainEvent], Any]] = {
 class Loaded(Generic[S]):
     state: S | None
     version: int
+    latest_at: datetime | None = None  # the latest business time among its events (`moved_at`)
 
 
 class Aggregates:
@@ -42,13 +45,19 @@ class Aggregates:
         self.ids = ids
         self.clock = clock
 
-    def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]:
+    def load(
+        self, tenant_id: str, kind: StreamKind, entity_id: str, up_to: int | None = None
+    ) -> Loaded[Any]:
+        """The stream's state now, or as of its version `up_to`."""
         events = self.store.read(StreamId(tenant_id=tenant_id, kind=kind, entity_id=entity_id))
+        if up_to is not None:
+            events = [e for e in events if e.version <= up_to]
         evolve = EVOLVERS[kind]
         state = None
         for recorded in events:
             state = evolve(state, recorded.event)
-        return Loaded(state=state, version=len(events))
+        latest = max((moved_at(e.event, e.occurred_at) for e in events), default=None)
+        return Loaded(state=state, version=len(events), latest_at=latest)
 
     def save(
         self,

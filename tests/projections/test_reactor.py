@@ -58,7 +58,7 @@ def test_amazon_receipts_are_received_on_the_purchase_order_with_their_cause() -
         "InboundShipmentStatusChanged",
         "InboundShipmentReceiptsChanged",
     ]
-    assert [e.type for e in reactions] == ["PurchaseOrderReceived"]
+    assert [e.type for e in reactions] == ["PurchaseOrderReceived", "PurchaseOrderFollowedShipment"]
     assert reactions[0].causation_id == seen[0].event_id
     assert reactions[0].correlation_id == seen[0].correlation_id
     assert orders(world, shipment_id)[1].lines["A"].quantity_received == 6
@@ -79,6 +79,7 @@ def test_a_shipment_reconciled_after_amazon_received_units_is_received_at_once()
         "SalesOrderShipped",
         "PurchaseOrderShipped",
         "PurchaseOrderReceived",
+        "PurchaseOrderFollowedShipment",
     ]
     sales, purchase = orders(world, shipment_id)
     assert sales.status is SalesOrderStatus.SHIPPED
@@ -110,7 +111,11 @@ def test_a_cancelled_shipment_releases_what_its_orders_held() -> None:
     world.reconcile(shipment_id, main)
     world.amazon_status(shipment_id, "CANCELLED")
     reactions = by_reactor(react_to_all(world))
-    assert [e.type for e in reactions] == ["SalesOrderCancelled", "PurchaseOrderCancelled"]
+    assert [e.type for e in reactions] == [
+        "SalesOrderCancelled",
+        "PurchaseOrderCancelled",
+        "PurchaseOrderFollowedShipment",
+    ]
     sales, purchase = orders(world, shipment_id)
     assert sales.status is SalesOrderStatus.CANCELLED and purchase.cancelled
 
@@ -172,7 +177,10 @@ def test_a_concurrent_append_makes_the_reactor_decide_again_on_fresh_state() -> 
     appended = world.reactor.react(receipt)
     # Then its first attempt conflicted, and the retry, on fresh state, only received the 5
     assert store.intercept is None
-    assert [e.type for events in appended.values() for e in events] == ["PurchaseOrderReceived"]
+    assert [e.type for events in appended.values() for e in events] == [
+        "PurchaseOrderReceived",
+        "PurchaseOrderFollowedShipment",
+    ]
     sales, purchase = orders(world, shipment_id)
     assert sales.status is SalesOrderStatus.SHIPPED
     assert purchase.lines["A"].quantity_received == 5
@@ -195,6 +203,7 @@ def test_amazon_closing_with_nothing_received_ships_as_of_that_observation_and_c
         "SalesOrderShipped",
         "PurchaseOrderShipped",
         "PurchaseOrderClosed",
+        "PurchaseOrderFollowedShipment",
     ]
     assert {e.occurred_at for e in reactions} == {closed_seen_at}
     sales, purchase = orders(world, shipment_id)

@@ -70,7 +70,12 @@ def test_stream_records_drive_the_views_and_the_reactors_follow_ups(
     assert po is not None and po.status == "closed_short"
     po_stream = world.stream(StreamKind.PURCHASE_ORDER, po.purchase_order_id)
     reactions = [e for e in tables.event_store().read(po_stream) if e.actor == ACTOR]
-    assert [e.type for e in reactions] == ["PurchaseOrderReceived", "PurchaseOrderClosed"]
+    assert [e.type for e in reactions] == [
+        "PurchaseOrderReceived",
+        "PurchaseOrderFollowedShipment",
+        "PurchaseOrderClosed",
+        "PurchaseOrderFollowedShipment",
+    ]
     assert delivered == 4 + len(reactions)  # two syncs of two events each, and the reactions
 
 

@@ -2,6 +2,7 @@
 `observe`, reconcile, reactor and projector, with the exact figures at MAIN (the seller's own
 warehouse, 50 of each SKU) and FBA (the marketplace's FBA warehouse)."""
 
+import random
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -24,8 +25,13 @@ DAY = 24 * 60
 class Seller:
     """MAIN holding 50 of each SKU, one FBA warehouse, a shipment to it."""
 
-    def __init__(self, skus: Sequence[str] = ("A", "B", "C"), react_inline: bool = True) -> None:
-        self.world = World(InMemoryEventStore(), react_inline=react_inline)
+    def __init__(
+        self,
+        skus: Sequence[str] = ("A", "B", "C"),
+        react_inline: bool = True,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.world = World(InMemoryEventStore(), rng, react_inline=react_inline)
         self.world.connect((US,))
         self.main = self.world.own_warehouse()
         self.fba = fba_warehouse_id(self.world.connection_id, US)

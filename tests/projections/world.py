@@ -217,7 +217,9 @@ class World:
         purchase = self.aggregates.load(
             self.tenant_id, StreamKind.PURCHASE_ORDER, ids.purchase_order_id
         )
-        self.save(mark_shipped(sales.state, purchase.state, self.clock.now()))
+        shipment = self.aggregates.load(self.tenant_id, StreamKind.SHIPMENT, shipment_id).state
+        left_at = shipment.left_source_at if shipment else None
+        self.save(mark_shipped(sales.state, purchase.state, self.clock.now(), left_at))
 
     def acknowledge(self, shipment_id: str) -> None:
         po_id = self.reconciled[shipment_id].purchase_order_id

@@ -89,10 +89,16 @@ def ship_sales_order(aggregates: Aggregates, caller: Caller, sales_order_id: str
             if purchase_order_id
             else None
         )
+        shipment = (
+            aggregates.load(tenant, StreamKind.SHIPMENT, transfer.shipment_id).state
+            if isinstance(transfer, TransferOrder)
+            else None
+        )
         decision = mark_shipped(
             sales.state,
             purchase.state if purchase and isinstance(purchase.state, PurchaseOrder) else None,
             aggregates.clock.now(),
+            shipment.left_source_at if isinstance(shipment, InboundShipment) else None,
         )
         read = {(StreamKind.SALES_ORDER.value, sales_order_id): sales.version}
         if purchase is not None and purchase_order_id:

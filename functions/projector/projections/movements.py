@@ -1,25 +1,8 @@
 """Ledger facts: the movements one event makes, with their cause."""
 
-from datetime import datetime
-
 from domain.event_store import RecordedEvent
-from domain.orders.purchase_order import PurchaseOrderShipped
-from domain.orders.sales_order import SalesOrderShipped
-from domain.stock import ZERO, Contribution, StockFigures
-from domain.warehouse import StockCounted
+from domain.stock import ZERO, Contribution, StockFigures, moved_at
 from functions.shared.views.stock import LedgerFact
-
-
-def moved_at(recorded: RecordedEvent) -> datetime:
-    """When the units moved: the business time an event names, else when it occurred."""
-    event = recorded.event
-    if isinstance(event, StockCounted):
-        return event.counted_at
-    if isinstance(event, SalesOrderShipped):
-        return event.shipped_at
-    if isinstance(event, PurchaseOrderShipped) and event.shipped_at is not None:
-        return event.shipped_at  # with its sales order: units leave and go in transit at once
-    return recorded.occurred_at
 
 
 def fact(
@@ -37,7 +20,7 @@ def fact(
         tenant_id=recorded.stream_id.tenant_id,
         warehouse_id=warehouse_id,
         sku=sku,
-        at=moved_at(recorded),
+        at=moved_at(recorded.event, recorded.occurred_at),
         event_id=recorded.event_id,
         event_type=recorded.type,
         stream_id=str(recorded.stream_id),

@@ -34,6 +34,9 @@ class Scenario:
             state = evolve_shipment(state, event)
         return state
 
+    def shipment_version(self) -> int:
+        return len(self.events(StreamKind.SHIPMENT, self.shipment_id))
+
     def sales_order(self) -> sales_order.SalesOrder:
         assert self.ids is not None
         state: sales_order.SalesOrder | None = None

@@ -78,6 +78,7 @@ class World:
                 self.scenario.sales_order(),
                 self.scenario.purchase_order(),
                 at(self.minute),
+                self.scenario.shipment_version(),
             )
         )
 

@@ -27,7 +27,13 @@ def follow(scenario: Scenario, minute: int) -> None:
     shipment = scenario.shipment()
     assert shipment is not None
     scenario.apply(
-        follow_shipment(shipment, scenario.sales_order(), scenario.purchase_order(), at(minute))
+        follow_shipment(
+            shipment,
+            scenario.sales_order(),
+            scenario.purchase_order(),
+            at(minute),
+            scenario.shipment_version(),
+        )
     )
 
 
@@ -148,7 +154,14 @@ def test_following_the_same_shipment_twice_books_nothing_more() -> None:
     shipment = scenario.shipment()
     assert shipment is not None
     assert (
-        follow_shipment(shipment, scenario.sales_order(), scenario.purchase_order(), at(31)) == {}
+        follow_shipment(
+            shipment,
+            scenario.sales_order(),
+            scenario.purchase_order(),
+            at(31),
+            scenario.shipment_version(),
+        )
+        == {}
     )
     assert scenario.streams == before
 
@@ -195,7 +208,14 @@ def test_a_cancelled_shipment_releases_its_unshipped_orders() -> None:
     shipment = scenario.shipment()
     assert shipment is not None
     assert (
-        follow_shipment(shipment, scenario.sales_order(), scenario.purchase_order(), at(31)) == {}
+        follow_shipment(
+            shipment,
+            scenario.sales_order(),
+            scenario.purchase_order(),
+            at(31),
+            scenario.shipment_version(),
+        )
+        == {}
     )
 
 
