@@ -14,6 +14,7 @@ and counts MAIN with what is physically there; the reactor answers late. After e
 import contextlib
 import json
 import random
+from datetime import datetime
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -143,7 +144,7 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
             now = (figures.of(main, sku), figures.of(fba, sku))
             past = [
                 (figures.as_of(main, sku, at), figures.as_of(fba, sku, at))
-                for at in figures.instants()
+                for at in self._instants(figures)
             ]
             for at_main, at_fba in [now, *past]:
                 assert at_main.on_hand + accounted(at_fba) == STOCK, (sku, at_main, at_fba)
@@ -198,6 +199,10 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
         rebuilt, _ = rebuild(self.world.store)
         assert differences(rebuilt.items(), self.live.items()) == []
 
+    def _instants(self, figures: Figures) -> list[datetime]:
+        """Every instant a movement is dated at, and every event's time."""
+        return sorted({*figures.instants(), *(e.occurred_at for e in self.world.log)})
+
     # The physical world
 
     def _tick(self) -> None:
@@ -220,8 +225,8 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
 
 
 OrdersFollowAmazon.TestCase.settings = settings(
-    max_examples=60,
-    stateful_step_count=30,
+    max_examples=150,
+    stateful_step_count=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
