@@ -6,7 +6,7 @@ decides nothing new. Appends carry the triggering event as cause and Amazon's ti
 """
 
 from domain.event_store import EventContext, RecordedEvent
-from domain.inbound_shipment.state import InboundShipment
+from domain.inbound_shipment.state import fold
 from domain.messages import Decision
 from domain.orders.follow_shipment import follow_shipment
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
@@ -40,34 +40,13 @@ class Reactor:
             return order.shipment_id if order is not None else None
         return None
 
-    def _observed_version(self, recorded: RecordedEvent, shipment_id: str) -> int:
-        """The shipment's version to follow for this event: once the whole observation behind
-        it was recorded (one sync appends a status, its lines and receipts together); for a
-        user's command, the shipment as it was known when the command was given."""
-        if recorded.stream_id.kind is StreamKind.SHIPMENT:
-            end = recorded.version
-            for later in self._aggregates.store.read(recorded.stream_id, recorded.version + 1):
-                same = (later.occurred_at, later.correlation_id, later.causation_id)
-                if same != (recorded.occurred_at, recorded.correlation_id, recorded.causation_id):
-                    break
-                end = later.version
-            return end
-        stream = StreamId(
-            tenant_id=recorded.tenant_id, kind=StreamKind.SHIPMENT, entity_id=shipment_id
-        )
-        known = [
-            e.version
-            for e in self._aggregates.store.read(stream)
-            if e.occurred_at <= recorded.occurred_at
-        ]
-        return max(known, default=0)
-
     def _follow(self, recorded: RecordedEvent, shipment_id: str) -> Decision:
         """Follow the shipment as this event left it (a later observation is followed when its
         own event comes), so each change is dated by the observation that showed it."""
         tenant = recorded.tenant_id
-        observed = self._observed_version(recorded, shipment_id)
-        latest = self._aggregates.load(tenant, StreamKind.SHIPMENT, shipment_id).state
+        stream = StreamId(tenant_id=tenant, kind=StreamKind.SHIPMENT, entity_id=shipment_id)
+        observations = self._aggregates.store.read(stream)
+        latest = fold([e.event for e in observations])
         if latest is None or latest.reconciliation is None:
             return {}
         reconciliation = latest.reconciliation
@@ -77,13 +56,12 @@ class Reactor:
         )
         if sales.state is None or purchase.state is None:
             return {}  # reconciling creates both in the same append: never seen in practice
+        observed = _observed_version(recorded, observations)
         followed = purchase.state.followed_shipment_version
         if recorded.stream_id.kind is StreamKind.SHIPMENT and observed <= followed:
             return {}  # a redelivered or late event: the orders already reflect a later one
-        loaded = self._aggregates.load(
-            tenant, StreamKind.SHIPMENT, shipment_id, up_to=max(observed, followed)
-        )
-        shipment: InboundShipment | None = loaded.state
+        version = max(observed, followed)
+        shipment = fold([e.event for e in observations if e.version <= version])
         if shipment is None or shipment.reconciliation is None:
             return {}  # this observation came before the reconcile: that event follows it
         # Amazon's time, not the reaction's: the observation the decision reflects, however late
@@ -95,7 +73,7 @@ class Reactor:
             moved_at(recorded.event, recorded.occurred_at),
         )
         at = max(shipment.last_observed_at, *(t for t in times if t is not None))
-        decision = follow_shipment(shipment, sales.state, purchase.state, at, loaded.version)
+        decision = follow_shipment(shipment, sales.state, purchase.state, at, version)
         if decision:
             context = EventContext(
                 tenant_id=tenant,
@@ -112,3 +90,19 @@ class Reactor:
             }
             self._aggregates.save(context, decision, versions)
         return decision
+
+
+def _observed_version(recorded: RecordedEvent, observations: list[RecordedEvent]) -> int:
+    """The shipment's version to follow for this event: once the whole observation behind it
+    was recorded (one sync appends a status, its lines and receipts together); for a user's
+    command, the shipment as it was known when the command was given."""
+    if recorded.stream_id.kind is not StreamKind.SHIPMENT:
+        known = [e.version for e in observations if e.occurred_at <= recorded.occurred_at]
+        return max(known, default=0)
+    end = recorded.version
+    origin = (recorded.occurred_at, recorded.correlation_id, recorded.causation_id)
+    for later in observations[recorded.version :]:
+        if (later.occurred_at, later.correlation_id, later.causation_id) != origin:
+            break
+        end = later.version
+    return end

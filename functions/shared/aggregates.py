@@ -45,13 +45,8 @@ class Aggregates:
         self.ids = ids
         self.clock = clock
 
-    def load(
-        self, tenant_id: str, kind: StreamKind, entity_id: str, up_to: int | None = None
-    ) -> Loaded[Any]:
-        """The stream's state now, or as of its version `up_to`."""
+    def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]:
         events = self.store.read(StreamId(tenant_id=tenant_id, kind=kind, entity_id=entity_id))
-        if up_to is not None:
-            events = [e for e in events if e.version <= up_to]
         evolve = EVOLVERS[kind]
         state = None
         for recorded in events:
