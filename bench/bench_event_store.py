@@ -41,7 +41,7 @@ ORDERS, EVENTS_PER_ORDER = 500, 40  # 20,000 purchase-order events
 STORE_STREAMS, STORE_EVENTS_PER_STREAM = 1_000, 10  # 10,000 single-event appends
 WRITERS = 4  # threads appending at once, each to streams of its own, as concurrent Lambdas would
 READ_SAMPLE_STREAMS = 20  # moto answers each Query by walking the whole table
-MULTI_APPENDS, MULTI_EVENTS = 20, 10  # transactions, on a table of their own (moto copies the table per transaction)
+MULTI_APPENDS, MULTI_EVENTS = 20, 10  # transactions, on a table of their own (moto copies it)
 SKUS = [f"SKU-{n}" for n in range(5)]
 START = datetime(2026, 11, 1, tzinfo=UTC)
 State = TypeVar("State")
