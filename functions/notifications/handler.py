@@ -11,30 +11,32 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.notifications import observability
+from functions.notifications import observability, wiring
 from functions.notifications.envelope import MalformedNotification
 from functions.notifications.observability import logger, metrics
-from functions.notifications.wiring import consumer
 
 tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-def record_handler(record: SQSRecord) -> None:
-    try:
-        result = consumer().handle(record.body)
-    except MalformedNotification as problem:
-        observability.malformed(str(problem), record.message_id)
-        raise
-    observability.report(result)
+def handle(event: dict[str, Any], context: LambdaContext, deps: wiring.Deps) -> dict[str, Any]:
+    def record_handler(record: SQSRecord) -> None:
+        try:
+            result = deps.consumer.handle(record.body)
+        except MalformedNotification as problem:
+            observability.malformed(str(problem), record.message_id)
+            raise
+        observability.report(result)
+
+    return dict(
+        process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return dict(
-        process_partial_response(
-            event=event, record_handler=record_handler, processor=processor, context=context
-        )
-    )
+    return handle(event, context, wiring.deps())

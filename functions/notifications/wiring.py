@@ -1,7 +1,10 @@
-"""The notifications consumer's composition root: built once per container, on first use;
-tests and the local runtime `configure` their own."""
+"""The notifications consumer's composition root: `build(settings, clients) -> Deps`; `deps()`
+builds the default from the environment once per container, on first use; tests call
+`handler.handle` with their own."""
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
 from domain.ports import Clock, IdGenerator
 from functions.notifications.claims import Claims
@@ -21,19 +24,10 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_sqs.client import SQSClient
 
-_configured: NotificationConsumer | None = None
 
-
-def configure(consumer: NotificationConsumer | None) -> None:
-    global _configured
-    _configured = consumer
-
-
-def consumer() -> NotificationConsumer:
-    if _configured is None:
-        configure(build_from_env())
-    assert _configured is not None
-    return _configured
+@dataclass(frozen=True)
+class Deps:
+    consumer: NotificationConsumer
 
 
 def build(
@@ -43,25 +37,26 @@ def build(
     sqs: "SQSClient",
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
-) -> NotificationConsumer:
+) -> Deps:
     clock, ids = clock or SystemClock(), ids or RandomIds()
     state = StateTable(settings.state_table, dynamodb)
 
     def enqueue(job: SyncJob) -> object:
         return enqueue_sync(sqs, settings.sync_queue_url, job)
 
-    return NotificationConsumer(
+    consumer = NotificationConsumer(
         Claims(state),
         ConnectionRegistry(state),
         InventoryRecorder(DynamoDBEventStore(settings.events_table, dynamodb), state, ids, clock),
         Repolls(state, WatchIndex(state), enqueue),
         clock,
     )
+    return Deps(consumer=consumer)
 
 
-def build_from_env() -> NotificationConsumer:
+@cache
+def deps() -> Deps:
     import boto3
 
-    client: Any = boto3.client
     settings = NotificationsSettings.from_env()
-    return build(settings, dynamodb=client("dynamodb"), sqs=client("sqs"))
+    return build(settings, dynamodb=boto3.client("dynamodb"), sqs=boto3.client("sqs"))

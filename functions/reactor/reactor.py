@@ -10,7 +10,6 @@ from domain.inbound_shipment.state import fold
 from domain.messages import Decision
 from domain.orders.follow_shipment import follow_shipment
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
-from domain.stock import moved_at
 from domain.streams import StreamId, StreamKind
 from functions.shared.aggregates import Aggregates, retry_on_conflict
 
@@ -65,14 +64,11 @@ class Reactor:
         if shipment is None or shipment.reconciliation is None:
             return {}  # this observation came before the reconcile: that event follows it
         # Amazon's time, not the reaction's: the observation the decision reflects, however late
-        # the reactor runs; never before what the orders already show (a user's command since),
-        # so each order's movements stay in the order they were decided.
-        times = (
-            sales.latest_at,
-            purchase.latest_at,
-            moved_at(recorded.event, recorded.occurred_at),
-        )
-        at = max(shipment.last_observed_at, *(t for t in times if t is not None))
+        # the reactor runs; never before the sales order's latest movement (a user's command
+        # since), because a count at the source replaces on hand: a movement dated before it,
+        # decided after it, would vanish. The destination only sums, so its order does not matter.
+        floor = sales.latest_at
+        at = shipment.last_observed_at if floor is None else max(shipment.last_observed_at, floor)
         decision = follow_shipment(shipment, sales.state, purchase.state, at, version)
         if decision:
             context = EventContext(

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from functions.notifications import handler, wiring
+from functions.notifications.observability import metrics
 from functions.notifications.settings import NotificationsSettings
 from tests.sync.harness import CA, US, FakeLambdaContext, SyncWorld
 
@@ -75,19 +76,19 @@ class Consumer:
                 "sync_queue_url": sync_queue_url or world.queue.url,
             }
         )
-        wiring.configure(
-            wiring.build(
-                settings, dynamodb=world.aws.dynamodb, sqs=world.aws.sqs, clock=world.clock
-            )
+        self.deps = wiring.build(
+            settings, dynamodb=world.aws.dynamodb, sqs=world.aws.sqs, clock=world.clock
         )
 
     def deliver(self, *bodies: str | dict[str, Any]) -> list[str]:
         """Hand the messages to the handler in one batch; the ids of the failed ones."""
         event = {"Records": [_record(body) for body in bodies]}
         try:
-            answer = handler.lambda_handler(event, FakeLambdaContext())
+            answer = handler.handle(event, FakeLambdaContext(), self.deps)  # type: ignore[arg-type]
         except Exception:  # every record failed: Powertools raises
             return [record["messageId"] for record in event["Records"]]
+        finally:
+            metrics.flush_metrics()  # as lambda_handler's decorator does at the end
         return [failure["itemIdentifier"] for failure in answer["batchItemFailures"]]
 
 

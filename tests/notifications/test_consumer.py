@@ -11,7 +11,7 @@ from domain.event_store import RecordedEvent
 from domain.inventory import AmazonInventoryFigures, AmazonInventoryReported
 from domain.streams import StreamId, StreamKind
 from domain.warehouse import fba_warehouse_id
-from functions.notifications import observability, wiring
+from functions.notifications import observability
 from functions.shared.sync_jobs import SyncJob, SyncReason
 from tests.notifications.harness import CA, US, Consumer, camel_case_envelope, inventory_change
 from tests.sync.harness import SyncWorld
@@ -20,9 +20,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def consumer(world: SyncWorld) -> Iterator[Consumer]:
-    yield Consumer(world)
-    wiring.configure(None)
+def consumer(world: SyncWorld) -> Consumer:
+    return Consumer(world)
 
 
 def reports(world: SyncWorld, marketplace_id: str = US) -> list[RecordedEvent]:
@@ -190,4 +189,3 @@ def test_a_copy_delivered_after_a_crash_does_not_record_the_report_again(
 
     assert len(reports(world)) == 1
     assert [len(job.shipment_ids) for job in queued_jobs(world)] == [1]
-    wiring.configure(None)

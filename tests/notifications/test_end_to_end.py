@@ -6,7 +6,6 @@ import json
 import httpx
 import pytest
 
-from functions.notifications import wiring
 from infra.local.provision_sync import create_notifications_queue
 from tests.notifications.harness import US, Consumer
 from tests.support import fresh_name
@@ -39,4 +38,3 @@ def test_a_notified_receipt_reaches_the_shipment_without_waiting_for_the_schedul
         ("SKU-A", 2, 2)
     ]
     assert world.status().last_run.reason == "notification"
-    wiring.configure(None)
