@@ -7,7 +7,7 @@ one all-or-nothing append at the versions that were read.
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from domain import connection, warehouse
 from domain.errors import ConcurrencyConflict
@@ -45,7 +45,35 @@ class Aggregates:
         self.ids = ids
         self.clock = clock
 
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.CONNECTION], entity_id: str
+    ) -> Loaded[connection.Connection]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.WAREHOUSE], entity_id: str
+    ) -> Loaded[warehouse.Warehouse]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.SHIPMENT], entity_id: str
+    ) -> Loaded[inbound_shipment.InboundShipment]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.TRANSFER_ORDER], entity_id: str
+    ) -> Loaded[transfer_order.TransferOrder]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.SALES_ORDER], entity_id: str
+    ) -> Loaded[sales_order.SalesOrder]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.PURCHASE_ORDER], entity_id: str
+    ) -> Loaded[purchase_order.PurchaseOrder]: ...
+    @overload
+    def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]: ...
+
     def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]:
+        """The stream's state (typed by its kind) and version."""
         events = self.store.read(StreamId(tenant_id=tenant_id, kind=kind, entity_id=entity_id))
         evolve = EVOLVERS[kind]
         state = None

@@ -5,7 +5,6 @@ from typing import Protocol
 
 from domain.connection import (
     ChangeConnectionSettings,
-    Connection,
     CreateConnection,
     decide,
     decide_create,
@@ -94,7 +93,7 @@ def request_sync(
     Deduplicated on the request id: API Gateway or client retries of one request queue one job.
     """
     loaded = aggregates.load(caller.tenant_id, StreamKind.CONNECTION, connection_id)
-    if not isinstance(loaded.state, Connection):
+    if loaded.state is None:
         raise NotFound(f"connection {connection_id} not found")
     job = _job(aggregates, caller, connection_id)
     jobs.send(job, deduplication_id=f"on-demand-{caller.correlation_id}")

@@ -3,17 +3,13 @@
 from dataclasses import dataclass
 
 from domain.errors import NotFound
-from domain.inbound_shipment.state import InboundShipment
 from domain.orders.purchase_order import (
     AcknowledgeDiscrepancy,
     LineDiscrepancy,
-    PurchaseOrder,
     PurchaseOrderDiscrepancyAcknowledged,
 )
 from domain.orders.purchase_order import decide as decide_purchase_order
-from domain.orders.sales_order import SalesOrder
 from domain.orders.transfer import ReconcileShipment, destination_of, mark_shipped, reconcile
-from domain.orders.transfer_order import TransferOrder
 from domain.streams import StreamKind
 from functions.api.auth import Caller
 from functions.api.commands.base import event_context, with_retries
@@ -50,7 +46,7 @@ def reconcile_shipment(
 
     def attempt() -> Reconciled:
         shipment = aggregates.load(tenant, StreamKind.SHIPMENT, shipment_id)
-        if not isinstance(shipment.state, InboundShipment):
+        if shipment.state is None:
             raise NotFound(f"inbound shipment {shipment_id} not found")
         source = aggregates.load(tenant, StreamKind.WAREHOUSE, source_warehouse_id)
         destination = aggregates.load(tenant, StreamKind.WAREHOUSE, destination_of(shipment.state))
@@ -76,14 +72,12 @@ def ship_sales_order(aggregates: Aggregates, caller: Caller, sales_order_id: str
 
     def attempt() -> Shipped:
         sales = aggregates.load(tenant, StreamKind.SALES_ORDER, sales_order_id)
-        if not isinstance(sales.state, SalesOrder):
+        if sales.state is None:
             raise NotFound(f"sales order {sales_order_id} not found")
         transfer = aggregates.load(
             tenant, StreamKind.TRANSFER_ORDER, sales.state.transfer_order_id
         ).state
-        purchase_order_id = (
-            transfer.purchase_order_id if isinstance(transfer, TransferOrder) else None
-        )
+        purchase_order_id = transfer.purchase_order_id if transfer else None
         purchase = (
             aggregates.load(tenant, StreamKind.PURCHASE_ORDER, purchase_order_id)
             if purchase_order_id
@@ -91,14 +85,14 @@ def ship_sales_order(aggregates: Aggregates, caller: Caller, sales_order_id: str
         )
         shipment = (
             aggregates.load(tenant, StreamKind.SHIPMENT, transfer.shipment_id).state
-            if isinstance(transfer, TransferOrder)
+            if transfer
             else None
         )
         decision = mark_shipped(
             sales.state,
-            purchase.state if purchase and isinstance(purchase.state, PurchaseOrder) else None,
+            purchase.state if purchase else None,
             aggregates.clock.now(),
-            shipment.left_source_at if isinstance(shipment, InboundShipment) else None,
+            shipment.left_source_at if shipment else None,
         )
         read = {(StreamKind.SALES_ORDER.value, sales_order_id): sales.version}
         if purchase is not None and purchase_order_id:
