@@ -42,7 +42,7 @@ demo: env
 	$(PY) -m infra.local.demo
 
 asset: env
-	$(PY) -m infra.build_asset build/lambda-asset
+	$(PY) -m infra.build_asset build/lambda-asset --require-lambda-bytecode
 
 synth: env
 	CDK_OUTDIR=cdk.out $(PY) -m infra.app

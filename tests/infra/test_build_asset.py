@@ -1,14 +1,31 @@
-"""The Lambda asset: runtime dependencies only, our sources without tests or caches."""
+"""The Lambda asset: runtime dependencies only, our sources without tests or caches, and
+bytecode for the Lambda runtime's CPython (unchecked-hash .pyc files beside every module)."""
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
 from infra.build_asset import (
+    LAMBDA_PYTHON_VERSION,
+    SOURCE_PACKAGES,
     assert_no_forbidden_packages,
+    build,
+    compile_bytecode,
     copy_sources,
+    current_interpreter,
     export_requirements,
+    find_python,
+    verify_bytecode,
 )
+
+# CPython 3.12's bytecode magic number (Lib/importlib/_bootstrap_external.py), the same for
+# every 3.12.x release: the first four bytes of each .pyc Lambda's python3.12 will accept.
+PYTHON_312_MAGIC = (3531).to_bytes(2, "little") + b"\r\n"
+LAMBDA_CACHE_TAG = "cpython-312"
+UNCHECKED_HASH = 0b01  # PEP 552 flags: hash-based (bit 0), source never checked (bit 1 clear)
+DEPENDENCIES = ("aws_lambda_powertools", "pydantic", "boto3", "botocore", "sp_api")
 
 
 def _names(requirements: str) -> set[str]:
@@ -41,3 +58,90 @@ def test_an_asset_holding_the_cdk_is_refused(tmp_path: Path) -> None:
 
     with pytest.raises(SystemExit, match="aws_cdk"):
         assert_no_forbidden_packages(tmp_path)
+
+
+def test_the_lambda_runtime_python_is_on_this_machine() -> None:
+    found = find_python()
+
+    assert found is not None, (
+        f"no CPython {LAMBDA_PYTHON_VERSION} here: the asset cannot ship bytecode Lambda uses"
+    )
+    assert found.cache_tag == LAMBDA_CACHE_TAG
+    assert bytes.fromhex(found.magic) == PYTHON_312_MAGIC
+
+
+@pytest.fixture(scope="module")
+def asset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The asset exactly as `make asset` builds it (wheels from the package index: ~20 s)."""
+    out_dir = tmp_path_factory.mktemp("lambda-asset")
+    build(out_dir, require_lambda_bytecode=True)
+    return out_dir
+
+
+def _bytecode_of(source: Path) -> Path:
+    return source.parent / "__pycache__" / f"{source.stem}.{LAMBDA_CACHE_TAG}.pyc"
+
+
+def test_every_module_of_the_asset_has_unchecked_lambda_bytecode(asset: Path) -> None:
+    sources = sorted(asset.rglob("*.py"))
+    for package in (*SOURCE_PACKAGES, *DEPENDENCIES):  # ours and the dependencies' are there
+        assert list((asset / package).rglob("*.py")), package
+
+    missing, wrong = [], []
+    for source in sources:
+        pyc = _bytecode_of(source)
+        if not pyc.is_file():
+            missing.append(source.relative_to(asset))
+            continue
+        header = pyc.read_bytes()[:16]
+        flags = int.from_bytes(header[4:8], "little")
+        if header[:4] != PYTHON_312_MAGIC or flags != UNCHECKED_HASH:
+            wrong.append((source.relative_to(asset), header[:8]))
+
+    assert not missing, missing[:10]
+    assert not wrong, wrong[:10]
+
+
+def test_the_asset_holds_no_other_bytecode(asset: Path) -> None:
+    pycs = list(asset.rglob("*.pyc"))
+    foreign = [p for p in pycs if not p.name.endswith(f".{LAMBDA_CACHE_TAG}.pyc")]  # opt-1, 311
+
+    assert not foreign, foreign[:10]
+    assert all(p.parent.name == "__pycache__" for p in pycs)
+    orphans = [p for p in pycs if not (p.parent.parent / f"{p.name.split('.')[0]}.py").is_file()]
+    assert not orphans, orphans[:10]
+
+
+def test_the_asset_bytecode_is_compiled_from_the_shipped_sources(asset: Path) -> None:
+    lambda_python = find_python()
+    assert lambda_python is not None
+
+    assert verify_bytecode(asset, lambda_python) == []
+
+
+def test_stale_or_missing_bytecode_is_reported(tmp_path: Path) -> None:
+    here = current_interpreter()
+    (tmp_path / "kept.py").write_text("A = 1\n")
+    (tmp_path / "changed.py").write_text("B = 1\n")
+    compile_bytecode(tmp_path, here, here.minor)
+    (tmp_path / "changed.py").write_text("B = 2\n")  # an unchecked .pyc would hide this change
+    (tmp_path / "added.py").write_text("C = 1\n")
+
+    assert sorted(verify_bytecode(tmp_path, here)) == [
+        f"added.py: no added.{here.cache_tag}.pyc",
+        f"changed.py: changed.{here.cache_tag}.pyc was compiled from another source",
+    ]
+
+
+def test_bytecode_for_another_python_than_the_target_is_announced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "module.py").write_text("A = 1\n")
+    here = current_interpreter()
+
+    compile_bytecode(tmp_path, here, "3.99")
+
+    assert "WARNING: the asset targets CPython 3.99" in capsys.readouterr().err
+    assert (tmp_path / "__pycache__" / f"module.{here.cache_tag}.pyc").is_file()
+    assert here.cache_tag == sys.implementation.cache_tag
+    assert bytes.fromhex(here.magic) == importlib.util.MAGIC_NUMBER
