@@ -1,7 +1,9 @@
-"""The view store on DynamoDB: single-item writes only (conditional where it matters)."""
+"""The view store on DynamoDB: single-item writes, conditional where it matters, and batch
+reads and writes where nothing is conditional."""
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
 from botocore.exceptions import ClientError
 
@@ -11,18 +13,68 @@ from functions.shared.views.items import REV, RowKey, ViewItem, from_dynamo, key
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
+BATCH_GET: Final = 100  # BatchGetItem's limit
+BATCH_WRITE: Final = 25  # BatchWriteItem's limit
+MAX_BATCH_ATTEMPTS: Final = 8  # unprocessed keys or items (throttling) retried with backoff
+FIRST_BACKOFF: Final = 0.05  # seconds, doubled every attempt
+
+
+class Unprocessed(Exception):
+    """DynamoDB kept leaving part of a batch unprocessed (throttled): the record is retried."""
+
 
 class DynamoDBViewStore:
-    def __init__(self, table_name: str, client: "DynamoDBClient") -> None:
+    def __init__(
+        self,
+        table_name: str,
+        client: "DynamoDBClient",
+        page_size: int | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._table = table_name
         self._client = client
+        self._page_size = page_size
+        self._sleep = sleep
 
     def get(self, key: RowKey) -> ViewItem | None:
         found = self._client.get_item(TableName=self._table, Key=key_of(key), ConsistentRead=True)
         return from_dynamo(found["Item"]) if "Item" in found else None
 
+    def get_many(self, keys: Sequence[RowKey]) -> dict[RowKey, ViewItem]:
+        found: dict[RowKey, ViewItem] = {}
+        wanted = list(dict.fromkeys(keys))
+        for start in range(0, len(wanted), BATCH_GET):
+            chunk = [key_of(key) for key in wanted[start : start + BATCH_GET]]
+            request: Any = {self._table: {"Keys": chunk, "ConsistentRead": True}}
+            for attempt in range(MAX_BATCH_ATTEMPTS):
+                answer = self._client.batch_get_item(RequestItems=request)
+                for raw in answer["Responses"].get(self._table, []):
+                    item = from_dynamo(raw)
+                    found[item.key] = item
+                request = answer.get("UnprocessedKeys")
+                if not request:
+                    break
+                self._sleep(FIRST_BACKOFF * 2**attempt)
+            else:
+                raise Unprocessed(f"{self._table}: keys left unprocessed")
+        return found
+
     def put(self, item: ViewItem) -> None:
         self._client.put_item(TableName=self._table, Item=to_dynamo(item))
+
+    def put_many(self, items: Sequence[ViewItem]) -> None:
+        latest = list({(item.pk, item.sk): item for item in items}.values())  # a key once
+        for start in range(0, len(latest), BATCH_WRITE):
+            chunk = latest[start : start + BATCH_WRITE]
+            request: Any = {self._table: [{"PutRequest": {"Item": to_dynamo(i)}} for i in chunk]}
+            for attempt in range(MAX_BATCH_ATTEMPTS):
+                answer = self._client.batch_write_item(RequestItems=request)
+                request = answer.get("UnprocessedItems")
+                if not request:
+                    break
+                self._sleep(FIRST_BACKOFF * 2**attempt)
+            else:
+                raise Unprocessed(f"{self._table}: items left unprocessed")
 
     def put_if(self, item: ViewItem, expected_rev: int) -> bool:
         condition: dict[str, Any] = (
@@ -82,6 +134,8 @@ class DynamoDBViewStore:
 
     def _pages(self, operation: str, request: dict[str, Any]) -> Iterator[ViewItem]:
         call = getattr(self._client, operation)
+        if self._page_size is not None:
+            request["Limit"] = self._page_size
         while True:
             page = call(**request)
             for raw in page["Items"]:

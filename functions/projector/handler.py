@@ -1,4 +1,9 @@
-"""Projector Lambda: the event store's stream in, the views table kept up to date."""
+"""Projector Lambda: the event store's stream in, the views table kept up to date.
+
+The batch is projected as a whole (each stream's doc read and written once, see
+`projector.py`); Powertools then reports, record by record, those whose event was not applied,
+so that Lambda delivers them (and what follows them) again.
+"""
 
 from typing import Any
 
@@ -12,6 +17,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from domain.event_store import RecordedEvent
 from functions.projector import wiring
 from functions.shared.stream_records import decode
 
@@ -22,11 +28,29 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
 def handle(event: dict[str, Any], context: LambdaContext, deps: wiring.Deps) -> dict[str, Any]:
+    raw_records: list[dict[str, Any]] = event.get("Records", [])
+    failures: dict[int, Exception] = {}  # by id() of the raw record
+    decoded: list[tuple[int, RecordedEvent]] = []
+    for raw in raw_records:
+        try:
+            decoded.append((id(raw), decode(DynamoDBRecord(raw))))
+        except Exception as error:  # a record that cannot be read fails alone
+            failures[id(raw)] = error
+    try:
+        outcome = deps.projector.project_batch([recorded for _, recorded in decoded])
+    except Exception as error:  # unexpected: every record fails, and is delivered again
+        logger.exception("the batch could not be projected")
+        failures.update({raw_id: error for raw_id, _ in decoded})
+    else:
+        for position, why in outcome.failures.items():
+            failures[decoded[position][0]] = why
+        for stream_id in outcome.filled_gaps:
+            logger.info("gap filled from the log", stream_id=str(stream_id))
+
     def record_handler(record: DynamoDBRecord) -> None:
-        recorded = decode(record)
-        outcome = deps.projector.project(recorded)
-        if outcome.filled_gap:
-            logger.info("gap filled from the log", stream_id=str(recorded.stream_id))
+        failure = failures.get(id(record.raw_event))
+        if failure is not None:
+            raise failure
 
     return dict(process_partial_response(event, record_handler, processor, context))
 

@@ -1,6 +1,6 @@
 """The view store port: the few item operations projecting needs, in any storage."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from functions.shared.views.items import RowKey, ViewItem
@@ -10,8 +10,15 @@ class ViewStore(Protocol):
     def get(self, key: RowKey) -> ViewItem | None:
         """The item, read consistently; None if absent."""
 
+    def get_many(self, keys: Sequence[RowKey]) -> dict[RowKey, ViewItem]:
+        """The items of these keys that exist, read consistently (any number of keys)."""
+
     def put(self, item: ViewItem) -> None:
         """Write the item whatever is there (immutable items: ledger facts)."""
+
+    def put_many(self, items: Sequence[ViewItem]) -> None:
+        """`put` each item (any number; a key given twice: the last one). Not atomic: a failure
+        may leave some of them written."""
 
     def put_newer(self, item: ViewItem) -> None:
         """Write the item unless the stored one is at `item.rev` or later (a stale writer

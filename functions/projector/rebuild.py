@@ -3,15 +3,17 @@
     python -m functions.projector.rebuild --events-table X --views-table Y [--compare-with Z]
 
 The log is projected in memory through the same projections and writer as live (each stream
-in order), then written to Y, which must be new or empty. Exit 1 when Z differs from Y.
+in order, in batches as the stream delivers them), then written to Y, which must be new or
+empty. Exit 1 when Z differs from Y.
 """
 
 import argparse
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING
 
-from domain.event_store import EventStore
+from domain.event_store import EventStore, RecordedEvent
 from functions.projector.compare import differences
 from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.in_memory_store import InMemoryViewStore
@@ -23,16 +25,25 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import WriteRequestOutputTypeDef, WriteRequestTypeDef
 
 SHOWN = 20
+BATCH = 1_000  # events projected together (each stream's doc written once per batch)
 
 
-def rebuild(events: EventStore) -> tuple[InMemoryViewStore, int]:
+def rebuild(events: EventStore, batch: int = BATCH) -> tuple[InMemoryViewStore, int]:
     views = InMemoryViewStore()
     projector = Projector(events, views)
     count = 0
-    for event in events.read_all():
-        projector.project(event)
-        count += 1
+    for chunk in batched(events.read_all(), batch):
+        outcome = projector.project_batch(chunk)
+        if outcome.failures:
+            raise next(iter(outcome.failures.values()))
+        count += len(chunk)
     return views, count
+
+
+def batched(events: Iterable[RecordedEvent], size: int) -> Iterator[list[RecordedEvent]]:
+    found = iter(events)
+    while chunk := list(islice(found, size)):
+        yield chunk
 
 
 def write_all(client: "DynamoDBClient", table: str, items: Iterable[ViewItem]) -> int:

@@ -11,9 +11,14 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 
+# DynamoDB calls made at once within a round of a batch's writes (they mostly wait on the
+# network); botocore's pool of connections per client is 10 by default.
+CONCURRENCY = 8
+
+
 @dataclass(frozen=True)
 class Deps:
-    projector: Projector
+    projector: Projector  # built once per cold start: its docs stay warm across invocations
 
 
 def build(settings: StoreSettings, client: "DynamoDBClient") -> Deps:
@@ -24,6 +29,7 @@ def build(settings: StoreSettings, client: "DynamoDBClient") -> Deps:
         projector=Projector(
             DynamoDBEventStore(settings.events_table, client),
             DynamoDBViewStore(settings.views_table, client),
+            concurrency=CONCURRENCY,
         )
     )
 

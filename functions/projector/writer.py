@@ -1,19 +1,33 @@
-"""Writing one step's view changes: idempotent rows, ledger facts, stock rows, then the doc.
+"""Writing view changes: idempotent rows, ledger facts, stock rows, then the doc.
 
-Every write is a single item. Rows and ledger facts are pure functions of the events, so
-writing them again writes the same thing; rows carry the version that rendered them and never
-replace a later one (a slow writer of the same stream cannot leave a stale row behind). Stock
-rows are read-modify-write under optimistic locking (`rev`) and record per source stream the
-last version they applied, so a step written twice, or two writers at once, count every
-movement exactly once. The doc (the stream's
-position) is written last, on the condition that it is still at the previous version: a crash
-before it leaves the step to be replayed, and the replay changes nothing that was written.
+Rows and ledger facts are pure functions of the events, so writing them again writes the same
+thing; rows carry the version that rendered them and never replace a later one (a slow writer
+of the same stream cannot leave a stale row behind). Stock rows are read-modify-write under
+optimistic locking (`rev`) and record per source stream the last version they applied, so a
+step written twice, or two writers at once, count every movement exactly once. The doc (the
+stream's position) is written last, on the condition that it is still at the version the
+changes start from: a crash before it leaves the changes to be replayed, and the replay
+changes nothing that was written.
+
+Several streams' changes are written together, in rounds: every row and ledger fact (ledger
+facts in batch writes) and a batch read of the stock rows not known yet; the ledger tail of
+each counted stock row; each stock row once, with every fact and report of the batch for it;
+then each stream's doc. A stream whose write failed is not carried into the next round (its
+facts are not applied to stock rows whose ledger may lack them, its doc is not written), and
+one stock row failing fails every stream with a movement on it. Stock rows are kept in memory
+once read or written (by `rev`): a stale one only costs a lost conditional write and a re-read.
 """
 
+from collections.abc import Callable, Collection, Sequence
+from functools import partial
+from typing import Any, Final
+
+from functions.projector.calls import Calls
+from functions.projector.lru import Lru
 from functions.projector.ports import ViewStore
 from functions.projector.projections.changes import ViewChanges
 from functions.shared.views import keys
-from functions.shared.views.items import RowKey
+from functions.shared.views.items import ViewItem
 from functions.shared.views.rows import ledger_item, stock_item, stock_key
 from functions.shared.views.stock import (
     AmazonReport,
@@ -24,7 +38,16 @@ from functions.shared.views.stock import (
     needs_tail,
 )
 
-MAX_ROW_ATTEMPTS = 25
+MAX_ROW_ATTEMPTS: Final = 25
+LEDGER_CHUNK: Final = 25  # ledger facts per batch write call
+ROWS_CHUNK: Final = 100  # stock rows per batch read call
+CACHED_STOCK_ROWS: Final = 5_000
+CACHED_FACTS: Final = 20_000  # parsed ledger facts, for the tails of counted rows
+
+Where = tuple[str, str, str]  # a stock row's tenant, warehouse and SKU
+Stored = tuple[int, StockState]  # a stock row as stored: its rev and state
+Change = LedgerFact | AmazonReport
+Call = tuple[Callable[[], Any], Collection[int]]  # a store call, and the streams it serves
 
 
 class StockRowContention(Exception):
@@ -32,47 +55,168 @@ class StockRowContention(Exception):
 
 
 class ViewWriter:
-    def __init__(self, store: ViewStore) -> None:
+    def __init__(
+        self, store: ViewStore, calls: Calls | None = None, cached_rows: int = CACHED_STOCK_ROWS
+    ) -> None:
         self._store = store
+        self._calls = calls or Calls()
+        self._rows: Lru[Where, Stored] = Lru(cached_rows)
+        # A ledger item never changes once written (a pure function of its event): its fact,
+        # as written or once parsed, is kept by key.
+        self._facts: Lru[tuple[str, str], LedgerFact] = Lru(CACHED_FACTS)
 
     def apply(self, changes: ViewChanges) -> bool:
-        """Write the step; False when the doc had moved (another writer applied it)."""
-        for key in changes.deletes:
-            self._store.delete_older(key, changes.version)
-        for row in changes.puts:
-            self._store.put_newer(row)
-        for fact in changes.facts:
-            self._store.put(ledger_item(fact))  # before the row: a recount must see it
-            self._update_row(stock_key(fact.tenant_id, fact.warehouse_id, fact.sku), fact)
-        for report in changes.reports:
-            self._update_row(stock_key(report.tenant_id, report.warehouse_id, report.sku), report)
-        return self._store.put_if(changes.doc, expected_rev=changes.version - 1)
+        """Write one stream's changes; False when its doc had moved (another writer applied
+        them, or later ones)."""
+        [outcome] = self.write([changes])
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
-    def _update_row(self, key: RowKey, change: LedgerFact | AmazonReport) -> None:
-        """Read, apply, write if still unchanged; again on a lost race; never twice."""
-        for _ in range(MAX_ROW_ATTEMPTS):
-            current = self._store.get(key)
-            state = current.parse(StockState) if current else None
-            if isinstance(change, LedgerFact):
-                tail = self._tail(change) if needs_tail(state, change) else None
-                updated = apply_fact(state, change, tail)
-            else:
-                updated = apply_report(state, change)
-            if updated is None:
-                return  # already holds it
-            rev = current.rev if current else 0
+    def write(self, batch: Sequence[ViewChanges]) -> list[bool | Exception]:
+        """Write the changes of several streams (one `ViewChanges` each). Per stream: True when
+        written, False when its doc had moved, or the exception that stopped it (its doc is
+        then not written: its changes are to be applied again)."""
+        failed: dict[int, Exception] = {}
+        stock = _stock_changes(batch)
+        known = {where: self._rows.get(where) for where in stock}
+
+        # Round 1: rows, ledger facts, and the stock rows not in memory.
+        calls: list[Call] = []
+        for index, changes in enumerate(batch):
+            for key in changes.deletes:
+                calls.append((partial(self._store.delete_older, key, changes.version), (index,)))
+            for row in changes.puts:
+                calls.append((partial(self._store.put_newer, row), (index,)))
+        ledger = []
+        for index, changes in enumerate(batch):
+            for fact in changes.facts:
+                item = ledger_item(fact)
+                self._facts.put((item.pk, item.sk), fact)
+                ledger.append((index, item))
+        for start in range(0, len(ledger), LEDGER_CHUNK):
+            chunk = ledger[start : start + LEDGER_CHUNK]
+            items = [item for _, item in chunk]
+            calls.append((partial(self._store.put_many, items), {index for index, _ in chunk}))
+        unknown = [where for where, stored in known.items() if stored is None]
+        reads = [
+            unknown[start : start + ROWS_CHUNK] for start in range(0, len(unknown), ROWS_CHUNK)
+        ]
+        for wheres in reads:
+            users = {index for where in wheres for index, _ in stock[where]}
+            calls.append((partial(self._store.get_many, [stock_key(*w) for w in wheres]), users))
+        outcomes = self._run(calls, failed)
+        for wheres, read in zip(reads, outcomes[len(outcomes) - len(reads) :], strict=True):
+            if not isinstance(read, Exception):
+                known.update({where: _parsed(read.get(stock_key(*where))) for where in wheres})
+
+        # Round 2: the ledger tail of every stock row that has (or gets) a count, once the
+        # ledger holds the batch's facts.
+        rows = {
+            where: [(i, c) for i, c in found if i not in failed] for where, found in stock.items()
+        }
+        counted = [where for where, live in rows.items() if live and _counted(known[where], live)]
+        queried = self._run([(partial(self._tail, w), _users(rows[w])) for w in counted], failed)
+        tails = {
+            w: tail for w, tail in zip(counted, queried, strict=True) if isinstance(tail, list)
+        }
+
+        # Round 3: each stock row once, with the changes of the streams still standing.
+        updates: list[Call] = []
+        for where, row_changes in rows.items():
+            live = [change for index, change in row_changes if index not in failed]
+            if not live:
+                continue
+            update = partial(self._update_row, where, live, known[where], tails.get(where))
+            updates.append((update, _users(row_changes)))
+        self._run(updates, failed)
+
+        # Round 4: the docs, each on the condition that it is still where its changes start.
+        standing = [index for index in range(len(batch)) if index not in failed]
+        docs = [partial(self._put_doc, batch[index]) for index in standing]
+        written = dict(zip(standing, self._calls.run(docs), strict=True))
+        return [failed[index] if index in failed else written[index] for index in range(len(batch))]
+
+    def _run(self, calls: Sequence[Call], failed: dict[int, Exception]) -> list[Any]:
+        """Run the calls at once; a failed call fails the streams it serves."""
+        outcomes = self._calls.run([call for call, _ in calls])
+        for (_, users), outcome in zip(calls, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                for index in users:
+                    failed.setdefault(index, outcome)
+        return outcomes
+
+    def _put_doc(self, changes: ViewChanges) -> bool:
+        return self._store.put_if(changes.doc, expected_rev=changes.prior)
+
+    def _update_row(
+        self,
+        where: Where,
+        changes: list[Change],
+        stored: Stored | None,
+        tail: list[LedgerFact] | None,
+    ) -> None:
+        """Apply, write if still unchanged; on a lost race read again and retry; never twice."""
+        key = stock_key(*where)
+        for attempt in range(MAX_ROW_ATTEMPTS):
+            if attempt:
+                stored = _parsed(self._store.get(key))
+                tail = self._tail(where) if _counted(stored, [(0, c) for c in changes]) else None
+            rev, state = stored if stored else (0, None)
+            updated = state
+            for change in changes:
+                if isinstance(change, LedgerFact):
+                    needed = needs_tail(updated, change)
+                    updated = apply_fact(updated, change, tail if needed else None) or updated
+                else:
+                    updated = apply_report(updated, change) or updated
+            if updated is None or updated is state:
+                if stored is not None:
+                    self._rows.put(where, stored)
+                return  # it already holds every change
+            self._rows.drop(where)  # until the write says what is stored
             if self._store.put_if(stock_item(updated, rev + 1), expected_rev=rev):
+                self._rows.put(where, (rev + 1, updated))
                 return
         raise StockRowContention(f"stock row {key.pk} {key.sk} kept changing")
 
-    def _tail(self, fact: LedgerFact) -> list[LedgerFact]:
-        """The ledger of the fact's warehouse x SKU from its latest count on, oldest first."""
+    def _tail(self, where: Where) -> list[LedgerFact]:
+        """The ledger of a warehouse x SKU from its latest count on, oldest first."""
         tail: list[LedgerFact] = []
-        for item in self._store.query(
-            keys.ledger(fact.tenant_id, fact.warehouse_id, fact.sku), descending=True
-        ):
-            found = item.parse(LedgerFact)
+        for item in self._store.query(keys.ledger(*where), descending=True):
+            found = self._facts.get((item.pk, item.sk))
+            if found is None:
+                found = item.parse(LedgerFact)
+                self._facts.put((item.pk, item.sk), found)
             tail.append(found)
             if found.count is not None:
                 break
         return tail[::-1]
+
+
+def _stock_changes(batch: Sequence[ViewChanges]) -> dict[Where, list[tuple[int, Change]]]:
+    """Every fact and report of the batch by stock row, with the index of its stream (each
+    stream's in their order)."""
+    stock: dict[Where, list[tuple[int, Change]]] = {}
+    for index, changes in enumerate(batch):
+        found: list[Change] = [*changes.facts, *changes.reports]
+        for change in found:
+            where = (change.tenant_id, change.warehouse_id, change.sku)
+            stock.setdefault(where, []).append((index, change))
+    return stock
+
+
+def _users(changes: Sequence[tuple[int, Change]]) -> set[int]:
+    return {index for index, _ in changes}
+
+
+def _counted(stored: Stored | None, changes: Sequence[tuple[int, Change]]) -> bool:
+    """Whether applying the changes needs the row's ledger tail (its on hand is counted)."""
+    state = stored[1] if stored else None
+    return (state is not None and state.counted) or any(
+        isinstance(change, LedgerFact) and change.count is not None for _, change in changes
+    )
+
+
+def _parsed(item: ViewItem | None) -> Stored | None:
+    return (item.rev, item.parse(StockState)) if item else None

@@ -109,9 +109,17 @@ class FlakyViewStore:
     def get(self, key: RowKey) -> ViewItem | None:
         return self.inner.get(key)
 
+    def get_many(self, keys: Sequence[RowKey]) -> dict[RowKey, ViewItem]:
+        return self.inner.get_many(keys)
+
     def put(self, item: ViewItem) -> None:
         self._maybe_fail()
         self.inner.put(item)
+
+    def put_many(self, items: Sequence[ViewItem]) -> None:
+        for item in items:  # a batch write can fail part-way: some items written, not all
+            self._maybe_fail()
+            self.inner.put_many([item])
 
     def put_if(self, item: ViewItem, expected_rev: int) -> bool:
         self._maybe_fail()

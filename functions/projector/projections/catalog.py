@@ -1,6 +1,8 @@
 """Warehouses and connections (listed per tenant), and the stock a warehouse's own events
 move: counts set on hand, adjustments add to it."""
 
+from typing import Any
+
 from domain import connection, warehouse
 from domain.event_store import RecordedEvent
 from domain.stock import StockFigures
@@ -15,11 +17,13 @@ from functions.shared.views.stock import AmazonReport, LedgerFact
 
 
 class WarehouseProjection:
+    rendered: tuple[str, ...] = ()  # no rows
+
     def initial(self, stream_id: StreamId) -> WarehouseDoc:
         return WarehouseDoc(stream_id=str(stream_id))
 
-    def evolve(self, doc: WarehouseDoc, recorded: RecordedEvent) -> WarehouseDoc:
-        return doc.model_copy(update={"warehouse": warehouse.evolve(doc.warehouse, recorded.event)})
+    def evolve(self, doc: WarehouseDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        return {"warehouse": warehouse.evolve(doc.warehouse, recorded.event)}
 
     def rows(self, doc: WarehouseDoc) -> list[ViewItem]:
         return []
@@ -27,7 +31,7 @@ class WarehouseProjection:
     def doc_index(self, doc: WarehouseDoc) -> IndexKeys:
         if doc.warehouse is None:
             return IndexKeys()
-        tenant = StreamId.parse(doc.stream_id).tenant_id
+        tenant = doc.tenant_id
         return IndexKeys(
             gsi1pk=keys.warehouses(tenant), gsi1sk=keys.part(doc.warehouse.warehouse_id)
         )
@@ -54,13 +58,13 @@ class WarehouseProjection:
 
 
 class ConnectionProjection:
+    rendered: tuple[str, ...] = ()  # no rows
+
     def initial(self, stream_id: StreamId) -> ConnectionDoc:
         return ConnectionDoc(stream_id=str(stream_id))
 
-    def evolve(self, doc: ConnectionDoc, recorded: RecordedEvent) -> ConnectionDoc:
-        return doc.model_copy(
-            update={"connection": connection.evolve(doc.connection, recorded.event)}
-        )
+    def evolve(self, doc: ConnectionDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        return {"connection": connection.evolve(doc.connection, recorded.event)}
 
     def rows(self, doc: ConnectionDoc) -> list[ViewItem]:
         return []
@@ -68,7 +72,7 @@ class ConnectionProjection:
     def doc_index(self, doc: ConnectionDoc) -> IndexKeys:
         if doc.connection is None:
             return IndexKeys()
-        tenant = StreamId.parse(doc.stream_id).tenant_id
+        tenant = doc.tenant_id
         return IndexKeys(
             gsi1pk=keys.connections(tenant), gsi1sk=keys.part(doc.connection.connection_id)
         )

@@ -1,6 +1,10 @@
-"""What projecting one event changes in the views, and the shape every projection has."""
+"""What projecting events changes in the views, and the shape every projection has."""
 
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,21 +19,6 @@ from functions.shared.views.stock import AmazonReport, LedgerFact
 D = TypeVar("D", bound=StreamDoc)
 
 
-class ViewChanges(BaseModel):
-    """Apply in this order: rows (newer than what is stored only), ledger facts, reports, then
-    the doc (the stream's position), conditionally on the doc's previous version."""
-
-    model_config = ConfigDict(frozen=True)
-
-    after: StreamDoc
-    doc: ViewItem
-    version: int
-    puts: tuple[ViewItem, ...] = ()
-    deletes: tuple[RowKey, ...] = ()
-    facts: tuple[LedgerFact, ...] = ()
-    reports: tuple[AmazonReport, ...] = ()
-
-
 class IndexKeys(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -37,13 +26,72 @@ class IndexKeys(BaseModel):
     gsi1sk: str | None = None
 
 
+@dataclass(eq=False)  # not frozen: made once per event, and a frozen one is slower to make
+class ViewChanges:
+    """What takes one stream's views from its doc at `prior` to `version`: one step, or
+    consecutive steps merged. Apply in this order: rows (newer than what is stored only),
+    ledger facts, reports, then the doc (the stream's position), on the condition that the
+    stored doc is still at `prior`. Never changed once made."""
+
+    after: StreamDoc
+    version: int
+    prior: int
+    doc_index: Callable[[Any], IndexKeys]
+    puts: tuple[ViewItem, ...] = ()  # each carries the version of the step that rendered it
+    deletes: tuple[RowKey, ...] = ()
+    facts: tuple[LedgerFact, ...] = ()
+    reports: tuple[AmazonReport, ...] = ()
+
+    @cached_property
+    def doc(self) -> ViewItem:
+        """The doc item: serialised only when asked for (once per write, not per step)."""
+        return doc_item(self.after, self.doc_index(self.after))
+
+
+def merge(steps: Sequence[ViewChanges]) -> ViewChanges:
+    """Consecutive steps of one stream as one: each row's last put or delete, every fact and
+    report. Row writes are conditional on versions (a put replaces only an older row, a delete
+    removes only an older one), so the last write of each row leaves what all of them would."""
+    if not steps:
+        raise ValueError("nothing to merge")
+    for earlier, later in pairwise(steps):
+        if later.prior != earlier.version or later.after.stream_id != earlier.after.stream_id:
+            raise ValueError("only consecutive steps of one stream merge")
+    if len(steps) == 1:
+        return steps[0]
+    rows: dict[tuple[str, str], ViewItem | RowKey] = {}
+    for changes in steps:
+        for key in changes.deletes:
+            rows[key.pk, key.sk] = key
+        for row in changes.puts:
+            rows[row.pk, row.sk] = row
+    last = steps[-1]
+    return ViewChanges(
+        after=last.after,
+        version=last.version,
+        prior=steps[0].prior,
+        doc_index=last.doc_index,
+        puts=tuple(row for row in rows.values() if isinstance(row, ViewItem)),
+        deletes=tuple(key for key in rows.values() if isinstance(key, RowKey)),
+        facts=tuple(fact for changes in steps for fact in changes.facts),
+        reports=tuple(report for changes in steps for report in changes.reports),
+    )
+
+
 class Projection(Protocol[D]):
+    # The doc fields its rows are rendered from: when an event leaves them as they were (the
+    # same objects), the rows are those of the doc before, not rendered again. Empty: no rows.
+    rendered: tuple[str, ...]
+
     def initial(self, stream_id: StreamId) -> D: ...
 
-    def evolve(self, doc: D, recorded: RecordedEvent) -> D: ...
+    def evolve(self, doc: D, recorded: RecordedEvent) -> dict[str, Any]:
+        """The doc fields the event changes, with their new values."""
+        ...
 
     def rows(self, doc: D) -> list[ViewItem]:
-        """Every item the stream owns besides its doc: a pure function of the doc."""
+        """Every item the stream owns besides its doc: a pure function of the doc, each item
+        at the doc's version (`rev`)."""
         ...
 
     def doc_index(self, doc: D) -> IndexKeys: ...
@@ -53,7 +101,12 @@ class Projection(Protocol[D]):
     def reports(self, recorded: RecordedEvent) -> list[AmazonReport]: ...
 
 
-def doc_item(stream_id: StreamId, doc: StreamDoc, index: IndexKeys) -> ViewItem:
+def doc_item(doc: StreamDoc, index: IndexKeys) -> ViewItem:
     return ViewItem.of(
-        keys.doc_pk(stream_id), keys.DOC, DOC_KIND, doc, rev=doc.version, **index.model_dump()
+        doc.stream_id,  # = keys.doc_pk of the stream: the stream id itself
+        keys.DOC,
+        DOC_KIND,
+        doc,
+        rev=doc.version,
+        **index.model_dump(),
     )

@@ -1,5 +1,7 @@
 """Amazon's reported FBA inventory: the latest report per warehouse x SKU goes on its stock row."""
 
+from typing import Any
+
 from domain.event_store import RecordedEvent
 from domain.inventory import AmazonInventoryReported
 from domain.streams import StreamId
@@ -10,11 +12,13 @@ from functions.shared.views.stock import AmazonReport, LedgerFact
 
 
 class InventoryProjection:
+    rendered: tuple[str, ...] = ()  # no rows
+
     def initial(self, stream_id: StreamId) -> InventoryDoc:
         return InventoryDoc(stream_id=str(stream_id))
 
-    def evolve(self, doc: InventoryDoc, recorded: RecordedEvent) -> InventoryDoc:
-        return doc
+    def evolve(self, doc: InventoryDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        return {}
 
     def rows(self, doc: InventoryDoc) -> list[ViewItem]:
         return []

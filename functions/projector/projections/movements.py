@@ -35,9 +35,8 @@ def fact(
 
 
 def difference(after: StockFigures, before: StockFigures) -> StockFigures:
-    return StockFigures(
-        **{name: getattr(after, name) - getattr(before, name) for name in type(after).model_fields}
-    )
+    old = before.__dict__  # the figures by name (plain ints: faster than getattr)
+    return StockFigures(**{name: value - old[name] for name, value in after.__dict__.items()})
 
 
 def contribution_changes(
@@ -46,11 +45,9 @@ def contribution_changes(
     """(warehouse, sku, delta) for every warehouse x SKU whose contribution changed."""
     changes = []
     for warehouse_id, sku in sorted({*before, *after}):
-        delta = difference(
-            after.get((warehouse_id, sku), ZERO), before.get((warehouse_id, sku), ZERO)
-        )
-        if not delta.is_zero():
-            changes.append((warehouse_id, sku, delta))
+        old, new = before.get((warehouse_id, sku), ZERO), after.get((warehouse_id, sku), ZERO)
+        if old.__dict__ != new.__dict__:  # some figure differs (pydantic's == is slower)
+            changes.append((warehouse_id, sku, difference(new, old)))
     return changes
 
 

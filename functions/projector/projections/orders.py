@@ -1,20 +1,29 @@
 """Transfer, sales and purchase orders: docs, the transfer order list, and stock movements
 from each order's contribution (`domain/stock.py`) before and after the event."""
 
+from typing import Any
+
 from domain.event_store import RecordedEvent
 from domain.orders import purchase_order, sales_order, transfer_order
 from domain.orders.transfer_order import TransferOrderCreated
-from domain.stock import purchase_order_contribution, sales_order_contribution
+from domain.stock import Contribution, purchase_order_contribution, sales_order_contribution
 from domain.streams import StreamId
 from functions.projector.projections.changes import IndexKeys
 from functions.projector.projections.movements import order_movements
 from functions.shared.views import keys
-from functions.shared.views.docs import PurchaseOrderDoc, SalesOrderDoc, TransferOrderDoc
+from functions.shared.views.docs import (
+    PurchaseOrderDoc,
+    SalesOrderDoc,
+    TransferOrderDoc,
+    derived,
+)
 from functions.shared.views.items import ViewItem
 from functions.shared.views.stock import AmazonReport, LedgerFact
 
 
 class _NoStock:
+    rendered: tuple[str, ...] = ()  # no rows
+
     def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
         return []
 
@@ -26,17 +35,16 @@ class TransferOrderProjection(_NoStock):
     def initial(self, stream_id: StreamId) -> TransferOrderDoc:
         return TransferOrderDoc(stream_id=str(stream_id))
 
-    def evolve(self, doc: TransferOrderDoc, recorded: RecordedEvent) -> TransferOrderDoc:
-        created_at = doc.created_at
-        if isinstance(recorded.event, TransferOrderCreated) and created_at is None:
-            created_at = recorded.occurred_at
-        order = transfer_order.evolve(doc.order, recorded.event)
-        return doc.model_copy(update={"order": order, "created_at": created_at})
+    def evolve(self, doc: TransferOrderDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        update: dict[str, Any] = {"order": transfer_order.evolve(doc.order, recorded.event)}
+        if isinstance(recorded.event, TransferOrderCreated) and doc.created_at is None:
+            update["created_at"] = recorded.occurred_at
+        return update
 
     def doc_index(self, doc: TransferOrderDoc) -> IndexKeys:
         if doc.order is None or doc.created_at is None:
             return IndexKeys()
-        tenant = StreamId.parse(doc.stream_id).tenant_id
+        tenant = doc.tenant_id
         return IndexKeys(
             gsi1pk=keys.transfer_orders(tenant),
             gsi1sk=keys.newest_first(doc.created_at, doc.order.transfer_order_id),
@@ -52,8 +60,8 @@ class SalesOrderProjection(_NoStock):
     def initial(self, stream_id: StreamId) -> SalesOrderDoc:
         return SalesOrderDoc(stream_id=str(stream_id))
 
-    def evolve(self, doc: SalesOrderDoc, recorded: RecordedEvent) -> SalesOrderDoc:
-        return doc.model_copy(update={"order": sales_order.evolve(doc.order, recorded.event)})
+    def evolve(self, doc: SalesOrderDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        return {"order": sales_order.evolve(doc.order, recorded.event)}
 
     def doc_index(self, doc: SalesOrderDoc) -> IndexKeys:
         return IndexKeys()
@@ -62,12 +70,12 @@ class SalesOrderProjection(_NoStock):
         self, before: SalesOrderDoc, after: SalesOrderDoc, recorded: RecordedEvent
     ) -> list[LedgerFact]:
         order = after.order
-        if order is None:
+        if order is None or order is before.order:
             return []
         return order_movements(
             recorded,
-            sales_order_contribution(before.order) if before.order else {},
-            sales_order_contribution(order),
+            _sales_contribution(before),
+            _sales_contribution(after),
             order_id=order.sales_order_id,
             transfer_order_id=order.transfer_order_id,
         )
@@ -77,8 +85,8 @@ class PurchaseOrderProjection(_NoStock):
     def initial(self, stream_id: StreamId) -> PurchaseOrderDoc:
         return PurchaseOrderDoc(stream_id=str(stream_id))
 
-    def evolve(self, doc: PurchaseOrderDoc, recorded: RecordedEvent) -> PurchaseOrderDoc:
-        return doc.model_copy(update={"order": purchase_order.evolve(doc.order, recorded.event)})
+    def evolve(self, doc: PurchaseOrderDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        return {"order": purchase_order.evolve(doc.order, recorded.event)}
 
     def doc_index(self, doc: PurchaseOrderDoc) -> IndexKeys:
         return IndexKeys()
@@ -87,13 +95,26 @@ class PurchaseOrderProjection(_NoStock):
         self, before: PurchaseOrderDoc, after: PurchaseOrderDoc, recorded: RecordedEvent
     ) -> list[LedgerFact]:
         order = after.order
-        if order is None:
+        if order is None or order is before.order:
             return []
         return order_movements(
             recorded,
-            purchase_order_contribution(before.order) if before.order else {},
-            purchase_order_contribution(order),
+            _purchase_contribution(before),
+            _purchase_contribution(after),
             order_id=order.purchase_order_id,
             transfer_order_id=order.transfer_order_id,
             shipment_id=order.shipment_id,
         )
+
+
+# An order's contribution, once per doc: the `after` of one step is the `before` of the next.
+
+
+def _sales_contribution(doc: SalesOrderDoc) -> Contribution:
+    order = doc.order
+    return derived(doc, "contribution", lambda: sales_order_contribution(order) if order else {})
+
+
+def _purchase_contribution(doc: PurchaseOrderDoc) -> Contribution:
+    order = doc.order
+    return derived(doc, "contribution", lambda: purchase_order_contribution(order) if order else {})

@@ -1,5 +1,7 @@
 """Inbound shipments: the detail lives in the doc; two summary rows give the list paths."""
 
+from typing import Any
+
 from domain.event_store import RecordedEvent
 from domain.inbound_shipment.events import InboundShipmentDiscovered
 from domain.inbound_shipment.state import evolve
@@ -15,23 +17,23 @@ SUMMARY_KIND = "shipment_summary"
 
 
 class ShipmentProjection:
+    rendered: tuple[str, ...] = ("shipment", "discovered_at")
+
     def initial(self, stream_id: StreamId) -> ShipmentDoc:
         return ShipmentDoc(stream_id=str(stream_id))
 
-    def evolve(self, doc: ShipmentDoc, recorded: RecordedEvent) -> ShipmentDoc:
+    def evolve(self, doc: ShipmentDoc, recorded: RecordedEvent) -> dict[str, Any]:
         event = recorded.event
-        discovered_at = doc.discovered_at
-        if isinstance(event, InboundShipmentDiscovered) and discovered_at is None:
-            discovered_at = event.observed_at
-        return doc.model_copy(
-            update={"shipment": evolve(doc.shipment, event), "discovered_at": discovered_at}
-        )
+        update: dict[str, Any] = {"shipment": evolve(doc.shipment, event)}
+        if isinstance(event, InboundShipmentDiscovered) and doc.discovered_at is None:
+            update["discovered_at"] = event.observed_at
+        return update
 
     def rows(self, doc: ShipmentDoc) -> list[ViewItem]:
         summary = shipment_summary(doc)
         if summary is None:
             return []
-        tenant = StreamId.parse(doc.stream_id).tenant_id
+        tenant = doc.tenant_id
         sk = keys.newest_first(summary.discovered_at, summary.shipment_id)
         reconciled = "yes" if summary.reconciled else "no"
         filters = {
@@ -40,26 +42,29 @@ class ShipmentProjection:
             "connection_id": summary.connection_id,
             "marketplace_id": summary.marketplace_id,
         }
+        data = summary.model_dump_json()  # once for both rows
         return [
-            ViewItem.of(
-                keys.shipments(tenant),
-                sk,
-                SUMMARY_KIND,
-                summary,
+            ViewItem(
+                pk=keys.shipments(tenant),
+                sk=sk,
+                kind=SUMMARY_KIND,
+                data=data,
                 gsi1pk=keys.shipments_by(tenant, "STATUS", summary.status),
                 gsi1sk=sk,
                 gsi2pk=keys.shipments_by(tenant, "RECONCILED", reconciled),
                 gsi2sk=sk,
                 filters=filters,
+                rev=doc.version,
             ),
-            ViewItem.of(
-                keys.shipments_by(tenant, "CONNECTION", summary.connection_id),
-                sk,
-                SUMMARY_KIND,
-                summary,
+            ViewItem(
+                pk=keys.shipments_by(tenant, "CONNECTION", summary.connection_id),
+                sk=sk,
+                kind=SUMMARY_KIND,
+                data=data,
                 gsi1pk=keys.shipments_by(tenant, "MARKETPLACE", summary.marketplace_id),
                 gsi1sk=sk,
                 filters=filters,
+                rev=doc.version,
             ),
         ]
 

@@ -6,7 +6,7 @@ from typing import Any, Final
 from domain.event_store import RecordedEvent
 from domain.streams import StreamId, StreamKind
 from functions.projector.projections.catalog import ConnectionProjection, WarehouseProjection
-from functions.projector.projections.changes import Projection, ViewChanges, doc_item
+from functions.projector.projections.changes import Projection, ViewChanges
 from functions.projector.projections.inventory import InventoryProjection
 from functions.projector.projections.orders import (
     PurchaseOrderProjection,
@@ -14,7 +14,8 @@ from functions.projector.projections.orders import (
     TransferOrderProjection,
 )
 from functions.projector.projections.shipments import ShipmentProjection
-from functions.shared.views.docs import StreamDoc
+from functions.shared.views.docs import StreamDoc, derived
+from functions.shared.views.items import RowKey, ViewItem
 
 PROJECTIONS: Final[Mapping[StreamKind, Projection[Any]]] = {
     StreamKind.SHIPMENT: ShipmentProjection(),
@@ -26,6 +27,9 @@ PROJECTIONS: Final[Mapping[StreamKind, Projection[Any]]] = {
     StreamKind.FBA_INVENTORY: InventoryProjection(),
 }
 
+Rows = dict[tuple[str, str], ViewItem]
+ROWS: Final = "rows"
+
 
 def initial_doc(stream_id: StreamId) -> StreamDoc:
     doc: StreamDoc = PROJECTIONS[stream_id.kind].initial(stream_id)
@@ -35,27 +39,59 @@ def initial_doc(stream_id: StreamId) -> StreamDoc:
 def step(doc: StreamDoc, recorded: RecordedEvent) -> ViewChanges:
     """The changes that take the views from `doc` (at version n) to version n + 1.
 
-    Rows are rendered whole from the doc before and after and diffed, so replaying a step, or
-    every step after a crash, converges on exactly the rows of the latest doc.
+    Rows are rendered whole from the doc and diffed with the rows of the doc before, so
+    replaying a step, or every step after a crash, converges on exactly the rows of the latest
+    doc. A doc keeps the rows rendered from it in memory, and rows are rendered again only when
+    an event changed the fields they are rendered from.
     """
-    if str(recorded.stream_id) != doc.stream_id:
-        raise ValueError(f"an event of {recorded.stream_id} cannot apply to {doc.stream_id}")
+    stream_id = recorded.stream_id
+    if str(stream_id) != doc.stream_id:
+        raise ValueError(f"an event of {stream_id} cannot apply to {doc.stream_id}")
     if recorded.version != doc.version + 1:
-        raise ValueError(f"{recorded.stream_id}: cannot apply {recorded.version} on {doc.version}")
-    projection = PROJECTIONS[recorded.stream_id.kind]
-    after = projection.evolve(doc, recorded).model_copy(update={"version": recorded.version})
-    before_rows = {row.key: row for row in projection.rows(doc)}
-    after_rows = {row.key: row for row in projection.rows(after)}
+        raise ValueError(f"{stream_id}: cannot apply {recorded.version} on {doc.version}")
+    projection = PROJECTIONS[stream_id.kind]
+    update = projection.evolve(doc, recorded)
+    update["version"] = recorded.version
+    after = doc.model_copy(update=update)
+    puts: tuple[ViewItem, ...] = ()
+    deletes: tuple[RowKey, ...] = ()
+    if projection.rendered:  # else the stream has no rows
+        before_rows = rows_of(projection, doc)
+        if any(
+            name in update and update[name] is not getattr(doc, name)
+            for name in projection.rendered
+        ):
+            after_rows = rows_of(projection, after)
+            puts = tuple(
+                row for key, row in after_rows.items() if not _same(before_rows.get(key), row)
+            )
+            deletes = tuple(
+                RowKey(pk=pk, sk=sk) for pk, sk in before_rows if (pk, sk) not in after_rows
+            )
+        else:
+            derived(after, ROWS, lambda: before_rows)
     return ViewChanges(
         after=after,
-        doc=doc_item(recorded.stream_id, after, projection.doc_index(after)),
         version=recorded.version,
-        puts=tuple(
-            row.model_copy(update={"rev": recorded.version})
-            for key, row in after_rows.items()
-            if before_rows.get(key) != row
-        ),
-        deletes=tuple(key for key in before_rows if key not in after_rows),
+        prior=doc.version,
+        doc_index=projection.doc_index,
+        puts=puts,
+        deletes=deletes,
         facts=tuple(projection.facts(doc, after, recorded)),
         reports=tuple(projection.reports(recorded)),
+    )
+
+
+def rows_of(projection: Projection[Any], doc: StreamDoc) -> Rows:
+    """The rows the doc renders, by key (each at the version of the doc that rendered it);
+    rendered once per doc object."""
+    return derived(doc, ROWS, lambda: {(row.pk, row.sk): row for row in projection.rows(doc)})
+
+
+def _same(stored: ViewItem | None, rendered: ViewItem) -> bool:
+    """Equal but for the version that rendered them (the data first: it usually differs)."""
+    return (
+        stored is not None
+        and stored.data == rendered.data
+        and {**stored.__dict__, "rev": 0} == {**rendered.__dict__, "rev": 0}
     )

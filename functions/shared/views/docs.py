@@ -5,7 +5,8 @@ Orders keep the domain's own aggregate state, so stock contributions come from
 `domain/stock.py` computed on the order's whole state, never re-derived here.
 """
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -14,14 +15,42 @@ from domain.inbound_shipment.state import InboundShipment
 from domain.orders.purchase_order import PurchaseOrder
 from domain.orders.sales_order import SalesOrder
 from domain.orders.transfer_order import TransferOrder
+from domain.streams import SEPARATOR
 from domain.warehouse import Warehouse
+
+T = TypeVar("T")
 
 
 class StreamDoc(BaseModel):
     model_config = ConfigDict(frozen=True)
+    # What the projector derived from this very doc (the rows it renders, an order's stock
+    # contribution), kept in memory only: a slot, so not a field. Equality, serialisation and
+    # `model_copy` ignore it: a copy (an evolved doc) starts with nothing derived.
+    __slots__ = ("__derived__",)
 
     stream_id: str
     version: int = 0
+
+    @property
+    def tenant_id(self) -> str:
+        return self.stream_id.partition(SEPARATOR)[0]  # stream ids start with the tenant
+
+
+_DERIVED = StreamDoc.__dict__["__derived__"]  # the slot itself: unset, it raises at once
+# (getattr would go through pydantic's slower __getattr__ first)
+
+
+def derived(doc: StreamDoc, name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, a pure function of `doc`, computed once per doc object."""
+    try:
+        memo: dict[str, Any] = _DERIVED.__get__(doc)
+    except AttributeError:
+        memo = {}
+        _DERIVED.__set__(doc, memo)
+    if name not in memo:
+        memo[name] = compute()
+    found: T = memo[name]
+    return found
 
 
 class ShipmentDoc(StreamDoc):

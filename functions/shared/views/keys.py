@@ -18,6 +18,7 @@ Items and their key paths (T = tenant, time = fixed-width UTC, newest first wher
 """
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Final
 
 from domain.streams import StreamId
@@ -39,7 +40,7 @@ def unpart(value: str) -> str:
 
 
 def join(*parts: str) -> str:
-    return SEP.join(part(p) for p in parts)
+    return SEP.join([part(p) for p in parts])
 
 
 def sortable_time(moment: datetime) -> str:
@@ -63,34 +64,42 @@ def connections(tenant_id: str) -> str:
     return join(tenant_id, "CONNECTIONS")
 
 
+@lru_cache(maxsize=4096)  # a few keys per tenant, built for every event
 def shipments(tenant_id: str) -> str:
     return join(tenant_id, "SHIPMENTS")
 
 
+@lru_cache(maxsize=4096)  # a few keys per tenant, built for every event
 def shipments_by(tenant_id: str, facet: str, value: str) -> str:
     return join(tenant_id, "SHIPMENTS", facet, value)
 
 
+@lru_cache(maxsize=4096)  # a stream's row key, rendered again at each of its events
 def newest_first(moment: datetime, entity_id: str) -> str:
     return join(sortable_time(moment), entity_id)
 
 
+@lru_cache(maxsize=4096)  # a few keys per tenant, built for every event
 def stock(tenant_id: str, warehouse_id: str) -> str:
     return join(tenant_id, "STOCK", warehouse_id)
 
 
+@lru_cache(maxsize=4096)  # a few keys per tenant, built for every event
 def stock_all(tenant_id: str) -> str:
     return join(tenant_id, "STOCK")
 
 
+@lru_cache(maxsize=4096)  # a few keys per tenant, built for every event
 def stock_by_sku(tenant_id: str, sku: str) -> str:
     return join(tenant_id, "STOCK_SKU", sku)
 
 
+@lru_cache(maxsize=4096)  # a few keys per tenant, built for every event
 def ledger(tenant_id: str, warehouse_id: str, sku: str) -> str:
     return join(tenant_id, "LEDGER", warehouse_id, sku)
 
 
+@lru_cache(maxsize=4096)  # a few keys per tenant, built for every event
 def ledger_of_warehouse(tenant_id: str, warehouse_id: str) -> str:
     return join(tenant_id, "LEDGER", warehouse_id)
 

@@ -12,7 +12,7 @@ whatever order the facts arrived. The stock row keeps that fold up to date:
 from collections.abc import Iterable
 from functools import cached_property
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.inventory import AmazonInventoryFigures
 from domain.stock import ZERO, StockFigures
@@ -69,7 +69,7 @@ class StockState(BaseModel):
     figures: StockFigures = ZERO
     counted: bool = False
     amazon: AmazonReport | None = None
-    sources: dict[str, int] = {}
+    sources: dict[str, int] = Field(default_factory=dict)  # a factory: no deep copy of a default
 
 
 def ledger_entries(facts: Iterable[LedgerFact]) -> list[LedgerEntry]:
@@ -93,12 +93,21 @@ def ledger_entries(facts: Iterable[LedgerFact]) -> list[LedgerEntry]:
 
 def fold(facts: Iterable[LedgerFact]) -> StockFigures:
     """The figures the facts add up to (in time order: a count replaces on hand)."""
-    figures = ZERO
+    figures = dict(ZERO.__dict__)  # plain ints by name: adding pydantic models is slower
     for fact in sorted(facts, key=lambda f: f.position):
-        figures += fact.delta
+        for name, value in fact.delta.__dict__.items():
+            figures[name] += value
         if fact.count is not None:
-            figures = figures.model_copy(update={"on_hand": fact.count})
-    return figures
+            figures["on_hand"] = fact.count
+    return StockFigures(**figures)
+
+
+def on_hand(facts: Iterable[LedgerFact]) -> int:
+    """`fold(facts).on_hand`, computed alone."""
+    units = 0
+    for fact in sorted(facts, key=lambda f: f.position):
+        units = fact.count if fact.count is not None else units + fact.delta.on_hand
+    return units
 
 
 def needs_tail(state: StockState | None, fact: LedgerFact) -> bool:
@@ -120,14 +129,11 @@ def apply_fact(
     if counted:
         if tail is None:
             raise ValueError("a counted warehouse x SKU needs the ledger tail")
-        figures = figures.model_copy(update={"on_hand": fold(tail).on_hand})
-    return current.model_copy(
-        update={
-            "figures": figures,
-            "counted": counted,
-            "sources": dict(sorted({**current.sources, fact.stream_id: fact.version}.items())),
-        }
-    )
+        figures = figures.model_copy(update={"on_hand": on_hand(tail)})
+    sources = {**current.sources, fact.stream_id: fact.version}
+    if len(sources) > len(current.sources):  # a new source: keep them in order
+        sources = dict(sorted(sources.items()))
+    return current.model_copy(update={"figures": figures, "counted": counted, "sources": sources})
 
 
 def apply_report(state: StockState | None, report: AmazonReport) -> StockState | None:
