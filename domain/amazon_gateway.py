@@ -56,6 +56,9 @@ class MalformedRecord(BaseModel):
     operation: str
     reference: str  # the shipment id when it could be read, else the record's place on its page
     problem: str
+    # The shipment the record belongs to, when that much could be read: an unreadable item of a
+    # by-date feed makes that shipment's lines untrustworthy, and only that shipment's.
+    shipment_id: str | None = None
 
 
 class Page(BaseModel):
@@ -98,6 +101,17 @@ class ShipmentQuery(BaseModel):
     statuses: tuple[str, ...] = ALL_SHIPMENT_STATUSES
 
 
+class ItemQuery(BaseModel):
+    """The first page of the items last updated in a range (both bounds inclusive), of every
+    shipment of the marketplace: getShipmentItems with QueryType=DATE_RANGE."""
+
+    model_config = ConfigDict(frozen=True)
+
+    marketplace_id: str
+    updated_after: AwareDatetime
+    updated_before: AwareDatetime
+
+
 class AmazonError(Exception):
     """An SP-API call failed. `detail` never carries credentials."""
 
@@ -138,6 +152,10 @@ class AmazonGateway(Protocol):
 
     def next_items(self, marketplace_id: str, next_token: str) -> ItemPage:
         """The page an items NextToken points at, continued through getShipmentItems."""
+
+    def updated_items(self, query: ItemQuery) -> ItemPage:
+        """The first page of the items of any shipment last updated in the query's range; an
+        item's last-updated time moves when it is created and when its quantities change."""
 
     def inventory_summaries(
         self, marketplace_id: str, skus: tuple[str, ...], next_token: str | None = None

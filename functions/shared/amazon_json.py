@@ -208,14 +208,20 @@ def _read_each(
                     operation=operation,
                     reference=_reference(raw, position, default_reference),
                     problem=_describe(problem),
+                    shipment_id=_shipment_id(raw) or default_reference,
                 )
             )
     return parsed, tuple(malformed)
 
 
-def _reference(raw: object, position: int, default: str | None) -> str:
+def _shipment_id(raw: object) -> str | None:
     shipment_id = raw.get("ShipmentId") if isinstance(raw, dict) else None
-    if isinstance(shipment_id, str) and shipment_id:
+    return shipment_id if isinstance(shipment_id, str) and shipment_id else None
+
+
+def _reference(raw: object, position: int, default: str | None) -> str:
+    shipment_id = _shipment_id(raw)
+    if shipment_id is not None:
         sku = raw.get("SellerSKU") if isinstance(raw, dict) else None
         return f"{shipment_id}/{sku}" if isinstance(sku, str) and sku else shipment_id
     return f"{default or 'record'} #{position}"

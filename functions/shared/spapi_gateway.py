@@ -45,6 +45,7 @@ from domain.amazon_gateway import (
     AmazonUnavailable,
     InventoryPage,
     ItemPage,
+    ItemQuery,
     ShipmentPage,
     ShipmentQuery,
 )
@@ -179,6 +180,18 @@ class SpApiGateway:
             QueryType="NEXT_TOKEN",
             NextToken=next_token,
             MarketplaceId=marketplace_id,
+        )
+        return self._call(GET_SHIPMENT_ITEMS, inbound, request, amazon_json.items_page)
+
+    def updated_items(self, query: ItemQuery) -> ItemPage:
+        # Whole seconds, widened outwards: both bounds are inclusive. Next pages: `next_items`.
+        inbound = self._client(_Inbound, query.marketplace_id)
+        request = partial(
+            inbound.shipment_items,
+            QueryType="DATE_RANGE",
+            MarketplaceId=query.marketplace_id,
+            LastUpdatedAfter=_amazon_time(query.updated_after),
+            LastUpdatedBefore=_amazon_time(_next_second(query.updated_before)),
         )
         return self._call(GET_SHIPMENT_ITEMS, inbound, request, amazon_json.items_page)
 

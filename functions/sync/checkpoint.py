@@ -2,6 +2,7 @@
 resumes there; and the per-marketplace cursor of the last completed run (the next date range)."""
 
 from datetime import timedelta
+from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel
 
@@ -10,6 +11,28 @@ from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.sync.keys import CHECKPOINT_SK, CURSOR_SK, sync_pk
 from functions.sync.status import RunCounters
+
+
+class FeedStage(StrEnum):
+    PROBE = "probe"  # do items last updated before the window exist? Whose are they?
+    ITEMS = "items"  # the window's items, spooled page by page
+    DONE = "done"  # the spool holds the items of every shipment the feed covers
+
+
+class FeedProgress(BaseModel):
+    """A backfill's by-date items feed (see `backfill.py`); a page is counted once spooled."""
+
+    stage: FeedStage = FeedStage.PROBE
+    token: str | None = None  # the next page of the current stage
+    pages: int = 0  # pages of the current stage read so far
+    restarts: int = 0  # after a refused token; the spool is keyed by it
+    updated_before: AwareDatetime | None = None  # the items' window end, set at its first page
+    # Listed shipments with an item last updated before the window: read per shipment.
+    older: list[str] = []
+    # (first page, invocation) for each invocation that spooled pages of the current attempt: a
+    # page's rows count only from the invocation that spooled it last (one that crashed after
+    # spooling pages it never checkpointed may have left rows a later one did not overwrite).
+    writers: list[tuple[int, str]] = []
 
 
 class MarketplaceProgress(BaseModel):
@@ -21,6 +44,8 @@ class MarketplaceProgress(BaseModel):
     listed: list[str] = []
     watched: list[str] = []
     watch_added: bool = False
+    # A backfill (the marketplace's first listing) reads its items by date; None: per shipment.
+    feed: FeedProgress | None = None
 
 
 class SyncCheckpoint(BaseModel):
@@ -45,9 +70,11 @@ def new_plan(
     run_id: str,
     overlap: timedelta,
     lookback: timedelta,
+    backfill_feed: bool = True,
 ) -> SyncCheckpoint:
     """A run from scratch: each marketplace listed from its last listing's end minus the overlap
-    (Amazon's clock and ours disagree a little), or over the lookback on a first run."""
+    (Amazon's clock and ours disagree a little), or over the lookback on a first run: a backfill,
+    whose items come from the by-date feed when `backfill_feed` (and the feed can vouch)."""
     return SyncCheckpoint(
         run_id=run_id,
         reason=job.reason,
@@ -61,6 +88,11 @@ def new_plan(
                     cursor.listed_through[marketplace_id] - overlap
                     if marketplace_id in cursor.listed_through
                     else now - lookback
+                ),
+                feed=(
+                    FeedProgress()
+                    if backfill_feed and marketplace_id not in cursor.listed_through
+                    else None
                 ),
             )
             for marketplace_id in connection.marketplace_ids

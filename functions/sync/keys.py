@@ -5,6 +5,8 @@ seller#{seller_id}         {tenant}#{connection}   the connections of an Amazon 
 sync#{tenant}#{connection} status | checkpoint | cursor
 watch#{tenant}#{connection} {shipment_id}          shipments whose items are re-read each run
 ratelimit#{region}#{seller} {operation}            persisted token bucket
+feed#{tenant}#{connection}  {run}#{marketplace}#{restarts}#{shipment}#{page}
+                                                   a backfill's spooled items (with a TTL)
 """
 
 from typing import Final
@@ -33,3 +35,7 @@ def watch_pk(tenant_id: str, connection_id: str) -> str:
 
 def rate_limit_pk(region: str, seller_id: str) -> str:
     return f"ratelimit#{region}#{seller_id}"
+
+
+def feed_pk(tenant_id: str, connection_id: str) -> str:
+    return f"feed#{tenant_id}#{connection_id}"

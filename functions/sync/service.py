@@ -17,6 +17,7 @@ from functions.shared.aggregates import Aggregates
 from functions.shared.spapi_gateway import LwaCredentials
 from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob, SyncReason
+from functions.sync.backfill import Backfill, FeedSpool
 from functions.sync.checkpoint import CheckpointStore, SyncCheckpoint, new_plan
 from functions.sync.credentials import CredentialStore
 from functions.sync.deadline import Deadline, OutOfTime
@@ -54,6 +55,9 @@ class ConnectionSync:
         tuning = services.tuning
         self._checkpoints = CheckpointStore(
             services.state, timedelta(hours=tuning.checkpoint_ttl_hours)
+        )
+        self._spool = FeedSpool(
+            services.state, timedelta(hours=tuning.checkpoint_ttl_hours), services.clock
         )
         self._watch = WatchIndex(services.state)
         self._registry = ConnectionRegistry(services.state)
@@ -154,6 +158,14 @@ class ConnectionSync:
             self._s.metrics,
             self._s.clock,
             window,
+            Backfill(
+                run,
+                pacer,
+                self._spool,
+                self._s.clock,
+                writer=self._s.ids.new_id(),
+                min_shipments=tuning.feed_min_shipments,
+            ),
         )
 
     def _new_plan(self, job: SyncJob, connection: Connection) -> SyncCheckpoint:
@@ -166,4 +178,5 @@ class ConnectionSync:
             self._s.ids.new_id(),
             overlap=timedelta(minutes=tuning.overlap_minutes),
             lookback=timedelta(days=tuning.lookback_days),
+            backfill_feed=tuning.backfill_feed,
         )

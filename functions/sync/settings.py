@@ -21,6 +21,10 @@ class SyncTuning(BaseModel):
     rate_scale: float = Field(1.0, gt=0, alias="SYNC_RATE_SCALE")
     secret_max_age_seconds: int = Field(300, ge=0, alias="SYNC_SECRET_MAX_AGE_SECONDS")
     checkpoint_ttl_hours: int = Field(24, ge=1, alias="SYNC_CHECKPOINT_TTL_HOURS")
+    # A backfill (a marketplace's first listing) reads items by date, many shipments a page...
+    backfill_feed: bool = Field(True, alias="SYNC_BACKFILL_FEED")
+    # ...when it lists at least this many: fewer are read per shipment within the burst anyway.
+    feed_min_shipments: int = Field(10, ge=1, alias="SYNC_FEED_MIN_SHIPMENTS")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "SyncTuning":

@@ -1,10 +1,12 @@
 """One invocation's work on a connection: list what changed, add what is watched, read the items
-of each, record it. Progress lives in the plan (the checkpoint) and moves only after a shipment is
-recorded, so an `OutOfTime` or a crash anywhere leaves a plan the next invocation can resume."""
+of each (a backfill reads most of them by date first, see `backfill.py`), record it. Progress
+lives in the plan (the checkpoint) and moves only after a shipment is recorded (or a feed page
+spooled), so an `OutOfTime` or a crash anywhere leaves a plan the next invocation can resume."""
 
 from domain.amazon_gateway import AmazonRejected, MalformedRecord, ShipmentHeader, ShipmentQuery
 from domain.ports import Clock
-from functions.sync.amazon_reads import shipment_items, shipment_pages
+from functions.sync.amazon_reads import ShipmentItems, shipment_items, shipment_pages
+from functions.sync.backfill import Backfill
 from functions.sync.checkpoint import MarketplaceProgress, SyncCheckpoint
 from functions.sync.observability import SyncMetrics, logger
 from functions.sync.pacing import Pacer
@@ -27,6 +29,7 @@ class ShipmentSync:
         metrics: SyncMetrics,
         clock: Clock,
         window_days: int,
+        backfill: Backfill,
     ) -> None:
         self._run = run
         self._pacer = pacer
@@ -37,6 +40,7 @@ class ShipmentSync:
         self._metrics = metrics
         self._clock = clock
         self._window_days = window_days
+        self._backfill = backfill
 
     def run_plan(self, plan: SyncCheckpoint) -> None:
         while plan.marketplaces:
@@ -50,10 +54,16 @@ class ShipmentSync:
                     and sid not in progress.listed
                 ]
                 progress.watch_added = True
+            self._backfill.read(progress)
             headers.update(self._headers_listed_earlier(progress, headers))
             while progress.listed:
                 shipment_id = progress.listed[0]
-                self.sync_shipment(progress.marketplace_id, shipment_id, headers.get(shipment_id))
+                self.sync_shipment(
+                    progress.marketplace_id,
+                    shipment_id,
+                    headers.get(shipment_id),
+                    self._backfill.items(progress, shipment_id),
+                )
                 progress.listed.pop(0)
             while progress.watched:
                 self.sync_shipment(progress.marketplace_id, progress.watched[0], None)
@@ -72,9 +82,15 @@ class ShipmentSync:
             shipment_ids.pop(0)
 
     def sync_shipment(
-        self, marketplace_id: str, shipment_id: str, header: ShipmentHeader | None
+        self,
+        marketplace_id: str,
+        shipment_id: str,
+        header: ShipmentHeader | None,
+        items: ShipmentItems | None = None,
     ) -> None:
-        items = shipment_items(self._pacer, marketplace_id, shipment_id)
+        """Record the shipment with `items` (from a backfill's feed), or with its items read now."""
+        if items is None:
+            items = shipment_items(self._pacer, marketplace_id, shipment_id)
         for record in items.malformed:
             self._quarantine(marketplace_id, record)
         recorded = self._recorder.record(
@@ -152,6 +168,8 @@ class ShipmentSync:
         return headers
 
     def _quarantine(self, marketplace_id: str, record: MalformedRecord) -> None:
-        quarantined = QuarantinedRecord(marketplace_id=marketplace_id, **record.model_dump())
+        quarantined = QuarantinedRecord(
+            marketplace_id=marketplace_id, **record.model_dump(exclude={"shipment_id"})
+        )
         self._counters.quarantine(quarantined)
         self._metrics.quarantined(quarantined)

@@ -1,6 +1,7 @@
 """One seller's shipments in every state, built the same way for any seller, so that two runs
 (one with faults, one without) can be compared stream by stream."""
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -9,6 +10,22 @@ from domain.event_store import RecordedEvent
 from tests.sync.harness import US, SyncWorld
 
 SHIPMENTS = 23  # three listing pages of ten
+ITEMS = 5 * 12 + 18 * 2  # ten pages of items by date
+
+Streams = dict[str, list[dict[str, Any]]]
+_references: dict[bool, Streams] = {}
+
+
+def reference(new_world: Callable[..., SyncWorld], feed: bool) -> Streams:
+    """The streams a fault-free first sync of the scenario records, its items read by date
+    (`feed`) or per shipment; built once each."""
+    if feed not in _references:
+        clean = new_world()
+        clean.configure(backfill_feed=feed)
+        names = build(clean)
+        clean.sync()
+        _references[feed] = by_name(clean, names)
+    return _references[feed]
 
 
 def build(world: SyncWorld) -> dict[str, str]:

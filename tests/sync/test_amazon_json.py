@@ -81,11 +81,13 @@ def test_items_read_numbers_amazon_sends_as_text_and_refuse_what_is_not_a_number
             reference="FBA1/C",
             problem="QuantityShipped: Input should be a valid integer, "
             "unable to parse string as an integer",
+            shipment_id="FBA1",
         ),
         MalformedRecord(
             operation="getShipmentItemsByShipmentId",
             reference="FBA1",
             problem="SellerSKU: Field required",
+            shipment_id="FBA1",
         ),
     )
 

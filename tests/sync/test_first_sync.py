@@ -32,13 +32,16 @@ def test_first_sync_discovers_300_shipments_with_every_line(world: SyncWorld) ->
     }
     assert all(len(events) == 2 for events in streams.values())
     calls = world.control.calls()
-    # 30 full pages, then the empty page Amazon's last token leads to; one items call each.
+    # Listing: 30 full pages, then the empty page Amazon's last token leads to. Items, by date:
+    # one call finds nothing updated before the window, then 90 full pages and an empty one.
+    # None per shipment (ceil(items / page) + ceil(shipments / page) + 0 watched, plus those 3).
     assert calls["getShipments"]["served"] == 300 // PAGE_SIZE + 1
-    assert calls["getShipmentItemsByShipmentId"]["served"] == 300
+    assert calls["getShipmentItems"]["served"] == 1 + 300 * 3 // PAGE_SIZE + 1
+    assert "getShipmentItemsByShipmentId" not in calls
     report = world.status().last_run
     assert report.outcome is RunOutcome.COMPLETED
     assert (report.counters.shipments_seen, report.counters.events_appended) == (300, 600)
-    assert report.counters.calls == {"getShipments": 31, "getShipmentItemsByShipmentId": 300}
+    assert report.counters.calls == {"getShipments": 31, "getShipmentItems": 92}
 
 
 def test_each_marketplace_of_the_connection_is_listed_and_has_its_own_cursor(

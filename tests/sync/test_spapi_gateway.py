@@ -14,6 +14,7 @@ from domain.amazon_gateway import (
     AmazonRejected,
     AmazonThrottled,
     AmazonUnavailable,
+    ItemQuery,
     ShipmentQuery,
 )
 from domain.marketplaces import Region
@@ -96,6 +97,36 @@ def test_items_continue_through_get_shipment_items(
         "getShipmentItems",
         "getShipmentItems",
     ]
+
+
+def test_items_by_date_ask_both_bounds_widened_to_seconds_and_page_with_the_token_alone(
+    gateway: SpApiGateway, proxy: FaultyProxy, control: ControlClient, seller: tuple[str, str]
+) -> None:
+    created = control.bulk_create_shipments(seller[0], US, 12, 1)
+    day = a_day(control)
+    assert day.updated_after is not None and day.updated_before is not None
+    after = day.updated_after.replace(microsecond=123456)
+    before = day.updated_before.replace(microsecond=654321)
+
+    first = gateway.updated_items(
+        ItemQuery(marketplace_id=US, updated_after=after, updated_before=before)
+    )
+    assert first.next_token is not None
+    second = gateway.next_items(US, first.next_token)
+
+    assert [item.shipment_id for item in first.items + second.items] == created
+    asked, paged = proxy.calls("getShipmentItems")
+    assert asked.query["QueryType"] == ["DATE_RANGE"]
+    assert asked.query["MarketplaceId"] == [US]
+    # Both bounds are inclusive: the range widens outwards to whole seconds, in UTC with a Z.
+    assert asked.query["LastUpdatedAfter"] == [after.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    later = before.replace(microsecond=0) + timedelta(seconds=1)
+    assert asked.query["LastUpdatedBefore"] == [later.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    assert paged.query == {
+        "QueryType": ["NEXT_TOKEN"],
+        "NextToken": [first.next_token],
+        "MarketplaceId": [US],
+    }
 
 
 @pytest.mark.parametrize(
