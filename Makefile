@@ -23,6 +23,7 @@ env: $(VENV)/.synced
 lint: env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: env
 	$(VENV)/bin/mypy domain functions infra bench
