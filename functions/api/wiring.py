@@ -68,9 +68,9 @@ def build_services(
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
 ) -> Services:
+    from functions.connection_state.status import SyncStatusReader
     from functions.shared.dynamodb_event_store import DynamoDBEventStore
     from functions.shared.views.queries import ViewQueries
-    from functions.sync.status import SyncStatusReader
 
     store = events or DynamoDBEventStore(settings.events_table, clients.dynamodb)
     return Services(

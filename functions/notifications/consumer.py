@@ -10,6 +10,7 @@ from domain.event_store import EventContext
 from domain.inventory import AmazonInventoryFigures, AmazonInventoryReported
 from domain.ports import Clock
 from domain.warehouse import fba_warehouse_id
+from functions.connection_state.registry import ConnectionRegistry, RegisteredConnection
 from functions.notifications.claims import Claim, Claims, Outcome
 from functions.notifications.envelope import (
     InventoryAvailabilityChanged,
@@ -19,7 +20,6 @@ from functions.notifications.envelope import (
 )
 from functions.notifications.inventory import InventoryRecorder
 from functions.notifications.repoll import Repolls
-from functions.sync.registry import ConnectionRegistry, RegisteredConnection
 
 ACTOR = "system:notifications"
 

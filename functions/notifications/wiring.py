@@ -7,6 +7,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from domain.ports import Clock, IdGenerator
+from functions.connection_state.enqueue import enqueue_sync
+from functions.connection_state.registry import ConnectionRegistry
+from functions.connection_state.watch_index import WatchIndex
 from functions.notifications.claims import Claims
 from functions.notifications.consumer import NotificationConsumer
 from functions.notifications.inventory import InventoryRecorder
@@ -16,9 +19,6 @@ from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob
 from functions.shared.system import RandomIds, SystemClock
-from functions.sync.enqueue import enqueue_sync
-from functions.sync.registry import ConnectionRegistry
-from functions.sync.watch_index import WatchIndex
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

@@ -48,10 +48,10 @@ from domain.amazon_gateway import (
 )
 from domain.inbound_shipment.amazon import AmazonShipmentLine
 from domain.ports import Clock
+from functions.connection_state.keys import feed_pk
 from functions.shared.state_store import StateTable
 from functions.sync.amazon_reads import ShipmentItems, updated_item_pages, whole_shipment
 from functions.sync.checkpoint import FeedProgress, FeedStage, MarketplaceProgress
-from functions.sync.keys import feed_pk
 from functions.sync.observability import logger
 from functions.sync.pacing import Pacer
 from functions.sync.recorder import RunIdentity

@@ -7,10 +7,10 @@ from enum import StrEnum
 from pydantic import AwareDatetime, BaseModel
 
 from domain.connection import Connection
+from functions.connection_state.keys import CHECKPOINT_SK, CURSOR_SK, sync_pk
+from functions.connection_state.status import RunCounters
 from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob, SyncReason
-from functions.sync.keys import CHECKPOINT_SK, CURSOR_SK, sync_pk
-from functions.sync.status import RunCounters
 
 
 class FeedStage(StrEnum):

@@ -8,11 +8,11 @@ from pydantic import AwareDatetime
 from domain.amazon_gateway import AmazonError
 from domain.connection import Connection
 from domain.ports import Clock
+from functions.connection_state.registry import ConnectionRegistry
+from functions.connection_state.status import RunOutcome, RunReport, SyncStatusWriter
 from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.sync.checkpoint import CheckpointStore, SyncCheckpoint
 from functions.sync.observability import logger
-from functions.sync.registry import ConnectionRegistry
-from functions.sync.status import RunOutcome, RunReport, SyncStatusWriter
 
 
 class InvocationEnd:

@@ -3,7 +3,7 @@
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from functions.sync.status import QuarantinedRecord, RunCounters, RunOutcome
+from functions.connection_state.status import QuarantinedRecord, RunCounters, RunOutcome
 
 NAMESPACE = "FbaInbound"
 

@@ -15,9 +15,9 @@ from domain.amazon_gateway import (
     AmazonUnavailable,
     Page,
 )
+from functions.connection_state.status import RunCounters
 from functions.sync.deadline import Deadline
 from functions.sync.rate_limit import TokenBuckets
-from functions.sync.status import RunCounters
 
 P = TypeVar("P", bound=Page)
 

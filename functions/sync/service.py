@@ -13,6 +13,10 @@ from domain.connection import Connection
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
 from domain.streams import StreamKind
+from functions.connection_state.keys import rate_limit_pk
+from functions.connection_state.registry import ConnectionRegistry
+from functions.connection_state.status import RunOutcome, RunReport, SyncStatusWriter
+from functions.connection_state.watch_index import WatchIndex
 from functions.shared.aggregates import Aggregates
 from functions.shared.spapi_gateway import LwaCredentials
 from functions.shared.state_store import StateTable
@@ -22,16 +26,12 @@ from functions.sync.checkpoint import CheckpointStore, SyncCheckpoint, new_plan
 from functions.sync.credentials import CredentialStore
 from functions.sync.deadline import Deadline, OutOfTime
 from functions.sync.invocation_end import InvocationEnd
-from functions.sync.keys import rate_limit_pk
 from functions.sync.observability import SyncMetrics, logger
 from functions.sync.pacing import GatewaySession, Pacer
 from functions.sync.rate_limit import PUBLISHED_LIMITS, TokenBuckets
 from functions.sync.recorder import RunIdentity, ShipmentRecorder
-from functions.sync.registry import ConnectionRegistry
 from functions.sync.settings import SyncTuning
 from functions.sync.shipment_sync import ShipmentSync
-from functions.sync.status import RunOutcome, RunReport, SyncStatusWriter
-from functions.sync.watch_index import WatchIndex
 
 
 @dataclass(frozen=True)

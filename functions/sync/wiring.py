@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
+from functions.connection_state.enqueue import enqueue_sync
+from functions.connection_state.registry import ConnectionRegistry
 from functions.shared.aggregates import Aggregates
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import SyncSettings
@@ -18,8 +20,6 @@ from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob
 from functions.shared.system import RandomIds, SystemClock
 from functions.sync.credentials import CredentialStore
-from functions.sync.enqueue import enqueue_sync
-from functions.sync.registry import ConnectionRegistry
 from functions.sync.service import ConnectionSync, SyncServices
 from functions.sync.settings import SyncTuning
 

@@ -1,15 +1,15 @@
 """Reads come from the views (here projected as each command appends)."""
 
 from functions.api.wiring import Services
-from functions.shared.state_store import StateTable
-from functions.shared.sync_jobs import SyncReason
-from functions.sync.status import (
+from functions.connection_state.status import (
     QuarantinedRecord,
     RunCounters,
     RunOutcome,
     RunReport,
     SyncStatusWriter,
 )
+from functions.shared.state_store import StateTable
+from functions.shared.sync_jobs import SyncReason
 from tests.api.conftest import Aws
 from tests.api.gateway import ApiClient
 from tests.api.givens import OBSERVED_AT, US, a_connection, a_synced_shipment, reconciled

@@ -17,6 +17,8 @@ from domain.marketplaces import Region
 from domain.orders.transfer import ReconcileShipment, destination_of, reconcile
 from domain.streams import StreamId, StreamKind
 from domain.warehouse import fbm_warehouse_id
+from functions.connection_state.enqueue import enqueue_sync
+from functions.connection_state.status import SyncStatus, SyncStatusReader
 from functions.shared.aggregates import Aggregates
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import SyncSettings
@@ -25,9 +27,7 @@ from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.shared.system import RandomIds
 from functions.shared.tables import STATE_PK, STATE_SK, STATE_TTL
 from functions.sync import wiring, worker
-from functions.sync.enqueue import enqueue_sync
 from functions.sync.settings import SyncTuning
-from functions.sync.status import SyncStatus, SyncStatusReader
 from infra.local.provision import create_events_table
 from infra.local.provision_sync import (
     Queue,

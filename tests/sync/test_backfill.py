@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from functions.connection_state.keys import CHECKPOINT_SK, sync_pk
+from functions.connection_state.status import RunOutcome
 from functions.shared.sync_jobs import SyncReason
 from functions.sync.checkpoint import FeedStage, SyncCheckpoint
-from functions.sync.keys import CHECKPOINT_SK, sync_pk
-from functions.sync.status import RunOutcome
 from tests.sync import scenario
 from tests.sync.conftest import PAGE_SIZE
 from tests.sync.harness import US, FakeLambdaContext, SyncWorld

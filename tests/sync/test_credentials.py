@@ -3,7 +3,7 @@ up in logs or statuses."""
 
 import pytest
 
-from functions.sync.status import RunOutcome
+from functions.connection_state.status import RunOutcome
 from tests.sync.harness import US, FakeLambdaContext, SyncWorld
 
 pytestmark = pytest.mark.slow

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from functions.connection_state.keys import CHECKPOINT_SK, sync_pk
+from functions.connection_state.status import RunOutcome
 from functions.shared.sync_jobs import SyncReason
 from functions.sync.checkpoint import SyncCheckpoint
-from functions.sync.keys import CHECKPOINT_SK, sync_pk
-from functions.sync.status import RunOutcome
 from tests.sync import scenario
 from tests.sync.harness import FakeLambdaContext, SyncWorld
 from tests.sync.proxy import FaultyProxy

@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 import pytest
 
+from functions.connection_state.keys import CURSOR_SK, sync_pk
+from functions.connection_state.status import RunOutcome
 from functions.sync.checkpoint import SyncCursor
-from functions.sync.keys import CURSOR_SK, sync_pk
-from functions.sync.status import RunOutcome
 from tests.sync.conftest import PAGE_SIZE
 from tests.sync.harness import CA, US, SyncWorld
 

@@ -8,11 +8,11 @@ import pytest
 
 from domain.connection import Connection
 from domain.marketplaces import Region
+from functions.connection_state.enqueue import enqueue_sync
+from functions.connection_state.registry import ConnectionRegistry
+from functions.connection_state.status import RunOutcome, SyncStatusReader
 from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.sync import dispatcher
-from functions.sync.enqueue import enqueue_sync
-from functions.sync.registry import ConnectionRegistry
-from functions.sync.status import RunOutcome, SyncStatusReader
 from tests.sync.harness import US, FakeLambdaContext, SyncWorld
 
 pytestmark = pytest.mark.slow

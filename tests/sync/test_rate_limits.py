@@ -4,10 +4,10 @@ and never making the worker wait past its remaining time."""
 import pytest
 
 from domain.amazon_gateway import GET_SHIPMENTS
+from functions.connection_state.keys import rate_limit_pk
+from functions.connection_state.status import RunOutcome
 from functions.shared.state_store import StateTable
-from functions.sync.keys import rate_limit_pk
 from functions.sync.rate_limit import SAFETY_SECONDS, Bucket, RateLimit, TokenBuckets
-from functions.sync.status import RunOutcome
 from infra.local.provision_sync import create_state_table
 from tests.support import fresh_name
 from tests.sync.harness import US, AwsClients, FakeLambdaContext, SyncWorld

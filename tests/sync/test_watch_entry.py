@@ -9,7 +9,11 @@ from pydantic import ValidationError
 from domain.connection import ChangeConnectionSettings
 from domain.inbound_shipment.amazon import Address
 from domain.inbound_shipment.state import InboundShipment, LineState, Reconciliation
-from functions.sync.watch_index import LONGEST_WATCH_WINDOW_DAYS, WatchedShipment, watch_entry
+from functions.connection_state.watch_index import (
+    LONGEST_WATCH_WINDOW_DAYS,
+    WatchedShipment,
+    watch_entry,
+)
 
 DAY0 = datetime(2026, 3, 1, tzinfo=UTC)
 

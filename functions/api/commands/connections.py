@@ -15,9 +15,9 @@ from domain.streams import StreamKind
 from domain.warehouse import WarehouseCreated
 from functions.api.auth import Caller
 from functions.api.commands.base import event_context, with_retries
+from functions.connection_state.status import SyncStatus
 from functions.shared.aggregates import Aggregates
 from functions.shared.sync_jobs import SyncJob, SyncReason
-from functions.sync.status import SyncStatus
 
 
 class RefreshTokens(Protocol):

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from functions.connection_state.keys import STATUS_SK, sync_pk
 from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncReason
-from functions.sync.keys import STATUS_SK, sync_pk
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
