@@ -106,8 +106,7 @@ def moto_services() -> Any:
 
     from functions.api.wiring import AwsClients, build_services
     from functions.shared.settings import ApiSettings
-    from infra.local.provision import create_events_table
-    from infra.local.provision_views import create_views_table
+    from infra.local.tables import create_events_table, create_views_table
 
     def client(service: Any) -> Any:
         return boto3.client(

@@ -762,13 +762,11 @@ class World:
 
     def provision(self, projector_records: int) -> None:
         from functions.shared.tables import IDEMPOTENCY_PK
-        from infra.local.provision import create_events_table
         from infra.local.provision_sync import (
             create_lwa_app_secret,
-            create_state_table,
             create_sync_queue,
         )
-        from infra.local.provision_views import create_views_table
+        from infra.local.tables import create_events_table, create_state_table, create_views_table
 
         dynamodb = self.aws["dynamodb"]
         for events in (self.TABLES["events"], self.TABLES["worker_events"]):

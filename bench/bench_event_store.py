@@ -31,7 +31,7 @@ from domain.orders import purchase_order
 from domain.orders.lines import OrderLine
 from domain.streams import StreamId, StreamKind
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
-from infra.local.provision import create_events_table
+from infra.local.tables import create_events_table
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

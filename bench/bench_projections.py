@@ -38,8 +38,7 @@ from functions.shared.stream_records import batch, record_of
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
 from functions.shared.views.items import RowKey
-from infra.local.provision import create_events_table
-from infra.local.provision_views import create_views_table
+from infra.local.tables import create_events_table, create_views_table
 from tests.projections.delivery import lambda_context
 from tests.projections.history import RandomSeller
 from tests.projections.world import US, World, copy_log

@@ -44,13 +44,12 @@ from functions.sync.observability import logger as sync_logger
 from functions.sync.rate_limit import PUBLISHED_LIMITS
 from functions.sync.settings import SyncTuning
 from infra.local.lambda_context import LocalLambdaContext
-from infra.local.provision import create_events_table
 from infra.local.provision_sync import (
     create_lwa_app_secret,
-    create_state_table,
     create_sync_queue,
     put_refresh_token,
 )
+from infra.local.tables import create_events_table, create_state_table
 from infra.simulated_amazon import ControlClient, SimulatedAmazon
 
 US = "ATVPDKIKX0DER"

@@ -67,7 +67,7 @@ def prepare(client: "DynamoDBClient", table: str) -> None:
     try:
         count = client.scan(TableName=table, Select="COUNT", Limit=1)["Count"]
     except client.exceptions.ResourceNotFoundException:
-        from infra.local.provision_views import create_views_table
+        from infra.local.tables import create_views_table
 
         create_views_table(client, table)
         return

@@ -1,15 +1,12 @@
-"""Creating what the sync and the notifications consumer use, on any endpoint (moto locally and
-in tests), the way CDK does: the state table, the FIFO sync queue and the notifications queue
-(each with its DLQ), and the LWA secrets."""
+"""Creating what the sync and the notifications consumer use besides tables, on any endpoint (moto
+locally and in tests), the way CDK does: the FIFO sync queue and the notifications queue (each
+with its DLQ), and the LWA secrets. Tables: `infra.local.tables`."""
 
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from functions.shared.tables import STATE_PK, STATE_SK, STATE_TTL
-
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_secretsmanager.client import SecretsManagerClient
     from mypy_boto3_sqs.client import SQSClient
     from mypy_boto3_sqs.literals import QueueAttributeNameType
@@ -24,26 +21,6 @@ class Queue:
     arn: str
     dlq_url: str
     dlq_arn: str
-
-
-def create_state_table(client: "DynamoDBClient", name: str) -> None:
-    """Operational state: pk/sk strings, items expiring through `expires_at`."""
-    client.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": STATE_PK, "AttributeType": "S"},
-            {"AttributeName": STATE_SK, "AttributeType": "S"},
-        ],
-        KeySchema=[
-            {"AttributeName": STATE_PK, "KeyType": "HASH"},
-            {"AttributeName": STATE_SK, "KeyType": "RANGE"},
-        ],
-    )
-    client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
-    client.update_time_to_live(
-        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": STATE_TTL}
-    )
 
 
 def create_sync_queue(

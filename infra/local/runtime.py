@@ -15,25 +15,27 @@ from typing import TYPE_CHECKING, Any
 import boto3
 
 from functions.shared import settings as env_names
-from functions.shared.tables import IDEMPOTENCY_PK, IDEMPOTENCY_TTL
 from infra.local import persistence
 from infra.local.config import LocalConfig
 from infra.local.http_front import ApiFront
-from infra.local.provision import create_events_table
 from infra.local.provision_sync import (
     create_lwa_app_secret,
     create_notifications_queue,
-    create_state_table,
     create_sync_queue,
 )
-from infra.local.provision_views import create_views_table
 from infra.local.queue_pump import QueuePump
 from infra.local.scheduler import Schedule
 from infra.local.stream_pump import StreamConsumer, StreamPump
+from infra.local.tables import (
+    create_events_table,
+    create_idempotency_table,
+    create_state_table,
+    create_views_table,
+)
 from infra.simulated_amazon import SimulatedAmazon
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
+    pass
 
 log = logging.getLogger(__name__)
 REGION = "us-east-1"
@@ -57,19 +59,6 @@ class Endpoints:
 
 def _handler(module: str) -> Any:
     return importlib.import_module(module).lambda_handler
-
-
-def create_idempotency_table(client: "DynamoDBClient", name: str) -> None:
-    client.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": IDEMPOTENCY_PK, "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": IDEMPOTENCY_PK, "KeyType": "HASH"}],
-    )
-    client.update_time_to_live(
-        TableName=name,
-        TimeToLiveSpecification={"Enabled": True, "AttributeName": IDEMPOTENCY_TTL},
-    )
 
 
 class LocalRuntime:

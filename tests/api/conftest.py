@@ -15,14 +15,17 @@ from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.projector import Projector
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import ApiSettings
-from infra.local.provision import create_events_table
-from infra.local.provision_sync import create_state_table
-from infra.local.provision_views import create_views_table
+from infra.local.tables import (
+    create_events_table,
+    create_idempotency_table,
+    create_state_table,
+    create_views_table,
+)
 from tests.api.gateway import ApiClient
 from tests.conftest import REGION
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
+    pass
 
 
 @dataclass(frozen=True)
@@ -40,15 +43,6 @@ def _client(service: Any, endpoint: str) -> Any:
         endpoint_url=endpoint,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-    )
-
-
-def create_idempotency_table(client: "DynamoDBClient", name: str) -> None:
-    client.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
     )
 
 

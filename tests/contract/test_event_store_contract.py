@@ -14,7 +14,7 @@ from domain.streams import StreamKind
 from domain.warehouse import StockCounted
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.in_memory import InMemoryEventStore
-from infra.local.provision import create_events_table
+from infra.local.tables import create_events_table
 from tests.support import fresh_name
 from tests.support.event_store import (
     INDIA,

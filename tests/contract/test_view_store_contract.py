@@ -8,7 +8,7 @@ from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.in_memory_store import InMemoryViewStore
 from functions.projector.ports import ViewStore
 from functions.shared.views.items import RowKey, ViewItem
-from infra.local.provision_views import create_views_table
+from infra.local.tables import create_views_table
 from tests.support import fresh_name
 
 PAGE_SIZE = 3  # small, so that any DynamoDB query or scan of more than 3 items spans pages

@@ -11,8 +11,7 @@ from moto.moto_server.werkzeug_app import MotoRequestHandler
 from functions.projector import wiring
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import StoreSettings
-from infra.local.provision import create_events_table
-from infra.local.provision_views import create_views_table
+from infra.local.tables import create_events_table, create_views_table
 from tests.conftest import REGION
 from tests.projections.delivery import lambda_context
 from tests.support import fresh_name

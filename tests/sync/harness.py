@@ -28,14 +28,13 @@ from functions.shared.system import RandomIds
 from functions.shared.tables import STATE_PK, STATE_SK, STATE_TTL
 from functions.sync import wiring, worker
 from functions.sync.settings import SyncTuning
-from infra.local.provision import create_events_table
 from infra.local.provision_sync import (
     Queue,
     create_lwa_app_secret,
-    create_state_table,
     create_sync_queue,
     put_refresh_token,
 )
+from infra.local.tables import create_events_table, create_state_table
 from infra.simulated_amazon import ControlClient
 from tests.support import fresh_name
 

@@ -8,7 +8,7 @@ from functions.connection_state.keys import rate_limit_pk
 from functions.connection_state.status import RunOutcome
 from functions.shared.state_store import StateTable
 from functions.sync.rate_limit import SAFETY_SECONDS, Bucket, RateLimit, TokenBuckets
-from infra.local.provision_sync import create_state_table
+from infra.local.tables import create_state_table
 from tests.support import fresh_name
 from tests.sync.harness import US, AwsClients, FakeLambdaContext, SyncWorld
 
