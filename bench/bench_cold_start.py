@@ -856,20 +856,15 @@ class World:
         )
         sync_logger.setLevel(logging.WARNING)
         with environment(POWERTOOLS_METRICS_DISABLED="true"):
-            wiring.configure(
-                wiring.build(
-                    settings,
-                    SyncTuning(),
-                    dynamodb=self.aws["dynamodb"],
-                    sqs=self.aws["sqs"],
-                    secrets=self.aws["secretsmanager"],
-                )
+            deps = wiring.build(
+                settings,
+                SyncTuning(),
+                dynamodb=self.aws["dynamodb"],
+                sqs=self.aws["sqs"],
+                secrets=self.aws["secretsmanager"],
             )
-            try:
-                event = _sqs_batch(job.model_dump_json(), self.sync_queue_arn, "g")
-                answer = worker.lambda_handler(event, LocalLambdaContext("bench-sync-worker"))
-            finally:
-                wiring.configure(None)
+            event = _sqs_batch(job.model_dump_json(), self.sync_queue_arn, "g")
+            answer = worker.handle(event, LocalLambdaContext("bench-sync-worker"), deps)  # type: ignore[arg-type]
         if answer["batchItemFailures"]:
             raise SystemExit(f"the set-up sync failed: {answer}")
 

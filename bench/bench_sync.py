@@ -115,7 +115,7 @@ def provision(aws: dict[str, Any], sim_url: str, refresh_token: str, seller_id: 
     return settings, queue
 
 
-def run_until_done(aws: dict[str, Any], queue: Any) -> int:
+def run_until_done(aws: dict[str, Any], queue: Any, deps: wiring.Deps) -> int:
     """Feed the sync queue to the worker like Lambda would; returns the invocations made."""
     sqs, invocations = aws["sqs"], 0
     while True:
@@ -137,7 +137,7 @@ def run_until_done(aws: dict[str, Any], queue: Any) -> int:
             "awsRegion": "us-east-1",
         }
         context = LocalLambdaContext("sync-worker", timeout_seconds=LAMBDA_TIMEOUT_SECONDS)
-        answer = worker.lambda_handler({"Records": [record]}, context)
+        answer = worker.handle({"Records": [record]}, context, deps)  # type: ignore[arg-type]
         invocations += 1
         if answer["batchItemFailures"]:
             raise SystemExit(f"the sync failed: {answer}")
@@ -204,14 +204,12 @@ def main(argv: list[str] | None = None) -> None:
             refresh_token = control.create_seller(seller_id, [US])["refresh_token"]
             control.bulk_create_shipments(seller_id, US, shipments, LINES)
             settings, queue = provision(aws, sim.url, refresh_token, seller_id)
-            wiring.configure(
-                wiring.build(
-                    settings,
-                    SyncTuning(backfill_feed=feed),  # Amazon's published rates and bursts
-                    dynamodb=aws["dynamodb"],
-                    sqs=aws["sqs"],
-                    secrets=aws["secretsmanager"],
-                )
+            deps = wiring.build(
+                settings,
+                SyncTuning(backfill_feed=feed),  # Amazon's published rates and bursts
+                dynamodb=aws["dynamodb"],
+                sqs=aws["sqs"],
+                secrets=aws["secretsmanager"],
             )
             job = SyncJob(
                 tenant_id="bench",
@@ -221,13 +219,12 @@ def main(argv: list[str] | None = None) -> None:
             )
             enqueue_sync(aws["sqs"], queue.url, job)
             started = time.perf_counter()
-            invocations = run_until_done(aws, queue)
+            invocations = run_until_done(aws, queue, deps)
             elapsed = time.perf_counter() - started
             served = control.calls()
             status = SyncStatusReader(settings.state_table, aws["dynamodb"]).get("bench", "conn")
             control.disconnect()
     finally:
-        wiring.configure(None)
         if metrics_were is None:
             os.environ.pop(METRICS_DISABLED, None)
         else:

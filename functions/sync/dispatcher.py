@@ -1,23 +1,70 @@
-"""Sync dispatcher (EventBridge schedule): one sync job per registered connection."""
+"""Sync dispatcher (EventBridge schedule): one sync job per registered connection.
 
-from typing import Any
+Its own composition root, apart from the worker's: it only reads the registry and enqueues, so it
+loads neither the SP-API client nor the sync engine.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from domain.ports import Clock, IdGenerator
+from functions.connection_state.enqueue import enqueue_sync
+from functions.connection_state.registry import ConnectionRegistry
+from functions.shared.settings import SyncSettings
+from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob, SyncReason
+from functions.shared.system import RandomIds, SystemClock
 from functions.sync.observability import logger, metrics
-from functions.sync.wiring import dependencies
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_sqs.client import SQSClient
 
 tracer = Tracer()
 
 
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    deps = dependencies()
+@dataclass(frozen=True)
+class Deps:
+    registry: ConnectionRegistry
+    enqueue: Callable[[SyncJob], object]
+    clock: Clock
+    ids: IdGenerator
+
+
+def build(
+    settings: SyncSettings,
+    *,
+    dynamodb: "DynamoDBClient",
+    sqs: "SQSClient",
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+) -> Deps:
+    def enqueue(job: SyncJob) -> object:
+        return enqueue_sync(sqs, settings.sync_queue_url, job)
+
+    return Deps(
+        registry=ConnectionRegistry(StateTable(settings.state_table, dynamodb)),
+        enqueue=enqueue,
+        clock=clock or SystemClock(),
+        ids=ids or RandomIds(),
+    )
+
+
+@cache
+def deps() -> Deps:
+    import boto3
+
+    client: Any = boto3.client
+    return build(SyncSettings.from_env(), dynamodb=client("dynamodb"), sqs=client("sqs"))
+
+
+def handle(event: dict[str, Any], context: LambdaContext, deps: Deps) -> dict[str, int]:
     now = deps.clock.now()
     connections = deps.registry.connections()
     for connection in connections:
@@ -33,3 +80,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, i
     metrics.add_metric(name="SyncJobsScheduled", unit=MetricUnit.Count, value=len(connections))
     logger.info("scheduled sync jobs", extra={"connections": len(connections)})
     return {"enqueued": len(connections)}
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
+    return handle(event, context, deps())

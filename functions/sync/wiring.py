@@ -7,12 +7,12 @@ hand them over with `configure`; nothing is patched.
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
 from functions.connection_state.enqueue import enqueue_sync
-from functions.connection_state.registry import ConnectionRegistry
 from functions.shared.aggregates import Aggregates
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import SyncSettings
@@ -30,27 +30,10 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class SyncDependencies:
+class Deps:
+    """The worker's: the sync engine."""
+
     sync: ConnectionSync
-    registry: ConnectionRegistry
-    enqueue: Callable[[SyncJob], object]
-    clock: Clock
-    ids: IdGenerator
-
-
-_configured: SyncDependencies | None = None
-
-
-def configure(dependencies: SyncDependencies | None) -> None:
-    global _configured
-    _configured = dependencies
-
-
-def dependencies() -> SyncDependencies:
-    if _configured is None:
-        configure(build_from_env())
-    assert _configured is not None
-    return _configured
 
 
 def build(
@@ -64,7 +47,7 @@ def build(
     ids: IdGenerator | None = None,
     sleep: Callable[[float], None] = time.sleep,
     wall_time: Callable[[], float] = time.time,
-) -> SyncDependencies:
+) -> Deps:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
     from functions.shared.spapi_gateway import LwaCredentials, SpApiGateway
@@ -96,18 +79,17 @@ def build(
         sleep=sleep,
         wall_time=wall_time,
     )
-    return SyncDependencies(
-        ConnectionSync(services), ConnectionRegistry(state), enqueue, clock, ids
-    )
+    return Deps(sync=ConnectionSync(services))
 
 
-def build_from_env() -> SyncDependencies:
+@cache
+def deps() -> Deps:
+    """The worker's default, built from the environment once per container, on first use."""
     import boto3
 
-    settings = SyncSettings.from_env()
     client: Any = boto3.client
     return build(
-        settings,
+        SyncSettings.from_env(),
         SyncTuning.from_env(),
         dynamodb=client("dynamodb"),
         sqs=client("sqs"),

@@ -8,26 +8,29 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.shared.sync_jobs import SyncJob
+from functions.sync import wiring
 from functions.sync.observability import logger, metrics
-from functions.sync.wiring import dependencies
 
 tracer = Tracer()
 # A failed job fails only the later jobs of its own connection, keeping each group in order.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
 
-def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
-    job = SyncJob.model_validate_json(record.body)
-    logger.append_keys(tenant_id=job.tenant_id, connection_id=job.connection_id)
-    dependencies().sync.run(job, lambda_context.get_remaining_time_in_millis)
+def handle(event: dict[str, Any], context: LambdaContext, deps: wiring.Deps) -> dict[str, Any]:
+    def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
+        job = SyncJob.model_validate_json(record.body)
+        logger.append_keys(tenant_id=job.tenant_id, connection_id=job.connection_id)
+        deps.sync.run(job, lambda_context.get_remaining_time_in_millis)
+
+    return dict(
+        process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+    )
 
 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return dict(
-        process_partial_response(
-            event=event, record_handler=record_handler, processor=processor, context=context
-        )
-    )
+    return handle(event, context, wiring.deps())

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from functions.sync import wiring
 from infra.simulated_amazon import ControlClient, SimulatedAmazon
 from tests.sync.harness import SIM_RATE_SCALE, AwsClients, SyncWorld
 from tests.sync.proxy import FaultyProxy
@@ -42,7 +41,6 @@ def new_world(
         return SyncWorld(aws, control, sim.url, **options)
 
     yield make
-    wiring.configure(None)
 
 
 @pytest.fixture
@@ -70,7 +68,6 @@ def proxied_world(
 ) -> Iterator[SyncWorld]:
     """A world whose worker reaches Amazon through the faulty proxy."""
     yield SyncWorld(aws, control, proxy.url)
-    wiring.configure(None)
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.shared.system import RandomIds
 from functions.shared.tables import STATE_PK, STATE_SK, STATE_TTL
 from functions.sync import wiring, worker
+from functions.sync.observability import metrics
 from functions.sync.settings import SyncTuning
 from infra.local.provision_sync import (
     Queue,
@@ -157,17 +158,15 @@ class SyncWorld:
         """Hand the worker its dependencies (what Lambda builds from the environment)."""
         if tuning:
             self.tuning = self.tuning.model_copy(update=tuning)
-        wiring.configure(
-            wiring.build(
-                self.settings,
-                self.tuning,
-                dynamodb=self.aws.dynamodb,
-                sqs=self.aws.sqs,
-                secrets=self.aws.secrets,
-                clock=self.clock,
-                **({"sleep": self.sleep} if self.sleep else {}),
-                **({"wall_time": self.wall_time} if self.wall_time else {}),
-            )
+        self.deps = wiring.build(
+            self.settings,
+            self.tuning,
+            dynamodb=self.aws.dynamodb,
+            sqs=self.aws.sqs,
+            secrets=self.aws.secrets,
+            clock=self.clock,
+            **({"sleep": self.sleep} if self.sleep else {}),
+            **({"wall_time": self.wall_time} if self.wall_time else {}),
         )
 
     def advance(self, seconds: float) -> None:
@@ -273,7 +272,15 @@ class SyncWorld:
             "Attributes": {"MessageGroupId": job.message_group_id, "SequenceNumber": "1"},
             "MD5OfBody": "",
         }
-        return dict(worker.lambda_handler(sqs_event([message], self.queue.arn), context))
+        return self._invoke(sqs_event([message], self.queue.arn), context)
+
+    def _invoke(self, event: dict[str, Any], context: FakeLambdaContext) -> dict[str, Any]:
+        """The worker's handler with this world's dependencies, flushing metrics as Lambda's
+        decorator does."""
+        try:
+            return worker.handle(event, context, self.deps)  # type: ignore[arg-type]
+        finally:
+            metrics.flush_metrics()
 
     def deliver_job(self, job: SyncJob, context: FakeLambdaContext) -> dict[str, Any]:
         """Queue one job and hand it (alone) to the worker."""
@@ -301,7 +308,7 @@ class SyncWorld:
     def deliver(self, messages: list[dict[str, Any]], context: FakeLambdaContext) -> dict[str, Any]:
         """Call the handler with a Lambda SQS event; delete what succeeded, as Lambda does."""
         try:
-            answer = dict(worker.lambda_handler(sqs_event(messages, self.queue.arn), context))
+            answer = self._invoke(sqs_event(messages, self.queue.arn), context)
         except Exception as error:  # every record failed: Powertools raises, Lambda retries all
             answer = {"batchItemFailures": [{"itemIdentifier": m["MessageId"]} for m in messages]}
             answer["error"] = repr(error)

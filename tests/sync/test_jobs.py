@@ -56,7 +56,10 @@ def test_the_dispatcher_queues_one_job_per_connection_the_worker_has_run(world: 
     )
     ConnectionRegistry(world.state).register("t-other", other, world.clock.now())
 
-    answer = dispatcher.lambda_handler({"source": "aws.events"}, FakeLambdaContext())
+    deps = dispatcher.build(
+        world.settings, dynamodb=world.aws.dynamodb, sqs=world.aws.sqs, clock=world.clock
+    )
+    answer = dispatcher.handle({"source": "aws.events"}, FakeLambdaContext(), deps)  # type: ignore[arg-type]
 
     assert answer == {"enqueued": 2}
     jobs = sorted(bodies(world), key=lambda job: job.tenant_id)
