@@ -74,9 +74,9 @@ def in_memory_services() -> Any:
     from functions.api.idempotency import IdempotentCommands
     from functions.api.wiring import Services
     from functions.shared.aggregates import Aggregates
-    from functions.shared.in_memory import InMemoryEventStore
     from functions.shared.system import RandomIds, SystemClock
     from functions.shared.views.models import WarehouseView
+    from tests.support.in_memory import InMemoryEventStore
 
     store = InMemoryEventStore()
     views = [

@@ -32,7 +32,6 @@ from functions.projector.stream_tail import StreamTail
 from functions.projector.wiring import CONCURRENCY, Deps, build
 from functions.shared.aggregates import EVOLVERS
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
-from functions.shared.in_memory import InMemoryEventStore
 from functions.shared.settings import StoreSettings
 from functions.shared.stream_records import batch, record_of
 from functions.shared.views import keys
@@ -42,6 +41,7 @@ from infra.local.tables import create_events_table, create_views_table
 from tests.projections.delivery import lambda_context
 from tests.projections.history import RandomSeller
 from tests.projections.world import US, World, copy_log
+from tests.support.in_memory import InMemoryEventStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

@@ -13,7 +13,6 @@ from domain.messages import DomainEvent
 from domain.streams import StreamKind
 from domain.warehouse import StockCounted
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
-from functions.shared.in_memory import InMemoryEventStore
 from infra.local.tables import create_events_table
 from tests.support import fresh_name
 from tests.support.event_store import (
@@ -25,6 +24,7 @@ from tests.support.event_store import (
     status_changed,
     stock_counted,
 )
+from tests.support.in_memory import InMemoryEventStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

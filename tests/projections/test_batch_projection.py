@@ -20,7 +20,6 @@ from functions.projector.projections.step import initial_doc, step
 from functions.projector.projector import MissingEvents, Projector
 from functions.projector.rebuild import rebuild
 from functions.projector.wiring import Deps
-from functions.shared.in_memory import InMemoryEventStore
 from functions.shared.stream_records import batch, record_of
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
@@ -30,6 +29,7 @@ from tests.projections.delivery import FlakyViewStore, InjectedFault, deliver, l
 from tests.projections.history import RandomSeller
 from tests.projections.views_check import assert_rows_are_their_ledgers, assert_stock_matches_log
 from tests.projections.world import US, World
+from tests.support.in_memory import InMemoryEventStore
 
 
 class CountingViewStore(InMemoryViewStore):

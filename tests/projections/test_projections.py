@@ -9,10 +9,10 @@ from domain.stock import StockFigures
 from domain.streams import StreamKind
 from functions.projector.projections.changes import ViewChanges
 from functions.projector.projections.step import initial_doc, step
-from functions.shared.in_memory import InMemoryEventStore
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
 from tests.projections.world import CA, T0, US, World
+from tests.support.in_memory import InMemoryEventStore
 
 
 def project_stream(events: list[RecordedEvent]) -> list[ViewChanges]:

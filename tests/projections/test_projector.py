@@ -8,11 +8,11 @@ from functions.projector.projections.step import initial_doc, step
 from functions.projector.projector import Projector
 from functions.projector.rebuild import rebuild
 from functions.projector.writer import ViewWriter
-from functions.shared.in_memory import InMemoryEventStore
 from functions.shared.views.items import RowKey, ViewItem
 from functions.shared.views.models import ShipmentSummary
 from tests.projections.views_check import stock_states
 from tests.projections.world import US, World
+from tests.support.in_memory import InMemoryEventStore
 
 
 def reconciled_and_received() -> tuple[World, str]:

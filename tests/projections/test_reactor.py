@@ -9,8 +9,8 @@ from domain.orders.sales_order import SalesOrder, SalesOrderStatus
 from domain.orders.transfer import mark_shipped
 from domain.streams import StreamKind
 from functions.reactor.reactor import ACTOR
-from functions.shared.in_memory import InMemoryEventStore
 from tests.projections.world import US, World
+from tests.support.in_memory import InMemoryEventStore
 
 
 def a_world(store: InMemoryEventStore | None = None) -> tuple[World, str]:

@@ -17,11 +17,11 @@ from functions.projector.in_memory_store import InMemoryViewStore
 from functions.projector.projector import Projector
 from functions.projector.rebuild import rebuild
 from functions.projector.wiring import Deps
-from functions.shared.in_memory import InMemoryEventStore
 from tests.projections.delivery import FlakyViewStore, deliver, lambda_context, shuffled_batches
 from tests.projections.history import RandomSeller
 from tests.projections.views_check import assert_rows_are_their_ledgers, assert_stock_matches_log
 from tests.projections.world import World
+from tests.support.in_memory import InMemoryEventStore
 
 
 # A seed does not shrink usefully: report the failing seed instead of minutes of shrinking.

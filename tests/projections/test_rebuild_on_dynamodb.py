@@ -13,7 +13,6 @@ from functions.projector.handler import handle
 from functions.projector.projector import Projector
 from functions.projector.rebuild import main, rebuild
 from functions.projector.wiring import Deps
-from functions.shared.in_memory import InMemoryEventStore
 from functions.shared.views.items import ViewItem
 from functions.shared.views.rows import STOCK_KIND
 from functions.shared.views.stock import StockState
@@ -23,6 +22,7 @@ from tests.projections.history import RandomSeller
 from tests.projections.views_check import assert_stock_matches_log
 from tests.projections.world import US, World, copy_log
 from tests.support import fresh_name
+from tests.support.in_memory import InMemoryEventStore
 
 
 class ConflictCounter(FlakyViewStore):

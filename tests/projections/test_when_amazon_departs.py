@@ -15,9 +15,9 @@ from domain.orders.sales_order import SalesOrder, SalesOrderStatus
 from domain.stock import StockFigures
 from domain.streams import StreamKind
 from domain.warehouse import fba_warehouse_id
-from functions.shared.in_memory import InMemoryEventStore
 from tests.projections.figures import Figures, accounted
 from tests.projections.world import US, World
+from tests.support.in_memory import InMemoryEventStore
 
 DAY = 24 * 60
 

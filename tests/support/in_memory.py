@@ -1,4 +1,5 @@
-"""In-memory implementations of the domain's ports, for unit tests and pure benchmarks."""
+"""In-memory implementations of the domain's ports, for tests and pure benchmarks (never in the
+Lambda asset)."""
 
 import threading
 from collections.abc import Iterator, Sequence
