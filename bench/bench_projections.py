@@ -28,7 +28,6 @@ from functions.projector.in_memory_store import InMemoryViewStore
 from functions.projector.projections.step import initial_doc, step
 from functions.projector.projector import Projector
 from functions.projector.rebuild import rebuild
-from functions.projector.stream_tail import StreamTail
 from functions.projector.wiring import CONCURRENCY, Deps, build
 from functions.shared.aggregates import EVOLVERS
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
@@ -37,6 +36,7 @@ from functions.shared.stream_records import batch, record_of
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
 from functions.shared.views.items import RowKey
+from infra.local.stream_tail import StreamTail
 from infra.local.tables import create_events_table, create_views_table
 from tests.projections.delivery import lambda_context
 from tests.projections.history import RandomSeller
@@ -255,7 +255,7 @@ def bench_lag(client: "DynamoDBClient", streams: Any, world: World) -> list[floa
     tables = new_tables(client)
     store = DynamoDBEventStore(tables.events_table, client)
     views = build(tables, client)
-    tail = StreamTail(client, streams, tables.events_table)
+    tail = StreamTail.of_table(client, streams, tables.events_table)
     lags = []
     for event in world.log[:LAG_SAMPLES]:
         started = time.perf_counter()

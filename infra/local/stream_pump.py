@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from infra.local.lambda_context import LocalLambdaContext
+from infra.local.stream_tail import StreamTail
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodbstreams.client import DynamoDBStreamsClient
@@ -71,11 +72,10 @@ class StreamPump:
         consumers: list[StreamConsumer],
         poll_seconds: float = 0.2,
     ) -> None:
-        self._client = client
+        self._tail = StreamTail(client, stream_arn)
         self._stream_arn = stream_arn
         self._consumers = consumers
         self._poll_seconds = poll_seconds
-        self._iterators: dict[str, str | None] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="stream-pump", daemon=True)
         self._idle = threading.Event()
@@ -95,10 +95,9 @@ class StreamPump:
 
     def pump_once(self) -> bool:
         """Read new records and deliver one batch per consumer; True if anything moved."""
-        records = self._read_new_records()
-        inserts = [r for r in records if r.get("eventName") == "INSERT"]
+        records = self._tail.poll()
         for consumer in self._consumers:
-            consumer.pending.extend(_copy(r) for r in inserts)
+            consumer.pending.extend(_copy(r) for r in records)
         delivered = [consumer.deliver(self._stream_arn) for consumer in self._consumers]
         return bool(records) or any(delivered)
 
@@ -113,33 +112,7 @@ class StreamPump:
                 self._idle.set()
                 self._stop.wait(self._poll_seconds)
 
-    def _read_new_records(self) -> list[dict[str, Any]]:
-        shards = self._client.describe_stream(StreamArn=self._stream_arn)["StreamDescription"][
-            "Shards"
-        ]
-        records: list[dict[str, Any]] = []
-        for shard in shards:
-            shard_id = shard["ShardId"]
-            if shard_id not in self._iterators:
-                self._iterators[shard_id] = self._client.get_shard_iterator(
-                    StreamArn=self._stream_arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
-            iterator = self._iterators[shard_id]
-            if iterator is None:
-                continue
-            response = self._client.get_records(ShardIterator=iterator, Limit=1000)
-            records.extend(response["Records"])
-            self._iterators[shard_id] = response.get("NextShardIterator")
-        return records
-
 
 def _copy(record: dict[str, Any]) -> dict[str, Any]:
-    """Each consumer gets its own records; the Lambda shape carries awsRegion and eventSource."""
-    copied = dict(record)
-    copied["dynamodb"] = dict(record["dynamodb"])
-    copied.setdefault("awsRegion", "us-east-1")
-    copied.setdefault("eventSource", "aws:dynamodb")
-    created = copied["dynamodb"].get("ApproximateCreationDateTime")
-    if created is not None and not isinstance(created, int | float):
-        copied["dynamodb"]["ApproximateCreationDateTime"] = created.timestamp()
-    return copied
+    """Each consumer gets its own records (delivery stamps them with the stream's ARN)."""
+    return {**record, "dynamodb": dict(record["dynamodb"])}

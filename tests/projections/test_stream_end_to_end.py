@@ -10,12 +10,12 @@ from domain.streams import StreamKind
 from domain.warehouse import fba_warehouse_id
 from functions.projector import handler as projector_handler
 from functions.projector import wiring as projector_wiring
-from functions.projector.stream_tail import StreamTail
 from functions.reactor import wiring as reactor_wiring
 from functions.reactor.handler import handle as react
 from functions.reactor.reactor import ACTOR
 from functions.shared.stream_records import batch
 from functions.shared.views.queries import ViewQueries
+from infra.local.stream_tail import StreamTail
 from tests.conftest import REGION
 from tests.projections.conftest import Tables
 from tests.projections.delivery import lambda_context
@@ -51,7 +51,7 @@ def test_stream_records_drive_the_views_and_the_reactors_follow_ups(
 ) -> None:
     # Given a reconciled, shipped transfer (the reactor only runs from the stream)
     world = World(tables.event_store(), react_inline=False)
-    tail = StreamTail(tables.client, streams_client(moto_server), tables.events)
+    tail = StreamTail.of_table(tables.client, streams_client(moto_server), tables.events)
     world.connect((US,))
     main = world.own_warehouse()
     shipment_id = world.discover({"A": 10})
@@ -97,7 +97,7 @@ def test_the_lambda_handler_builds_its_adapters_from_the_environment_once(
     projector_wiring.deps.cache_clear()
     world = World(tables.event_store())
     world.connect((US,))
-    tail = StreamTail(tables.client, streams_client(moto_server), tables.events)
+    tail = StreamTail.of_table(tables.client, streams_client(moto_server), tables.events)
     records = tail.poll()
     try:
         # When two invocations arrive

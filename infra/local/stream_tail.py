@@ -1,22 +1,29 @@
-"""Following the event store's DynamoDB stream with the Streams client (local runs, tests and
-benches: in AWS, Lambda's event source mapping does this)."""
+"""Following the event store's DynamoDB stream with the Streams client, as Lambda's event source
+mapping does in AWS: every INSERT appended since the last poll, shard by shard, Lambda-shaped.
+The local runtime's stream pump reads with it, and so do tests and benchmarks."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from functions.shared.stream_records import LambdaRecord, from_streams_client
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
-
 
 class StreamTail:
-    def __init__(self, dynamodb: "DynamoDBClient", streams: Any, table_name: str) -> None:
+    def __init__(self, streams: Any, stream_arn: str) -> None:
         self._streams = streams
-        self._arn = dynamodb.describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
+        self._arn = stream_arn
         self._iterators: dict[str, str | None] = {}
 
+    @classmethod
+    def of_table(cls, dynamodb: Any, streams: Any, table_name: str) -> "StreamTail":
+        arn = dynamodb.describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
+        return cls(streams, arn)
+
+    @property
+    def stream_arn(self) -> str:
+        return self._arn
+
     def poll(self) -> list[LambdaRecord]:
-        """Every record appended since the last poll, shard by shard, Lambda-shaped."""
+        """Every INSERT appended since the last poll, shard by shard, Lambda-shaped."""
         shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
         records: list[LambdaRecord] = []
         for shard in shards:
