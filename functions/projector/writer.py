@@ -22,14 +22,7 @@ from collections.abc import Callable, Collection, Sequence
 from functools import partial
 from typing import Any, Final
 
-from functions.projector.calls import Calls
-from functions.projector.lru import Lru
-from functions.projector.ports import ViewStore
-from functions.projector.projections.changes import ViewChanges
-from functions.shared.views import keys
-from functions.shared.views.items import ViewItem
-from functions.shared.views.rows import ledger_item, stock_item, stock_key
-from functions.shared.views.stock import (
+from domain.stock.ledger import (
     AmazonReport,
     LedgerFact,
     StockState,
@@ -37,6 +30,13 @@ from functions.shared.views.stock import (
     apply_report,
     needs_tail,
 )
+from functions.projector.calls import Calls
+from functions.projector.lru import Lru
+from functions.projector.ports import ViewStore
+from functions.projector.projections.changes import ViewChanges
+from functions.shared.views import keys
+from functions.shared.views.items import ViewItem
+from functions.shared.views.rows import ledger_item, stock_item, stock_key
 
 MAX_ROW_ATTEMPTS: Final = 25
 LEDGER_CHUNK: Final = 25  # ledger facts per batch write call

@@ -4,10 +4,10 @@ rows now and the ledger folded as of any instant."""
 from datetime import datetime
 
 from domain.stock import ZERO, StockFigures
+from domain.stock.ledger import LedgerFact, fold
 from functions.projector.in_memory_store import InMemoryViewStore
 from functions.projector.projector import Projector
 from functions.shared.views import keys
-from functions.shared.views.stock import LedgerFact, fold
 from tests.projections.views_check import stock_states
 from tests.projections.world import World
 

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from domain.stock.ledger import StockState
 from functions.projector.compare import differences
 from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.handler import handle
@@ -15,7 +16,6 @@ from functions.projector.rebuild import main, rebuild
 from functions.projector.wiring import Deps
 from functions.shared.views.items import ViewItem
 from functions.shared.views.rows import STOCK_KIND
-from functions.shared.views.stock import StockState
 from tests.projections.conftest import Tables
 from tests.projections.delivery import FlakyViewStore, deliver, lambda_context, shuffled_batches
 from tests.projections.history import RandomSeller

@@ -9,16 +9,16 @@ from hypothesis import strategies as st
 
 from domain.inventory import AmazonInventoryFigures
 from domain.stock import StockFigures
-from functions.shared.views.stock import (
+from domain.stock.ledger import (
     AmazonReport,
     LedgerFact,
     StockState,
     apply_fact,
     apply_report,
     fold,
-    ledger_entries,
     needs_tail,
 )
+from functions.shared.views.stock import ledger_entries
 from tests.projections.world import T0
 
 

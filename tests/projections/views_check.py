@@ -3,10 +3,10 @@
 from collections.abc import Sequence
 
 from domain.event_store import RecordedEvent
+from domain.stock.ledger import LedgerFact, StockState, fold
 from functions.projector.ports import ViewStore
 from functions.shared.views import keys
 from functions.shared.views.rows import STOCK_KIND
-from functions.shared.views.stock import LedgerFact, StockState, fold
 from tests.projections.oracle import expected_amazon, expected_stock
 
 

@@ -6,14 +6,14 @@ from typing import Any
 from domain import connection, warehouse
 from domain.event_store import RecordedEvent
 from domain.stock import StockFigures
+from domain.stock.ledger import AmazonReport, LedgerFact
+from domain.stock.movements import fact
 from domain.streams import StreamId
 from domain.warehouse import StockAdjusted, StockCounted
 from functions.projector.projections.changes import IndexKeys
-from functions.projector.projections.movements import fact
 from functions.shared.views import keys
 from functions.shared.views.docs import ConnectionDoc, WarehouseDoc
 from functions.shared.views.items import ViewItem
-from functions.shared.views.stock import AmazonReport, LedgerFact
 
 
 class WarehouseProjection:

@@ -9,12 +9,12 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from domain.event_store import RecordedEvent
+from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
 from functions.shared.views.items import RowKey, ViewItem
 from functions.shared.views.rows import DOC_KIND
-from functions.shared.views.stock import AmazonReport, LedgerFact
 
 D = TypeVar("D", bound=StreamDoc)
 

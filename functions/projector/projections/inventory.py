@@ -4,11 +4,11 @@ from typing import Any
 
 from domain.event_store import RecordedEvent
 from domain.inventory import AmazonInventoryReported
+from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
 from functions.projector.projections.changes import IndexKeys
 from functions.shared.views.docs import InventoryDoc
 from functions.shared.views.items import ViewItem
-from functions.shared.views.stock import AmazonReport, LedgerFact
 
 
 class InventoryProjection:

@@ -7,9 +7,10 @@ from domain.event_store import RecordedEvent
 from domain.orders import purchase_order, sales_order, transfer_order
 from domain.orders.transfer_order import TransferOrderCreated
 from domain.stock import Contribution, purchase_order_contribution, sales_order_contribution
+from domain.stock.ledger import AmazonReport, LedgerFact
+from domain.stock.movements import order_movements
 from domain.streams import StreamId
 from functions.projector.projections.changes import IndexKeys
-from functions.projector.projections.movements import order_movements
 from functions.shared.views import keys
 from functions.shared.views.docs import (
     PurchaseOrderDoc,
@@ -18,7 +19,6 @@ from functions.shared.views.docs import (
     derived,
 )
 from functions.shared.views.items import ViewItem
-from functions.shared.views.stock import AmazonReport, LedgerFact
 
 
 class _NoStock:

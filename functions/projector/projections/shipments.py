@@ -5,13 +5,13 @@ from typing import Any
 from domain.event_store import RecordedEvent
 from domain.inbound_shipment.events import InboundShipmentDiscovered
 from domain.inbound_shipment.state import evolve
+from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
 from functions.projector.projections.changes import IndexKeys
 from functions.shared.views import keys
 from functions.shared.views.docs import ShipmentDoc
 from functions.shared.views.items import ViewItem
 from functions.shared.views.render import shipment_summary
-from functions.shared.views.stock import AmazonReport, LedgerFact
 
 SUMMARY_KIND = "shipment_summary"
 

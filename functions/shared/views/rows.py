@@ -2,9 +2,9 @@
 
 from typing import Final
 
+from domain.stock.ledger import LedgerFact, StockState
 from functions.shared.views import keys
 from functions.shared.views.items import RowKey, ViewItem
-from functions.shared.views.stock import LedgerFact, StockState
 
 STOCK_KIND: Final = "stock"
 LEDGER_KIND: Final = "ledger"
@@ -33,7 +33,7 @@ def stock_item(state: StockState, rev: int) -> ViewItem:
 def ledger_item(fact: LedgerFact) -> ViewItem:
     return ViewItem.of(
         keys.ledger(fact.tenant_id, fact.warehouse_id, fact.sku),
-        fact.position,
+        keys.ledger_position(fact.at, fact.event_id),
         LEDGER_KIND,
         fact,
         gsi1pk=keys.ledger_of_warehouse(fact.tenant_id, fact.warehouse_id),

@@ -1,75 +1,12 @@
-"""Stock per warehouse x SKU and its ledger: the stored facts and how figures follow from them.
-
-Every movement is a ledger fact: a delta of the figures, or a count (on hand is counted: the
-count replaces it). Figures are the fold of the facts in time order, so they are the same in
-whatever order the facts arrived. The stock row keeps that fold up to date:
-- sums (committed, in transit, ...) add each fact's delta once: the row records, per source
-  stream, the last version it applied, and a fact at or below it is a no-op;
-- on hand, once the warehouse x SKU has a count, is recomputed from the ledger tail (the latest
-  count and every fact after it), so a late fact dated before a count changes nothing.
-"""
+"""Stock rows and ledger entries as the API shows them, rendered from the domain's ledger
+(`domain.stock.ledger`, where the rules of stock live)."""
 
 from collections.abc import Iterable
-from functools import cached_property
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime
 
-from domain.inventory import AmazonInventoryFigures
-from domain.stock import ZERO, StockFigures
-from functions.shared.views import keys
+from domain.stock.ledger import LedgerFact, StockState, fold
 from functions.shared.views.models import AmazonStockView, LedgerEntry, StockRow
-
-
-class LedgerFact(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    tenant_id: str
-    warehouse_id: str
-    sku: str
-    at: AwareDatetime
-    event_id: str
-    event_type: str
-    stream_id: str
-    version: int
-    actor: str
-    shipment_id: str | None = None
-    order_id: str | None = None
-    transfer_order_id: str | None = None
-    delta: StockFigures = ZERO
-    count: int | None = None
-
-    @cached_property
-    def position(self) -> str:
-        return keys.ledger_position(self.at, self.event_id)
-
-
-class AmazonReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    tenant_id: str
-    warehouse_id: str
-    sku: str
-    figures: AmazonInventoryFigures
-    reported_at: AwareDatetime
-    source: str
-    event_id: str
-
-    @property
-    def rank(self) -> str:
-        """The latest report wins; the event id breaks ties, whatever the arrival order."""
-        return keys.ledger_position(self.reported_at, self.event_id)
-
-
-class StockState(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    tenant_id: str
-    warehouse_id: str
-    sku: str
-    figures: StockFigures = ZERO
-    counted: bool = False
-    amazon: AmazonReport | None = None
-    sources: dict[str, int] = Field(default_factory=dict)  # a factory: no deep copy of a default
 
 
 def ledger_entries(facts: Iterable[LedgerFact]) -> list[LedgerEntry]:
@@ -89,60 +26,6 @@ def ledger_entries(facts: Iterable[LedgerFact]) -> list[LedgerEntry]:
             )
         )
     return entries
-
-
-def fold(facts: Iterable[LedgerFact]) -> StockFigures:
-    """The figures the facts add up to (in time order: a count replaces on hand)."""
-    figures = dict(ZERO.__dict__)  # plain ints by name: adding pydantic models is slower
-    for fact in sorted(facts, key=lambda f: f.position):
-        for name, value in fact.delta.__dict__.items():
-            figures[name] += value
-        if fact.count is not None:
-            figures["on_hand"] = fact.count
-    return StockFigures(**figures)
-
-
-def on_hand(facts: Iterable[LedgerFact]) -> int:
-    """`fold(facts).on_hand`, computed alone."""
-    units = 0
-    for fact in sorted(facts, key=lambda f: f.position):
-        units = fact.count if fact.count is not None else units + fact.delta.on_hand
-    return units
-
-
-def needs_tail(state: StockState | None, fact: LedgerFact) -> bool:
-    return fact.count is not None or (state is not None and state.counted)
-
-
-def apply_fact(
-    state: StockState | None, fact: LedgerFact, tail: list[LedgerFact] | None
-) -> StockState | None:
-    """The row after `fact`; None when the row already holds it. `tail` (the ledger from the
-    latest count on, including `fact`) is required when `needs_tail`."""
-    current = state or StockState(
-        tenant_id=fact.tenant_id, warehouse_id=fact.warehouse_id, sku=fact.sku
-    )
-    if current.sources.get(fact.stream_id, 0) >= fact.version:
-        return None
-    figures = current.figures + fact.delta
-    counted = needs_tail(state, fact)
-    if counted:
-        if tail is None:
-            raise ValueError("a counted warehouse x SKU needs the ledger tail")
-        figures = figures.model_copy(update={"on_hand": on_hand(tail)})
-    sources = {**current.sources, fact.stream_id: fact.version}
-    if len(sources) > len(current.sources):  # a new source: keep them in order
-        sources = dict(sorted(sources.items()))
-    return current.model_copy(update={"figures": figures, "counted": counted, "sources": sources})
-
-
-def apply_report(state: StockState | None, report: AmazonReport) -> StockState | None:
-    current = state or StockState(
-        tenant_id=report.tenant_id, warehouse_id=report.warehouse_id, sku=report.sku
-    )
-    if current.amazon is not None and current.amazon.rank >= report.rank:
-        return None
-    return current.model_copy(update={"amazon": report})
 
 
 def stock_row(state: StockState) -> StockRow:

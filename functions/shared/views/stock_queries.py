@@ -5,18 +5,13 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import AwareDatetime
 
+from domain.stock.ledger import LedgerFact, StockState
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys
 from functions.shared.views.items import ViewItem
 from functions.shared.views.models import LedgerEntry, StockRow
 from functions.shared.views.rows import stock_key
-from functions.shared.views.stock import (
-    LedgerFact,
-    StockState,
-    ledger_entries,
-    stock_row,
-    stock_row_as_of,
-)
+from functions.shared.views.stock import ledger_entries, stock_row, stock_row_as_of
 from functions.shared.views.table import Partition, ViewTable
 
 

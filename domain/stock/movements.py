@@ -1,8 +1,8 @@
 """Ledger facts: the movements one event makes, with their cause."""
 
 from domain.event_store import RecordedEvent
-from domain.stock import ZERO, Contribution, StockFigures, moved_at
-from functions.shared.views.stock import LedgerFact
+from domain.stock.contributions import ZERO, Contribution, StockFigures, moved_at
+from domain.stock.ledger import LedgerFact
 
 
 def fact(
