@@ -15,6 +15,7 @@ from functions.api.adapters import SecretsManagerRefreshTokens, SqsSyncJobs
 from functions.api.commands.connections import RefreshTokens, SyncJobs, SyncStatuses
 from functions.api.idempotency import IdempotentCommands
 from functions.shared.aggregates import Aggregates
+from functions.shared.cold_start import settled
 from functions.shared.settings import ApiSettings
 from functions.shared.system import RandomIds, SystemClock
 
@@ -89,4 +90,4 @@ def build_services(
 @functools.cache
 def default_services() -> Services:
     settings = ApiSettings.from_env()
-    return build_services(settings, AwsClients.from_environment())
+    return settled(build_services(settings, AwsClients.from_environment()))

@@ -15,7 +15,8 @@ from functions.notifications import observability, wiring
 from functions.notifications.envelope import MalformedNotification
 from functions.notifications.observability import logger, metrics
 
-tracer = Tracer()
+# Patch only what we call: patching every supported library imports them all.
+tracer = Tracer(patch_modules=["botocore"])
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

@@ -15,6 +15,7 @@ from functions.notifications.consumer import NotificationConsumer
 from functions.notifications.inventory import InventoryRecorder
 from functions.notifications.repoll import Repolls
 from functions.notifications.settings import NotificationsSettings
+from functions.shared.cold_start import settled
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob
@@ -59,4 +60,4 @@ def deps() -> Deps:
     import boto3
 
     settings = NotificationsSettings.from_env()
-    return build(settings, dynamodb=boto3.client("dynamodb"), sqs=boto3.client("sqs"))
+    return settled(build(settings, dynamodb=boto3.client("dynamodb"), sqs=boto3.client("sqs")))

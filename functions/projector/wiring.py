@@ -5,6 +5,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from functions.projector.projector import Projector
+from functions.shared.cold_start import settled
 from functions.shared.settings import StoreSettings
 
 if TYPE_CHECKING:
@@ -39,4 +40,4 @@ def deps() -> Deps:
     import boto3
 
     settings = StoreSettings.from_env()
-    return build(settings, boto3.client("dynamodb"))
+    return settled(build(settings, boto3.client("dynamodb")))

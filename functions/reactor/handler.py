@@ -16,7 +16,8 @@ from functions.reactor import wiring
 from functions.shared.stream_records import decode
 
 logger = Logger()
-tracer = Tracer()
+# Patch only what we call: patching every supported library imports them all.
+tracer = Tracer(patch_modules=["botocore"])
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 

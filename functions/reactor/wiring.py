@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from domain.ports import Clock, IdGenerator
 from functions.reactor.reactor import Reactor
 from functions.shared.aggregates import Aggregates
+from functions.shared.cold_start import settled
 from functions.shared.settings import StoreSettings
 
 if TYPE_CHECKING:
@@ -34,4 +35,4 @@ def deps() -> Deps:
     from functions.shared.system import RandomIds, SystemClock
 
     settings = StoreSettings.from_env()
-    return build(settings, boto3.client("dynamodb"), RandomIds(), SystemClock())
+    return settled(build(settings, boto3.client("dynamodb"), RandomIds(), SystemClock()))

@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from domain.ports import Clock, IdGenerator
 from functions.connection_state.enqueue import enqueue_sync
 from functions.connection_state.registry import ConnectionRegistry
+from functions.shared.cold_start import settled
 from functions.shared.settings import SyncSettings
 from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob, SyncReason
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_sqs.client import SQSClient
 
-tracer = Tracer()
+# Patch only what we call: patching every supported library imports them all.
+tracer = Tracer(patch_modules=["botocore"])
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def deps() -> Deps:
     import boto3
 
     client: Any = boto3.client
-    return build(SyncSettings.from_env(), dynamodb=client("dynamodb"), sqs=client("sqs"))
+    return settled(build(SyncSettings.from_env(), dynamodb=client("dynamodb"), sqs=client("sqs")))
 
 
 def handle(event: dict[str, Any], context: LambdaContext, deps: Deps) -> dict[str, int]:

@@ -14,6 +14,7 @@ from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
 from functions.connection_state.enqueue import enqueue_sync
 from functions.shared.aggregates import Aggregates
+from functions.shared.cold_start import settled
 from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import SyncSettings
 from functions.shared.state_store import StateTable
@@ -88,10 +89,12 @@ def deps() -> Deps:
     import boto3
 
     client: Any = boto3.client
-    return build(
-        SyncSettings.from_env(),
-        SyncTuning.from_env(),
-        dynamodb=client("dynamodb"),
-        sqs=client("sqs"),
-        secrets=client("secretsmanager"),
+    return settled(
+        build(
+            SyncSettings.from_env(),
+            SyncTuning.from_env(),
+            dynamodb=client("dynamodb"),
+            sqs=client("sqs"),
+            secrets=client("secretsmanager"),
+        )
     )

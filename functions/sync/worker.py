@@ -11,7 +11,8 @@ from functions.shared.sync_jobs import SyncJob
 from functions.sync import wiring
 from functions.sync.observability import logger, metrics
 
-tracer = Tracer()
+# Patch only what we call: patching every supported library imports them all.
+tracer = Tracer(patch_modules=["botocore"])
 # A failed job fails only the later jobs of its own connection, keeping each group in order.
 processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 
