@@ -110,9 +110,15 @@ class ApiFront:
                         self.send_header(name, str(value))
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
 
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
+            def __getattr__(self, name: str) -> Any:
+                """Every method goes to the API, as behind API Gateway: the resolver answers
+                what it does not serve with 405 and an `Allow` header (http.server: 501)."""
+                if name.startswith("do_"):
+                    return self._serve
+                raise AttributeError(name)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # the API handler logs every request itself

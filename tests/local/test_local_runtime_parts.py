@@ -3,8 +3,9 @@
 from typing import Any
 
 import boto3
+import httpx
 
-from infra.local.http_front import api_gateway_event, claims_from
+from infra.local.http_front import ApiFront, api_gateway_event, claims_from
 from infra.local.queue_pump import QueuePump
 from infra.local.stream_pump import StreamConsumer
 from tests.support import fresh_name
@@ -85,3 +86,32 @@ def test_the_queue_pump_deletes_what_succeeded_and_leaves_what_failed(
         received += pump.pump_once(wait_seconds=0)
     left = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
     assert [m["Body"] for m in left] == ["bad"]
+
+
+def test_the_local_front_hands_every_method_to_the_api_like_api_gateway() -> None:
+    # Given the front serving a handler that answers 405 with Allow, as the resolver does
+    seen: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        seen.append(event["httpMethod"])
+        return {
+            "statusCode": 405,
+            "headers": {"Allow": "GET, POST", "Content-Type": "application/json"},
+            "body": '{"code": "method_not_allowed"}',
+        }
+
+    front = ApiFront(handler, 0).start()
+    try:
+        # When a client uses methods http.server has no handler for
+        answers = [
+            httpx.request(method, f"{front.url}/warehouses") for method in ("PROPFIND", "TRACE")
+        ]
+        head = httpx.head(f"{front.url}/warehouses")
+    finally:
+        front.stop()
+    # Then each reached the API and came back with its 405 and Allow, not http.server's 501
+    assert [a.status_code for a in answers] == [405, 405]
+    assert all(a.headers["Allow"] == "GET, POST" for a in answers)
+    assert answers[0].json() == {"code": "method_not_allowed"}
+    assert head.status_code == 405 and head.content == b""
+    assert seen == ["PROPFIND", "TRACE", "HEAD"]
