@@ -76,8 +76,8 @@ def follow_shipment(
     observation delivered late is recognised as past."""
     orders = _Orders(sales_order, purchase_order)
     totals = shipment.received_totals()
-    received = any(totals.values())
-    gone = purchase_order.shipped or shipment.left_source_at is not None or received
+    # Any unit received marked the goods gone too (the shipment's `left_source_at`).
+    gone = purchase_order.shipped or shipment.left_source_at is not None
     if shipment.phase is ShipmentPhase.CANCELLED and not gone:
         # Nothing left the source and Amazon received nothing: release what was held.
         _release(orders, shipment)

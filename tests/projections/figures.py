@@ -8,6 +8,7 @@ from domain.stock.ledger import LedgerFact, fold
 from functions.projector.in_memory_store import InMemoryViewStore
 from functions.projector.projector import Projector
 from functions.shared.views import keys
+from functions.shared.views.rows import LEDGER_KIND
 from tests.projections.views_check import stock_states
 from tests.projections.world import World
 
@@ -31,7 +32,7 @@ class Figures:
 
     def instants(self) -> list[datetime]:
         """Every instant a movement is dated at."""
-        facts = (item.parse(LedgerFact) for item in self.views.items() if item.kind == "ledger")
+        facts = (item.parse(LedgerFact) for item in self.views.items() if item.kind == LEDGER_KIND)
         return sorted({fact.at for fact in facts})
 
 

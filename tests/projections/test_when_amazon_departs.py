@@ -4,7 +4,7 @@ warehouse, 50 of each SKU) and FBA (the marketplace's FBA warehouse)."""
 
 import random
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -67,10 +67,6 @@ class Seller:
         ids = self.world.reconciled[shipment_id]
         streams = {ids.sales_order_id, ids.purchase_order_id}
         return [e.type for e in self.world.log if e.stream_id.entity_id in streams]
-
-
-def on_hand(figures: StockFigures) -> int:
-    return figures.on_hand
 
 
 def test_1_a_plan_changed_after_reconcile_is_followed_by_both_orders() -> None:
@@ -270,7 +266,7 @@ def test_8_a_late_reaction_is_dated_by_amazons_observation() -> None:
     seller.react()
     # Then as of 1 hour after the observation the units are on hand at FBA, not nowhere
     figures = seller.figures()
-    hour_after = seen.replace(hour=seen.hour + 1)
+    hour_after = seen + timedelta(hours=1)
     assert figures.as_of(seller.main, "A", hour_after).on_hand == 40
     assert figures.as_of(seller.fba, "A", hour_after) == StockFigures(on_hand=10)
     # And at every instant units that left MAIN are somewhere at FBA
