@@ -75,12 +75,12 @@ def in_memory_services() -> Any:
     from functions.api.wiring import Services
     from functions.shared.aggregates import Aggregates
     from functions.shared.system import RandomIds, SystemClock
-    from functions.shared.views.models import WarehouseView
+    from functions.shared.views.models import Warehouse
     from tests.support.in_memory import InMemoryEventStore
 
     store = InMemoryEventStore()
     views = [
-        WarehouseView(
+        Warehouse(
             warehouse_id=f"wh-{n}",
             name=f"Warehouse {n}",
             kind="own",

@@ -20,7 +20,10 @@ Metrics, Tracer and idempotency on DynamoDB; for the others pydantic, Logger, th
 source's utility (batch processor or parser) and boto3 with the clients the function has. Each
 repetition runs the function and its anchor back to back (alternating which goes first) on the
 same kind of input; figures are medians, and the ratio is the median of the paired ratios: the
-machine is shared and noisy, so compare ratios, not absolute times. X-Ray is off
+machine is shared and noisy, so compare ratios, not absolute times. Each process has Lambda's
+runtime variables (LAMBDA_TASK_ROOT, AWS_EXECUTION_ENV): without them the X-Ray SDK, imported by
+every function's Tracer, builds a centralized-sampling poller with a botocore client of its own
+(about 160 ms here) that it never builds on Lambda. X-Ray is off
 (POWERTOOLS_TRACE_DISABLED; Tracer is still built and the X-Ray SDK imported). About 2.5
 minutes; `--quick` runs fewer repetitions.
 """
@@ -80,6 +83,11 @@ class Context:
 
 def main():
     spec = json.loads(sys.stdin.read())
+    if spec.get("profile"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     cpu, wall = time.process_time(), time.perf_counter()
     handler = getattr(importlib.import_module(spec["module"]), "lambda_handler")
     imported = time.process_time()
@@ -91,6 +99,9 @@ def main():
         "modules": len(sys.modules),
         "answers": answers,
     }
+    if spec.get("profile"):
+        profiler.disable()
+        profiler.dump_stats(spec["profile"])
     sys.stdout.flush()
     sys.stdout.write("\\n" + MARK + json.dumps(figures, default=str) + "\\n")
 
@@ -1007,7 +1018,12 @@ class Run:
 
 
 def measure(
-    mode: Mode, probe: Path, module: str, env: dict[str, str], events: list[dict[str, Any]]
+    mode: Mode,
+    probe: Path,
+    module: str,
+    env: dict[str, str],
+    events: list[dict[str, Any]],
+    profile: Path | None = None,
 ) -> tuple[Run, list[Any]]:
     full_env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -1016,11 +1032,15 @@ def measure(
         "PYTHONPATH": mode.path,
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
+        # As Lambda's runtime sets them: libraries take their Lambda paths from these (the X-Ray
+        # SDK builds its Lambda recorder, not a daemon poller with its own botocore client).
+        "LAMBDA_TASK_ROOT": mode.path,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_python{build_asset.LAMBDA_PYTHON_VERSION}",
         **env,
     }
     done = subprocess.run(
         [mode.python, "-s", str(probe)],
-        input=json.dumps({"module": module, "events": events}),
+        input=json.dumps({"module": module, "events": events, "profile": profile and str(profile)}),
         capture_output=True,
         text=True,
         env=full_env,
@@ -1049,7 +1069,7 @@ class Pairs:
 
 
 def run_pairs(
-    world: World, modes: list[Mode], probe: Path, repetitions: int
+    world: World, modes: list[Mode], probe: Path, repetitions: int, profiles: Path | None = None
 ) -> dict[str, dict[str, Pairs]]:
     results = {mode.label: {f.name: Pairs() for f in FUNCTIONS} for mode in modes}
     for repetition in range(repetitions):
@@ -1064,7 +1084,11 @@ def run_pairs(
                         if who == "function"
                         else f"bench_anchors.{_module_name(function)}"
                     )
-                    run, answers = measure(mode, probe, module, env, function.requests(world, who))
+                    profile = None
+                    if profiles and repetition == 0 and mode is modes[0]:
+                        profile = profiles / f"{module}.prof"
+                    requests = function.requests(world, who)
+                    run, answers = measure(mode, probe, module, env, requests, profile)
                     if not function.ok(answers):
                         raise SystemExit(f"{function.name} ({who}) answered {answers}")
                     getattr(pair, who).append(run)
@@ -1112,6 +1136,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_REPETITIONS} repetitions")
     parser.add_argument("--repetitions", type=int, help=f"default {REPETITIONS}")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write a cProfile of each function's and anchor's first run (with bytecode) here; "
+        "its figures then carry the profiler's overhead",
+    )
     args = parser.parse_args(argv if argv is not None else [])
     repetitions = args.repetitions or (QUICK_REPETITIONS if args.quick else REPETITIONS)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -1138,7 +1168,9 @@ def main(argv: list[str] | None = None) -> None:
                 control = ControlClient(sim.url)
                 world = World(aws_url, sim.url, clients(aws_url), control)
                 world.provision(projector_records=repetitions * len(modes))
-                results = run_pairs(world, modes, probe, repetitions)
+                if args.profile:
+                    args.profile.mkdir(parents=True, exist_ok=True)
+                results = run_pairs(world, modes, probe, repetitions, args.profile)
                 served = control.calls()
                 control.disconnect()
         finally:

@@ -1,21 +1,13 @@
-"""Rebuild every view from the log into a fresh table, and report how the live views differ.
-
-    python -m functions.projector.rebuild --events-table X --views-table Y [--compare-with Z]
-
-The log is projected in memory through the same projections and writer as live (each stream
-in order, in batches as the stream delivers them), then written to Y, which must be new or
-empty. Exit 1 when Z differs from Y.
+"""Rebuild every view from the log: the log is projected in memory through the same
+projections and writer as live (each stream in order, in batches as the stream delivers them),
+then bulk-written to a fresh table. The operator's command is `python -m infra.rebuild_views`.
 """
 
-import argparse
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from domain.event_store import EventStore, RecordedEvent
-from functions.projector.compare import differences
-from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.in_memory_store import InMemoryViewStore
 from functions.projector.projector import Projector
 from functions.shared.views.items import ViewItem, to_dynamo
@@ -24,7 +16,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import WriteRequestOutputTypeDef, WriteRequestTypeDef
 
-SHOWN = 20
 BATCH = 1_000  # events projected together (each stream's doc written once per batch)
 
 
@@ -61,46 +52,3 @@ def write_all(client: "DynamoDBClient", table: str, items: Iterable[ViewItem]) -
             answer = client.batch_write_item(RequestItems=request)
             request = answer.get("UnprocessedItems") or {}
     return total
-
-
-def prepare(client: "DynamoDBClient", table: str) -> None:
-    try:
-        count = client.scan(TableName=table, Select="COUNT", Limit=1)["Count"]
-    except client.exceptions.ResourceNotFoundException:
-        from infra.local.tables import create_views_table
-
-        create_views_table(client, table)
-        return
-    if count:
-        raise SystemExit(f"{table} is not empty: rebuild into a fresh table")
-
-
-def main(argv: Sequence[str] | None = None, client: "DynamoDBClient | None" = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m functions.projector.rebuild")
-    parser.add_argument("--events-table", required=True)
-    parser.add_argument("--views-table", required=True, help="a new or empty table")
-    parser.add_argument("--compare-with", help="the live views table to check")
-    args = parser.parse_args(argv)
-    if client is None:
-        import boto3
-
-        client = boto3.client("dynamodb")
-    from functions.shared.dynamodb_event_store import DynamoDBEventStore
-
-    prepare(client, args.views_table)
-    views, events = rebuild(DynamoDBEventStore(args.events_table, client))
-    written = write_all(client, args.views_table, views.items())
-    print(f"rebuilt {written} view items from {events} events into {args.views_table}")
-    if not args.compare_with:
-        return 0
-    rebuilt = DynamoDBViewStore(args.views_table, client).items()
-    live = DynamoDBViewStore(args.compare_with, client).items()
-    found = differences(rebuilt, live)
-    for difference in found[:SHOWN]:
-        print(difference.describe())
-    print(f"{len(found)} difference(s) between {args.views_table} and {args.compare_with}")
-    return 1 if found else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -12,10 +12,11 @@ from functions.projector.compare import differences
 from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.handler import handle
 from functions.projector.projector import Projector
-from functions.projector.rebuild import main, rebuild
+from functions.projector.rebuild import rebuild
 from functions.projector.wiring import Deps
 from functions.shared.views.items import ViewItem
 from functions.shared.views.rows import STOCK_KIND
+from infra.rebuild_views import main
 from tests.projections.conftest import Tables
 from tests.projections.delivery import FlakyViewStore, deliver, lambda_context, shuffled_batches
 from tests.projections.history import RandomSeller

@@ -7,6 +7,7 @@ from pydantic import AfterValidator, AwareDatetime, Field, SecretStr
 
 from domain.marketplaces import MARKETPLACES, Region
 from functions.api.models.common import ApiModel, ReadModel
+from functions.shared.views.models import Connection
 
 
 def _marketplaces_of(region: Region) -> Any:
@@ -162,14 +163,6 @@ class SyncStatus(ReadModel):
 
     last_run: SyncRun | None
     last_completed_run: SyncRun | None
-
-
-class Connection(ReadModel):
-    connection_id: str
-    seller_id: str
-    region: str
-    marketplace_ids: list[str]
-    watch_window_days: int
 
 
 class ConnectionDetail(Connection):

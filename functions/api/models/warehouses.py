@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from functions.api.models.common import MAX_QUANTITY, SKU_PATTERN, ApiModel, ReadModel
+from functions.shared.views.models import Warehouse
 
 
 class CreateWarehouseRequest(ApiModel):
@@ -36,15 +37,6 @@ class StockCounted(ApiModel):
     warehouse_id: str
     version: int
     counted_at: AwareDatetime
-
-
-class Warehouse(ReadModel):
-    warehouse_id: str
-    name: str
-    kind: str = Field(description="`fba`, `fbm` or `own`")
-    connection_id: str | None
-    marketplace_id: str | None
-    enabled: bool
 
 
 class WarehouseList(ReadModel):

@@ -9,7 +9,6 @@ from functions.api import contract
 from functions.api.commands.connections import change_settings, open_connection, request_sync
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
 from functions.api.models.connections import (
-    Connection,
     ConnectionCreated,
     ConnectionDetail,
     ConnectionList,
@@ -133,7 +132,7 @@ def sync_connection(
 )
 def list_connections(caller: CallerDep, services: ServicesDep) -> ConnectionList:
     found = services.views.list_connections(caller.tenant_id)
-    return ConnectionList(items=[Connection.model_validate(view) for view in found])
+    return ConnectionList(items=found)
 
 
 @router.get(
@@ -157,4 +156,4 @@ def get_connection(
         if status and status.last_completed_run
         else None,
     )
-    return ConnectionDetail(**Connection.model_validate(view).model_dump(), sync=sync)
+    return ConnectionDetail(**view.model_dump(), sync=sync)

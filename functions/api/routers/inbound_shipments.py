@@ -12,12 +12,11 @@ from functions.api.models.common import ID_PATTERN, MAX_PAGE
 from functions.api.models.shipments import (
     Reconciled,
     ReconcileRequest,
-    ShipmentDetail,
     ShipmentPage,
-    ShipmentSummary,
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
+from functions.shared.views.models import ShipmentDetail
 
 router = resource_router()
 TAGS = ["inbound shipments"]
@@ -87,8 +86,7 @@ def list_shipments(
         limit=limit,
         cursor=cursor,
     )
-    items = [ShipmentSummary.model_validate(view) for view in page.items]
-    return ShipmentPage(items=items, next_cursor=page.next_cursor)
+    return ShipmentPage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get(
@@ -102,4 +100,4 @@ def get_shipment(shipment_id: EntityId, caller: CallerDep, services: ServicesDep
     view = services.views.get_shipment(caller.tenant_id, shipment_id)
     if view is None:
         raise NotFound(f"inbound shipment {shipment_id} not found")
-    return ShipmentDetail.model_validate(view)
+    return view

@@ -4,9 +4,10 @@ from domain.errors import NotFound
 from functions.api import contract
 from functions.api.commands.transfers import acknowledge_discrepancy
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
-from functions.api.models.orders import DiscrepancyAcknowledged, PurchaseOrder, WrittenOffLine
+from functions.api.models.orders import DiscrepancyAcknowledged, WrittenOffLine
 from functions.api.routers import resource_router
 from functions.api.routers.params import EntityId, IdempotencyKey
+from functions.shared.views.models import PurchaseOrder
 
 router = resource_router()
 TAGS = ["transfer orders"]
@@ -51,4 +52,4 @@ def get_purchase_order(
     view = services.views.get_purchase_order(caller.tenant_id, purchase_order_id)
     if view is None:
         raise NotFound(f"purchase order {purchase_order_id} not found")
-    return PurchaseOrder.model_validate(view)
+    return view

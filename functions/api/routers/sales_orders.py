@@ -4,9 +4,10 @@ from domain.errors import NotFound
 from functions.api import contract
 from functions.api.commands.transfers import ship_sales_order
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
-from functions.api.models.orders import SalesOrder, SalesOrderStatusChanged, SalesOrderStatusRequest
+from functions.api.models.orders import SalesOrderStatusChanged, SalesOrderStatusRequest
 from functions.api.routers import resource_router
 from functions.api.routers.params import EntityId, IdempotencyKey
+from functions.shared.views.models import SalesOrder
 
 router = resource_router()
 TAGS = ["transfer orders"]
@@ -53,4 +54,4 @@ def get_sales_order(
     view = services.views.get_sales_order(caller.tenant_id, sales_order_id)
     if view is None:
         raise NotFound(f"sales order {sales_order_id} not found")
-    return SalesOrder.model_validate(view)
+    return view

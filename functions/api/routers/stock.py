@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from functions.api import contract
 from functions.api.dependencies import CallerDep, ServicesDep
 from functions.api.models.common import ID_PATTERN, SKU_PATTERN
-from functions.api.models.stock import Ledger, LedgerEntry, StockList, StockRow
+from functions.api.models.stock import Ledger, StockList
 from functions.api.routers import resource_router
 from functions.api.routers.params import Instant
 
@@ -34,7 +34,7 @@ def get_stock(
     as_of: Annotated[Instant | None, Query(description="ISO 8601 instant with offset")] = None,
 ) -> StockList:
     rows = services.views.get_stock(caller.tenant_id, warehouse_id, sku, as_of)
-    return StockList(items=[StockRow.model_validate(row) for row in rows])
+    return StockList(items=rows)
 
 
 @router.get(
@@ -52,5 +52,5 @@ def get_ledger(
     return Ledger(
         warehouse_id=warehouse_id,
         sku=sku,
-        entries=[LedgerEntry.model_validate(entry) for entry in entries],
+        entries=entries,
     )

@@ -4,13 +4,10 @@ from domain.errors import NotFound
 from functions.api import contract
 from functions.api.dependencies import CallerDep, ServicesDep
 from functions.api.models.common import MAX_PAGE
-from functions.api.models.orders import (
-    TransferOrderDetail,
-    TransferOrderPage,
-    TransferOrderSummary,
-)
+from functions.api.models.orders import TransferOrderPage
 from functions.api.routers import resource_router
 from functions.api.routers.params import Cursor, EntityId, Limit
+from functions.shared.views.models import TransferOrderDetail
 
 router = resource_router()
 TAGS = ["transfer orders"]
@@ -27,8 +24,7 @@ def list_transfer_orders(
     caller: CallerDep, services: ServicesDep, limit: Limit = MAX_PAGE // 2, cursor: Cursor = None
 ) -> TransferOrderPage:
     page = services.views.list_transfer_orders(caller.tenant_id, limit=limit, cursor=cursor)
-    items = [TransferOrderSummary.model_validate(view) for view in page.items]
-    return TransferOrderPage(items=items, next_cursor=page.next_cursor)
+    return TransferOrderPage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get(
@@ -44,4 +40,4 @@ def get_transfer_order(
     view = services.views.get_transfer_order(caller.tenant_id, transfer_order_id)
     if view is None:
         raise NotFound(f"transfer order {transfer_order_id} not found")
-    return TransferOrderDetail.model_validate(view)
+    return view

@@ -9,12 +9,12 @@ from functions.api.models.warehouses import (
     CreateWarehouseRequest,
     StockCounted,
     StockCountRequest,
-    Warehouse,
     WarehouseCreated,
     WarehouseList,
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import EntityId, IdempotencyKey
+from functions.shared.views.models import Warehouse
 
 router = resource_router()
 TAGS = ["warehouses"]
@@ -75,7 +75,7 @@ def count(
 )
 def list_warehouses(caller: CallerDep, services: ServicesDep) -> WarehouseList:
     found = services.views.list_warehouses(caller.tenant_id)
-    return WarehouseList(items=[Warehouse.model_validate(view) for view in found])
+    return WarehouseList(items=found)
 
 
 @router.get(
@@ -89,4 +89,4 @@ def get_warehouse(warehouse_id: EntityId, caller: CallerDep, services: ServicesD
     view = services.views.get_warehouse(caller.tenant_id, warehouse_id)
     if view is None:
         raise NotFound(f"warehouse {warehouse_id} not found")
-    return Warehouse.model_validate(view)
+    return view

@@ -1,8 +1,14 @@
-"""The read models the API serves: what a query returns, separate from domain messages."""
+"""The read models: what a query returns and the API serves, declared once.
+
+They are rendered from the domain's own state (`render.py`, `stock.py`); the API returns them
+as they are, so a field and its description live here and nowhere else. Separate from domain
+messages: a new field here is a change of the API's contract (its `openapi.json` drift test
+says so).
+"""
 
 from typing import Generic, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
@@ -16,7 +22,10 @@ class Page(View, Generic[T]):
     next_cursor: str | None = None  # opaque; None on the last page
 
 
-class AddressView(View):
+# -- inbound shipments -------------------------------------------------------------------------
+
+
+class Address(View):
     name: str = ""
     address_line_1: str = ""
     address_line_2: str = ""
@@ -27,16 +36,16 @@ class AddressView(View):
     postal_code: str = ""
 
 
-class ShipmentLineView(View):
+class ShipmentLine(View):
     sku: str
     fnsku: str
     quantity_shipped: int
-    quantity_received: int
+    quantity_received: int = Field(description="Amazon's cumulative received count")
     quantity_in_case: int
-    discrepancy: int  # shipped - received; negative when Amazon received more
+    discrepancy: int = Field(description="Shipped - received; negative when Amazon got more")
 
 
-class StatusObservationView(View):
+class StatusObservation(View):
     status: str
     observed_at: AwareDatetime
 
@@ -44,7 +53,7 @@ class StatusObservationView(View):
 class ShipmentSummary(View):
     shipment_id: str
     name: str
-    status: str
+    status: str = Field(description="Amazon's status, e.g. WORKING, SHIPPED, RECEIVING, CLOSED")
     connection_id: str
     marketplace_id: str
     destination_fc: str
@@ -58,48 +67,61 @@ class ShipmentSummary(View):
 
 
 class ShipmentDetail(ShipmentSummary):
-    ship_from: AddressView
-    lines: list[ShipmentLineView]
-    status_history: list[StatusObservationView]
+    ship_from: Address
+    lines: list[ShipmentLine]
+    status_history: list[StatusObservation]
     closed_at: AwareDatetime | None
-    version: int
+    version: int = Field(description="Last event version of the shipment the view applied")
 
 
-class OrderLineView(View):
+# -- orders ------------------------------------------------------------------------------------
+
+
+class OrderLine(View):
     sku: str
     quantity: int
 
 
-class SalesOrderLineView(OrderLineView):
-    shipped_over_plan: int  # units Amazon received beyond the plan: they left the source too
+class SalesOrderLine(OrderLine):
+    quantity: int = Field(description="Amazon's plan (QuantityShipped) while the order is bound")
+    shipped_over_plan: int = Field(
+        description="Units Amazon received beyond the plan: they left the source too"
+    )
 
 
-class SalesOrderView(View):
+class SalesOrder(View):
     sales_order_id: str
     transfer_order_id: str
-    warehouse_id: str
-    status: str  # open | shipped | cancelled
-    shipped_at: AwareDatetime | None
-    lines: list[SalesOrderLineView]
+    warehouse_id: str = Field(description="The source warehouse")
+    status: str = Field(description="`open`, `shipped` or `cancelled`")
+    shipped_at: AwareDatetime | None = Field(
+        description="When the goods left: the user's time, or Amazon's first observation of it"
+    )
+    lines: list[SalesOrderLine]
     version: int
 
 
-class PurchaseOrderLineView(View):
+class PurchaseOrderLine(View):
     sku: str
     quantity_ordered: int
     quantity_received: int
-    discrepancy: int  # after close: still missing and not written off
+    discrepancy: int = Field(
+        description="After Amazon closed the shipment: units still missing, less written off"
+    )
     written_off: int
 
 
-class PurchaseOrderView(View):
+class PurchaseOrder(View):
     purchase_order_id: str
     transfer_order_id: str
     shipment_id: str
-    warehouse_id: str
-    status: str  # open | partially_received | received | closed_short | cancelled
+    warehouse_id: str = Field(description="The FBA warehouse")
+    status: str = Field(
+        description="`open`, `partially_received`, `received` (also: closed in full), "
+        "`closed_short` or `cancelled`"
+    )
     shipped: bool
-    lines: list[PurchaseOrderLineView]
+    lines: list[PurchaseOrderLine]
     version: int
 
 
@@ -112,27 +134,30 @@ class TransferOrderSummary(View):
     destination_warehouse_id: str
     created_at: AwareDatetime
     units: int
-    sales_order_status: str | None  # None until the sales order is projected
-    purchase_order_status: str | None
+    sales_order_status: str | None = Field(description="null until the view has the order")
+    purchase_order_status: str | None = Field(description="null until the view has the order")
 
 
 class TransferOrderDetail(TransferOrderSummary):
-    lines: list[OrderLineView]
-    sales_order: SalesOrderView | None
-    purchase_order: PurchaseOrderView | None
+    lines: list[OrderLine]
+    sales_order: SalesOrder | None
+    purchase_order: PurchaseOrder | None
     shipment: ShipmentSummary | None
 
 
-class WarehouseView(View):
+# -- warehouses and connections ----------------------------------------------------------------
+
+
+class Warehouse(View):
     warehouse_id: str
     name: str
-    kind: str  # fba | fbm | own
+    kind: str = Field(description="`fba`, `fbm` or `own`")
     connection_id: str | None
     marketplace_id: str | None
     enabled: bool
 
 
-class ConnectionView(View):
+class Connection(View):
     connection_id: str
     seller_id: str
     region: str
@@ -140,7 +165,10 @@ class ConnectionView(View):
     watch_window_days: int
 
 
-class AmazonStockView(View):
+# -- stock -------------------------------------------------------------------------------------
+
+
+class AmazonStock(View):
     """Amazon's own figures for an FBA warehouse x SKU, as last reported."""
 
     fulfillable: int
@@ -158,19 +186,21 @@ class StockRow(View):
     warehouse_id: str
     sku: str
     on_hand: int
-    committed: int
+    committed: int = Field(description="Sold or allocated at this (source) warehouse, not shipped")
     in_transit: int
     on_order: int
     receiving: int
     discrepancy: int
     written_off: int
-    amazon: AmazonStockView | None  # None for non-FBA warehouses and for as-of figures
+    amazon: AmazonStock | None = Field(
+        description="Amazon's figures (FBA warehouses, current stock only)"
+    )
     as_of: AwareDatetime | None = None
 
 
 class LedgerEntry(View):
-    """One movement of a warehouse x SKU and its cause. A count sets on hand: its on-hand
-    change is the count minus what on hand was just before it."""
+    """One movement of a warehouse x SKU and its cause; a count sets on hand, so its on-hand
+    change is the count minus what on hand was just before."""
 
     warehouse_id: str
     sku: str
@@ -184,7 +214,7 @@ class LedgerEntry(View):
     order_id: str | None
     transfer_order_id: str | None
     count: int | None
-    on_hand: int  # the change of on hand this entry made
+    on_hand: int = Field(description="The change of on hand this entry made")
     committed: int
     in_transit: int
     on_order: int

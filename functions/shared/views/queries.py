@@ -20,17 +20,17 @@ from functions.shared.views.docs import (
 )
 from functions.shared.views.items import RowKey, ViewItem
 from functions.shared.views.models import (
-    ConnectionView,
+    Connection,
     LedgerEntry,
     Page,
-    PurchaseOrderView,
-    SalesOrderView,
+    PurchaseOrder,
+    SalesOrder,
     ShipmentDetail,
     ShipmentSummary,
     StockRow,
     TransferOrderDetail,
     TransferOrderSummary,
-    WarehouseView,
+    Warehouse,
 )
 from functions.shared.views.stock_queries import StockQueries
 from functions.shared.views.table import Partition, ViewTable
@@ -133,32 +133,30 @@ class ViewQueries:
         sales, purchase, shipment = self._related(tenant_id, doc, related)
         return render.transfer_order_detail(doc, sales, purchase, shipment)
 
-    def get_sales_order(self, tenant_id: str, sales_order_id: str) -> SalesOrderView | None:
+    def get_sales_order(self, tenant_id: str, sales_order_id: str) -> SalesOrder | None:
         doc = self._doc(doc_key(tenant_id, StreamKind.SALES_ORDER, sales_order_id), SalesOrderDoc)
         return render.sales_order_view(doc) if doc else None
 
-    def get_purchase_order(
-        self, tenant_id: str, purchase_order_id: str
-    ) -> PurchaseOrderView | None:
+    def get_purchase_order(self, tenant_id: str, purchase_order_id: str) -> PurchaseOrder | None:
         key = doc_key(tenant_id, StreamKind.PURCHASE_ORDER, purchase_order_id)
         doc = self._doc(key, PurchaseOrderDoc)
         return render.purchase_order_view(doc) if doc else None
 
-    def list_warehouses(self, tenant_id: str) -> list[WarehouseView]:
+    def list_warehouses(self, tenant_id: str) -> list[Warehouse]:
         docs = self._table.all(Partition(keys.warehouses(tenant_id), VIEWS_GSI1))
         views = (render.warehouse_view(_as(WarehouseDoc, item)) for item in docs)
         return [view for view in views if view is not None]
 
-    def get_warehouse(self, tenant_id: str, warehouse_id: str) -> WarehouseView | None:
+    def get_warehouse(self, tenant_id: str, warehouse_id: str) -> Warehouse | None:
         doc = self._doc(doc_key(tenant_id, StreamKind.WAREHOUSE, warehouse_id), WarehouseDoc)
         return render.warehouse_view(doc) if doc else None
 
-    def list_connections(self, tenant_id: str) -> list[ConnectionView]:
+    def list_connections(self, tenant_id: str) -> list[Connection]:
         docs = self._table.all(Partition(keys.connections(tenant_id), VIEWS_GSI1))
         views = (render.connection_view(_as(ConnectionDoc, item)) for item in docs)
         return [view for view in views if view is not None]
 
-    def get_connection(self, tenant_id: str, connection_id: str) -> ConnectionView | None:
+    def get_connection(self, tenant_id: str, connection_id: str) -> Connection | None:
         doc = self._doc(doc_key(tenant_id, StreamKind.CONNECTION, connection_id), ConnectionDoc)
         return render.connection_view(doc) if doc else None
 
@@ -188,7 +186,7 @@ class ViewQueries:
 
     def _related(
         self, tenant_id: str, doc: TransferOrderDoc, found: dict[RowKey, ViewItem]
-    ) -> tuple[SalesOrderView | None, PurchaseOrderView | None, ShipmentSummary | None]:
+    ) -> tuple[SalesOrder | None, PurchaseOrder | None, ShipmentSummary | None]:
         so_key, po_key, shipment_key = self._order_keys(tenant_id, doc)
         so = found.get(so_key) if so_key else None
         po = found.get(po_key) if po_key else None

@@ -9,20 +9,20 @@ from functions.shared.views.docs import (
     WarehouseDoc,
 )
 from functions.shared.views.models import (
-    AddressView,
-    ConnectionView,
-    OrderLineView,
-    PurchaseOrderLineView,
-    PurchaseOrderView,
-    SalesOrderLineView,
-    SalesOrderView,
+    Address,
+    Connection,
+    OrderLine,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    SalesOrder,
+    SalesOrderLine,
     ShipmentDetail,
-    ShipmentLineView,
+    ShipmentLine,
     ShipmentSummary,
-    StatusObservationView,
+    StatusObservation,
     TransferOrderDetail,
     TransferOrderSummary,
-    WarehouseView,
+    Warehouse,
 )
 
 
@@ -55,13 +55,13 @@ def shipment_detail(doc: ShipmentDoc) -> ShipmentDetail | None:
     shipment = doc.shipment
     return ShipmentDetail(
         **summary.model_dump(),
-        ship_from=AddressView(**shipment.ship_from.model_dump()),
+        ship_from=Address(**shipment.ship_from.model_dump()),
         lines=[
-            ShipmentLineView(**line.model_dump(), discrepancy=line.discrepancy)
+            ShipmentLine(**line.model_dump(), discrepancy=line.discrepancy)
             for line in sorted(shipment.lines.values(), key=lambda line: line.sku)
         ],
         status_history=[
-            StatusObservationView(status=seen.status, observed_at=seen.observed_at)
+            StatusObservation(status=seen.status, observed_at=seen.observed_at)
             for seen in shipment.status_history
         ],
         closed_at=shipment.closed_at,
@@ -69,18 +69,18 @@ def shipment_detail(doc: ShipmentDoc) -> ShipmentDetail | None:
     )
 
 
-def sales_order_view(doc: SalesOrderDoc) -> SalesOrderView | None:
+def sales_order_view(doc: SalesOrderDoc) -> SalesOrder | None:
     order = doc.order
     if order is None:
         return None
-    return SalesOrderView(
+    return SalesOrder(
         sales_order_id=order.sales_order_id,
         transfer_order_id=order.transfer_order_id,
         warehouse_id=order.warehouse_id,
         status=order.status.value,
         shipped_at=order.shipped_at,
         lines=[
-            SalesOrderLineView(
+            SalesOrderLine(
                 sku=line.sku, quantity=line.quantity, shipped_over_plan=line.shipped_over_plan
             )
             for line in order.lines
@@ -89,12 +89,12 @@ def sales_order_view(doc: SalesOrderDoc) -> SalesOrderView | None:
     )
 
 
-def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrderView | None:
+def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrder | None:
     order = doc.order
     if order is None:
         return None
     open_discrepancies = {d.sku: d.quantity for d in order.open_discrepancies()}
-    return PurchaseOrderView(
+    return PurchaseOrder(
         purchase_order_id=order.purchase_order_id,
         transfer_order_id=order.transfer_order_id,
         shipment_id=order.shipment_id,
@@ -102,7 +102,7 @@ def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrderView | None:
         status=order.status.value,
         shipped=order.shipped,
         lines=[
-            PurchaseOrderLineView(
+            PurchaseOrderLine(
                 sku=line.sku,
                 quantity_ordered=line.quantity_ordered,
                 quantity_received=line.quantity_received,
@@ -116,7 +116,7 @@ def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrderView | None:
 
 
 def transfer_order_summary(
-    doc: TransferOrderDoc, sales: SalesOrderView | None, purchase: PurchaseOrderView | None
+    doc: TransferOrderDoc, sales: SalesOrder | None, purchase: PurchaseOrder | None
 ) -> TransferOrderSummary | None:
     order = doc.order
     if order is None or doc.created_at is None:
@@ -132,8 +132,8 @@ def transfer_order_summary(
 
 def transfer_order_detail(
     doc: TransferOrderDoc,
-    sales: SalesOrderView | None,
-    purchase: PurchaseOrderView | None,
+    sales: SalesOrder | None,
+    purchase: PurchaseOrder | None,
     shipment: ShipmentSummary | None,
 ) -> TransferOrderDetail | None:
     summary = transfer_order_summary(doc, sales, purchase)
@@ -141,22 +141,22 @@ def transfer_order_detail(
         return None
     return TransferOrderDetail(
         **summary.model_dump(),
-        lines=[OrderLineView(sku=line.sku, quantity=line.quantity) for line in doc.order.lines],
+        lines=[OrderLine(sku=line.sku, quantity=line.quantity) for line in doc.order.lines],
         sales_order=sales,
         purchase_order=purchase,
         shipment=shipment,
     )
 
 
-def warehouse_view(doc: WarehouseDoc) -> WarehouseView | None:
+def warehouse_view(doc: WarehouseDoc) -> Warehouse | None:
     warehouse = doc.warehouse
     if warehouse is None:
         return None
-    return WarehouseView(**warehouse.model_dump(mode="json"))
+    return Warehouse(**warehouse.model_dump(mode="json"))
 
 
-def connection_view(doc: ConnectionDoc) -> ConnectionView | None:
+def connection_view(doc: ConnectionDoc) -> Connection | None:
     connection = doc.connection
     if connection is None:
         return None
-    return ConnectionView(**connection.model_dump(mode="json"))
+    return Connection(**connection.model_dump(mode="json"))

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pydantic import AwareDatetime
 
 from domain.stock.ledger import LedgerFact, StockState, fold
-from functions.shared.views.models import AmazonStockView, LedgerEntry, StockRow
+from functions.shared.views.models import AmazonStock, LedgerEntry, StockRow
 
 
 def ledger_entries(facts: Iterable[LedgerFact]) -> list[LedgerEntry]:
@@ -34,7 +34,7 @@ def stock_row(state: StockState) -> StockRow:
         warehouse_id=state.warehouse_id,
         sku=state.sku,
         **state.figures.model_dump(),
-        amazon=AmazonStockView(
+        amazon=AmazonStock(
             **amazon.figures.model_dump(), reported_at=amazon.reported_at, source=amazon.source
         )
         if amazon
