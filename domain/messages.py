@@ -1,18 +1,19 @@
 """Base classes of the domain's two vocabularies: commands (imperative) and events (past tense).
 
 Both are frozen pydantic models. Every event carries a stable `type` literal (never a module path)
-and a `schema_version`, so stored events can be upcast when a schema changes.
+and a `schema_version`, so stored events can be upcast when a schema changes. Their validators
+are built at first use (`defer_build`): a function's cold start builds only the few it meets.
 """
 
 from pydantic import BaseModel, ConfigDict
 
 
 class Command(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class DomainEvent(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     type: str
     schema_version: int = 1

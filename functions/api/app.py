@@ -1,5 +1,14 @@
-"""The REST resolver: every router, the error mapping, and the generated OpenAPI document."""
+"""The REST resolver: every router, the error mapping, and the generated OpenAPI document.
 
+Routers are included on demand: `include_routers(app, path)` imports and includes the router of
+a path's resource (its first segment, see `ROUTERS`) the first time a request for it arrives, so
+a cold start pays only for the resources it serves. The handler calls it before each resolve; a
+path of no resource includes nothing and gets the resolver's 404. The OpenAPI document (and
+`/openapi.json`, `/docs`) includes every router first and lists the paths sorted, whatever the
+order requests came in.
+"""
+
+import importlib
 import json
 from functools import cache
 from pathlib import Path
@@ -9,27 +18,18 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
 from functions.api.errors import register_error_handlers
 from functions.api.jsonbody import strict_json
-from functions.api.routers import (
-    connections,
-    history,
-    inbound_shipments,
-    purchase_orders,
-    sales_orders,
-    stock,
-    transfer_orders,
-    warehouses,
-)
 
-ROUTERS = (
-    connections.router,
-    warehouses.router,
-    inbound_shipments.router,
-    transfer_orders.router,
-    sales_orders.router,
-    purchase_orders.router,
-    stock.router,
-    history.router,
-)
+# A path's first segment -> the module of its resource's router, in the OpenAPI document's order.
+ROUTERS = {
+    "connections": "functions.api.routers.connections",
+    "warehouses": "functions.api.routers.warehouses",
+    "inbound-shipments": "functions.api.routers.inbound_shipments",
+    "transfer-orders": "functions.api.routers.transfer_orders",
+    "sales-orders": "functions.api.routers.sales_orders",
+    "purchase-orders": "functions.api.routers.purchase_orders",
+    "stock": "functions.api.routers.stock",
+    "history": "functions.api.routers.history",
+}
 DESCRIPTION = (
     "Inbound shipments synced from Amazon, reconciled into transfer orders, and exact stock. "
     "Commands return once their events are appended to the event log; reads come from views "
@@ -63,8 +63,6 @@ def openapi_info() -> dict[str, Any]:
 def build_app() -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=strict_json)
     register_error_handlers(app)
-    for router in ROUTERS:
-        app.include_router(router)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi():  # type: ignore[no-untyped-def]  # an annotation would enter the schema
@@ -79,10 +77,30 @@ def build_app() -> APIGatewayRestResolver:
     return app
 
 
+def include_routers(app: APIGatewayRestResolver, path: str | None = None) -> None:
+    """Include the router of `path`'s resource (none for an unknown one), or with no path every
+    router; each at most once. Resources never share a path, so matching does not depend on
+    the order routers were included in (nor does the document: it lists paths sorted)."""
+    if path is None:
+        wanted = list(ROUTERS.values())
+    else:
+        segment = path.lstrip("/").partition("/")[0]
+        wanted = [ROUTERS[segment]] if segment in ROUTERS else []
+    for module in wanted:
+        _include(app, module)
+
+
+@cache
+def _include(app: APIGatewayRestResolver, module: str) -> None:
+    app.include_router(importlib.import_module(module).router)
+
+
 @cache
 def openapi_json(app: APIGatewayRestResolver) -> str:
     """The OpenAPI document, without the components Powertools adds but nothing references."""
+    include_routers(app)
     document = json.loads(app.get_openapi_json_schema(**openapi_info()))
+    document["paths"] = dict(sorted(document.get("paths", {}).items()))
     schemas = document.get("components", {}).get("schemas", {})
     unused = ["start"]
     while unused:

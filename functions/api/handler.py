@@ -3,7 +3,8 @@
 `lambda_handler` serves with the adapters of the composition root (`wiring.default_services`,
 built once per cold start); tests call `handle` with their own `Services`. Requests without a
 tenant claim are refused (401) before routing, so nothing about the API's routes or validation
-leaks to anonymous callers; bodies that are not JSON are refused (415) before parsing.
+leaks to anonymous callers; bodies that are not JSON are refused (415) before parsing. The router
+of the requested resource is included on its first request (see `functions.api.app`).
 """
 
 import base64
@@ -15,10 +16,11 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.api.app import build_app
+from functions.api.app import build_app, include_routers
 from functions.api.auth import caller_of, is_public
 from functions.api.dependencies import CALLER, LAMBDA_CONTEXT, SERVICES
 from functions.api.errors import error_body
@@ -37,7 +39,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return handle(event, context, default_services())
 
 
-def handle(event: Mapping[str, Any], context: Any, services: Services) -> dict[str, Any]:
+def handle(
+    event: Mapping[str, Any],
+    context: Any,
+    services: Services,
+    resolver: APIGatewayRestResolver = app,  # tests may serve with a fresh one (a cold start)
+) -> dict[str, Any]:
     caller = caller_of(event)
     if caller is None and not is_public(event):
         return _refusal(HTTPStatus.UNAUTHORIZED, "unauthorized", "no tenant in the credentials")
@@ -50,8 +57,9 @@ def handle(event: Mapping[str, Any], context: Any, services: Services) -> dict[s
     if not _text_body(event):
         return _refusal(HTTPStatus.BAD_REQUEST, "malformed_json", "the body is not UTF-8 JSON")
     with _one_at_a_time:
-        app.context.update({CALLER: caller, SERVICES: services, LAMBDA_CONTEXT: context})
-        return app.resolve(dict(event), context)
+        include_routers(resolver, str(event.get("path") or ""))
+        resolver.context.update({CALLER: caller, SERVICES: services, LAMBDA_CONTEXT: context})
+        return resolver.resolve(dict(event), context)
 
 
 def _json_or_empty(event: Mapping[str, Any]) -> bool:

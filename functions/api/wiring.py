@@ -1,8 +1,9 @@
 """The composition root: the adapters the API runs on, built once per cold start.
 
-`default_services()` reads `ApiSettings` from the environment and builds boto3 clients on the
-first request (not at import); tests build `Services` from their own clients or fakes with
-`build_services` and hand them to `functions.api.handler.handle`.
+`default_services()` reads `ApiSettings` from the environment at the first request (not at
+import), and each boto3 client is built when an adapter first needs it (`AwsClients`); tests
+build `Services` from their own clients or fakes with `build_services` and hand them to
+`functions.api.handler.handle`.
 """
 
 import functools
@@ -11,8 +12,7 @@ from typing import TYPE_CHECKING
 
 from domain.event_store import EventStore
 from domain.ports import Clock, IdGenerator
-from functions.api.adapters import SecretsManagerRefreshTokens, SqsSyncJobs
-from functions.api.commands.connections import RefreshTokens, SyncJobs, SyncStatuses
+from functions.api.adapters import SecretsManagerRefreshTokens, SqsSyncJobs, StateTableSyncStatuses
 from functions.api.idempotency import IdempotentCommands
 from functions.shared.aggregates import Aggregates
 from functions.shared.cold_start import settled
@@ -20,10 +20,12 @@ from functions.shared.settings import ApiSettings
 from functions.shared.system import RandomIds, SystemClock
 
 if TYPE_CHECKING:
+    from botocore.config import Config
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_secretsmanager.client import SecretsManagerClient
     from mypy_boto3_sqs.client import SQSClient
 
+    from functions.api.commands.connections import RefreshTokens, SyncJobs, SyncStatuses
     from functions.shared.views.queries import ViewQueries
 
 
@@ -32,34 +34,59 @@ class Services:
     aggregates: Aggregates
     events: EventStore
     views: "ViewQueries"
-    tokens: RefreshTokens
-    sync_jobs: SyncJobs
-    sync_status: SyncStatuses
+    tokens: "RefreshTokens"
+    sync_jobs: "SyncJobs"
+    sync_status: "SyncStatuses"
     idempotency: IdempotentCommands
 
 
-@dataclass(frozen=True)
 class AwsClients:
-    dynamodb: "DynamoDBClient"
-    sqs: "SQSClient"
-    secretsmanager: "SecretsManagerClient"
+    """The boto3 clients of the adapters: those given (tests), and each other one built the first
+    time an adapter needs it, from the environment (region, credentials, AWS_ENDPOINT_URL
+    locally). Reads only need DynamoDB; SQS and Secrets Manager wait for the commands that use
+    them."""
+
+    def __init__(
+        self,
+        dynamodb: "DynamoDBClient | None" = None,
+        sqs: "SQSClient | None" = None,
+        secretsmanager: "SecretsManagerClient | None" = None,
+    ) -> None:
+        given = {"dynamodb": dynamodb, "sqs": sqs, "secretsmanager": secretsmanager}
+        # A cached_property answers from the instance's __dict__: a given client is its value.
+        vars(self).update({name: client for name, client in given.items() if client is not None})
 
     @classmethod
     def from_environment(cls) -> "AwsClients":
-        """Region, credentials and endpoints (AWS_ENDPOINT_URL locally) from the environment."""
-        import boto3
-        from botocore.config import Config
+        """Every client built on first use, from the environment."""
+        return cls()
 
-        config = Config(
-            retries={"mode": "standard", "total_max_attempts": 3},
-            connect_timeout=2,
-            read_timeout=5,
-        )
-        return cls(
-            dynamodb=boto3.client("dynamodb", config=config),
-            sqs=boto3.client("sqs", config=config),
-            secretsmanager=boto3.client("secretsmanager", config=config),
-        )
+    @functools.cached_property
+    def dynamodb(self) -> "DynamoDBClient":
+        import boto3
+
+        return boto3.client("dynamodb", config=_config())
+
+    @functools.cached_property
+    def sqs(self) -> "SQSClient":
+        import boto3
+
+        return boto3.client("sqs", config=_config())
+
+    @functools.cached_property
+    def secretsmanager(self) -> "SecretsManagerClient":
+        import boto3
+
+        return boto3.client("secretsmanager", config=_config())
+
+
+@functools.cache
+def _config() -> "Config":
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=5
+    )
 
 
 def build_services(
@@ -69,7 +96,6 @@ def build_services(
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
 ) -> Services:
-    from functions.connection_state.status import SyncStatusReader
     from functions.shared.dynamodb_event_store import DynamoDBEventStore
     from functions.shared.views.queries import ViewQueries
 
@@ -79,10 +105,10 @@ def build_services(
         events=store,
         views=ViewQueries(settings.views_table, clients.dynamodb),
         tokens=SecretsManagerRefreshTokens(
-            clients.secretsmanager, settings.refresh_token_secret_prefix
+            lambda: clients.secretsmanager, settings.refresh_token_secret_prefix
         ),
-        sync_jobs=SqsSyncJobs(clients.sqs, settings.sync_queue_url),
-        sync_status=SyncStatusReader(settings.state_table, clients.dynamodb),
+        sync_jobs=SqsSyncJobs(lambda: clients.sqs, settings.sync_queue_url),
+        sync_status=StateTableSyncStatuses(settings.state_table, clients.dynamodb),
         idempotency=IdempotentCommands(settings.idempotency_table, clients.dynamodb),
     )
 

@@ -5,7 +5,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from functions.api.handler import handle
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+from functions.api.handler import app, handle
 from functions.api.wiring import Services
 from infra.local.lambda_context import LocalLambdaContext
 
@@ -63,12 +65,14 @@ class Reply:
 class ApiClient:
     services: Services
     tenant: str | None = field(default_factory=lambda: f"tenant-{uuid.uuid4().hex[:10]}")
+    resolver: APIGatewayRestResolver = app  # another: a fresh app, as at a cold start
 
     def as_tenant(self, tenant: str | None) -> "ApiClient":
-        return ApiClient(self.services, tenant)
+        return ApiClient(self.services, tenant, self.resolver)
 
     def send(self, event: dict[str, Any]) -> Reply:
-        response = handle(event, LocalLambdaContext(function_name="api"), self.services)
+        context = LocalLambdaContext(function_name="api")
+        response = handle(event, context, self.services, self.resolver)
         headers = {k: str(v) for k, v in (response.get("headers") or {}).items()}
         for name, values in (response.get("multiValueHeaders") or {}).items():
             headers[name] = ",".join(values)

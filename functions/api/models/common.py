@@ -1,4 +1,8 @@
-"""Shapes every resource shares: ids, errors, pages."""
+"""Shapes every resource shares: ids, errors, pages.
+
+The API's models defer building their validators and serializers (`defer_build`) to their first
+use: a cold start builds only those of the routes it serves.
+"""
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,14 +16,14 @@ MAX_PAGE = 100
 class ApiModel(BaseModel):
     """Requests refuse unknown fields; command responses list every field they promise."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ReadModel(BaseModel):
     """A view as the API shows it: built from the read side's models, keeping only the fields
     this contract promises (a new field in a view never breaks a response)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, from_attributes=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, from_attributes=True, defer_build=True)
 
 
 class FieldError(ApiModel):

@@ -1,4 +1,4 @@
-"""One Router per resource; `functions.api.app` includes them all."""
+"""One Router per resource; `functions.api.app` includes each on the first request for it."""
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
