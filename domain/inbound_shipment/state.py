@@ -141,22 +141,12 @@ def _evolve_existing(state: InboundShipment, event: DomainEvent) -> InboundShipm
                 }
             )
         case InboundShipmentLinesAdded() | InboundShipmentLinesChanged():
-            lines = dict(state.lines)
-            for line in event.lines:
-                received = lines[line.sku].quantity_received if line.sku in lines else 0
-                lines[line.sku] = LineState(**line.model_dump(), quantity_received=received)
-            return state.model_copy(update={"lines": lines, "last_observed_at": event.observed_at})
+            return _lines_set(state, event)
         case InboundShipmentLinesRemoved():
             lines = {sku: line for sku, line in state.lines.items() if sku not in event.skus}
             return state.model_copy(update={"lines": lines, "last_observed_at": event.observed_at})
         case InboundShipmentReceiptsChanged():
-            lines = dict(state.lines)
-            for receipt in event.receipts:
-                known = lines.get(receipt.sku, LineState(sku=receipt.sku))
-                lines[receipt.sku] = known.model_copy(
-                    update={"quantity_received": receipt.quantity_received}
-                )
-            return state.model_copy(update={"lines": lines, "last_observed_at": event.observed_at})
+            return _receipts_changed(state, event)
         case InboundShipmentClosed():
             return state.model_copy(update={"closed_at": event.observed_at})
         case InboundShipmentReconciled():
@@ -167,6 +157,30 @@ def _evolve_existing(state: InboundShipment, event: DomainEvent) -> InboundShipm
         case InboundShipmentCancelled():
             return state.model_copy(update={"cancelled_at": event.observed_at})
     return state
+
+
+def _lines_set(
+    state: InboundShipment, event: InboundShipmentLinesAdded | InboundShipmentLinesChanged
+) -> InboundShipment:
+    """Amazon's lines as observed; each line keeps what was received of it so far."""
+    lines = dict(state.lines)
+    for line in event.lines:
+        received = lines[line.sku].quantity_received if line.sku in lines else 0
+        lines[line.sku] = LineState(**line.model_dump(), quantity_received=received)
+    return state.model_copy(update={"lines": lines, "last_observed_at": event.observed_at})
+
+
+def _receipts_changed(
+    state: InboundShipment, event: InboundShipmentReceiptsChanged
+) -> InboundShipment:
+    """Each receipt's total becomes its line's quantity received (a new SKU gets a line)."""
+    lines = dict(state.lines)
+    for receipt in event.receipts:
+        known = lines.get(receipt.sku, LineState(sku=receipt.sku))
+        lines[receipt.sku] = known.model_copy(
+            update={"quantity_received": receipt.quantity_received}
+        )
+    return state.model_copy(update={"lines": lines, "last_observed_at": event.observed_at})
 
 
 def fold(events: "list[InboundShipmentEvent] | list[DomainEvent]") -> InboundShipment | None:

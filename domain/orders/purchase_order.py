@@ -229,66 +229,17 @@ def decide(command: Command, state: PurchaseOrder | None) -> list[DomainEvent]:
         case AmendPurchaseOrderLines():
             return _amend(state, command)
         case MarkPurchaseOrderShipped():
-            if state.shipped or state.cancelled:
-                return []
-            return [
-                PurchaseOrderShipped(
-                    purchase_order_id=state.purchase_order_id, shipped_at=command.shipped_at
-                )
-            ]
+            return _ship(state, command)
         case RecordAmazonReceipts():
             return _receipts(state, command.received_totals, command.observed_at)
         case ClosePurchaseOrder():
-            events = _receipts(state, command.received_totals, command.observed_at)
-            if state.closed or state.cancelled:
-                return events
-            after = fold_onto(state, events)
-            return [
-                *events,
-                PurchaseOrderClosed(
-                    purchase_order_id=state.purchase_order_id,
-                    discrepancies=tuple(
-                        LineDiscrepancy(sku=line.sku, quantity=line.shortfall)
-                        for line in after.lines.values()
-                        if line.shortfall
-                    ),
-                ),
-            ]
+            return _close(state, command)
         case AcknowledgeDiscrepancy():
-            if not state.closed:
-                raise InvalidTransition(
-                    "only a closed purchase order's discrepancy can be acknowledged"
-                )
-            open_lines = state.open_discrepancies()
-            if not open_lines:
-                raise InvalidTransition("this purchase order has no discrepancy to acknowledge")
-            return [
-                PurchaseOrderDiscrepancyAcknowledged(
-                    purchase_order_id=state.purchase_order_id, written_off=open_lines
-                )
-            ]
+            return _acknowledge(state)
         case CancelPurchaseOrder():
-            if state.cancelled:
-                return []
-            if state.shipped or state.closed:
-                raise InvalidTransition(
-                    "a shipped or closed purchase order cannot be cancelled; close it instead"
-                )
-            return [
-                PurchaseOrderCancelled(
-                    purchase_order_id=state.purchase_order_id, reason=command.reason
-                )
-            ]
+            return _cancel(state, command)
         case ReopenPurchaseOrder():
-            if not (state.cancelled or state.closed):
-                return []
-            return [
-                PurchaseOrderReopened(
-                    purchase_order_id=state.purchase_order_id,
-                    reason=command.reason,
-                    observed_at=command.observed_at,
-                )
-            ]
+            return _reopen(state, command)
     raise TypeError(f"not a purchase order command: {type(command).__name__}")
 
 
@@ -304,6 +255,73 @@ def _amend(state: PurchaseOrder, command: AmendPurchaseOrderLines) -> list[Domai
         observed_at=command.observed_at,
     )
     return [amended, *_write_off_corrections(fold_onto(state, [amended]), command.observed_at)]
+
+
+def _ship(state: PurchaseOrder, command: MarkPurchaseOrderShipped) -> list[DomainEvent]:
+    if state.shipped or state.cancelled:
+        return []
+    return [
+        PurchaseOrderShipped(
+            purchase_order_id=state.purchase_order_id, shipped_at=command.shipped_at
+        )
+    ]
+
+
+def _close(state: PurchaseOrder, command: ClosePurchaseOrder) -> list[DomainEvent]:
+    """The final receipts, then (unless already closed or cancelled) what is still short."""
+    events = _receipts(state, command.received_totals, command.observed_at)
+    if state.closed or state.cancelled:
+        return events
+    after = fold_onto(state, events)
+    return [
+        *events,
+        PurchaseOrderClosed(
+            purchase_order_id=state.purchase_order_id,
+            discrepancies=tuple(
+                LineDiscrepancy(sku=line.sku, quantity=line.shortfall)
+                for line in after.lines.values()
+                if line.shortfall
+            ),
+        ),
+    ]
+
+
+def _acknowledge(state: PurchaseOrder) -> list[DomainEvent]:
+    """Write off a closed order's open discrepancy."""
+    if not state.closed:
+        raise InvalidTransition("only a closed purchase order's discrepancy can be acknowledged")
+    open_lines = state.open_discrepancies()
+    if not open_lines:
+        raise InvalidTransition("this purchase order has no discrepancy to acknowledge")
+    return [
+        PurchaseOrderDiscrepancyAcknowledged(
+            purchase_order_id=state.purchase_order_id, written_off=open_lines
+        )
+    ]
+
+
+def _cancel(state: PurchaseOrder, command: CancelPurchaseOrder) -> list[DomainEvent]:
+    if state.cancelled:
+        return []
+    if state.shipped or state.closed:
+        raise InvalidTransition(
+            "a shipped or closed purchase order cannot be cancelled; close it instead"
+        )
+    return [
+        PurchaseOrderCancelled(purchase_order_id=state.purchase_order_id, reason=command.reason)
+    ]
+
+
+def _reopen(state: PurchaseOrder, command: ReopenPurchaseOrder) -> list[DomainEvent]:
+    if not (state.cancelled or state.closed):
+        return []
+    return [
+        PurchaseOrderReopened(
+            purchase_order_id=state.purchase_order_id,
+            reason=command.reason,
+            observed_at=command.observed_at,
+        )
+    ]
 
 
 def _receipts(state: PurchaseOrder, totals: dict[str, int], at: AwareDatetime) -> list[DomainEvent]:
@@ -367,33 +385,16 @@ def _evolve_existing(state: PurchaseOrder, event: DomainEvent) -> PurchaseOrder:
     match event:
         case PurchaseOrderShipped():
             return state.model_copy(update={"shipped": True, "shipped_at": event.shipped_at})
-        case PurchaseOrderLinesAdded():
-            lines = dict(state.lines)
-            for sku in event.skus:
-                lines.setdefault(sku, POLine(sku=sku))
-            return state.model_copy(update={"lines": lines})
-        case PurchaseOrderLinesAmended():
-            return _with(state, event.changes, "quantity_ordered")
-        case PurchaseOrderReceived():
-            lines = dict(state.lines)
-            for receipt in event.receipts:
-                line = lines.get(receipt.sku, POLine(sku=receipt.sku))
-                lines[receipt.sku] = line.model_copy(
-                    update={"quantity_received": receipt.quantity_received}
-                )
-            return state.model_copy(update={"lines": lines})
+        case (
+            PurchaseOrderLinesAdded()
+            | PurchaseOrderLinesAmended()
+            | PurchaseOrderReceived()
+            | PurchaseOrderDiscrepancyAcknowledged()
+            | PurchaseOrderWriteOffCorrected()
+        ):
+            return _evolve_lines(state, event)
         case PurchaseOrderClosed():
             return state.model_copy(update={"closed": True})
-        case PurchaseOrderDiscrepancyAcknowledged():
-            lines = dict(state.lines)
-            for written in event.written_off:
-                line = lines[written.sku]
-                lines[written.sku] = line.model_copy(
-                    update={"written_off": line.written_off + written.quantity}
-                )
-            return state.model_copy(update={"lines": lines})
-        case PurchaseOrderWriteOffCorrected():
-            return _with(state, event.changes, "written_off")
         case PurchaseOrderCancelled():
             return state.model_copy(update={"cancelled": True})
         case PurchaseOrderReopened():
@@ -401,6 +402,60 @@ def _evolve_existing(state: PurchaseOrder, event: DomainEvent) -> PurchaseOrder:
         case PurchaseOrderFollowedShipment():
             return state.model_copy(update={"followed_shipment_version": event.shipment_version})
     return state
+
+
+def _evolve_lines(
+    state: PurchaseOrder,
+    event: PurchaseOrderLinesAdded
+    | PurchaseOrderLinesAmended
+    | PurchaseOrderReceived
+    | PurchaseOrderDiscrepancyAcknowledged
+    | PurchaseOrderWriteOffCorrected,
+) -> PurchaseOrder:
+    """The events that change the order's lines (the plan, receipts and write-offs)."""
+    match event:
+        case PurchaseOrderLinesAdded():
+            return _lines_added(state, event)
+        case PurchaseOrderLinesAmended():
+            return _with(state, event.changes, "quantity_ordered")
+        case PurchaseOrderReceived():
+            return _receipts_booked(state, event)
+        case PurchaseOrderDiscrepancyAcknowledged():
+            return _written_off(state, event)
+        case PurchaseOrderWriteOffCorrected():
+            return _with(state, event.changes, "written_off")
+
+
+def _lines_added(state: PurchaseOrder, event: PurchaseOrderLinesAdded) -> PurchaseOrder:
+    """Unplanned SKUs get an empty line (a SKU already on the order keeps its own)."""
+    lines = dict(state.lines)
+    for sku in event.skus:
+        lines.setdefault(sku, POLine(sku=sku))
+    return state.model_copy(update={"lines": lines})
+
+
+def _receipts_booked(state: PurchaseOrder, event: PurchaseOrderReceived) -> PurchaseOrder:
+    """Each receipt's cumulative total becomes its line's quantity received."""
+    lines = dict(state.lines)
+    for receipt in event.receipts:
+        line = lines.get(receipt.sku, POLine(sku=receipt.sku))
+        lines[receipt.sku] = line.model_copy(
+            update={"quantity_received": receipt.quantity_received}
+        )
+    return state.model_copy(update={"lines": lines})
+
+
+def _written_off(
+    state: PurchaseOrder, event: PurchaseOrderDiscrepancyAcknowledged
+) -> PurchaseOrder:
+    """The acknowledged discrepancy adds to each line's write-off."""
+    lines = dict(state.lines)
+    for written in event.written_off:
+        line = lines[written.sku]
+        lines[written.sku] = line.model_copy(
+            update={"written_off": line.written_off + written.quantity}
+        )
+    return state.model_copy(update={"lines": lines})
 
 
 def _with(state: PurchaseOrder, changes: tuple[LineChange, ...], field: str) -> PurchaseOrder:

@@ -126,49 +126,59 @@ def decide(command: Command, state: SalesOrder | None) -> list[DomainEvent]:
         raise NotFound("sales order not found")
     match command:
         case MarkSalesOrderShipped():
-            if state.status is SalesOrderStatus.SHIPPED:
-                raise InvalidTransition(f"sales order {state.sales_order_id} is already shipped")
-            if state.status is SalesOrderStatus.CANCELLED:
-                raise InvalidTransition(
-                    f"sales order {state.sales_order_id} is cancelled and cannot be shipped"
-                )
-            return [
-                SalesOrderShipped(
-                    sales_order_id=state.sales_order_id,
-                    warehouse_id=state.warehouse_id,
-                    lines=tuple(
-                        OrderLine(sku=line.sku, quantity=line.units) for line in state.lines
-                    ),
-                    shipped_at=command.shipped_at,
-                )
-            ]
+            return _ship(state, command)
         case CancelSalesOrder():
-            if state.status is SalesOrderStatus.CANCELLED:
-                return []
-            if state.status is SalesOrderStatus.SHIPPED:
-                raise InvalidTransition(
-                    f"sales order {state.sales_order_id} is shipped and cannot be cancelled"
-                )
-            return [
-                SalesOrderCancelled(
-                    sales_order_id=state.sales_order_id,
-                    warehouse_id=state.warehouse_id,
-                    reason=command.reason,
-                )
-            ]
+            return _cancel(state, command)
         case FollowAmazonPlan():
             return _follow(state, command)
         case ReopenSalesOrder():
-            if state.status is not SalesOrderStatus.CANCELLED:
-                return []
-            return [
-                SalesOrderReopened(
-                    sales_order_id=state.sales_order_id,
-                    reason=command.reason,
-                    observed_at=command.observed_at,
-                )
-            ]
+            return _reopen(state, command)
     raise TypeError(f"not a sales order command: {type(command).__name__}")
+
+
+def _ship(state: SalesOrder, command: MarkSalesOrderShipped) -> list[DomainEvent]:
+    if state.status is SalesOrderStatus.SHIPPED:
+        raise InvalidTransition(f"sales order {state.sales_order_id} is already shipped")
+    if state.status is SalesOrderStatus.CANCELLED:
+        raise InvalidTransition(
+            f"sales order {state.sales_order_id} is cancelled and cannot be shipped"
+        )
+    return [
+        SalesOrderShipped(
+            sales_order_id=state.sales_order_id,
+            warehouse_id=state.warehouse_id,
+            lines=tuple(OrderLine(sku=line.sku, quantity=line.units) for line in state.lines),
+            shipped_at=command.shipped_at,
+        )
+    ]
+
+
+def _cancel(state: SalesOrder, command: CancelSalesOrder) -> list[DomainEvent]:
+    if state.status is SalesOrderStatus.CANCELLED:
+        return []
+    if state.status is SalesOrderStatus.SHIPPED:
+        raise InvalidTransition(
+            f"sales order {state.sales_order_id} is shipped and cannot be cancelled"
+        )
+    return [
+        SalesOrderCancelled(
+            sales_order_id=state.sales_order_id,
+            warehouse_id=state.warehouse_id,
+            reason=command.reason,
+        )
+    ]
+
+
+def _reopen(state: SalesOrder, command: ReopenSalesOrder) -> list[DomainEvent]:
+    if state.status is not SalesOrderStatus.CANCELLED:
+        return []
+    return [
+        SalesOrderReopened(
+            sales_order_id=state.sales_order_id,
+            reason=command.reason,
+            observed_at=command.observed_at,
+        )
+    ]
 
 
 def _follow(state: SalesOrder, command: FollowAmazonPlan) -> list[DomainEvent]:

@@ -88,24 +88,13 @@ class Projector:
 
     def project_batch(self, records: Sequence[RecordedEvent]) -> BatchOutcome:
         """Every record's event, once: the outcome says which records were not applied."""
-        by_stream: dict[str, _Stream] = {}
-        for position, recorded in enumerate(records):
-            key = str(recorded.stream_id)
-            by_stream.setdefault(key, _Stream(recorded.stream_id, [])).records.append(position)
         failures: dict[int, Exception] = {}
         applied, filled = 0, []
-        pending = list(by_stream.values())
+        pending = _by_stream(records)
         for _ in range(MAX_DOC_ATTEMPTS):
             if not pending:
                 break
-            ready = []
-            for stream in self._prepare(pending, records, failures):
-                try:
-                    stream.changes = _project(stream)
-                except Exception as error:  # the stream's events cannot apply: it fails
-                    _fail(failures, stream, records, error)
-                    continue
-                ready.append(stream)
+            ready = _project_all(self._prepare(pending, records, failures), records, failures)
             pending = []
             outcomes = self._writer.write([_changes(stream) for stream in ready])
             for stream, written in zip(ready, outcomes, strict=True):
@@ -115,12 +104,7 @@ class Projector:
                     applied += len(stream.events)
                     if stream.filled_gap:
                         filled.append(stream.stream_id)
-                    beyond = _changes(stream).version
-                    for position in stream.records:
-                        if records[position].version > beyond:
-                            failures[position] = MissingEvents(
-                                f"{stream.stream_id}: the log lacks event {beyond + 1}"
-                            )
+                    _fail_beyond_written(stream, records, failures)
                     continue
                 self._docs.drop(key)
                 if written is False:  # another writer moved the doc: read it again, go on
@@ -197,6 +181,32 @@ class Projector:
                     _fail(failures, stream, records, error)
 
 
+def _by_stream(records: Sequence[RecordedEvent]) -> list[_Stream]:
+    """The batch's records grouped by stream (positions in batch order), streams in the order
+    they first appear."""
+    by_stream: dict[str, _Stream] = {}
+    for position, recorded in enumerate(records):
+        key = str(recorded.stream_id)
+        by_stream.setdefault(key, _Stream(recorded.stream_id, [])).records.append(position)
+    return list(by_stream.values())
+
+
+def _project_all(
+    streams: list[_Stream], records: Sequence[RecordedEvent], failures: dict[int, Exception]
+) -> list[_Stream]:
+    """The streams whose events applied to their doc in memory, each with its changes; a
+    stream whose events cannot apply fails."""
+    ready = []
+    for stream in streams:
+        try:
+            stream.changes = _project(stream)
+        except Exception as error:  # the stream's events cannot apply: it fails
+            _fail(failures, stream, records, error)
+            continue
+        ready.append(stream)
+    return ready
+
+
 def _project(stream: _Stream) -> ViewChanges:
     """The stream's events applied to its doc in memory, as one set of changes."""
     doc = stream.doc
@@ -226,6 +236,19 @@ def _version(stream: _Stream) -> int:
 
 def _doc_key(stream: _Stream) -> RowKey:
     return RowKey(pk=keys.doc_pk(stream.stream_id), sk=keys.DOC)
+
+
+def _fail_beyond_written(
+    stream: _Stream, records: Sequence[RecordedEvent], failures: dict[int, Exception]
+) -> None:
+    """Once the stream's changes are written: its records beyond the version they reach fail
+    (the log lacked an event before them)."""
+    beyond = _changes(stream).version
+    for position in stream.records:
+        if records[position].version > beyond:
+            failures[position] = MissingEvents(
+                f"{stream.stream_id}: the log lacks event {beyond + 1}"
+            )
 
 
 def _fail(

@@ -82,22 +82,7 @@ class ViewWriter:
         known = {where: self._rows.get(where) for where in stock}
 
         # Round 1: rows, ledger facts, and the stock rows not in memory.
-        calls: list[Call] = []
-        for index, changes in enumerate(batch):
-            for key in changes.deletes:
-                calls.append((partial(self._store.delete_older, key, changes.version), (index,)))
-            for row in changes.puts:
-                calls.append((partial(self._store.put_newer, row), (index,)))
-        ledger = []
-        for index, changes in enumerate(batch):
-            for fact in changes.facts:
-                item = ledger_item(fact)
-                self._facts.put((item.pk, item.sk), fact)
-                ledger.append((index, item))
-        for start in range(0, len(ledger), LEDGER_CHUNK):
-            chunk = ledger[start : start + LEDGER_CHUNK]
-            items = [item for _, item in chunk]
-            calls.append((partial(self._store.put_many, items), {index for index, _ in chunk}))
+        calls = self._row_calls(batch) + self._ledger_calls(batch)
         unknown = [where for where, stored in known.items() if stored is None]
         reads = [
             unknown[start : start + ROWS_CHUNK] for start in range(0, len(unknown), ROWS_CHUNK)
@@ -136,6 +121,31 @@ class ViewWriter:
         docs = [partial(self._put_doc, batch[index]) for index in standing]
         written = dict(zip(standing, self._calls.run(docs), strict=True))
         return [failed[index] if index in failed else written[index] for index in range(len(batch))]
+
+    def _row_calls(self, batch: Sequence[ViewChanges]) -> list[Call]:
+        """Each stream's row deletes and puts, one call each (never over a later version)."""
+        calls: list[Call] = []
+        for index, changes in enumerate(batch):
+            for key in changes.deletes:
+                calls.append((partial(self._store.delete_older, key, changes.version), (index,)))
+            for row in changes.puts:
+                calls.append((partial(self._store.put_newer, row), (index,)))
+        return calls
+
+    def _ledger_calls(self, batch: Sequence[ViewChanges]) -> list[Call]:
+        """Every ledger fact of the batch in batch writes (each fact kept in memory by key)."""
+        ledger = []
+        for index, changes in enumerate(batch):
+            for fact in changes.facts:
+                item = ledger_item(fact)
+                self._facts.put((item.pk, item.sk), fact)
+                ledger.append((index, item))
+        calls: list[Call] = []
+        for start in range(0, len(ledger), LEDGER_CHUNK):
+            chunk = ledger[start : start + LEDGER_CHUNK]
+            items = [item for _, item in chunk]
+            calls.append((partial(self._store.put_many, items), {index for index, _ in chunk}))
+        return calls
 
     def _run(self, calls: Sequence[Call], failed: dict[int, Exception]) -> list[Any]:
         """Run the calls at once; a failed call fails the streams it serves."""

@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 
 class View(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built when first rendered
 
 
 class Page(View, Generic[T]):
