@@ -8,6 +8,8 @@ T = TypeVar("T")
 
 def settled(deps: T) -> T:
     """Move everything built so far (modules, clients, models) out of the garbage collector's
-    reach, so the collections of warm invocations never rescan it; returns `deps`."""
+    reach, so the collections of warm invocations never rescan it, and resume collecting (on
+    Lambda, importing `functions` paused it for the cold start); returns `deps`."""
     gc.freeze()
+    gc.enable()
     return deps
