@@ -4,34 +4,20 @@ sp_api raises only when a body carries `errors`; a 5xx or 429 with an empty or H
 back as an empty response. Every call here turns both into the port's typed errors.
 """
 
+import importlib.util
 import os
+import ssl
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from json import JSONDecodeError
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, ConfigDict, SecretStr
-
-# sp_api sizes its access-token cache when imported: one token per seller a warm container serves.
-os.environ.setdefault("SP_API_AUTH_CACHE_SIZE", "1000")
-
-from sp_api.api import Inventories
-from sp_api.api.fulfillment_inbound.fulfillment_inbound_v0 import FulfillmentInboundV0
-from sp_api.auth import AccessTokenClient, access_token_client
-from sp_api.auth._core import build_cache_key
-from sp_api.auth.exceptions import AuthorizationError
-from sp_api.base.exceptions import (
-    SellingApiException,
-    SellingApiForbiddenException,
-    SellingApiGatewayTimeoutException,
-    SellingApiRequestThrottledException,
-    SellingApiServerException,
-    SellingApiTemporarilyUnavailableException,
-)
 
 from domain.amazon_gateway import (
     GET_INVENTORY_SUMMARIES,
@@ -51,6 +37,61 @@ from domain.amazon_gateway import (
 )
 from domain.marketplaces import Region
 from functions.shared import amazon_json
+
+
+def _defer_init(package: str) -> None:
+    """Put `package` into `sys.modules` without running its `__init__` (unless something
+    imported it already: then nothing changes).
+
+    The bare package is a module made from its spec: it has the `__path__` that importing its
+    submodules by their full names needs, and none of the names its `__init__` defines. The
+    first lookup of any such name (`from package import X`, later, anywhere in the process)
+    runs that `__init__` then, once, into the same module: every other use still works.
+    """
+    if package in sys.modules:
+        return
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.loader is None:
+        return
+    module, loader = importlib.util.module_from_spec(spec), spec.loader
+
+    def run_init(name: str) -> Any:  # PEP 562: called only for names the module lacks
+        del module.__dict__["__getattr__"]
+        loader.exec_module(module)
+        return getattr(module, name)
+
+    module.__dict__["__getattr__"] = run_init
+    sys.modules[package] = module
+    parent, _, child = package.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)  # as the import system binds a submodule
+
+
+# sp_api sizes its access-token cache when imported: one token per seller a warm container serves.
+os.environ.setdefault("SP_API_AUTH_CACHE_SIZE", "1000")
+# Also before sp_api is imported: two `__init__`s that import what the gateway never uses, about
+# a tenth of the worker's cold start. `sp_api.api`'s imports every SP-API client (finances,
+# orders, reports, ...): the gateway imports its two by their modules, whose own imports
+# (`sp_api.base`, `sp_api.util`, `sp_api.auth`) never reach back into `sp_api.api`. confuse's
+# (and yaml) serves only sp_api's credentials from a config file: the gateway hands them over.
+_defer_init("sp_api.api")
+_defer_init("confuse")
+
+from sp_api.api.fulfillment_inbound.fulfillment_inbound_v0 import (  # noqa: E402
+    FulfillmentInboundV0,
+)
+from sp_api.api.inventories.inventories import Inventories  # noqa: E402
+from sp_api.auth import AccessTokenClient, access_token_client  # noqa: E402
+from sp_api.auth._core import build_cache_key  # noqa: E402
+from sp_api.auth.exceptions import AuthorizationError  # noqa: E402
+from sp_api.base.exceptions import (  # noqa: E402
+    SellingApiException,
+    SellingApiForbiddenException,
+    SellingApiGatewayTimeoutException,
+    SellingApiRequestThrottledException,
+    SellingApiServerException,
+    SellingApiTemporarilyUnavailableException,
+)
 
 P = TypeVar("P")
 
@@ -104,6 +145,20 @@ class _Marketplace:
     endpoint: str
     marketplace_id: str
     region: str
+
+
+@cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default (verifying) context, made once per container and shared: loading the CA
+    bundle costs some 20 ms of CPU, which each httpx client (two per sp_api client: the API's
+    and LWA's) would otherwise spend again."""
+    return httpx.create_ssl_context()
+
+
+def _verify(endpoint: str) -> ssl.SSLContext | bool:
+    """What sp_api's httpx clients verify TLS with. A plain-HTTP endpoint (the local simulator;
+    LWA follows its scheme) makes no TLS connection: no CA bundle is loaded for it."""
+    return _tls_context() if urlsplit(endpoint).scheme != "http" else False
 
 
 def _local_token_client(endpoint: str) -> type[AccessTokenClient]:
@@ -232,6 +287,7 @@ class SpApiGateway:
                 },
                 auth_token_client_class=self._token_client,
                 timeout=self._timeout,
+                verify=_verify(self._endpoint),
             )
         return self._clients[key]
 

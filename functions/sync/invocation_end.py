@@ -2,6 +2,7 @@
 queued) or cleared (and the cursor moved), the connection registered, the status recorded."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pydantic import AwareDatetime
 
@@ -11,8 +12,18 @@ from domain.ports import Clock
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.status import RunOutcome, RunReport, SyncStatusWriter
 from functions.shared.sync_jobs import SyncJob, SyncReason
-from functions.sync.checkpoint import CheckpointStore, SyncCheckpoint
+from functions.sync.checkpoint import CheckpointStore, SyncCheckpoint, SyncCursor
 from functions.sync.observability import logger
+
+
+@dataclass(frozen=True)
+class KnownState:
+    """What the invocation already read of the connection's sync state, so that its end does
+    not read it again: whether a checkpoint was stored when it started (it saves none before its
+    end) and the cursor, when it read it (to plan a new run)."""
+
+    checkpoint_stored: bool = True
+    cursor: SyncCursor | None = None
 
 
 class InvocationEnd:
@@ -38,19 +49,24 @@ class InvocationEnd:
         remaining: list[str],
         outcome: RunOutcome,
         error: Exception | None,
+        known: KnownState | None = None,
     ) -> RunReport:
         """`remaining`: the shipments a targeted job did not get to."""
+        known = known or KnownState()
         tenant, connection_id = job.tenant_id, job.connection_id
         now = self._clock.now()
         if job.shipment_ids:
             if outcome is RunOutcome.CONTINUING and remaining:
                 self._queue_next(job, now, shipment_ids=tuple(remaining))
         elif outcome is RunOutcome.COMPLETED:
-            cursor = self._checkpoints.cursor(tenant, connection_id)
+            cursor = known.cursor
+            if cursor is None:
+                cursor = self._checkpoints.cursor(tenant, connection_id)
             for marketplace_id in connection.marketplace_ids:
                 cursor.listed_through[marketplace_id] = plan.updated_before
             self._checkpoints.save_cursor(tenant, connection_id, cursor)
-            self._checkpoints.clear(tenant, connection_id)
+            if known.checkpoint_stored:
+                self._checkpoints.clear(tenant, connection_id)
         else:  # out of time, or failed: the next invocation (continuation or retry) resumes
             self._checkpoints.save(tenant, connection_id, plan, now)
             if outcome is RunOutcome.CONTINUING:

@@ -22,10 +22,10 @@ from functions.shared.spapi_gateway import LwaCredentials
 from functions.shared.state_store import StateTable
 from functions.shared.sync_jobs import SyncJob, SyncReason
 from functions.sync.backfill import Backfill, FeedSpool
-from functions.sync.checkpoint import CheckpointStore, SyncCheckpoint, new_plan
+from functions.sync.checkpoint import CheckpointStore, SyncCheckpoint, SyncCursor, new_plan
 from functions.sync.credentials import CredentialStore
 from functions.sync.deadline import Deadline, OutOfTime
-from functions.sync.invocation_end import InvocationEnd
+from functions.sync.invocation_end import InvocationEnd, KnownState
 from functions.sync.observability import SyncMetrics, logger
 from functions.sync.pacing import GatewaySession, Pacer
 from functions.sync.rate_limit import PUBLISHED_LIMITS, TokenBuckets
@@ -89,7 +89,15 @@ class ConnectionSync:
             )
             return None
         targeted = bool(job.shipment_ids)
-        plan = saved if saved is not None and not targeted else self._new_plan(job, connection)
+        cursor: SyncCursor | None = None
+        if saved is not None and not targeted:
+            plan = saved
+        else:
+            cursor = self._checkpoints.cursor(tenant, connection_id)
+            plan = self._new_plan(job, connection, cursor)
+        # Handed to the invocation's end rather than read again: one worker at a time per
+        # connection (FIFO message group), so no one else moves them meanwhile.
+        known = KnownState(checkpoint_stored=saved is not None, cursor=cursor)
         before = plan.counters.model_copy(deep=True)
         plan.counters.invocations += 1
         remaining = list(job.shipment_ids)
@@ -113,7 +121,7 @@ class ConnectionSync:
             outcome, error = RunOutcome.FAILED, failure
         finally:
             session.close()
-        report = self._end.record(job, connection, plan, remaining, outcome, error)
+        report = self._end.record(job, connection, plan, remaining, outcome, error, known)
         self._s.metrics.invocation_finished(outcome, before, plan.counters)
         if error is not None:
             raise error
@@ -168,12 +176,12 @@ class ConnectionSync:
             ),
         )
 
-    def _new_plan(self, job: SyncJob, connection: Connection) -> SyncCheckpoint:
+    def _new_plan(self, job: SyncJob, connection: Connection, cursor: SyncCursor) -> SyncCheckpoint:
         tuning = self._s.tuning
         return new_plan(
             job,
             connection,
-            self._checkpoints.cursor(job.tenant_id, job.connection_id),
+            cursor,
             self._s.clock.now(),
             self._s.ids.new_id(),
             overlap=timedelta(minutes=tuning.overlap_minutes),
