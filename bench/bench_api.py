@@ -73,8 +73,8 @@ class Discard:
 def in_memory_services() -> Any:
     from functions.api.idempotency import IdempotentCommands
     from functions.api.wiring import Services
+    from functions.shared.adapters.system import RandomIds, SystemClock
     from functions.shared.aggregates import Aggregates
-    from functions.shared.system import RandomIds, SystemClock
     from functions.shared.views.models import Warehouse
     from tests.support.in_memory import InMemoryEventStore
 

@@ -820,9 +820,9 @@ class World:
         from domain.connection import CreateConnection, decide_create
         from domain.event_store import EventContext
         from domain.marketplaces import Region
+        from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+        from functions.shared.adapters.system import RandomIds, SystemClock
         from functions.shared.aggregates import Aggregates
-        from functions.shared.dynamodb_event_store import DynamoDBEventStore
-        from functions.shared.system import RandomIds, SystemClock
         from infra.local.provision_sync import put_refresh_token
 
         store = DynamoDBEventStore(events_table, self.aws["dynamodb"])
@@ -850,11 +850,11 @@ class World:
     def _sync_in_process(self, token_a: str) -> None:
         """Seller A's first sync, by the worker in this process: shipments in the event store,
         the connection registered (what the dispatcher and notifications read)."""
+        from functions.connection_state.sync_jobs import SyncJob, SyncReason
         from functions.shared.settings import SyncSettings
-        from functions.shared.sync_jobs import SyncJob, SyncReason
         from functions.sync import wiring, worker
+        from functions.sync.engine.settings import SyncTuning
         from functions.sync.observability import logger as sync_logger
-        from functions.sync.settings import SyncTuning
         from infra.local.lambda_context import LocalLambdaContext
 
         self._create_connection(self.TABLES["events"], TENANT, "conn-a", self.seller_a, token_a)
@@ -897,9 +897,9 @@ class World:
     def _project(self, kind: str) -> None:
         from functions.projector.handler import handle
         from functions.projector.wiring import build
-        from functions.shared.dynamodb_event_store import DynamoDBEventStore
+        from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+        from functions.shared.adapters.stream_records import batch, record_of
         from functions.shared.settings import StoreSettings
-        from functions.shared.stream_records import batch, record_of
         from infra.local.lambda_context import LocalLambdaContext
 
         dynamodb = self.aws["dynamodb"]
@@ -915,8 +915,8 @@ class World:
         """Unprojected first events of seller A's shipments (one per projector run) and one
         shipment's latest event for the reactor (unreconciled: it reads, decides nothing)."""
         from domain.streams import StreamKind
-        from functions.shared.dynamodb_event_store import DynamoDBEventStore
-        from functions.shared.stream_records import record_of
+        from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+        from functions.shared.adapters.stream_records import record_of
 
         store = DynamoDBEventStore(self.TABLES["events"], self.aws["dynamodb"])
         shipments = [e for e in store.read_all() if e.stream_id.kind is StreamKind.SHIPMENT]

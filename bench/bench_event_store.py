@@ -30,7 +30,7 @@ from domain.messages import DomainEvent
 from domain.orders import purchase_order
 from domain.orders.lines import OrderLine
 from domain.streams import StreamId, StreamKind
-from functions.shared.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from infra.local.tables import create_events_table
 
 if TYPE_CHECKING:

@@ -29,10 +29,10 @@ from functions.projector.projections.step import initial_doc, step
 from functions.projector.projector import Projector
 from functions.projector.rebuild import rebuild
 from functions.projector.wiring import CONCURRENCY, Deps, build
+from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.adapters.stream_records import batch, record_of
 from functions.shared.aggregates import EVOLVERS
-from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import StoreSettings
-from functions.shared.stream_records import batch, record_of
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
 from functions.shared.views.items import RowKey

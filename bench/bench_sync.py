@@ -34,15 +34,15 @@ from domain.event_store import EventContext
 from domain.marketplaces import Region
 from functions.connection_state.enqueue import enqueue_sync
 from functions.connection_state.status import SyncStatusReader
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
+from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.aggregates import Aggregates
-from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import SyncSettings
-from functions.shared.sync_jobs import SyncJob, SyncReason
-from functions.shared.system import RandomIds, SystemClock
 from functions.sync import wiring, worker
+from functions.sync.engine.rate_limit import PUBLISHED_LIMITS
+from functions.sync.engine.settings import SyncTuning
 from functions.sync.observability import logger as sync_logger
-from functions.sync.rate_limit import PUBLISHED_LIMITS
-from functions.sync.settings import SyncTuning
 from infra.local.lambda_context import LocalLambdaContext
 from infra.local.provision_sync import (
     create_lwa_app_secret,

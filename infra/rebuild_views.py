@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None, client: "DynamoDBClient | None" = No
         import boto3
 
         client = boto3.client("dynamodb")
-    from functions.shared.dynamodb_event_store import DynamoDBEventStore
+    from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 
     prepare(client, args.views_table)
     views, events = rebuild(DynamoDBEventStore(args.events_table, client))

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
 
     from functions.connection_state.status import SyncStatus, SyncStatusReader
-    from functions.shared.sync_jobs import SyncJob
+    from functions.connection_state.sync_jobs import SyncJob
 
 
 class SecretsManagerRefreshTokens:

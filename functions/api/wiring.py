@@ -14,10 +14,10 @@ from domain.event_store import EventStore
 from domain.ports import Clock, IdGenerator
 from functions.api.adapters import SecretsManagerRefreshTokens, SqsSyncJobs, StateTableSyncStatuses
 from functions.api.idempotency import IdempotentCommands
+from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.aggregates import Aggregates
 from functions.shared.cold_start import settled
 from functions.shared.settings import ApiSettings
-from functions.shared.system import RandomIds, SystemClock
 
 if TYPE_CHECKING:
     from botocore.config import Config
@@ -96,7 +96,7 @@ def build_services(
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
 ) -> Services:
-    from functions.shared.dynamodb_event_store import DynamoDBEventStore
+    from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
     from functions.shared.views.queries import ViewQueries
 
     store = events or DynamoDBEventStore(settings.events_table, clients.dynamodb)

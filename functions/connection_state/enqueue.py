@@ -8,7 +8,7 @@ continuation carries its exact request time instead: one run may continue many t
 import hashlib
 from typing import TYPE_CHECKING
 
-from functions.shared.sync_jobs import SyncJob, SyncReason
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient

@@ -6,7 +6,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 from domain.connection import Connection
 from domain.marketplaces import Region
 from functions.connection_state.keys import CONNECTIONS_REGISTRY_PK, connection_sk, seller_pk
-from functions.shared.state_store import StateTable
+from functions.shared.adapters.state_store import StateTable
 
 
 class RegisteredConnection(BaseModel):

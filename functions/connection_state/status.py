@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from functions.connection_state.keys import STATUS_SK, sync_pk
-from functions.shared.state_store import StateTable
-from functions.shared.sync_jobs import SyncReason
+from functions.connection_state.sync_jobs import SyncReason
+from functions.shared.adapters.state_store import StateTable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

@@ -28,7 +28,7 @@ from domain.connection import MAX_WATCH_WINDOW_DAYS
 from domain.inbound_shipment.amazon import ShipmentPhase
 from domain.inbound_shipment.state import InboundShipment
 from functions.connection_state.keys import watch_pk
-from functions.shared.state_store import StateTable
+from functions.shared.adapters.state_store import StateTable
 
 OPEN_PHASES = frozenset(
     {ShipmentPhase.NOT_SHIPPED, ShipmentPhase.IN_TRANSIT, ShipmentPhase.RECEIVING}

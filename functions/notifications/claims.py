@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from functions.notifications.keys import CLAIM_SK, notification_pk
-from functions.shared.state_store import StaleRevision, StateTable
+from functions.shared.adapters.state_store import StaleRevision, StateTable
 
 LEASE_SECONDS = 120
 DONE_KEPT_SECONDS = 15 * 24 * 3600  # longer than SQS keeps any message

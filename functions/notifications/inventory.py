@@ -12,7 +12,7 @@ from domain.inventory import AmazonInventoryReported
 from domain.ports import Clock, IdGenerator
 from domain.streams import StreamId, StreamKind
 from functions.notifications.keys import VERSION_SK, inventory_version_pk
-from functions.shared.state_store import StateTable
+from functions.shared.adapters.state_store import StateTable
 
 ATTEMPTS = 5
 

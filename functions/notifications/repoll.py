@@ -8,10 +8,10 @@ from datetime import timedelta
 from pydantic import AwareDatetime, BaseModel
 
 from functions.connection_state.registry import RegisteredConnection
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.connection_state.watch_index import LONGEST_WATCH_WINDOW_DAYS, WatchIndex
 from functions.notifications.keys import repoll_pk
-from functions.shared.state_store import StateTable
-from functions.shared.sync_jobs import SyncJob, SyncReason
+from functions.shared.adapters.state_store import StateTable
 
 DEBOUNCE = timedelta(minutes=1)
 # The registry does not carry the connection's watch window: read the index under the longest

@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from domain.event_store import RecordedEvent
 from functions.projector import wiring
-from functions.shared.stream_records import decode
+from functions.shared.adapters.stream_records import decode
 
 logger = Logger()
 # Patch only what we call: patching every supported library imports them all.

@@ -24,7 +24,7 @@ class Deps:
 
 def build(settings: StoreSettings, client: "DynamoDBClient") -> Deps:
     from functions.projector.dynamodb_store import DynamoDBViewStore
-    from functions.shared.dynamodb_event_store import DynamoDBEventStore
+    from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 
     return Deps(
         projector=Projector(

@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.reactor import wiring
-from functions.shared.stream_records import decode
+from functions.shared.adapters.stream_records import decode
 
 logger = Logger()
 # Patch only what we call: patching every supported library imports them all.

@@ -22,7 +22,7 @@ class Deps:
 def build(
     settings: StoreSettings, client: "DynamoDBClient", ids: IdGenerator, clock: Clock
 ) -> Deps:
-    from functions.shared.dynamodb_event_store import DynamoDBEventStore
+    from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 
     store = DynamoDBEventStore(settings.events_table, client)
     return Deps(reactor=Reactor(Aggregates(store, ids, clock)))
@@ -32,7 +32,7 @@ def build(
 def deps() -> Deps:
     import boto3
 
-    from functions.shared.system import RandomIds, SystemClock
+    from functions.shared.adapters.system import RandomIds, SystemClock
 
     settings = StoreSettings.from_env()
     return settled(build(settings, boto3.client("dynamodb"), RandomIds(), SystemClock()))

@@ -16,11 +16,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from domain.ports import Clock, IdGenerator
 from functions.connection_state.enqueue import enqueue_sync
 from functions.connection_state.registry import ConnectionRegistry
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
+from functions.shared.adapters.state_store import StateTable
+from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.cold_start import settled
 from functions.shared.settings import SyncSettings
-from functions.shared.state_store import StateTable
-from functions.shared.sync_jobs import SyncJob, SyncReason
-from functions.shared.system import RandomIds, SystemClock
 from functions.sync.observability import logger, metrics
 
 if TYPE_CHECKING:

@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
 from functions.connection_state.enqueue import enqueue_sync
+from functions.connection_state.sync_jobs import SyncJob
+from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.adapters.state_store import StateTable
+from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.aggregates import Aggregates
 from functions.shared.cold_start import settled
-from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import SyncSettings
-from functions.shared.state_store import StateTable
-from functions.shared.sync_jobs import SyncJob
-from functions.shared.system import RandomIds, SystemClock
-from functions.sync.credentials import CredentialStore
-from functions.sync.service import ConnectionSync, SyncServices
-from functions.sync.settings import SyncTuning
+from functions.sync.engine.credentials import CredentialStore
+from functions.sync.engine.service import ConnectionSync, SyncServices
+from functions.sync.engine.settings import SyncTuning
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -51,7 +51,7 @@ def build(
 ) -> Deps:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-    from functions.shared.spapi_gateway import LwaCredentials, SpApiGateway
+    from functions.shared.adapters.spapi_gateway import LwaCredentials, SpApiGateway
 
     clock = clock or SystemClock()
     ids = ids or RandomIds()

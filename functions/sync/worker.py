@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.batch import SqsFifoPartialProcessor, proce
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.shared.sync_jobs import SyncJob
+from functions.connection_state.sync_jobs import SyncJob
 from functions.sync import wiring
 from functions.sync.observability import logger, metrics
 

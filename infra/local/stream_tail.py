@@ -4,7 +4,7 @@ The local runtime's stream pump reads with it, and so do tests and benchmarks.""
 
 from typing import Any
 
-from functions.shared.stream_records import LambdaRecord, from_streams_client
+from functions.shared.adapters.stream_records import LambdaRecord, from_streams_client
 
 
 class StreamTail:

@@ -13,7 +13,7 @@ from domain.streams import StreamId
 from functions.api.wiring import AwsClients, Services, build_services
 from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.projector import Projector
-from functions.shared.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import ApiSettings
 from infra.local.tables import (
     create_events_table,

@@ -18,8 +18,8 @@ from functions.api.commands.transfers import Shipped, reconcile_shipment, ship_s
 from functions.api.commands.warehouses import create_warehouse
 from functions.api.errors import status_of
 from functions.api.wiring import Services, build_services
+from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.aggregates import Aggregates
-from functions.shared.system import RandomIds, SystemClock
 from tests.api.conftest import Aws
 from tests.api.gateway import ApiClient
 from tests.api.givens import OBSERVED_AT, US, new_shipment_id, reconciled

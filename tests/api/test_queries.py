@@ -8,8 +8,8 @@ from functions.connection_state.status import (
     RunReport,
     SyncStatusWriter,
 )
-from functions.shared.state_store import StateTable
-from functions.shared.sync_jobs import SyncReason
+from functions.connection_state.sync_jobs import SyncReason
+from functions.shared.adapters.state_store import StateTable
 from tests.api.conftest import Aws
 from tests.api.gateway import ApiClient
 from tests.api.givens import OBSERVED_AT, US, a_connection, a_synced_shipment, reconciled

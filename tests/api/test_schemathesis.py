@@ -12,7 +12,7 @@ from schemathesis.config import SchemathesisConfig
 from functions.api.wiring import Services, build_services
 from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.projector import Projector
-from functions.shared.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from tests.api.conftest import Aws, ProjectingStore
 from tests.api.gateway import ApiClient
 from tests.api.givens import a_purchase_order_closed_short, reconciled

@@ -12,7 +12,7 @@ from domain.inbound_shipment.events import InboundShipmentDiscovered
 from domain.messages import DomainEvent
 from domain.streams import StreamKind
 from domain.warehouse import StockCounted
-from functions.shared.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from infra.local.tables import create_events_table
 from tests.support import fresh_name
 from tests.support.event_store import (

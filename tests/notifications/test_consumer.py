@@ -11,8 +11,8 @@ from domain.event_store import RecordedEvent
 from domain.inventory import AmazonInventoryFigures, AmazonInventoryReported
 from domain.streams import StreamId, StreamKind
 from domain.warehouse import fba_warehouse_id
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.notifications import observability
-from functions.shared.sync_jobs import SyncJob, SyncReason
 from tests.notifications.harness import CA, US, Consumer, camel_case_envelope, inventory_change
 from tests.sync.harness import SyncWorld
 

@@ -9,7 +9,7 @@ import pytest
 from moto.moto_server.werkzeug_app import MotoRequestHandler
 
 from functions.projector import wiring
-from functions.shared.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import StoreSettings
 from infra.local.tables import create_events_table, create_views_table
 from tests.conftest import REGION

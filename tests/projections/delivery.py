@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from domain.event_store import RecordedEvent
 from functions.projector.ports import ViewStore
-from functions.shared.stream_records import batch, record_of
+from functions.shared.adapters.stream_records import batch, record_of
 from functions.shared.views.items import RowKey, ViewItem
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]

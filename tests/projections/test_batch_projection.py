@@ -20,7 +20,7 @@ from functions.projector.projections.step import initial_doc, step
 from functions.projector.projector import MissingEvents, Projector
 from functions.projector.rebuild import rebuild
 from functions.projector.wiring import Deps
-from functions.shared.stream_records import batch, record_of
+from functions.shared.adapters.stream_records import batch, record_of
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
 from functions.shared.views.items import RowKey, ViewItem

@@ -13,7 +13,7 @@ from functions.projector import wiring as projector_wiring
 from functions.reactor import wiring as reactor_wiring
 from functions.reactor.handler import handle as react
 from functions.reactor.reactor import ACTOR
-from functions.shared.stream_records import batch
+from functions.shared.adapters.stream_records import batch
 from functions.shared.views.queries import ViewQueries
 from infra.local.stream_tail import StreamTail
 from tests.conftest import REGION

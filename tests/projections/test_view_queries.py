@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from domain.warehouse import fba_warehouse_id
-from functions.shared.stream_records import batch, record_of
+from functions.shared.adapters.stream_records import batch, record_of
 from functions.shared.views.queries import InvalidCursor, ViewQueries
 from tests.projections.conftest import Tables, new_tables
 from tests.projections.world import CA, T0, US, World

@@ -19,16 +19,16 @@ from domain.streams import StreamId, StreamKind
 from domain.warehouse import fbm_warehouse_id
 from functions.connection_state.enqueue import enqueue_sync
 from functions.connection_state.status import SyncStatus, SyncStatusReader
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
+from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+from functions.shared.adapters.state_store import StateTable
+from functions.shared.adapters.system import RandomIds
 from functions.shared.aggregates import Aggregates
-from functions.shared.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import SyncSettings
-from functions.shared.state_store import StateTable
-from functions.shared.sync_jobs import SyncJob, SyncReason
-from functions.shared.system import RandomIds
 from functions.shared.tables import STATE_PK, STATE_SK, STATE_TTL
 from functions.sync import wiring, worker
+from functions.sync.engine.settings import SyncTuning
 from functions.sync.observability import metrics
-from functions.sync.settings import SyncTuning
 from infra.local.provision_sync import (
     Queue,
     create_lwa_app_secret,

@@ -5,7 +5,7 @@ import pytest
 
 from domain.amazon_gateway import MalformedRecord
 from domain.inbound_shipment.amazon import Address, AmazonShipmentLine
-from functions.shared.amazon_json import MalformedPage, items_page, shipments_page
+from functions.shared.adapters.amazon_json import MalformedPage, items_page, shipments_page
 
 
 def shipment(**fields: object) -> dict[str, object]:

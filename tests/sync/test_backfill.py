@@ -10,8 +10,8 @@ import pytest
 
 from functions.connection_state.keys import CHECKPOINT_SK, sync_pk
 from functions.connection_state.status import RunOutcome
-from functions.shared.sync_jobs import SyncReason
-from functions.sync.checkpoint import FeedStage, SyncCheckpoint
+from functions.connection_state.sync_jobs import SyncReason
+from functions.sync.engine.checkpoint import FeedStage, SyncCheckpoint
 from tests.sync import scenario
 from tests.sync.conftest import PAGE_SIZE
 from tests.sync.harness import US, FakeLambdaContext, SyncWorld

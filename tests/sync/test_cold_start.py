@@ -15,7 +15,7 @@ import pytest
 
 from functions.connection_state.keys import CHECKPOINT_SK, CURSOR_SK, sync_pk
 from functions.connection_state.status import RunOutcome
-from functions.sync.checkpoint import SyncCheckpoint, SyncCursor
+from functions.sync.engine.checkpoint import SyncCheckpoint, SyncCursor
 from tests.sync.harness import US, FakeLambdaContext, SyncWorld
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def test_importing_the_gateway_loads_only_the_sp_api_clients_it_uses() -> None:
     loaded = run_fresh(
         """
         import json, sys
-        import functions.shared.spapi_gateway
+        import functions.shared.adapters.spapi_gateway
         print(json.dumps(sorted(sys.modules)))
         """
     )
@@ -58,7 +58,7 @@ def test_what_the_gateway_left_unrun_runs_when_something_else_asks_for_it() -> N
     found = run_fresh(
         """
         import json
-        from functions.shared import spapi_gateway
+        from functions.shared.adapters import spapi_gateway
         from sp_api.api import FulfillmentInboundV0, Orders
         import sp_api.api
         import confuse
@@ -86,7 +86,7 @@ def test_the_gateway_uses_sp_api_as_it_is_when_imported_before_it() -> None:
         """
         import json
         import sp_api.api
-        from functions.shared import spapi_gateway
+        from functions.shared.adapters import spapi_gateway
         print(json.dumps([
             spapi_gateway.FulfillmentInboundV0 is sp_api.api.FulfillmentInboundV0,
             spapi_gateway.Inventories is sp_api.api.Inventories,
@@ -107,7 +107,7 @@ def test_the_dispatcher_loads_no_sp_api_client() -> None:
     )
 
     assert not [m for m in loaded if m == "sp_api" or m.startswith(("sp_api.", "httpx"))]
-    assert "functions.shared.spapi_gateway" not in loaded
+    assert "functions.shared.adapters.spapi_gateway" not in loaded
 
 
 def state_calls(world: SyncWorld) -> list[tuple[str, str]]:

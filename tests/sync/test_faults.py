@@ -9,8 +9,8 @@ import pytest
 
 from functions.connection_state.keys import CHECKPOINT_SK, sync_pk
 from functions.connection_state.status import RunOutcome
-from functions.shared.sync_jobs import SyncReason
-from functions.sync.checkpoint import SyncCheckpoint
+from functions.connection_state.sync_jobs import SyncReason
+from functions.sync.engine.checkpoint import SyncCheckpoint
 from tests.sync import scenario
 from tests.sync.harness import FakeLambdaContext, SyncWorld
 from tests.sync.proxy import FaultyProxy

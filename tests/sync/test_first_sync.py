@@ -6,7 +6,7 @@ import pytest
 
 from functions.connection_state.keys import CURSOR_SK, sync_pk
 from functions.connection_state.status import RunOutcome
-from functions.sync.checkpoint import SyncCursor
+from functions.sync.engine.checkpoint import SyncCursor
 from tests.sync.conftest import PAGE_SIZE
 from tests.sync.harness import CA, US, SyncWorld
 

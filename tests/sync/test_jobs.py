@@ -11,7 +11,7 @@ from domain.marketplaces import Region
 from functions.connection_state.enqueue import enqueue_sync
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.status import RunOutcome, SyncStatusReader
-from functions.shared.sync_jobs import SyncJob, SyncReason
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.sync import dispatcher
 from tests.sync.harness import US, FakeLambdaContext, SyncWorld
 

@@ -6,8 +6,8 @@ import pytest
 from domain.amazon_gateway import GET_SHIPMENTS
 from functions.connection_state.keys import rate_limit_pk
 from functions.connection_state.status import RunOutcome
-from functions.shared.state_store import StateTable
-from functions.sync.rate_limit import SAFETY_SECONDS, Bucket, RateLimit, TokenBuckets
+from functions.shared.adapters.state_store import StateTable
+from functions.sync.engine.rate_limit import SAFETY_SECONDS, Bucket, RateLimit, TokenBuckets
 from infra.local.tables import create_state_table
 from tests.support import fresh_name
 from tests.sync.harness import US, AwsClients, FakeLambdaContext, SyncWorld

@@ -18,7 +18,7 @@ from domain.amazon_gateway import (
     ShipmentQuery,
 )
 from domain.marketplaces import Region
-from functions.shared.spapi_gateway import LwaCredentials, SpApiGateway
+from functions.shared.adapters.spapi_gateway import LwaCredentials, SpApiGateway
 from infra.simulated_amazon import ControlClient
 from tests.sync.harness import US
 from tests.sync.proxy import FaultyProxy

@@ -5,7 +5,7 @@ their goods had left are watched like closed ones (Amazon still receives what wa
 import pytest
 
 from domain.inbound_shipment.events import InboundShipmentReceiptsChanged
-from functions.shared.sync_jobs import SyncReason
+from functions.connection_state.sync_jobs import SyncReason
 from tests.sync.harness import US, SyncWorld
 
 pytestmark = pytest.mark.slow

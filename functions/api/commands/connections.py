@@ -16,8 +16,8 @@ from domain.warehouse import WarehouseCreated
 from functions.api.auth import Caller
 from functions.api.commands.base import event_context, with_retries
 from functions.connection_state.status import SyncStatus
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.shared.aggregates import Aggregates
-from functions.shared.sync_jobs import SyncJob, SyncReason
 
 
 class RefreshTokens(Protocol):

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from boto3.dynamodb.types import TypeSerializer
 
 from domain.event_store import RecordedEvent
-from functions.shared.event_codec import from_record, to_record
+from functions.shared.adapters.event_codec import from_record, to_record
 from functions.shared.tables import EVENTS_PK, EVENTS_SK
 
 # A Lambda event is JSON at the process boundary; it becomes typed right here.

@@ -7,12 +7,12 @@ from domain.amazon_gateway import AmazonRejected, MalformedRecord, ShipmentHeade
 from domain.ports import Clock
 from functions.connection_state.status import QuarantinedRecord, RunCounters
 from functions.connection_state.watch_index import WatchedShipment, WatchIndex, watch_entry
-from functions.sync.amazon_reads import ShipmentItems, shipment_items, shipment_pages
-from functions.sync.backfill import Backfill
-from functions.sync.checkpoint import MarketplaceProgress, SyncCheckpoint
+from functions.sync.engine.amazon_reads import ShipmentItems, shipment_items, shipment_pages
+from functions.sync.engine.backfill import Backfill
+from functions.sync.engine.checkpoint import MarketplaceProgress, SyncCheckpoint
+from functions.sync.engine.pacing import Pacer
+from functions.sync.engine.recorder import RunIdentity, ShipmentRecorder
 from functions.sync.observability import SyncMetrics, logger
-from functions.sync.pacing import Pacer
-from functions.sync.recorder import RunIdentity, ShipmentRecorder
 
 HEADER_BATCH = 50  # ids per getShipments SHIPMENT query: one page, a short URL
 

@@ -49,12 +49,12 @@ from domain.amazon_gateway import (
 from domain.inbound_shipment.amazon import AmazonShipmentLine
 from domain.ports import Clock
 from functions.connection_state.keys import feed_pk
-from functions.shared.state_store import StateTable
-from functions.sync.amazon_reads import ShipmentItems, updated_item_pages, whole_shipment
-from functions.sync.checkpoint import FeedProgress, FeedStage, MarketplaceProgress
+from functions.shared.adapters.state_store import StateTable
+from functions.sync.engine.amazon_reads import ShipmentItems, updated_item_pages, whole_shipment
+from functions.sync.engine.checkpoint import FeedProgress, FeedStage, MarketplaceProgress
+from functions.sync.engine.pacing import Pacer
+from functions.sync.engine.recorder import RunIdentity
 from functions.sync.observability import logger
-from functions.sync.pacing import Pacer
-from functions.sync.recorder import RunIdentity
 
 # Older than any FBA inbound shipment: the probe's start.
 HISTORY_START: Final = datetime(2006, 1, 1, tzinfo=UTC)
@@ -231,17 +231,7 @@ class Backfill:
             number = feed.pages
             if not feed.writers or feed.writers[-1][1] != self._writer:
                 feed.writers.append((number, self._writer))
-            spooled: dict[str, SpooledPage] = {}
-            for item in page.items:
-                if item.shipment_id in covered:
-                    spooled.setdefault(item.shipment_id, SpooledPage(writer=self._writer))
-                    spooled[item.shipment_id].lines.append(item.line)
-            for record in page.malformed:
-                if record.shipment_id is None:
-                    raise _GiveUp("an item has no readable ShipmentId")
-                if record.shipment_id in covered:
-                    spooled.setdefault(record.shipment_id, SpooledPage(writer=self._writer))
-                    spooled[record.shipment_id].malformed.append(record)
+            spooled = _by_shipment(page, covered, self._writer)
             attempt = _attempt(self._run, progress)
             for shipment_id, doc in spooled.items():
                 self._spool.put(self._run, attempt, shipment_id, number, doc)
@@ -265,6 +255,22 @@ class Backfill:
                 feed.restarts += 1
                 feed.token = None
                 restart()
+
+
+def _by_shipment(page: ItemPage, covered: set[str], writer: str) -> dict[str, SpooledPage]:
+    """A page's lines and malformed records of the covered shipments, by shipment."""
+    spooled: dict[str, SpooledPage] = {}
+    for item in page.items:
+        if item.shipment_id in covered:
+            spooled.setdefault(item.shipment_id, SpooledPage(writer=writer))
+            spooled[item.shipment_id].lines.append(item.line)
+    for record in page.malformed:
+        if record.shipment_id is None:
+            raise _GiveUp("an item has no readable ShipmentId")
+        if record.shipment_id in covered:
+            spooled.setdefault(record.shipment_id, SpooledPage(writer=writer))
+            spooled[record.shipment_id].malformed.append(record)
+    return spooled
 
 
 def _attempt(run: RunIdentity, progress: MarketplaceProgress) -> str:

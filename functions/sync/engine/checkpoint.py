@@ -9,8 +9,8 @@ from pydantic import AwareDatetime, BaseModel
 from domain.connection import Connection
 from functions.connection_state.keys import CHECKPOINT_SK, CURSOR_SK, sync_pk
 from functions.connection_state.status import RunCounters
-from functions.shared.state_store import StateTable
-from functions.shared.sync_jobs import SyncJob, SyncReason
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
+from functions.shared.adapters.state_store import StateTable
 
 
 class FeedStage(StrEnum):

@@ -36,7 +36,7 @@ from domain.amazon_gateway import (
     ShipmentQuery,
 )
 from domain.marketplaces import Region
-from functions.shared import amazon_json
+from functions.shared.adapters import amazon_json
 
 
 def _defer_init(package: str) -> None:

@@ -25,7 +25,7 @@ from botocore.exceptions import ClientError
 from domain.errors import ConcurrencyConflict
 from domain.event_store import RecordedEvent, StreamAppend
 from domain.streams import StreamId
-from functions.shared.event_codec import Record, from_record, to_record
+from functions.shared.adapters.event_codec import Record, from_record, to_record
 from functions.shared.tables import EVENTS_PK, EVENTS_SK
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from domain.amazon_gateway import (
     ShipmentQuery,
 )
 from domain.inbound_shipment.amazon import AmazonShipmentLine
-from functions.sync.pacing import Pacer
+from functions.sync.engine.pacing import Pacer
 
 P = TypeVar("P", ShipmentPage, ItemPage)
 

@@ -11,8 +11,8 @@ from domain.connection import Connection
 from domain.ports import Clock
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.status import RunOutcome, RunReport, SyncStatusWriter
-from functions.shared.sync_jobs import SyncJob, SyncReason
-from functions.sync.checkpoint import CheckpointStore, SyncCheckpoint, SyncCursor
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
+from functions.sync.engine.checkpoint import CheckpointStore, SyncCheckpoint, SyncCursor
 from functions.sync.observability import logger
 
 

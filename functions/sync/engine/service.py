@@ -16,22 +16,22 @@ from domain.streams import StreamKind
 from functions.connection_state.keys import rate_limit_pk
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.status import RunOutcome, RunReport, SyncStatusWriter
+from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.connection_state.watch_index import WatchIndex
+from functions.shared.adapters.spapi_gateway import LwaCredentials
+from functions.shared.adapters.state_store import StateTable
 from functions.shared.aggregates import Aggregates
-from functions.shared.spapi_gateway import LwaCredentials
-from functions.shared.state_store import StateTable
-from functions.shared.sync_jobs import SyncJob, SyncReason
-from functions.sync.backfill import Backfill, FeedSpool
-from functions.sync.checkpoint import CheckpointStore, SyncCheckpoint, SyncCursor, new_plan
-from functions.sync.credentials import CredentialStore
-from functions.sync.deadline import Deadline, OutOfTime
-from functions.sync.invocation_end import InvocationEnd, KnownState
+from functions.sync.engine.backfill import Backfill, FeedSpool
+from functions.sync.engine.checkpoint import CheckpointStore, SyncCheckpoint, SyncCursor, new_plan
+from functions.sync.engine.credentials import CredentialStore
+from functions.sync.engine.deadline import Deadline, OutOfTime
+from functions.sync.engine.invocation_end import InvocationEnd, KnownState
+from functions.sync.engine.pacing import GatewaySession, Pacer
+from functions.sync.engine.rate_limit import PUBLISHED_LIMITS, TokenBuckets
+from functions.sync.engine.recorder import RunIdentity, ShipmentRecorder
+from functions.sync.engine.settings import SyncTuning
+from functions.sync.engine.shipment_sync import ShipmentSync
 from functions.sync.observability import SyncMetrics, logger
-from functions.sync.pacing import GatewaySession, Pacer
-from functions.sync.rate_limit import PUBLISHED_LIMITS, TokenBuckets
-from functions.sync.recorder import RunIdentity, ShipmentRecorder
-from functions.sync.settings import SyncTuning
-from functions.sync.shipment_sync import ShipmentSync
 
 
 @dataclass(frozen=True)

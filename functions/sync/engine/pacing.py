@@ -16,8 +16,8 @@ from domain.amazon_gateway import (
     Page,
 )
 from functions.connection_state.status import RunCounters
-from functions.sync.deadline import Deadline
-from functions.sync.rate_limit import TokenBuckets
+from functions.sync.engine.deadline import Deadline
+from functions.sync.engine.rate_limit import TokenBuckets
 
 P = TypeVar("P", bound=Page)
 

@@ -16,7 +16,7 @@ from domain.amazon_gateway import (
     GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID,
     GET_SHIPMENTS,
 )
-from functions.shared.state_store import StaleRevision, StateTable, Stored
+from functions.shared.adapters.state_store import StaleRevision, StateTable, Stored
 
 WRITE_ATTEMPTS = 5
 CONTENDED_WAIT_SECONDS = 0.05

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from functions.shared.spapi_gateway import LwaCredentials
+from functions.shared.adapters.spapi_gateway import LwaCredentials
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
