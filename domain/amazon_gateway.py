@@ -24,7 +24,7 @@ ALL_SHIPMENT_STATUSES: Final[tuple[str, ...]] = tuple(PHASE_OF_STATUS)
 class ShipmentHeader(BaseModel):
     """A shipment as getShipments lists it: everything but its lines."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     shipment_id: str = Field(pattern=r"^FBA[0-9A-Z]+$")
     name: str = ""
@@ -34,14 +34,14 @@ class ShipmentHeader(BaseModel):
 
 
 class ShipmentItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     shipment_id: str
     line: AmazonShipmentLine
 
 
 class InventorySummary(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str
     fnsku: str = ""
@@ -51,7 +51,7 @@ class InventorySummary(BaseModel):
 class MalformedRecord(BaseModel):
     """A record Amazon sent that we could not read; kept aside and reported."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     operation: str
     reference: str  # the shipment id when it could be read, else the record's place on its page
@@ -62,7 +62,7 @@ class MalformedRecord(BaseModel):
 
 
 class Page(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     next_token: str | None = None
     rate_limit: float | None = None
@@ -92,7 +92,7 @@ class InventoryPage(Page):
 class ShipmentQuery(BaseModel):
     """The first page of a shipment listing: by last-updated range, or by ids (up to 999)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     marketplace_id: str
     updated_after: AwareDatetime | None = None
@@ -105,7 +105,7 @@ class ItemQuery(BaseModel):
     """The first page of the items last updated in a range (both bounds inclusive), of every
     shipment of the marketplace: getShipmentItems with QueryType=DATE_RANGE."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     marketplace_id: str
     updated_after: AwareDatetime

@@ -46,7 +46,7 @@ class ChangeConnectionSettings(Command):
 
 
 class Connection(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     connection_id: str
     seller_id: str

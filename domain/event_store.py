@@ -18,7 +18,7 @@ from domain.streams import StreamId
 class EventContext(BaseModel):
     """Who did this, why, and when: the metadata every event of one command shares."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tenant_id: str
     actor: str
@@ -30,7 +30,7 @@ class EventContext(BaseModel):
 class RecordedEvent(BaseModel):
     """A domain event in its envelope, as stored."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     event_id: str
     stream_id: StreamId
@@ -55,7 +55,7 @@ class RecordedEvent(BaseModel):
 class StreamAppend(BaseModel):
     """New events for one stream, which must currently be at `expected_version` (0 = new)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     stream_id: StreamId
     expected_version: int = Field(ge=0)

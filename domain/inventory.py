@@ -8,7 +8,7 @@ from domain.messages import DomainEvent
 
 
 class AmazonInventoryFigures(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     fulfillable: int = 0
     inbound_working: int = 0

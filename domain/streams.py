@@ -18,7 +18,7 @@ class StreamKind(StrEnum):
 
 
 class StreamId(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tenant_id: str
     kind: StreamKind

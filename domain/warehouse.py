@@ -26,7 +26,7 @@ def fbm_warehouse_id(connection_id: str) -> str:
 
 
 class CountLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str = Field(min_length=1)
     quantity: int = Field(ge=0)
@@ -34,7 +34,7 @@ class CountLine(BaseModel):
 
 
 class AdjustmentLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str = Field(min_length=1)
     delta: int
@@ -94,7 +94,7 @@ class AdjustStock(Command):
 
 
 class Warehouse(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     warehouse_id: str
     name: str

@@ -43,7 +43,7 @@ def phase_of(status: str) -> ShipmentPhase:
 
 
 class Address(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     name: str = ""
     address_line_1: str = ""
@@ -56,7 +56,7 @@ class Address(BaseModel):
 
 
 class AmazonShipmentLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str = Field(min_length=1)
     fnsku: str = ""
@@ -69,7 +69,7 @@ class AmazonShipmentLine(BaseModel):
 class AmazonShipmentSnapshot(BaseModel):
     """One observation of a shipment. `lines` is None when this sync did not read the items."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     shipment_id: str = Field(pattern=r"^FBA[0-9A-Z]+$")
     connection_id: str

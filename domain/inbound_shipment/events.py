@@ -9,7 +9,7 @@ from domain.messages import DomainEvent
 
 
 class ShipmentLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str
     fnsku: str
@@ -18,7 +18,7 @@ class ShipmentLine(BaseModel):
 
 
 class ReceiptChange(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str
     quantity_received: int  # Amazon's cumulative total after the change
@@ -26,7 +26,7 @@ class ReceiptChange(BaseModel):
 
 
 class ShipmentDiscrepancy(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str
     quantity_shipped: int

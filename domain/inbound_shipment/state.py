@@ -20,7 +20,7 @@ from domain.messages import DomainEvent
 
 
 class LineState(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str
     fnsku: str = ""
@@ -34,7 +34,7 @@ class LineState(BaseModel):
 
 
 class Reconciliation(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     transfer_order_id: str
     sales_order_id: str
@@ -44,14 +44,14 @@ class Reconciliation(BaseModel):
 
 
 class StatusObservation(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     status: str
     observed_at: AwareDatetime
 
 
 class InboundShipment(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     shipment_id: str
     connection_id: str

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class OrderLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str = Field(min_length=1)
     quantity: int = Field(ge=0)
@@ -16,7 +16,7 @@ class OrderLine(BaseModel):
 class LineChange(BaseModel):
     """One SKU's figure changed from -> to (an amendment says which figure)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str
     from_quantity: int

@@ -27,7 +27,7 @@ class PurchaseOrderStatus(StrEnum):
 
 
 class LineReceipt(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str
     quantity_received: int  # cumulative total after this receipt
@@ -35,7 +35,7 @@ class LineReceipt(BaseModel):
 
 
 class LineDiscrepancy(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str
     quantity: int
@@ -166,7 +166,7 @@ class ReopenPurchaseOrder(Command):
 
 
 class POLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sku: str
     quantity_ordered: int = 0
@@ -185,7 +185,7 @@ class POLine(BaseModel):
 
 
 class PurchaseOrder(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     purchase_order_id: str
     transfer_order_id: str

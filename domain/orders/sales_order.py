@@ -108,7 +108,7 @@ class ReopenSalesOrder(Command):
 
 
 class SalesOrder(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     sales_order_id: str
     transfer_order_id: str

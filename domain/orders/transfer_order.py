@@ -21,7 +21,7 @@ class TransferOrderCreated(DomainEvent):
 
 
 class TransferOrder(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     transfer_order_id: str
     shipment_id: str

@@ -18,7 +18,7 @@ from domain.warehouse import StockCounted
 
 
 class StockFigures(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     on_hand: int = 0
     committed: int = 0

@@ -20,7 +20,7 @@ from domain.stock.contributions import ZERO, StockFigures
 
 
 class LedgerFact(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tenant_id: str
     warehouse_id: str
@@ -44,7 +44,7 @@ class LedgerFact(BaseModel):
 
 
 class AmazonReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tenant_id: str
     warehouse_id: str
@@ -61,7 +61,7 @@ class AmazonReport(BaseModel):
 
 
 class StockState(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tenant_id: str
     warehouse_id: str

@@ -10,7 +10,7 @@ from functions.shared.adapters.state_store import StateTable
 
 
 class RegisteredConnection(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tenant_id: str
     connection_id: str

@@ -26,7 +26,7 @@ class RunOutcome(StrEnum):
 
 
 class QuarantinedRecord(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     marketplace_id: str
     operation: str
@@ -56,7 +56,7 @@ class RunCounters(BaseModel):
 
 
 class RunReport(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     run_id: str
     reason: SyncReason
@@ -69,7 +69,7 @@ class RunReport(BaseModel):
 
 
 class SyncStatus(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tenant_id: str
     connection_id: str

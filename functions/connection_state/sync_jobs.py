@@ -17,7 +17,7 @@ class SyncReason(StrEnum):
 
 
 class SyncJob(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tenant_id: str
     connection_id: str

@@ -40,7 +40,7 @@ LONGEST_WATCH_WINDOW = timedelta(days=LONGEST_WATCH_WINDOW_DAYS)
 
 
 class WatchedShipment(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     shipment_id: str
     marketplace_id: str

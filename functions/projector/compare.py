@@ -9,7 +9,7 @@ from functions.shared.views.items import RowKey, ViewItem
 
 
 class Difference(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     key: RowKey
     problem: Literal["missing", "unexpected", "different"]

@@ -20,7 +20,7 @@ D = TypeVar("D", bound=StreamDoc)
 
 
 class IndexKeys(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     gsi1pk: str | None = None
     gsi1sk: str | None = None

@@ -112,7 +112,7 @@ RATE_LIMIT_HEADER = "x-amzn-RateLimit-Limit"
 class LwaCredentials(BaseModel):
     """Our LWA app's client id and secret, and the seller's refresh token."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     lwa_app_id: str
     lwa_client_secret: SecretStr

@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 
 class StreamDoc(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     # What the projector derived from this very doc (the rows it renders, an order's stock
     # contribution), kept in memory only: a slot, so not a field. Equality, serialisation and
     # `model_copy` ignore it: a copy (an evolved doc) starts with nothing derived.

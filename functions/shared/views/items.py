@@ -34,14 +34,14 @@ DynamoItem = dict[str, "AttributeValueTypeDef"]
 
 
 class RowKey(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     pk: str
     sk: str
 
 
 class ViewItem(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     pk: str
     sk: str

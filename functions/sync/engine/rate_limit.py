@@ -27,7 +27,7 @@ SAFETY_SECONDS = 0.1
 
 
 class RateLimit(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     rate: float = Field(gt=0)  # requests per second
     burst: float = Field(ge=1)
@@ -45,7 +45,7 @@ PUBLISHED_LIMITS: Mapping[str, RateLimit] = {
 
 
 class Bucket(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     tokens: float
     rate: float
