@@ -93,13 +93,16 @@ class SyncStatusWriter:
     def record(self, tenant_id: str, connection_id: str, report: RunReport) -> SyncStatus:
         # One worker at a time per connection (FIFO message group): no concurrent writers.
         key = sync_pk(tenant_id, connection_id)
-        previous = self._table.get(key, STATUS_SK, SyncStatus)
-        last_completed = previous.doc.last_completed_run if previous else None
+        if report.outcome is RunOutcome.COMPLETED:
+            last_completed: RunReport | None = report
+        else:  # keep the last run that completed
+            previous = self._table.get(key, STATUS_SK, SyncStatus)
+            last_completed = previous.doc.last_completed_run if previous else None
         status = SyncStatus(
             tenant_id=tenant_id,
             connection_id=connection_id,
             last_run=report,
-            last_completed_run=report if report.outcome is RunOutcome.COMPLETED else last_completed,
+            last_completed_run=last_completed,
         )
         self._table.put(key, STATUS_SK, status)
         return status
