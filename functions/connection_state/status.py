@@ -37,6 +37,8 @@ class QuarantinedRecord(BaseModel):
 class RunCounters(BaseModel):
     """What a run did so far; carried across continuations in the checkpoint."""
 
+    model_config = ConfigDict(defer_build=True)
+
     calls: dict[str, int] = {}
     throttled: dict[str, int] = {}
     retried_errors: dict[str, int] = {}

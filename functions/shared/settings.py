@@ -22,7 +22,7 @@ SPAPI_ENDPOINT = "SPAPI_ENDPOINT"
 
 
 class _Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
+    model_config = ConfigDict(frozen=True, populate_by_name=True, defer_build=True)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:

@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 
 class _Amazon(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class AmazonAddress(_Amazon):
