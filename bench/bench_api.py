@@ -133,27 +133,12 @@ def moto_services() -> Any:
 def warm(services: Any) -> dict[str, tuple[float, float]]:
     from functions.api.handler import handle
     from infra.local.lambda_context import LocalLambdaContext
+    from tests.api.gateway import rest_event
 
     tenant, context = f"bench-{uuid.uuid4().hex[:8]}", LocalLambdaContext(function_name="api")
 
     def request(method: str, path: str, body: Any = None) -> dict[str, Any]:
-        event = {
-            "resource": "/{proxy+}",
-            "path": path,
-            "httpMethod": method,
-            "headers": {"Content-Type": "application/json"},
-            "multiValueHeaders": {"Content-Type": ["application/json"]},
-            "queryStringParameters": None,
-            "multiValueQueryStringParameters": None,
-            "pathParameters": None,
-            "requestContext": {
-                "requestId": uuid.uuid4().hex,
-                "stage": "bench",
-                "authorizer": {"claims": {"sub": "bench", "custom:tenant_id": tenant}},
-            },
-            "body": None if body is None else json.dumps(body),
-            "isBase64Encoded": False,
-        }
+        event = rest_event(method, path, tenant=tenant, body=body)
         return handle(event, context, services)
 
     ids = [

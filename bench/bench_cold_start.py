@@ -45,10 +45,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
 from typing import Any
 
+from bench.moto_server import serve_moto
 from domain.amazon_gateway import GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID
 from infra import build_asset
 
@@ -463,26 +463,10 @@ class Function:
 
 
 def _rest_event(method: str, path: str, body: Any = None, key: str | None = None) -> Any:
-    headers = {"Content-Type": "application/json"}
-    if key is not None:
-        headers["Idempotency-Key"] = key
-    return {
-        "resource": "/{proxy+}",
-        "path": path,
-        "httpMethod": method,
-        "headers": headers,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": None,
-        "requestContext": {
-            "requestId": uuid.uuid4().hex,
-            "stage": "bench",
-            "authorizer": {"claims": {"sub": "bench", "custom:tenant_id": TENANT}},
-        },
-        "body": None if body is None else json.dumps(body),
-        "isBase64Encoded": False,
-    }
+    from tests.api.gateway import rest_event
+
+    headers = {} if key is None else {"Idempotency-Key": key}
+    return rest_event(method, path, tenant=TENANT, body=body, headers=headers)
 
 
 def _api_requests(world: "World", who: str) -> list[dict[str, Any]]:
@@ -665,20 +649,6 @@ def inventory_change(seller_id: str, sku: str, notification_id: str) -> dict[str
 
 
 # -- the world the functions run in ----------------------------------------------------------
-
-
-def serve_moto(address: "Queue[tuple[str, int]]", stop: EventType) -> None:
-    """A moto server in a process of its own (no shared GIL with the simulator)."""
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-    from moto.server import ThreadedMotoServer
-
-    MotoRequestHandler.disable_nagle_algorithm = True  # else each call waits on a delayed ACK
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    address.put(server.get_host_and_port())
-    stop.wait()
-    server.stop()
 
 
 @contextmanager

@@ -2,7 +2,6 @@
 them. The store runs on moto (in a child process), so its figures are moto's throughput with
 our adapter's overhead included, not DynamoDB's."""
 
-import logging
 import multiprocessing
 import time
 import uuid
@@ -10,11 +9,11 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Event as EventType
 from typing import TYPE_CHECKING, TypeVar
 
 import boto3
 
+from bench.moto_server import serve_moto
 from domain.event_store import EventContext, StreamAppend
 from domain.inbound_shipment import state as shipment
 from domain.inbound_shipment.amazon import Address
@@ -200,21 +199,6 @@ def bench_store(client: "DynamoDBClient") -> float:
     count, elapsed = timed_appends(transactional, list(appends(MULTI_APPENDS, MULTI_EVENTS, 1)))
     report(f"append, {MULTI_EVENTS} events per call", count, elapsed, "(TransactWriteItems)")
     return append_rate
-
-
-def serve_moto(address: "Queue[tuple[str, int]]", stop: "EventType") -> None:
-    """A moto server in a process of its own, so that it and the client do not share a GIL."""
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-    from moto.server import ThreadedMotoServer
-
-    # werkzeug writes headers and body apart; with Nagle on, each call waits on a delayed ACK.
-    MotoRequestHandler.disable_nagle_algorithm = True
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    address.put(server.get_host_and_port())
-    stop.wait()
-    server.stop()
 
 
 def main() -> None:

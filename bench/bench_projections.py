@@ -16,12 +16,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Event as EventType
 from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 
+from bench.moto_server import serve_moto
 from domain.event_store import RecordedEvent
 from functions.projector.handler import handle
 from functions.projector.in_memory_store import InMemoryViewStore
@@ -284,20 +284,6 @@ def new_tables(client: "DynamoDBClient") -> StoreSettings:
     create_events_table(client, settings.events_table)
     create_views_table(client, settings.views_table)
     return settings
-
-
-def serve_moto(address: "Queue[tuple[str, int]]", stop: "EventType") -> None:
-    """A moto server in a process of its own, so that it and the client do not share a GIL."""
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-    from moto.server import ThreadedMotoServer
-
-    MotoRequestHandler.disable_nagle_algorithm = True  # else each call waits on a delayed ACK
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    address.put(server.get_host_and_port())
-    stop.wait()
-    server.stop()
 
 
 def main() -> None:

@@ -19,11 +19,11 @@ import time
 import uuid
 from datetime import UTC, datetime
 from multiprocessing.queues import Queue
-from multiprocessing.synchronize import Event as EventType
 from typing import Any
 
 import boto3
 
+from bench.moto_server import serve_moto
 from domain.amazon_gateway import (
     GET_SHIPMENT_ITEMS,
     GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID,
@@ -58,19 +58,6 @@ SUBSET_SHIPMENTS = 400  # a floor of about a minute by date (three per shipment)
 PAGE_SIZE = 50  # Amazon's page size for these operations
 LAMBDA_TIMEOUT_SECONDS = 900.0
 METRICS_DISABLED = "POWERTOOLS_METRICS_DISABLED"
-
-
-def serve_moto(address: "Queue[tuple[str, int]]", stop: EventType) -> None:
-    from moto.moto_server.werkzeug_app import MotoRequestHandler
-    from moto.server import ThreadedMotoServer
-
-    MotoRequestHandler.disable_nagle_algorithm = True  # else each call waits on a delayed ACK
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    address.put(server.get_host_and_port())
-    stop.wait()
-    server.stop()
 
 
 def clients(endpoint: str) -> dict[str, Any]:

@@ -22,8 +22,8 @@ class KnownState:
     not read it again: whether a checkpoint was stored when it started (it saves none before its
     end) and the cursor, when it read it (to plan a new run)."""
 
-    checkpoint_stored: bool = True
-    cursor: SyncCursor | None = None
+    checkpoint_stored: bool
+    cursor: SyncCursor | None
 
 
 class InvocationEnd:
@@ -49,10 +49,9 @@ class InvocationEnd:
         remaining: list[str],
         outcome: RunOutcome,
         error: Exception | None,
-        known: KnownState | None = None,
+        known: KnownState,
     ) -> RunReport:
         """`remaining`: the shipments a targeted job did not get to."""
-        known = known or KnownState()
         tenant, connection_id = job.tenant_id, job.connection_id
         now = self._clock.now()
         if job.shipment_ids:
