@@ -55,18 +55,22 @@ class Connection(BaseModel):
     watch_window_days: int = DEFAULT_WATCH_WINDOW_DAYS
 
 
+def check_marketplaces(region: Region, marketplace_ids: tuple[str, ...]) -> None:
+    """Raises InvalidCommand unless these are distinct SP-API marketplaces of the region."""
+    wrong = [m for m in marketplace_ids if region_of(m) is not region]
+    if wrong:
+        raise InvalidCommand(
+            f"marketplaces {', '.join(wrong)} are not SP-API marketplaces of region {region.value}"
+        )
+    if len(set(marketplace_ids)) != len(marketplace_ids):
+        raise InvalidCommand("each marketplace may appear only once")
+
+
 def decide_create(command: CreateConnection, state: Connection | None) -> Decision:
     """The connection's own event and the warehouses it brings, per stream."""
     if state is not None:
         raise AlreadyExists(f"connection {command.connection_id} already exists")
-    wrong = [m for m in command.marketplace_ids if region_of(m) is not command.region]
-    if wrong:
-        raise InvalidCommand(
-            f"marketplaces {', '.join(wrong)} are not SP-API marketplaces of region "
-            f"{command.region.value}"
-        )
-    if len(set(command.marketplace_ids)) != len(command.marketplace_ids):
-        raise InvalidCommand("each marketplace may appear only once")
+    check_marketplaces(command.region, command.marketplace_ids)
     cid = command.connection_id
     decision: Decision = {
         (StreamKind.CONNECTION, cid): [

@@ -45,3 +45,36 @@ def region_of(marketplace_id: str) -> Region | None:
 
 def country_of(marketplace_id: str) -> str:
     return MARKETPLACES[marketplace_id][0]
+
+
+# country code -> the Seller Central a seller of that marketplace signs in to (Amazon's table of
+# Seller Central URLs); the website authorization workflow's consent page is served there.
+SELLER_CENTRAL: Final[dict[str, str]] = {
+    "US": "https://sellercentral.amazon.com",
+    "CA": "https://sellercentral.amazon.ca",
+    "MX": "https://sellercentral.amazon.com.mx",
+    "BR": "https://sellercentral.amazon.com.br",
+    "UK": "https://sellercentral-europe.amazon.com",
+    "DE": "https://sellercentral-europe.amazon.com",
+    "FR": "https://sellercentral-europe.amazon.com",
+    "ES": "https://sellercentral-europe.amazon.com",
+    "IT": "https://sellercentral-europe.amazon.com",
+    "NL": "https://sellercentral.amazon.nl",
+    "SE": "https://sellercentral.amazon.se",
+    "PL": "https://sellercentral.amazon.pl",
+    "BE": "https://sellercentral.amazon.com.be",
+    "IE": "https://sellercentral.amazon.ie",
+    "TR": "https://sellercentral.amazon.com.tr",
+    "AE": "https://sellercentral.amazon.ae",
+    "SA": "https://sellercentral.amazon.sa",
+    "EG": "https://sellercentral.amazon.eg",
+    "IN": "https://sellercentral.amazon.in",
+    "ZA": "https://sellercentral.amazon.co.za",
+    "JP": "https://sellercentral.amazon.co.jp",
+    "SG": "https://sellercentral.amazon.sg",
+    "AU": "https://sellercentral.amazon.com.au",
+}
+
+
+def seller_central(marketplace_id: str) -> str:
+    return SELLER_CENTRAL[country_of(marketplace_id)]

@@ -8,7 +8,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, Node
 
 from infra.constructs.api import Api, ApiOptions
-from infra.constructs.backbone import Backbone
+from infra.constructs.backbone import Backbone, SpApiApplication
 from infra.constructs.event_store import EventStore
 from infra.constructs.function import PowertoolsSettings
 from infra.constructs.notifications import Notifications
@@ -31,6 +31,13 @@ class StageConfig:
     sync: SyncOptions = field(default_factory=SyncOptions)
     log_level: str = "INFO"
     alarm_email: str | None = None
+    # Amazon's website authorization workflow (see docs/architecture.md, "Connecting a seller").
+    application: SpApiApplication = field(
+        default_factory=lambda: SpApiApplication(
+            application_id="amzn1.sp.solution.not-configured",
+            redirect_uri="https://app.example.com/amazon/authorized",
+        )
+    )
 
     @classmethod
     def from_context(cls, node: Node) -> "StageConfig":
@@ -49,6 +56,11 @@ class StageConfig:
             ),
             log_level=get("log_level") or defaults.log_level,
             alarm_email=get("alarm_email"),
+            application=SpApiApplication(
+                application_id=get("spapi_application_id") or defaults.application.application_id,
+                redirect_uri=get("authorization_redirect_uri") or defaults.application.redirect_uri,
+                draft=(get("spapi_app_draft") or "false").lower() == "true",
+            ),
         )
 
 
@@ -75,6 +87,7 @@ class BackendStack(Stack):
             powertools=PowertoolsSettings(
                 metrics_namespace=METRICS_NAMESPACE, log_level=config.log_level
             ),
+            application=config.application,
         )
         self.sync = Sync(self, "Sync", backbone=self.backbone, options=config.sync)
         self.notifications = Notifications(

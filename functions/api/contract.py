@@ -28,7 +28,9 @@ ERROR_DESCRIPTIONS: dict[int, str] = {
     404: "No such resource for this tenant",
     409: "Conflict: illegal transition for the current state, or a concurrent change",
     415: "The body is not application/json",
+    410: "Expired: start again",
     422: "The request is well-formed but refused: which field, and why",
+    503: "Amazon could not be reached or answered unexpectedly: nothing was stored, try again",
 }
 READ_ERRORS = (400, 401, 422)
 ITEM_ERRORS = (400, 401, 404, 422)

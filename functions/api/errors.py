@@ -112,8 +112,14 @@ def _no_route(app: APIGatewayRestResolver) -> Response[Any]:
 
 
 def allowed_methods(app: APIGatewayRestResolver, path: str) -> list[str]:
-    routes = app._static_routes + app._dynamic_routes  # Powertools keeps no public route list
-    return sorted({route.method for route in routes if route.rule.match(path)})
+    """The methods of the resource at `path`. A fixed path is its own resource (as in API
+    Gateway): /connections/authorizations is not /connections/{connection_id}."""
+    # Powertools keeps no public route list.
+    for routes in (app._static_routes, app._dynamic_routes):
+        methods = {route.method for route in routes if route.rule.match(path)}
+        if methods:
+            return sorted(methods)
+    return []
 
 
 def _domain_error(error: DomainError) -> Response[Any]:

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 from domain.event_store import EventStore
 from domain.ports import Clock, IdGenerator
-from functions.api.adapters import SecretsManagerRefreshTokens, SqsSyncJobs, StateTableSyncStatuses
+from functions.api.adapters import (
+    AmazonAuthorization,
+    ConsentPage,
+    SecretsManagerRefreshTokens,
+    SqsSyncJobs,
+    StateTableSyncStatuses,
+)
+from functions.api.commands.ports import Connecting
 from functions.api.idempotency import IdempotentCommands
 from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.aggregates import Aggregates
@@ -25,7 +32,7 @@ if TYPE_CHECKING:
     from mypy_boto3_secretsmanager.client import SecretsManagerClient
     from mypy_boto3_sqs.client import SQSClient
 
-    from functions.api.commands.connections import RefreshTokens, SyncJobs, SyncStatuses
+    from functions.api.commands.ports import SyncStatuses
     from functions.shared.views.queries import ViewQueries
 
 
@@ -34,8 +41,7 @@ class Services:
     aggregates: Aggregates
     events: EventStore
     views: "ViewQueries"
-    tokens: "RefreshTokens"
-    sync_jobs: "SyncJobs"
+    connecting: Connecting
     sync_status: "SyncStatuses"
     idempotency: IdempotentCommands
 
@@ -104,12 +110,39 @@ def build_services(
         aggregates=Aggregates(store, ids or RandomIds(), clock or SystemClock()),
         events=store,
         views=ViewQueries(settings.views_table, clients.dynamodb),
+        connecting=_connecting(settings, clients),
+        sync_status=StateTableSyncStatuses(settings.state_table, clients.dynamodb),
+        idempotency=IdempotentCommands(settings.idempotency_table, clients.dynamodb),
+    )
+
+
+def _connecting(settings: ApiSettings, clients: AwsClients) -> Connecting:
+    from functions.connection_state.authorizations import PendingAuthorizations
+    from functions.connection_state.quota import ConnectionQuota
+    from functions.shared.adapters.lwa import LwaTokenEndpoint, token_url
+    from functions.shared.adapters.state_store import StateTable
+
+    state = StateTable(settings.state_table, clients.dynamodb)
+    local = settings.spapi_endpoint.rstrip("/") if settings.spapi_endpoint else None
+    consent = ConsentPage(
+        application_id=settings.spapi_application_id,
+        redirect_uri=settings.authorization_redirect_uri,
+        base_url=f"{local}/_sim/consent" if local else None,
+        beta=settings.spapi_app_draft,
+    )
+    return Connecting(
         tokens=SecretsManagerRefreshTokens(
             lambda: clients.secretsmanager, settings.refresh_token_secret_prefix
         ),
-        sync_jobs=SqsSyncJobs(lambda: clients.sqs, settings.sync_queue_url),
-        sync_status=StateTableSyncStatuses(settings.state_table, clients.dynamodb),
-        idempotency=IdempotentCommands(settings.idempotency_table, clients.dynamodb),
+        jobs=SqsSyncJobs(lambda: clients.sqs, settings.sync_queue_url),
+        quota=ConnectionQuota(state, settings.connection_quota),
+        grants=AmazonAuthorization(
+            lambda: clients.secretsmanager,
+            settings.lwa_app_secret_id,
+            LwaTokenEndpoint(token_url(settings.spapi_endpoint)),
+            consent,
+        ),
+        pending=PendingAuthorizations(state),
     )
 
 

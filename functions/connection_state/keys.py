@@ -7,6 +7,8 @@ watch#{tenant}#{connection} {shipment_id}          shipments whose items are re-
 ratelimit#{region}#{seller} {operation}            persisted token bucket
 feed#{tenant}#{connection}  {run}#{marketplace}#{restarts}#{shipment}#{page}
                                                    a backfill's spooled items (with a TTL)
+authorization#{state}       pending                a consent in progress (with a TTL)
+quota#{tenant}              connections            how many connections the tenant has
 """
 
 from typing import Final
@@ -39,3 +41,11 @@ def rate_limit_pk(region: str, seller_id: str) -> str:
 
 def feed_pk(tenant_id: str, connection_id: str) -> str:
     return f"feed#{tenant_id}#{connection_id}"
+
+
+def authorization_pk(state: str) -> str:
+    return f"authorization#{state}"
+
+
+def quota_pk(tenant_id: str) -> str:
+    return f"quota#{tenant_id}"

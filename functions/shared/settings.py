@@ -17,6 +17,10 @@ IDEMPOTENCY_TABLE = "IDEMPOTENCY_TABLE"
 SYNC_QUEUE_URL = "SYNC_QUEUE_URL"
 LWA_APP_SECRET_ID = "LWA_APP_SECRET_ID"
 REFRESH_TOKEN_SECRET_PREFIX = "REFRESH_TOKEN_SECRET_PREFIX"
+SPAPI_APPLICATION_ID = "SPAPI_APPLICATION_ID"
+AUTHORIZATION_REDIRECT_URI = "AUTHORIZATION_REDIRECT_URI"
+SPAPI_APP_DRAFT = "SPAPI_APP_DRAFT"
+CONNECTION_QUOTA = "CONNECTION_QUOTA"
 # Local runtime only: where the simulated Amazon answers instead of Amazon's hosts.
 SPAPI_ENDPOINT = "SPAPI_ENDPOINT"
 
@@ -40,6 +44,14 @@ class ApiSettings(StoreSettings):
     idempotency_table: str = Field(alias=IDEMPOTENCY_TABLE)
     sync_queue_url: str = Field(alias=SYNC_QUEUE_URL)
     refresh_token_secret_prefix: str = Field(alias=REFRESH_TOKEN_SECRET_PREFIX)
+    lwa_app_secret_id: str = Field(alias=LWA_APP_SECRET_ID)
+    # Amazon's website authorization workflow: our SP-API application and where Amazon sends
+    # the seller back (the web app's page, which completes the authorization).
+    spapi_application_id: str = Field(alias=SPAPI_APPLICATION_ID)
+    authorization_redirect_uri: str = Field(alias=AUTHORIZATION_REDIRECT_URI)
+    spapi_app_draft: bool = Field(default=False, alias=SPAPI_APP_DRAFT)
+    connection_quota: int = Field(default=20, ge=1, alias=CONNECTION_QUOTA)
+    spapi_endpoint: str | None = Field(default=None, alias=SPAPI_ENDPOINT)
 
 
 class SyncSettings(StoreSettings):

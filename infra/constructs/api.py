@@ -64,10 +64,13 @@ class Api(Construct):
         backbone.event_store.grant_read(role)
         backbone.event_store.grant_append(role)
         backbone.views.grant_read(role)
-        backbone.state.grant_state_read(role)
+        # Read: sync statuses; write: authorizations in progress and connection quotas.
+        backbone.state.grant_state_read_write(role)
         backbone.state.grant_idempotency(role)
         sync_queue.grant_send_messages(role)
         backbone.credentials.grant_write_refresh_tokens(role)
+        # Login with Amazon proves refresh tokens and exchanges authorization codes as our app.
+        backbone.credentials.grant_read_lwa_app(role)
 
         self.access_logs = logs.LogGroup(
             self,

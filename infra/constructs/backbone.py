@@ -7,10 +7,13 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from functions.shared.settings import (
+    AUTHORIZATION_REDIRECT_URI,
     EVENTS_TABLE,
     IDEMPOTENCY_TABLE,
     LWA_APP_SECRET_ID,
     REFRESH_TOKEN_SECRET_PREFIX,
+    SPAPI_APP_DRAFT,
+    SPAPI_APPLICATION_ID,
     STATE_TABLE,
     SYNC_QUEUE_URL,
     VIEWS_TABLE,
@@ -23,6 +26,16 @@ from infra.constructs.views import Views
 
 
 @dataclass(frozen=True)
+class SpApiApplication:
+    """Our SP-API application as Amazon's website authorization workflow names it, and the web
+    app's page Amazon sends a consenting seller back to."""
+
+    application_id: str
+    redirect_uri: str
+    draft: bool = False
+
+
+@dataclass(frozen=True)
 class Backbone:
     event_store: EventStore
     views: Views
@@ -30,6 +43,7 @@ class Backbone:
     credentials: SellerCredentials
     code: lambda_.Code
     powertools: PowertoolsSettings
+    application: SpApiApplication
 
     def environment(self, sync_queue: sqs.IQueue | None = None) -> dict[str, str]:
         """Every value a function's settings may ask for; `environment_for` picks its own."""
@@ -40,7 +54,11 @@ class Backbone:
             IDEMPOTENCY_TABLE: self.state.idempotency_table.table_name,
             LWA_APP_SECRET_ID: self.credentials.lwa_app_secret.secret_arn,
             REFRESH_TOKEN_SECRET_PREFIX: self.credentials.refresh_token_prefix,
+            SPAPI_APPLICATION_ID: self.application.application_id,
+            AUTHORIZATION_REDIRECT_URI: self.application.redirect_uri,
         }
+        if self.application.draft:
+            values[SPAPI_APP_DRAFT] = "true"
         if sync_queue is not None:
             values[SYNC_QUEUE_URL] = sync_queue.queue_url
         return values

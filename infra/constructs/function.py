@@ -93,9 +93,10 @@ class ServiceFunction(Construct):
 
 
 def environment_for(settings: type[BaseModel], available: Mapping[str, str]) -> dict[str, str]:
-    """Exactly the variables the function's settings model requires (a missing one fails synth,
-    not the function's cold start)."""
-    names = [f.alias for f in settings.model_fields.values() if f.is_required() and f.alias]
+    """The variables the function's settings model requires (a missing one fails synth, not the
+    function's cold start), and the optional ones the stack sets."""
+    fields = settings.model_fields.values()
+    names = [f.alias for f in fields if f.alias and (f.is_required() or f.alias in available)]
     missing = [name for name in names if name not in available]
     if missing:
         raise KeyError(f"{settings.__name__} needs {missing}, which the stack does not provide")

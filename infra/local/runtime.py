@@ -33,6 +33,7 @@ from infra.local.tables import (
     create_views_table,
 )
 from infra.simulated_amazon import SimulatedAmazon
+from infra.simulated_amazon.notifications import SIMULATED_APPLICATION_ID
 
 if TYPE_CHECKING:
     pass
@@ -47,6 +48,7 @@ TABLES = {
 }
 SAVED_TABLES = ("fba-events", "fba-state", "fba-idempotency")  # views are projected again
 LWA_APP_SECRET = "fba-inbound/lwa-app"
+LOCAL_REDIRECT_URI = "http://127.0.0.1/amazon/authorized"
 REFRESH_TOKEN_PREFIX = "fba-inbound/refresh-token/"
 
 
@@ -183,6 +185,10 @@ class LocalRuntime:
                 "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
                 "SP_API_AUTH_CACHE_SIZE": "1000",
                 env_names.LWA_APP_SECRET_ID: LWA_APP_SECRET,
+                env_names.SPAPI_APPLICATION_ID: SIMULATED_APPLICATION_ID,
+                # Where a web app would receive Amazon's redirect; locally, read the Location
+                # of the simulated consent page and complete the authorization by hand.
+                env_names.AUTHORIZATION_REDIRECT_URI: LOCAL_REDIRECT_URI,
                 env_names.REFRESH_TOKEN_SECRET_PREFIX: REFRESH_TOKEN_PREFIX,
                 **TABLES,
             }

@@ -1,5 +1,6 @@
-"""API tests: the real handler on moto (DynamoDB, SQS FIFO, Secrets Manager), one set of tables
-per session; every test works in its own fresh tenants, so tests never see each other's data."""
+"""API tests: the real handler on moto (DynamoDB, SQS FIFO, Secrets Manager) and the simulated
+Amazon (Login with Amazon proves refresh tokens and exchanges consent codes), one set of tables
+per module; every test works in its own fresh tenants, so tests never see each other's data."""
 
 import uuid
 from collections.abc import Iterator, Sequence
@@ -15,17 +16,23 @@ from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.projector import Projector
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import ApiSettings
+from infra.local.provision_sync import create_lwa_app_secret
 from infra.local.tables import (
     create_events_table,
     create_idempotency_table,
     create_state_table,
     create_views_table,
 )
+from infra.simulated_amazon import ControlClient, SimulatedAmazon
+from infra.simulated_amazon.notifications import SIMULATED_APPLICATION_ID
 from tests.api.gateway import ApiClient
+from tests.api.givens import CA, REFRESH_TOKEN, SELLER, US
 from tests.conftest import REGION
 
 if TYPE_CHECKING:
     pass
+
+REDIRECT_URI = "https://app.example.test/amazon/authorized"
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,16 @@ def aws_clients(moto_server: str) -> AwsClients:
     )
 
 
+@pytest.fixture(scope="session")
+def amazon() -> Iterator[SimulatedAmazon]:
+    """Amazon, with the seller the givens connect: its refresh token is one LWA honours."""
+    with SimulatedAmazon(rate_scale=100) as simulator, ControlClient(simulator.url) as control:
+        control.create_seller(SELLER, [US, CA], refresh_token=REFRESH_TOKEN)
+        yield simulator
+
+
 @pytest.fixture(scope="module")
-def aws(aws_clients: AwsClients) -> Iterator[Aws]:
+def aws(aws_clients: AwsClients, amazon: SimulatedAmazon) -> Iterator[Aws]:
     """Fresh tables per test module: moto copies a whole table for each action of a
     transaction, so small tables keep multi-stream commands fast."""
     clients = aws_clients
@@ -71,7 +86,12 @@ def aws(aws_clients: AwsClients) -> Iterator[Aws]:
         idempotency_table=f"idempotency-{suffix}",
         sync_queue_url=queue["QueueUrl"],
         refresh_token_secret_prefix=f"fba/{suffix}/refresh-token/",
+        lwa_app_secret_id=f"fba/{suffix}/lwa-app",
+        spapi_application_id=SIMULATED_APPLICATION_ID,
+        authorization_redirect_uri=REDIRECT_URI,
+        spapi_endpoint=amazon.url,
     )
+    create_lwa_app_secret(clients.secretsmanager, settings.lwa_app_secret_id, "app", "secret")
     create_events_table(clients.dynamodb, settings.events_table)
     create_views_table(clients.dynamodb, settings.views_table)
     create_idempotency_table(clients.dynamodb, settings.idempotency_table)

@@ -18,6 +18,9 @@ from functions.api.wiring import Services
 from tests.api.gateway import ApiClient
 
 US = "ATVPDKIKX0DER"
+# The seller the simulated Amazon knows (tests/api/conftest.py), and its refresh token.
+SELLER = "A1SELLER"
+REFRESH_TOKEN = "Atzr|secret-token-value"
 CA = "A2EUQ1WTGCTBG2"
 OBSERVED_AT = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -30,10 +33,10 @@ def a_connection(api: ApiClient, marketplaces: tuple[str, ...] = (US,)) -> str:
     reply = api.post(
         "/connections",
         {
-            "seller_id": "A1SELLER",
+            "seller_id": SELLER,
             "region": "NA",
             "marketplace_ids": list(marketplaces),
-            "refresh_token": "Atzr|secret-token-value",
+            "refresh_token": REFRESH_TOKEN,
         },
     )
     assert reply.status == 201, reply.text

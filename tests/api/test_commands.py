@@ -9,6 +9,8 @@ from tests.api.conftest import Aws
 from tests.api.gateway import ApiClient
 from tests.api.givens import (
     CA,
+    REFRESH_TOKEN,
+    SELLER,
     US,
     a_connection,
     a_purchase_order_closed_short,
@@ -29,10 +31,10 @@ def test_opening_a_connection_creates_its_warehouses_and_keeps_the_token_out_of_
     reply = api.post(
         "/connections",
         {
-            "seller_id": "A1SELLER",
+            "seller_id": SELLER,
             "region": "NA",
             "marketplace_ids": [US, CA],
-            "refresh_token": "Atzr|very-secret",
+            "refresh_token": REFRESH_TOKEN,
         },
     )
 
@@ -43,11 +45,11 @@ def test_opening_a_connection_creates_its_warehouses_and_keeps_the_token_out_of_
     secret = aws.clients.secretsmanager.get_secret_value(
         SecretId=f"{aws.settings.refresh_token_secret_prefix}{api.tenant}/{connection_id}"
     )
-    assert secret["SecretString"] == "Atzr|very-secret"
+    assert secret["SecretString"] == REFRESH_TOKEN
     logged = services.events.read(stream(api, StreamKind.CONNECTION, connection_id))
     assert [e.type for e in logged] == ["ConnectionCreated"]
-    assert "very-secret" not in json.dumps([e.model_dump(mode="json") for e in logged])
-    assert "very-secret" not in reply.text
+    assert REFRESH_TOKEN not in json.dumps([e.model_dump(mode="json") for e in logged])
+    assert REFRESH_TOKEN not in reply.text
 
 
 def test_a_marketplace_of_another_region_is_refused_before_any_secret_is_written(

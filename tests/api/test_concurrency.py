@@ -5,6 +5,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
+from domain.connection import CreateConnection, decide_create
 from domain.errors import ConcurrencyConflict, DomainError
 from domain.event_store import EventStore, RecordedEvent, StreamAppend
 from domain.inbound_shipment.amazon import AmazonShipmentLine, AmazonShipmentSnapshot
@@ -13,7 +14,6 @@ from domain.marketplaces import Region
 from domain.streams import StreamId, StreamKind
 from functions.api.auth import Caller
 from functions.api.commands.base import event_context
-from functions.api.commands.connections import open_connection
 from functions.api.commands.transfers import Shipped, reconcile_shipment, ship_sales_order
 from functions.api.commands.warehouses import create_warehouse
 from functions.api.errors import status_of
@@ -64,27 +64,14 @@ class AlwaysMoving(RacingStore):
         raise ConcurrencyConflict("the stream moved")
 
 
-class SecretsInMemory:
-    """Secrets in a dict, and a sync queue that drops its jobs."""
-
-    def __init__(self) -> None:
-        self.tokens: dict[tuple[str, str], str] = {}
-
-    def store(self, tenant_id: str, connection_id: str, refresh_token: str) -> None:
-        self.tokens[(tenant_id, connection_id)] = refresh_token
-
-    def discard(self, tenant_id: str, connection_id: str) -> None:
-        self.tokens.pop((tenant_id, connection_id), None)
-
-    def send(self, job: object, deduplication_id: str) -> None:
-        pass  # no sync runs here
-
-
 def a_reconciled_sales_order(aggregates: Aggregates, caller: Caller) -> str:
-    secrets = SecretsInMemory()
-    connection = open_connection(
-        aggregates, secrets, secrets, caller, "A1SELLER", Region.NA, (US,), "token"
+    connection = CreateConnection(
+        connection_id=f"conn-{aggregates.ids.new_id()}",
+        seller_id="A1SELLER",
+        region=Region.NA,
+        marketplace_ids=(US,),
     )
+    aggregates.save(event_context(caller, aggregates.clock), decide_create(connection, None), {})
     source, _ = create_warehouse(aggregates, caller, "Main")
     shipment_id = new_shipment_id()
     snapshot = AmazonShipmentSnapshot(

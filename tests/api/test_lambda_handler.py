@@ -16,17 +16,9 @@ from tests.api.gateway import rest_event
 def deployed(
     aws: Aws, aws_env: None, moto_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
-    settings = aws.settings
-    for name, value in {
-        "EVENTS_TABLE": settings.events_table,
-        "VIEWS_TABLE": settings.views_table,
-        "STATE_TABLE": settings.state_table,
-        "IDEMPOTENCY_TABLE": settings.idempotency_table,
-        "SYNC_QUEUE_URL": settings.sync_queue_url,
-        "REFRESH_TOKEN_SECRET_PREFIX": settings.refresh_token_secret_prefix,
-        "AWS_ENDPOINT_URL": moto_server,
-    }.items():
-        monkeypatch.setenv(name, value)
+    settings = aws.settings.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for name, value in {**settings, "AWS_ENDPOINT_URL": moto_server}.items():
+        monkeypatch.setenv(name, str(value))
     default_services.cache_clear()
     yield
     default_services.cache_clear()

@@ -6,6 +6,7 @@ import pytest
 from functions.api.wiring import AwsClients, build_services
 from tests.api.conftest import Aws
 from tests.api.gateway import ApiClient
+from tests.api.givens import REFRESH_TOKEN, SELLER
 
 
 def test_clients_given_are_the_ones_used(aws: Aws) -> None:
@@ -30,10 +31,10 @@ def test_each_client_is_built_when_an_adapter_first_needs_it(
     opened = api.post(
         "/connections",
         {
-            "seller_id": "A1",
+            "seller_id": SELLER,
             "region": "NA",
             "marketplace_ids": ["ATVPDKIKX0DER"],
-            "refresh_token": "t",
+            "refresh_token": REFRESH_TOKEN,
         },
     )
 

@@ -6,10 +6,12 @@ from typing import Any
 import pytest
 
 from functions.shared.settings import (
+    AUTHORIZATION_REDIRECT_URI,
     EVENTS_TABLE,
     IDEMPOTENCY_TABLE,
     LWA_APP_SECRET_ID,
     REFRESH_TOKEN_SECRET_PREFIX,
+    SPAPI_APPLICATION_ID,
     STATE_TABLE,
     SYNC_QUEUE_URL,
     VIEWS_TABLE,
@@ -25,7 +27,9 @@ FUNCTIONS = {
     "api.handler": (
         "functions.api.handler.lambda_handler",
         "api",
-        STORE | {IDEMPOTENCY_TABLE, SYNC_QUEUE_URL, REFRESH_TOKEN_SECRET_PREFIX},
+        STORE
+        | {IDEMPOTENCY_TABLE, SYNC_QUEUE_URL, REFRESH_TOKEN_SECRET_PREFIX, LWA_APP_SECRET_ID}
+        | {SPAPI_APPLICATION_ID, AUTHORIZATION_REDIRECT_URI},
     ),
     "sync.dispatcher": ("functions.sync.dispatcher.lambda_handler", "sync-dispatcher", SYNC),
     "sync.worker": (

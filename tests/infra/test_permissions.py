@@ -79,9 +79,10 @@ def _expected(arns: Arns, path: str) -> dict[str, set[str]]:
         "api.handler": {
             arns.events: READ | APPEND,
             **views_read,
-            arns.state: READ,
+            arns.state: READ | WRITE,
             arns.idempotency: READ | WRITE,
             arns.sync_queue: SEND,
+            arns.lwa_app: READ_SECRET,
             REFRESH_TOKENS: WRITE_SECRET,
         },
         "sync.dispatcher": {**views_read, arns.state: READ, arns.sync_queue: SEND},
@@ -147,23 +148,29 @@ def test_the_projector_cannot_write_the_event_store(synth: Synthesized) -> None:
     assert "dynamodb:PutItem" not in allowed
 
 
-def test_the_api_can_store_refresh_tokens_but_read_no_secret(synth: Synthesized) -> None:
+def test_the_api_can_store_refresh_tokens_but_read_none(synth: Synthesized) -> None:
     pairs = permissions(synth, synth.stack.api.handler)
 
     assert "secretsmanager:CreateSecret" in touches(pairs, REFRESH_TOKENS)
-    assert not touches(pairs, Arns(synth).lwa_app)
-    assert not any(action == "secretsmanager:GetSecretValue" for action, _ in pairs)
+    assert "secretsmanager:GetSecretValue" not in touches(pairs, REFRESH_TOKENS)
 
 
-def test_only_the_sync_worker_reads_seller_credentials(synth: Synthesized) -> None:
-    readers = {
+def readers_of(synth: Synthesized, secret_arn: str) -> set[str]:
+    return {
         path
         for path in FUNCTIONS
-        if ("secretsmanager:GetSecretValue", Arns(synth).lwa_app)
+        if ("secretsmanager:GetSecretValue", secret_arn)
         in permissions(synth, service_function(synth, path))
     }
 
-    assert readers == {"sync.worker"}
+
+def test_only_the_sync_worker_reads_refresh_tokens(synth: Synthesized) -> None:
+    assert readers_of(synth, REFRESH_TOKENS) == {"sync.worker"}
+
+
+def test_the_app_secret_is_read_by_the_sync_worker_and_the_api_only(synth: Synthesized) -> None:
+    # The API proves refresh tokens and exchanges consent codes with Login with Amazon.
+    assert readers_of(synth, Arns(synth).lwa_app) == {"sync.worker", "api.handler"}
 
 
 def test_wildcard_resources_are_only_for_tracing_and_stream_listing(synth: Synthesized) -> None:

@@ -1,11 +1,17 @@
-"""Opening a connection (and its warehouses) and asking for an on-demand sync."""
+"""Opening a connection (and its warehouses) and asking for an on-demand sync.
+
+A connection is opened only with a refresh token Login with Amazon has just honoured: either one
+the seller pasted (self-authorized apps; proven before anything is stored) or the one Amazon's
+website authorization workflow gave (see `authorizations`). Each tenant holds at most its quota.
+"""
 
 from dataclasses import dataclass
-from typing import Protocol
+from http import HTTPStatus
 
 from domain.connection import (
     ChangeConnectionSettings,
     CreateConnection,
+    check_marketplaces,
     decide,
     decide_create,
 )
@@ -15,23 +21,12 @@ from domain.streams import StreamKind
 from domain.warehouse import WarehouseCreated
 from functions.api.auth import Caller
 from functions.api.commands.base import event_context, with_retries
-from functions.connection_state.status import SyncStatus
+from functions.api.commands.ports import Connecting, SyncJobs
+from functions.api.errors import ApiError
+from functions.connection_state.quota import QuotaReached
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
+from functions.shared.adapters.lwa import GrantRefused, LwaUnavailable
 from functions.shared.aggregates import Aggregates
-
-
-class RefreshTokens(Protocol):
-    def store(self, tenant_id: str, connection_id: str, refresh_token: str) -> None: ...
-
-    def discard(self, tenant_id: str, connection_id: str) -> None: ...
-
-
-class SyncJobs(Protocol):
-    def send(self, job: SyncJob, deduplication_id: str) -> None: ...
-
-
-class SyncStatuses(Protocol):
-    def get(self, tenant_id: str, connection_id: str) -> SyncStatus | None: ...
 
 
 @dataclass(frozen=True)
@@ -42,31 +37,76 @@ class OpenedConnection:
     first_sync: SyncJob
 
 
-def open_connection(
+def connect_with_token(
     aggregates: Aggregates,
-    tokens: RefreshTokens,
-    jobs: SyncJobs,
+    connecting: Connecting,
     caller: Caller,
     seller_id: str,
     region: Region,
     marketplace_ids: tuple[str, ...],
     refresh_token: str,
 ) -> OpenedConnection:
-    """The token goes to the secret store first: a connection never exists without its token.
-    Then the first sync is queued (the schedule only picks up connections that have synced)."""
-    connection_id = f"conn-{aggregates.ids.new_id()}"
-    command = CreateConnection(
-        connection_id=connection_id,
+    """A refresh token the seller pasted: Login with Amazon must honour it before it is kept."""
+    check_marketplaces(region, marketplace_ids)  # refused before Amazon is asked
+    command = new_connection(aggregates, seller_id, region, marketplace_ids)
+    try:
+        connecting.grants.prove(refresh_token)
+    except GrantRefused as refused:
+        raise ApiError(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "refresh_token_refused",
+            f"Amazon refused this refresh token ({refused.error}); authorize the app again in "
+            "Seller Central and send the new token. Nothing was stored.",
+        ) from None
+    except LwaUnavailable as failure:
+        raise amazon_unavailable(failure) from None
+    return open_connection(aggregates, connecting, caller, command, refresh_token)
+
+
+def amazon_unavailable(failure: Exception) -> ApiError:
+    return ApiError(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        "amazon_unavailable",
+        f"{failure}; nothing was stored, try again in a minute",
+    )
+
+
+def new_connection(
+    aggregates: Aggregates, seller_id: str, region: Region, marketplace_ids: tuple[str, ...]
+) -> CreateConnection:
+    return CreateConnection(
+        connection_id=f"conn-{aggregates.ids.new_id()}",
         seller_id=seller_id,
         region=region,
         marketplace_ids=marketplace_ids,
     )
-    decision = decide_create(command, None)  # refuses bad marketplaces before the secret exists
-    tokens.store(caller.tenant_id, connection_id, refresh_token)
+
+
+def open_connection(
+    aggregates: Aggregates,
+    connecting: Connecting,
+    caller: Caller,
+    command: CreateConnection,
+    refresh_token: str,
+) -> OpenedConnection:
+    """With a proven token: a place in the tenant's quota, then the token in the secret store (a
+    connection never exists without its token), then the events, then the first sync (the
+    schedule only picks up connections that have synced). A failure undoes what was done."""
+    decision = decide_create(command, None)
+    connection_id, tenant = command.connection_id, caller.tenant_id
     try:
-        versions = aggregates.save(event_context(caller, aggregates.clock), decision, {})
+        connecting.quota.take(tenant)
+    except QuotaReached as reached:
+        raise ApiError(HTTPStatus.CONFLICT, "connection_quota_reached", str(reached)) from None
+    try:
+        connecting.tokens.store(tenant, connection_id, refresh_token)
+        try:
+            versions = aggregates.save(event_context(caller, aggregates.clock), decision, {})
+        except Exception:
+            connecting.tokens.discard(tenant, connection_id)
+            raise
     except Exception:
-        tokens.discard(caller.tenant_id, connection_id)
+        connecting.quota.give_back(tenant)
         raise
     warehouses = tuple(
         event
@@ -76,7 +116,7 @@ def open_connection(
         if isinstance(event, WarehouseCreated)
     )
     first_sync = _job(aggregates, caller, connection_id)
-    jobs.send(first_sync, deduplication_id=f"first-sync-{caller.tenant_id}-{connection_id}")
+    connecting.jobs.send(first_sync, deduplication_id=f"first-sync-{tenant}-{connection_id}")
     return OpenedConnection(
         connection_id=connection_id,
         version=versions[(StreamKind.CONNECTION, connection_id)],

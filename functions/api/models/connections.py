@@ -26,6 +26,10 @@ def _distinct(values: list[str]) -> list[str]:
     return values
 
 
+def _digest(secret: SecretStr) -> str:
+    return hashlib.sha256(secret.get_secret_value().encode()).hexdigest()
+
+
 class _NewConnection(ApiModel):
     seller_id: str = Field(pattern=r"^[A-Za-z0-9]{1,64}$", description="Amazon merchant token")
     refresh_token: SecretStr = Field(
@@ -36,8 +40,7 @@ class _NewConnection(ApiModel):
 
     def idempotency_payload(self) -> dict[str, Any]:
         """The body as compared for a repeated Idempotency-Key, with the token only hashed."""
-        digest = hashlib.sha256(self.refresh_token.get_secret_value().encode()).hexdigest()
-        return {**self.model_dump(mode="json"), "refresh_token": digest}
+        return {**self.model_dump(mode="json"), "refresh_token": _digest(self.refresh_token)}
 
 
 def _marketplace_list(item: Any, region: Region) -> Any:
@@ -53,19 +56,31 @@ def _marketplace_list(item: Any, region: Region) -> Any:
     ]
 
 
-class NaConnectionRequest(_NewConnection):
+class _NaMarketplaces(ApiModel):
     region: Literal[Region.NA]
     marketplace_ids: _marketplace_list(NaMarketplace, Region.NA)  # type: ignore[valid-type]
 
 
-class EuConnectionRequest(_NewConnection):
+class _EuMarketplaces(ApiModel):
     region: Literal[Region.EU]
     marketplace_ids: _marketplace_list(EuMarketplace, Region.EU)  # type: ignore[valid-type]
 
 
-class FeConnectionRequest(_NewConnection):
+class _FeMarketplaces(ApiModel):
     region: Literal[Region.FE]
     marketplace_ids: _marketplace_list(FeMarketplace, Region.FE)  # type: ignore[valid-type]
+
+
+class NaConnectionRequest(_NewConnection, _NaMarketplaces):
+    pass
+
+
+class EuConnectionRequest(_NewConnection, _EuMarketplaces):
+    pass
+
+
+class FeConnectionRequest(_NewConnection, _FeMarketplaces):
+    pass
 
 
 # One connection per seller and region: the schema itself says which marketplaces each allows.
@@ -73,6 +88,47 @@ CreateConnectionRequest = Annotated[
     NaConnectionRequest | EuConnectionRequest | FeConnectionRequest,
     Field(discriminator="region"),
 ]
+
+
+class NaAuthorizationRequest(_NaMarketplaces):
+    pass
+
+
+class EuAuthorizationRequest(_EuMarketplaces):
+    pass
+
+
+class FeAuthorizationRequest(_FeMarketplaces):
+    pass
+
+
+StartAuthorizationRequest = Annotated[
+    NaAuthorizationRequest | EuAuthorizationRequest | FeAuthorizationRequest,
+    Field(discriminator="region"),
+]
+
+
+class AuthorizationStarted(ApiModel):
+    consent_url: str = Field(
+        description="Send the seller here: Amazon's consent page for this application. Amazon "
+        "returns them to the redirect URI with `state`, `selling_partner_id` and "
+        "`spapi_oauth_code`"
+    )
+    state: str = Field(description="Single use, bound to this tenant")
+    expires_at: AwareDatetime = Field(description="Complete the authorization before this")
+
+
+class CompleteAuthorizationRequest(ApiModel):
+    spapi_oauth_code: SecretStr = Field(
+        min_length=1, max_length=512, description="As Amazon's redirect gave it (single use)"
+    )
+    selling_partner_id: str = Field(
+        pattern=r"^[A-Za-z0-9]{1,64}$", description="As Amazon's redirect gave it"
+    )
+
+    def idempotency_payload(self) -> dict[str, Any]:
+        """The body as compared for a repeated Idempotency-Key, with the code only hashed."""
+        return {**self.model_dump(mode="json"), "spapi_oauth_code": _digest(self.spapi_oauth_code)}
 
 
 class ConnectionWarehouse(ApiModel):

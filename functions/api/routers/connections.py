@@ -6,9 +6,17 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from domain.errors import NotFound
 from functions.api import contract
-from functions.api.commands.connections import change_settings, open_connection, request_sync
+from functions.api.commands.authorizations import complete_authorization, start_authorization
+from functions.api.commands.connections import (
+    OpenedConnection,
+    change_settings,
+    connect_with_token,
+    request_sync,
+)
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
 from functions.api.models.connections import (
+    AuthorizationStarted,
+    CompleteAuthorizationRequest,
     ConnectionCreated,
     ConnectionDetail,
     ConnectionList,
@@ -16,25 +24,102 @@ from functions.api.models.connections import (
     ConnectionSettingsRequest,
     ConnectionWarehouse,
     CreateConnectionRequest,
+    StartAuthorizationRequest,
     SyncRequested,
     SyncRun,
     SyncStatus,
 )
 from functions.api.routers import resource_router
-from functions.api.routers.params import EntityId, IdempotencyKey
+from functions.api.routers.params import AuthorizationState, EntityId, IdempotencyKey
 
 router = resource_router()
 TAGS = ["connections"]
+
+
+CONNECT_ERRORS = (*contract.COMMAND_ERRORS, 503)
+
+
+@router.post(
+    "/connections/authorizations",
+    status_code=201,
+    tags=TAGS,
+    summary="Start connecting an Amazon seller account through Amazon's consent page",
+    description="Amazon's website authorization workflow. Send the seller to `consent_url`; "
+    "Amazon brings them back to the application's redirect URI with `state`, "
+    "`selling_partner_id` and `spapi_oauth_code`, which POST "
+    "/connections/authorizations/{state}/complete turns into a connection. The state is single "
+    "use, bound to this tenant, and expires after 10 minutes.",
+    responses=contract.responses(201, "Consent link", contract.COMMAND_ERRORS),
+)
+def start_connection_authorization(
+    body: Annotated[StartAuthorizationRequest, Body()],
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> AuthorizationStarted:
+    def execute() -> AuthorizationStarted:
+        link = start_authorization(
+            services.aggregates,
+            services.connecting,
+            caller,
+            region=body.region,
+            marketplace_ids=tuple(body.marketplace_ids),
+        )
+        return AuthorizationStarted(
+            consent_url=link.consent_url,
+            state=link.pending.state,
+            expires_at=link.pending.expires_at,
+        )
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, AuthorizationStarted)
+
+
+@router.post(
+    "/connections/authorizations/<state>/complete",
+    status_code=201,
+    tags=TAGS,
+    summary="Finish connecting: exchange Amazon's authorization code",
+    description="Exchanges `spapi_oauth_code` with Login with Amazon and only then creates the "
+    "connection, for the seller Amazon named, with an FBA warehouse per marketplace and an FBM "
+    "warehouse for the region; the first sync is queued. An unknown, used or another tenant's "
+    "state is 404, an expired one 410, a code Amazon refuses 422: nothing is created. "
+    "A tenant holds at most its quota of connections (409 beyond it). " + contract.APPENDED,
+    responses=contract.responses(201, "Connection created", (*CONNECT_ERRORS, 410)),
+)
+def complete_connection_authorization(
+    state: AuthorizationState,
+    body: CompleteAuthorizationRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ConnectionCreated:
+    def execute() -> ConnectionCreated:
+        opened = complete_authorization(
+            services.aggregates,
+            services.connecting,
+            caller,
+            state=state,
+            code=body.spapi_oauth_code.get_secret_value(),
+            selling_partner_id=body.selling_partner_id,
+        )
+        return _created(opened)
+
+    return once(idempotency_key, body.idempotency_payload(), execute, ConnectionCreated)
 
 
 @router.post(
     "/connections",
     status_code=201,
     tags=TAGS,
-    summary="Connect an Amazon seller account (one region)",
-    description="Stores the refresh token in Secrets Manager and creates an FBA warehouse per "
-    "marketplace and an FBM warehouse for the region. " + contract.APPENDED,
-    responses=contract.responses(201, "Connection created", contract.COMMAND_ERRORS),
+    summary="Connect an Amazon seller account (one region) with a refresh token",
+    description="For self-authorized (private) applications. The refresh token is checked with "
+    "Login with Amazon first (refused: 422, nothing stored); then it is stored in Secrets "
+    "Manager and an FBA warehouse per marketplace and an FBM warehouse for the region are "
+    "created. Public applications connect through POST /connections/authorizations. "
+    "A tenant holds at most its quota of connections (409 beyond it). " + contract.APPENDED,
+    responses=contract.responses(201, "Connection created", CONNECT_ERRORS),
 )
 def create_connection(
     body: Annotated[CreateConnectionRequest, Body()],
@@ -44,27 +129,30 @@ def create_connection(
     idempotency_key: IdempotencyKey = None,
 ) -> ConnectionCreated:
     def execute() -> ConnectionCreated:
-        opened = open_connection(
+        opened = connect_with_token(
             services.aggregates,
-            services.tokens,
-            services.sync_jobs,
+            services.connecting,
             caller,
             seller_id=body.seller_id,
             region=body.region,
             marketplace_ids=tuple(body.marketplace_ids),
             refresh_token=body.refresh_token.get_secret_value(),
         )
-        warehouses = [
-            ConnectionWarehouse.model_validate(w, from_attributes=True) for w in opened.warehouses
-        ]
-        return ConnectionCreated(
-            connection_id=opened.connection_id,
-            version=opened.version,
-            warehouses=warehouses,
-            first_sync_requested_at=opened.first_sync.requested_at,
-        )
+        return _created(opened)
 
     return once(idempotency_key, body.idempotency_payload(), execute, ConnectionCreated)
+
+
+def _created(opened: OpenedConnection) -> ConnectionCreated:
+    warehouses = [
+        ConnectionWarehouse.model_validate(w, from_attributes=True) for w in opened.warehouses
+    ]
+    return ConnectionCreated(
+        connection_id=opened.connection_id,
+        version=opened.version,
+        warehouses=warehouses,
+        first_sync_requested_at=opened.first_sync.requested_at,
+    )
 
 
 @router.post(
@@ -113,7 +201,7 @@ def sync_connection(
     idempotency_key: IdempotencyKey = None,
 ) -> SyncRequested:
     def execute() -> SyncRequested:
-        job = request_sync(services.aggregates, services.sync_jobs, caller, connection_id)
+        job = request_sync(services.aggregates, services.connecting.jobs, caller, connection_id)
         return SyncRequested(
             connection_id=connection_id,
             requested_at=job.requested_at,

@@ -9,6 +9,13 @@ from pydantic import AwareDatetime, BeforeValidator
 from functions.api.models.common import ID_PATTERN, MAX_PAGE
 
 EntityId = Annotated[str, Path(pattern=ID_PATTERN, description="Resource id")]
+AuthorizationState = Annotated[
+    str,
+    Path(
+        pattern=r"^[A-Za-z0-9_-]{16,128}$",
+        description="The `state` of POST /connections/authorizations, as Amazon's redirect gave it",
+    ),
+]
 IdempotencyKey = Annotated[
     str | None,
     Header(

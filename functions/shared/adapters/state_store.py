@@ -92,6 +92,15 @@ class StateTable:
     def delete(self, pk: str, sk: str) -> None:
         self._client.delete_item(TableName=self.table_name, Key=_key(pk, sk))
 
+    def take(self, pk: str, sk: str, model: type[M]) -> Stored[M] | None:
+        """Delete the item and return what it held: of callers racing for one item, exactly
+        one gets it (DynamoDB returns the old item only to the delete that removed it)."""
+        deleted = self._client.delete_item(
+            TableName=self.table_name, Key=_key(pk, sk), ReturnValues="ALL_OLD"
+        )
+        item = deleted.get("Attributes")
+        return None if item is None else _stored(item, model)
+
     def _conditional_put(
         self, item: dict[str, Any], condition: str, values: dict[str, Any]
     ) -> None:
