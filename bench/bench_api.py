@@ -94,8 +94,7 @@ def in_memory_services() -> Any:
         aggregates=Aggregates(store, RandomIds(), SystemClock()),
         events=store,
         views=StaticViews(views),  # type: ignore[arg-type]
-        tokens=Discard(),
-        sync_jobs=Discard(),
+        connecting=Discard(),  # type: ignore[arg-type]  # no connection route is measured
         sync_status=Discard(),  # type: ignore[arg-type]
         idempotency=IdempotentCommands("unused", client=None),  # type: ignore[arg-type]
     )
@@ -106,7 +105,7 @@ def moto_services() -> Any:
 
     from functions.api.wiring import AwsClients, build_services
     from functions.shared.settings import ApiSettings
-    from infra.local.tables import create_events_table, create_views_table
+    from infra.local.tables import create_events_table, create_state_table, create_views_table
 
     def client(service: Any) -> Any:
         return boto3.client(
@@ -124,9 +123,14 @@ def moto_services() -> Any:
         idempotency_table="idempotency",
         sync_queue_url="unused",
         refresh_token_secret_prefix="bench/",
+        lwa_app_secret_id="unused",
+        cursor_key_secret_id="unused",  # the measured list is not paged
+        spapi_application_id="unused",
+        authorization_redirect_uri="https://unused.example",
     )
     create_events_table(clients.dynamodb, settings.events_table)
     create_views_table(clients.dynamodb, settings.views_table)
+    create_state_table(clients.dynamodb, settings.state_table)
     return build_services(settings, clients)
 
 

@@ -43,7 +43,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,8 @@ REGION = "us-east-1"
 US = "ATVPDKIKX0DER"
 REPETITIONS, QUICK_REPETITIONS = 4, 2
 TENANT = "bench"
+APPLICATION_ID = "amzn1.sp.solution.bench"
+HOUR = timedelta(hours=1)
 WAREHOUSES = 5
 LINES = 3
 PROBE_TIMEOUT_SECONDS = 120
@@ -537,7 +539,8 @@ def _worker_job(world: "World", who: str) -> list[dict[str, Any]]:
 
 
 def _notification(world: "World", who: str) -> list[dict[str, Any]]:
-    body = inventory_change(world.seller_a, f"SKU-{uuid.uuid4().hex[:8]}", str(uuid.uuid4()))
+    sku, notification_id = f"SKU-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
+    body = inventory_change(world.seller_a, sku, notification_id, world.subscription_a)
     return [_sqs_batch(json.dumps(body), "arn:aws:sqs:us-east-1:123456789012:notifications")]
 
 
@@ -614,7 +617,9 @@ FUNCTIONS = (
 )
 
 
-def inventory_change(seller_id: str, sku: str, notification_id: str) -> dict[str, Any]:
+def inventory_change(
+    seller_id: str, sku: str, notification_id: str, subscription_id: str
+) -> dict[str, Any]:
     """An FBA_INVENTORY_AVAILABILITY_CHANGES notification as Amazon writes it."""
     return {
         "NotificationVersion": "1.0",
@@ -640,8 +645,8 @@ def inventory_change(seller_id: str, sku: str, notification_id: str) -> dict[str
             ],
         },
         "NotificationMetadata": {
-            "ApplicationId": "amzn1.sp.solution.bench",
-            "SubscriptionId": "subscription-1",
+            "ApplicationId": APPLICATION_ID,
+            "SubscriptionId": subscription_id,
             "PublishTime": "2026-11-23T09:00:01.000Z",
             "NotificationId": notification_id,
         },
@@ -677,6 +682,7 @@ class World:
     sync_queue_url: str = ""
     sync_queue_arn: str = ""
     seller_a: str = ""
+    subscription_a: str = ""  # seller A's inventory notifications come through it
     refresh_token_b: str = ""
     reactor_record: dict[str, Any] = field(default_factory=dict)
     unprojected: list[dict[str, Any]] = field(default_factory=list)
@@ -724,6 +730,10 @@ class World:
             "IDEMPOTENCY_TABLE": self.TABLES["idempotency"],
             "SYNC_QUEUE_URL": self.sync_queue_url,
             "REFRESH_TOKEN_SECRET_PREFIX": self.REFRESH_PREFIX,
+            "LWA_APP_SECRET_ID": self.LWA_APP_SECRET,
+            "CURSOR_KEY_SECRET_ID": "bench/cursor-key",  # read only when a list pages
+            "SPAPI_APPLICATION_ID": APPLICATION_ID,
+            "AUTHORIZATION_REDIRECT_URI": "https://bench.example/authorized",
         }
 
     def sync_settings(self, worker: bool = False) -> dict[str, str]:
@@ -733,6 +743,7 @@ class World:
             "LWA_APP_SECRET_ID": self.LWA_APP_SECRET,
             "REFRESH_TOKEN_SECRET_PREFIX": self.REFRESH_PREFIX,
             "SPAPI_ENDPOINT": self.sim_url,
+            "SPAPI_APPLICATION_ID": APPLICATION_ID,  # read by the notifications consumer
         }
         if worker:  # its own tables: the connections it registers stay out of the others' way
             settings["EVENTS_TABLE"] = self.TABLES["worker_events"]
@@ -821,14 +832,21 @@ class World:
         """Seller A's first sync, by the worker in this process: shipments in the event store,
         the connection registered (what the dispatcher and notifications read)."""
         from functions.connection_state.sync_jobs import SyncJob, SyncReason
+        from functions.shared.adapters.state_store import StateTable
         from functions.shared.settings import SyncSettings
         from functions.sync import wiring, worker
+        from functions.sync.engine.checkpoint import CheckpointStore
         from functions.sync.engine.settings import SyncTuning
         from functions.sync.observability import logger as sync_logger
         from infra.local.lambda_context import LocalLambdaContext
+        from infra.local.provision_sync import create_notifications_queue
 
         self._create_connection(self.TABLES["events"], TENANT, "conn-a", self.seller_a, token_a)
-        settings = SyncSettings.model_validate(self.sync_settings())
+        # Its first sync subscribes seller A's inventory notifications, as deployed.
+        inbox = create_notifications_queue(self.aws["sqs"], "bench-notifications")
+        settings = SyncSettings.model_validate(
+            {**self.sync_settings(), "NOTIFICATIONS_QUEUE_ARN": inbox.arn}
+        )
         job = SyncJob(
             tenant_id=TENANT,
             connection_id="conn-a",
@@ -848,6 +866,11 @@ class World:
             answer = worker.handle(event, LocalLambdaContext("bench-sync-worker"), deps)  # type: ignore[arg-type]
         if answer["batchItemFailures"]:
             raise SystemExit(f"the set-up sync failed: {answer}")
+        cursor = CheckpointStore(StateTable(self.TABLES["state"], self.aws["dynamodb"]), HOUR)
+        subscription = cursor.cursor(TENANT, "conn-a").inventory_subscription_id
+        if subscription is None:
+            raise SystemExit("the set-up sync did not subscribe seller A's notifications")
+        self.subscription_a = subscription
 
     def _warehouses(self) -> None:
         """Warehouses for the API's list route: created by the API, projected into the views."""

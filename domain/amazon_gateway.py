@@ -16,6 +16,9 @@ GET_SHIPMENTS: Final = "getShipments"
 GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID: Final = "getShipmentItemsByShipmentId"
 GET_SHIPMENT_ITEMS: Final = "getShipmentItems"
 GET_INVENTORY_SUMMARIES: Final = "getInventorySummaries"
+# Notifications API: finding or creating our destination, then the seller's subscription.
+SUBSCRIBE: Final = "createSubscription"
+FBA_INVENTORY_AVAILABILITY_CHANGES: Final = "FBA_INVENTORY_AVAILABILITY_CHANGES"
 
 # Amazon demands a status list even when asking by date range: ask for every status we know.
 ALL_SHIPMENT_STATUSES: Final[tuple[str, ...]] = tuple(PHASE_OF_STATUS)
@@ -139,7 +142,8 @@ class AmazonRejected(AmazonError):
 
 
 class AmazonGateway(Protocol):
-    """Fulfillment Inbound v0 reads and FBA inventory summaries for one seller in one region."""
+    """Fulfillment Inbound v0 reads, FBA inventory summaries and the inventory notifications'
+    subscription, for one seller in one region."""
 
     def list_shipments(self, query: ShipmentQuery) -> ShipmentPage:
         """The first page of shipments matching `query`."""
@@ -161,6 +165,10 @@ class AmazonGateway(Protocol):
         self, marketplace_id: str, skus: tuple[str, ...], next_token: str | None = None
     ) -> InventoryPage:
         """Amazon's FBA inventory figures for up to 50 SKUs in one marketplace."""
+
+    def subscribe_to_inventory_changes(self, marketplace_id: str, destination_arn: str) -> str:
+        """The id of the seller's FBA_INVENTORY_AVAILABILITY_CHANGES subscription delivering to
+        our SQS queue `destination_arn`, created with the seller's own grant if it has none."""
 
     def close(self) -> None:
         """Release connections."""

@@ -110,8 +110,11 @@ class EventStore(Protocol):
 
         Each stream appears at most once per call (ValueError otherwise)."""
 
-    def read(self, stream_id: StreamId, from_version: int = 1) -> list[RecordedEvent]:
-        """The stream's events from `from_version` on, in order; [] for an unknown stream."""
+    def read(
+        self, stream_id: StreamId, from_version: int = 1, limit: int | None = None
+    ) -> list[RecordedEvent]:
+        """The stream's events from `from_version` on, in order, at most `limit` of them;
+        [] for an unknown stream."""
 
     def read_all(self) -> Iterator[RecordedEvent]:
         """Every event of every stream, each stream in version order (for rebuilds)."""

@@ -7,6 +7,7 @@ from aws_cdk import CfnOutput, Stack
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, Node
 
+from functions.shared.settings import NOTIFICATIONS_QUEUE_ARN
 from infra.constructs.api import Api, ApiOptions
 from infra.constructs.backbone import Backbone, SpApiApplication
 from infra.constructs.event_store import EventStore
@@ -92,6 +93,10 @@ class BackendStack(Stack):
         self.sync = Sync(self, "Sync", backbone=self.backbone, options=config.sync)
         self.notifications = Notifications(
             self, "Notifications", backbone=self.backbone, sync_queue=self.sync.queue
+        )
+        # Each connection's first sync subscribes Amazon's inventory changes to this queue.
+        self.sync.worker.function.add_environment(
+            NOTIFICATIONS_QUEUE_ARN, self.notifications.queue.queue_arn
         )
         self.projections = Projections(self, "Projections", backbone=self.backbone)
         self.api = Api(

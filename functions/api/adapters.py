@@ -87,7 +87,7 @@ class AmazonAuthorization:
 
     def __init__(
         self,
-        secrets: Callable[[], "SecretsManagerClient"],
+        secrets: Callable[[], "SecretsProvider"],
         app_secret_id: str,
         endpoint: "LwaTokenEndpoint",
         consent: "ConsentPage",
@@ -96,7 +96,6 @@ class AmazonAuthorization:
         self._app_secret_id = app_secret_id
         self._endpoint = endpoint
         self._consent = consent
-        self._provider: SecretsProvider | None = None
 
     def prove(self, refresh_token: str) -> None:
         self._endpoint.check_refresh_token(self._app(), refresh_token)
@@ -113,11 +112,7 @@ class AmazonAuthorization:
     def _app(self) -> "LwaApp":
         from functions.shared.adapters.lwa import read_lwa_app
 
-        if self._provider is None:
-            from aws_lambda_powertools.utilities.parameters import SecretsProvider
-
-            self._provider = SecretsProvider(boto3_client=self._secrets())
-        return read_lwa_app(self._provider, self._app_secret_id)
+        return read_lwa_app(self._secrets(), self._app_secret_id)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from functions.shared.cold_start import settled
 from functions.shared.settings import ApiSettings
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
     from botocore.config import Config
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_secretsmanager.client import SecretsManagerClient
@@ -85,6 +86,13 @@ class AwsClients:
 
         return boto3.client("secretsmanager", config=_config())
 
+    @functools.cached_property
+    def secrets(self) -> "SecretsProvider":
+        """Powertools' cached reader of secrets (five minutes), on the Secrets Manager client."""
+        from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+        return SecretsProvider(boto3_client=self.secretsmanager)
+
 
 @functools.cache
 def _config() -> "Config":
@@ -103,13 +111,21 @@ def build_services(
     ids: IdGenerator | None = None,
 ) -> Services:
     from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+    from functions.shared.adapters.snapshots import StateTableSnapshots
+    from functions.shared.adapters.state_store import StateTable
+    from functions.shared.views.cursor import CursorCodec
     from functions.shared.views.queries import ViewQueries
 
     store = events or DynamoDBEventStore(settings.events_table, clients.dynamodb)
+    snapshots = StateTableSnapshots(StateTable(settings.state_table, clients.dynamodb))
     return Services(
-        aggregates=Aggregates(store, ids or RandomIds(), clock or SystemClock()),
+        aggregates=Aggregates(store, ids or RandomIds(), clock or SystemClock(), snapshots),
         events=store,
-        views=ViewQueries(settings.views_table, clients.dynamodb),
+        views=ViewQueries(
+            settings.views_table,
+            clients.dynamodb,
+            CursorCodec(lambda: cursor_key(clients.secrets, settings.cursor_key_secret_id)),
+        ),
         connecting=_connecting(settings, clients),
         sync_status=StateTableSyncStatuses(settings.state_table, clients.dynamodb),
         idempotency=IdempotentCommands(settings.idempotency_table, clients.dynamodb),
@@ -137,13 +153,22 @@ def _connecting(settings: ApiSettings, clients: AwsClients) -> Connecting:
         jobs=SqsSyncJobs(lambda: clients.sqs, settings.sync_queue_url),
         quota=ConnectionQuota(state, settings.connection_quota),
         grants=AmazonAuthorization(
-            lambda: clients.secretsmanager,
+            lambda: clients.secrets,
             settings.lwa_app_secret_id,
             LwaTokenEndpoint(token_url(settings.spapi_endpoint)),
             consent,
         ),
         pending=PendingAuthorizations(state),
     )
+
+
+def cursor_key(secrets: "SecretsProvider", secret_id: str) -> bytes:
+    from functions.shared.adapters.lwa import UnreadableSecret, read_secret
+
+    key = read_secret(secrets, secret_id, max_age=300, force_fetch=False).encode()
+    if len(key) < 32:
+        raise UnreadableSecret(f"{secret_id} must hold at least 32 characters")
+    return key
 
 
 @functools.cache

@@ -1,10 +1,11 @@
 """Where the sync keeps its operational state: the state table's partition and sort keys.
 
 registry#connections       {tenant}#{connection}   every connection the worker has run
-seller#{seller_id}         {tenant}#{connection}   the connections of an Amazon seller
+subscription#{id}          {tenant}#{connection}   the connections a notifications
+                                                   subscription serves
 sync#{tenant}#{connection} status | checkpoint | cursor
 watch#{tenant}#{connection} {shipment_id}          shipments whose items are re-read each run
-ratelimit#{region}#{seller} {operation}            persisted token bucket
+ratelimit#{region}#{tenant}#{connection} {operation}  persisted token bucket
 feed#{tenant}#{connection}  {run}#{marketplace}#{restarts}#{shipment}#{page}
                                                    a backfill's spooled items (with a TTL)
 authorization#{state}       pending                a consent in progress (with a TTL)
@@ -23,8 +24,8 @@ def connection_sk(tenant_id: str, connection_id: str) -> str:
     return f"{tenant_id}#{connection_id}"
 
 
-def seller_pk(seller_id: str) -> str:
-    return f"seller#{seller_id}"
+def subscription_pk(subscription_id: str) -> str:
+    return f"subscription#{subscription_id}"
 
 
 def sync_pk(tenant_id: str, connection_id: str) -> str:
@@ -35,8 +36,10 @@ def watch_pk(tenant_id: str, connection_id: str) -> str:
     return f"watch#{tenant_id}#{connection_id}"
 
 
-def rate_limit_pk(region: str, seller_id: str) -> str:
-    return f"ratelimit#{region}#{seller_id}"
+def rate_limit_pk(region: str, tenant_id: str, connection_id: str) -> str:
+    """Per connection, not per the seller id it names (anyone may type any seller id): one
+    connection's syncs never spend another's budget."""
+    return f"ratelimit#{region}#{tenant_id}#{connection_id}"
 
 
 def feed_pk(tenant_id: str, connection_id: str) -> str:

@@ -1,11 +1,17 @@
 """Registries the worker keeps in the state table: every connection it has run (read by the
-dispatcher) and the connections of each Amazon seller (read by the notifications consumer)."""
+dispatcher) and the connections each notifications subscription serves (read by the
+notifications consumer, which routes by the subscription a message came through, never by the
+seller id inside it)."""
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from domain.connection import Connection
 from domain.marketplaces import Region
-from functions.connection_state.keys import CONNECTIONS_REGISTRY_PK, connection_sk, seller_pk
+from functions.connection_state.keys import (
+    CONNECTIONS_REGISTRY_PK,
+    connection_sk,
+    subscription_pk,
+)
 from functions.shared.adapters.state_store import StateTable
 
 
@@ -25,22 +31,35 @@ class ConnectionRegistry:
         self._table = table
 
     def register(self, tenant_id: str, connection: Connection, now: AwareDatetime) -> None:
-        entry = RegisteredConnection(
-            tenant_id=tenant_id,
-            connection_id=connection.connection_id,
-            seller_id=connection.seller_id,
-            region=connection.region,
-            marketplace_ids=connection.marketplace_ids,
-            last_run_at=now,
+        entry = _entry(tenant_id, connection, now)
+        self._table.put(
+            CONNECTIONS_REGISTRY_PK, connection_sk(tenant_id, entry.connection_id), entry
         )
-        sk = connection_sk(tenant_id, connection.connection_id)
-        self._table.put(CONNECTIONS_REGISTRY_PK, sk, entry)
-        self._table.put(seller_pk(connection.seller_id), sk, entry)
+
+    def subscribed(
+        self, subscription_id: str, tenant_id: str, connection: Connection, now: AwareDatetime
+    ) -> None:
+        """The connection's own grant subscribed (or found subscribed) `subscription_id`."""
+        entry = _entry(tenant_id, connection, now)
+        sk = connection_sk(tenant_id, entry.connection_id)
+        self._table.put(subscription_pk(subscription_id), sk, entry)
 
     def connections(self) -> list[RegisteredConnection]:
         return [
             row.doc for _, row in self._table.query(CONNECTIONS_REGISTRY_PK, RegisteredConnection)
         ]
 
-    def connections_of_seller(self, seller_id: str) -> list[RegisteredConnection]:
-        return [row.doc for _, row in self._table.query(seller_pk(seller_id), RegisteredConnection)]
+    def connections_of_subscription(self, subscription_id: str) -> list[RegisteredConnection]:
+        pk = subscription_pk(subscription_id)
+        return [row.doc for _, row in self._table.query(pk, RegisteredConnection)]
+
+
+def _entry(tenant_id: str, connection: Connection, now: AwareDatetime) -> RegisteredConnection:
+    return RegisteredConnection(
+        tenant_id=tenant_id,
+        connection_id=connection.connection_id,
+        seller_id=connection.seller_id,
+        region=connection.region,
+        marketplace_ids=connection.marketplace_ids,
+        last_run_at=now,
+    )

@@ -1,6 +1,10 @@
 """One SQS message of SP-API notifications: read it, deduplicate it, and for
-FBA_INVENTORY_AVAILABILITY_CHANGES record Amazon's figures per marketplace of each connection of
-the seller and ask for a re-poll of the shipments carrying the SKU."""
+FBA_INVENTORY_AVAILABILITY_CHANGES record Amazon's figures per marketplace of each connection the
+message's subscription serves, and ask for a re-poll of the shipments carrying the SKU.
+
+A message is routed by the subscription it came through (each connection subscribes with its own
+grant), never by the `SellerId` inside it, which anyone can claim: a message of another
+application is dropped, and so is one whose seller is not the connection's."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +32,8 @@ class Handled(StrEnum):
     RECORDED = "recorded"
     DUPLICATE = "duplicate"
     UNKNOWN_TYPE = "unknown_type"
-    UNKNOWN_SELLER = "unknown_seller"
+    UNKNOWN_SUBSCRIPTION = "unknown_subscription"
+    FOREIGN_APPLICATION = "foreign_application"
 
 
 class NotificationBusy(Exception):
@@ -51,7 +56,9 @@ class NotificationConsumer:
         recorder: InventoryRecorder,
         repolls: Repolls,
         clock: Clock,
+        application_id: str,
     ) -> None:
+        self._application_id = application_id
         self._claims = claims
         self._registry = registry
         self._recorder = recorder
@@ -64,6 +71,8 @@ class NotificationConsumer:
         kind, envelope = notification.notification_type, notification.inventory_change
         if envelope is None:
             return Result(Handled.UNKNOWN_TYPE, kind)
+        if envelope.metadata.application_id != self._application_id:
+            return Result(Handled.FOREIGN_APPLICATION, kind)
         change = envelope.payload
         now = self._clock.now()
         claim = self._claims.claim(envelope.metadata.notification_id, int(now.timestamp()))
@@ -71,7 +80,8 @@ class NotificationConsumer:
             return Result(Handled.DUPLICATE, kind)
         if claim.outcome is Outcome.BUSY:
             raise NotificationBusy(f"notification {claim.notification_id} is being processed")
-        connections = self._registry.connections_of_seller(change.seller_id)
+        subscribed = self._registry.connections_of_subscription(envelope.metadata.subscription_id)
+        connections = [c for c in subscribed if c.seller_id == change.seller_id]
         reports, repolled = 0, tuple[str, ...]()
         for connection in connections:
             reports += self._record(connection, envelope, change, claim)
@@ -84,7 +94,7 @@ class NotificationConsumer:
                 claim.notification_id,
             )
         self._claims.done(claim, int(self._clock.now().timestamp()))
-        handled = Handled.RECORDED if connections else Handled.UNKNOWN_SELLER
+        handled = Handled.RECORDED if connections else Handled.UNKNOWN_SUBSCRIPTION
         return Result(handled, kind, reports, repolled)
 
     def _record(

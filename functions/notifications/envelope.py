@@ -25,6 +25,13 @@ class NotificationMetadata(_Amazon):
         min_length=1, validation_alias=AliasChoices("NotificationId", "notificationId")
     )
     publish_time: AwareDatetime | None = _either("PublishTime")
+    # Which application and subscription the message came through: the only routing we trust.
+    application_id: str = Field(
+        min_length=1, validation_alias=AliasChoices("ApplicationId", "applicationId")
+    )
+    subscription_id: str = Field(
+        min_length=1, validation_alias=AliasChoices("SubscriptionId", "subscriptionId")
+    )
 
 
 class _TypeOnly(_Amazon):

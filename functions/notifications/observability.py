@@ -12,7 +12,8 @@ METRIC_OF: dict[Handled, str] = {
     Handled.RECORDED: "NotificationsRecorded",
     Handled.DUPLICATE: "DuplicateNotifications",
     Handled.UNKNOWN_TYPE: "UnknownNotificationTypes",
-    Handled.UNKNOWN_SELLER: "NotificationsForUnknownSellers",
+    Handled.UNKNOWN_SUBSCRIPTION: "NotificationsOfUnknownSubscriptions",
+    Handled.FOREIGN_APPLICATION: "NotificationsOfOtherApplications",
 }
 
 

@@ -51,6 +51,7 @@ def build(
         InventoryRecorder(DynamoDBEventStore(settings.events_table, dynamodb), state, ids, clock),
         Repolls(state, WatchIndex(state), enqueue),
         clock,
+        settings.spapi_application_id,
     )
     return Deps(consumer=consumer)
 

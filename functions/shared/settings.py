@@ -18,6 +18,8 @@ SYNC_QUEUE_URL = "SYNC_QUEUE_URL"
 LWA_APP_SECRET_ID = "LWA_APP_SECRET_ID"
 REFRESH_TOKEN_SECRET_PREFIX = "REFRESH_TOKEN_SECRET_PREFIX"
 SPAPI_APPLICATION_ID = "SPAPI_APPLICATION_ID"
+NOTIFICATIONS_QUEUE_ARN = "NOTIFICATIONS_QUEUE_ARN"
+CURSOR_KEY_SECRET_ID = "CURSOR_KEY_SECRET_ID"
 AUTHORIZATION_REDIRECT_URI = "AUTHORIZATION_REDIRECT_URI"
 SPAPI_APP_DRAFT = "SPAPI_APP_DRAFT"
 CONNECTION_QUOTA = "CONNECTION_QUOTA"
@@ -45,6 +47,8 @@ class ApiSettings(StoreSettings):
     sync_queue_url: str = Field(alias=SYNC_QUEUE_URL)
     refresh_token_secret_prefix: str = Field(alias=REFRESH_TOKEN_SECRET_PREFIX)
     lwa_app_secret_id: str = Field(alias=LWA_APP_SECRET_ID)
+    # The key that signs page cursors (any string of at least 32 characters).
+    cursor_key_secret_id: str = Field(alias=CURSOR_KEY_SECRET_ID)
     # Amazon's website authorization workflow: our SP-API application and where Amazon sends
     # the seller back (the web app's page, which completes the authorization).
     spapi_application_id: str = Field(alias=SPAPI_APPLICATION_ID)
@@ -58,4 +62,6 @@ class SyncSettings(StoreSettings):
     sync_queue_url: str = Field(alias=SYNC_QUEUE_URL)
     lwa_app_secret_id: str = Field(alias=LWA_APP_SECRET_ID)
     refresh_token_secret_prefix: str = Field(alias=REFRESH_TOKEN_SECRET_PREFIX)
+    # Each connection subscribes Amazon's inventory notifications to this queue; unset, none do.
+    notifications_queue_arn: str | None = Field(default=None, alias=NOTIFICATIONS_QUEUE_ARN)
     spapi_endpoint: str | None = Field(default=None, alias=SPAPI_ENDPOINT)

@@ -76,6 +76,7 @@ def build(
         ),
         open_gateway=open_gateway,
         enqueue=enqueue,
+        notifications_destination=settings.notifications_queue_arn,
         tuning=tuning,
         sleep=sleep,
         wall_time=wall_time,

@@ -3,6 +3,7 @@ locally and in tests), the way CDK does: the FIFO sync queue and the notificatio
 with its DLQ), and the LWA secrets. Tables: `infra.local.tables`."""
 
 import json
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,11 @@ def create_lwa_app_secret(
 ) -> None:
     value = {"lwa_app_id": lwa_app_id, "lwa_client_secret": lwa_client_secret}
     client.create_secret(Name=secret_id, SecretString=json.dumps(value))
+
+
+def create_cursor_key_secret(client: "SecretsManagerClient", secret_id: str) -> None:
+    """The key that signs the API's page cursors: random, as the stack generates it."""
+    client.create_secret(Name=secret_id, SecretString=secrets.token_urlsafe(48))
 
 
 def put_refresh_token(

@@ -19,6 +19,7 @@ from infra.local import persistence
 from infra.local.config import LocalConfig
 from infra.local.http_front import ApiFront
 from infra.local.provision_sync import (
+    create_cursor_key_secret,
     create_lwa_app_secret,
     create_notifications_queue,
     create_sync_queue,
@@ -48,6 +49,7 @@ TABLES = {
 }
 SAVED_TABLES = ("fba-events", "fba-state", "fba-idempotency")  # views are projected again
 LWA_APP_SECRET = "fba-inbound/lwa-app"
+CURSOR_KEY_SECRET = "fba-inbound/cursor-key"
 LOCAL_REDIRECT_URI = "http://127.0.0.1/amazon/authorized"
 REFRESH_TOKEN_PREFIX = "fba-inbound/refresh-token/"
 
@@ -100,12 +102,14 @@ class LocalRuntime:
         sync_queue = create_sync_queue(sqs, "fba-sync", visibility_timeout_seconds=30)
         notifications = create_notifications_queue(sqs, "fba-notifications")
         os.environ[env_names.SYNC_QUEUE_URL] = sync_queue.url
+        os.environ[env_names.NOTIFICATIONS_QUEUE_ARN] = notifications.arn
         create_lwa_app_secret(self._secrets, LWA_APP_SECRET, "local-app", "local-secret")
+        create_cursor_key_secret(self._secrets, CURSOR_KEY_SECRET)
 
         simulator = SimulatedAmazon(
             self.config.sim_port,
             rate_scale=self.config.sim_rate_scale,
-            notifications_queue_url=notifications.url,
+            # Notifications go where each connection's first sync subscribed them: this moto.
             notifications_endpoint_url=aws_url,
         ).start()
         self._simulator = simulator
@@ -185,6 +189,7 @@ class LocalRuntime:
                 "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
                 "SP_API_AUTH_CACHE_SIZE": "1000",
                 env_names.LWA_APP_SECRET_ID: LWA_APP_SECRET,
+                env_names.CURSOR_KEY_SECRET_ID: CURSOR_KEY_SECRET,
                 env_names.SPAPI_APPLICATION_ID: SIMULATED_APPLICATION_ID,
                 # Where a web app would receive Amazon's redirect; locally, read the Location
                 # of the simulated consent page and complete the authorization by hand.

@@ -106,6 +106,31 @@ class ControlClient:
             body["refresh_token"] = refresh_token
         return self._call("POST", "/_sim/sellers", body)
 
+    def seller(self, seller_id: str) -> dict[str, Any]:
+        """{seller_id, marketplace_ids, refresh_token, refresh_tokens, shipment_ids};
+        `refresh_tokens` are the ones that work now."""
+        return self._call("GET", f"/_sim/sellers/{seller_id}")
+
+    def revoke(self, seller_id: str) -> dict[str, Any]:
+        """The seller withdraws the app's authorization: every refresh token of the seller,
+        and every access token obtained from one, stops working. Returns
+        {seller_id, revoked_refresh_tokens: count}."""
+        return self._call("POST", f"/_sim/sellers/{seller_id}/revoke")
+
+    def issue_refresh_token(self, seller_id: str) -> str:
+        """One more working refresh token for the seller (a new authorization)."""
+        return str(self._call("POST", f"/_sim/sellers/{seller_id}/tokens")["refresh_token"])
+
+    def consent(self, seller_id: str, state: str, redirect_uri: str) -> str:
+        """The seller confirms the app's authorization in the website workflow: returns the
+        URL Amazon redirects to, `redirect_uri` with `state`, `selling_partner_id` and
+        `spapi_oauth_code` (exchange it at LWA with `grant_type=authorization_code`)."""
+        params = {"seller_id": seller_id, "state": state, "redirect_uri": redirect_uri}
+        response = self._http.get("/_sim/consent", params=params)
+        if response.status_code != 302:
+            raise ControlApiError(response.status_code, _error_message(response))
+        return str(response.headers["Location"])
+
     def create_shipment(
         self,
         seller_id: str,
@@ -197,28 +222,61 @@ class ControlClient:
         return str(self._call("POST", "/_sim/clock", {"advance_seconds": seconds})["now"])
 
     def configure_notifications(
-        self, queue_url: str, endpoint_url: str | None = None
+        self, queue_url: str | None, endpoint_url: str | None = None
     ) -> dict[str, Any]:
+        """The SQS endpoint notifications go to (subscriptions' queues are resolved there)
+        and the legacy queue that gets every seller's notifications (None: none)."""
         body = {"queue_url": queue_url, "endpoint_url": endpoint_url}
         return self._call("POST", "/_sim/notifications", body)
 
     def disable_notifications(self) -> None:
+        """Switch the legacy queue off; subscriptions keep being delivered."""
         self._call("DELETE", "/_sim/notifications")
 
     def notifications(self) -> dict[str, Any]:
-        """{queue_url, endpoint_url, sent, last_error}"""
+        """{queue_url, endpoint_url, application_id, sent, last_error}"""
         return self._call("GET", "/_sim/notifications")
+
+    def set_notification_quirks(
+        self,
+        seed: int,
+        duplicate_rate: float = 0.0,
+        reorder_rate: float = 0.0,
+        delay_rate: float = 0.0,
+    ) -> dict[str, Any]:
+        """SQS standard-queue quirks for notifications, seeded: each message is held back
+        until the next send with `delay_rate`, sent twice with `duplicate_rate`; each send's
+        messages are shuffled with `reorder_rate`. Returns {enabled, settings, held, released}."""
+        body = {
+            "seed": seed,
+            "duplicate_rate": duplicate_rate,
+            "reorder_rate": reorder_rate,
+            "delay_rate": delay_rate,
+        }
+        return self._call("PUT", "/_sim/notifications/quirks", body)
+
+    def notification_quirks(self) -> dict[str, Any]:
+        """{enabled, settings, held}"""
+        return self._call("GET", "/_sim/notifications/quirks")
+
+    def clear_notification_quirks(self) -> dict[str, Any]:
+        """Quirks off; the messages held back are sent now (`released` counts them)."""
+        return self._call("DELETE", "/_sim/notifications/quirks")
 
     def reset(self) -> None:
         self._call("POST", "/_sim/reset")
 
     def _call(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
         response = self._http.request(method, path, json=body)
-        document: dict[str, Any]
-        try:
-            document = response.json()
-        except ValueError:
-            document = {"error": response.text}
         if response.status_code >= 300:
-            raise ControlApiError(response.status_code, str(document.get("error", document)))
+            raise ControlApiError(response.status_code, _error_message(response))
+        document: dict[str, Any] = response.json()
         return document
+
+
+def _error_message(response: httpx.Response) -> str:
+    try:
+        document = response.json()
+    except ValueError:
+        return response.text
+    return str(document.get("error", document)) if isinstance(document, dict) else str(document)

@@ -1,5 +1,6 @@
 """The control API under `/_sim/`: how tests, demos and scripts play Amazon's part (create
-sellers and shipments, receive units, change statuses, inject faults, move the clock).
+sellers and shipments, receive units, change statuses, revoke or grant authorizations, inject
+faults, move the clock).
 
 Routes and bodies are a stable contract documented in README.md.
 """
@@ -7,19 +8,22 @@ Routes and bodies are a stable contract documented in README.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .call_stats import CallStats
 from .clock import SimulatedClock, format_timestamp
+from .consent import AuthorizationCodes
 from .control_schema import (
     AdvanceClockRequest,
     BulkCreateShipmentsRequest,
     CreateSellerRequest,
     CreateShipmentRequest,
+    DeliveryQuirksRequest,
     FaultRequest,
+    IssueRefreshTokenRequest,
     NotificationTargetRequest,
     ReceiveRequest,
     SetItemsRequest,
@@ -28,6 +32,8 @@ from .control_schema import (
 from .errors import SimulatorError
 from .faults import FaultInjector
 from .http_types import Request, Response, control_error
+from .inventory_changes import FigureChanges, Watch
+from .lwa import LwaTokenService
 from .models import Shipment
 from .notifications import InventoryNotifier
 from .paging import CursorRegistry
@@ -92,6 +98,9 @@ class ControlApi:
         faults: FaultInjector,
         stats: CallStats,
         notifier: InventoryNotifier,
+        tokens: LwaTokenService,
+        codes: AuthorizationCodes,
+        reset_hooks: Sequence[Callable[[], None]] = (),
     ) -> None:
         self._store = store
         self._clock = clock
@@ -100,11 +109,17 @@ class ControlApi:
         self._faults = faults
         self._stats = stats
         self._notifier = notifier
+        self._tokens = tokens
+        self._codes = codes
+        self._reset_hooks = list(reset_hooks)
+        self._changes = FigureChanges(store, notifier, clock)
 
     def register(self, router: Router) -> None:
         routes: list[tuple[str, str, Callable[[Request, dict[str, str]], Response]]] = [
             ("POST", "/_sim/sellers", self.create_seller),
             ("GET", "/_sim/sellers/{seller_id}", self.get_seller),
+            ("POST", "/_sim/sellers/{seller_id}/revoke", self.revoke),
+            ("POST", "/_sim/sellers/{seller_id}/tokens", self.issue_refresh_token),
             ("POST", "/_sim/sellers/{seller_id}/shipments", self.create_shipment),
             ("POST", "/_sim/sellers/{seller_id}/shipments/bulk", self.bulk_create_shipments),
             ("GET", "/_sim/shipments/{shipment_id}", self.get_shipment),
@@ -124,6 +139,9 @@ class ControlApi:
             ("GET", "/_sim/notifications", self.get_notifications),
             ("POST", "/_sim/notifications", self.configure_notifications),
             ("DELETE", "/_sim/notifications", self.disable_notifications),
+            ("GET", "/_sim/notifications/quirks", self.get_quirks),
+            ("PUT", "/_sim/notifications/quirks", self.set_quirks),
+            ("DELETE", "/_sim/notifications/quirks", self.clear_quirks),
         ]
         for method, template, handler in routes:
             router.add(method, template, _answering_errors(handler))
@@ -137,15 +155,41 @@ class ControlApi:
     def get_seller(self, _: Request, params: dict[str, str]) -> Response:
         seller = self._store.seller(params["seller_id"])
         shipment_ids = [s.shipment_id for s in self._store.shipments_of(seller.seller_id)]
-        return Response.json(200, {**seller.model_dump(), "shipment_ids": shipment_ids})
+        refresh_tokens = self._store.refresh_tokens_of(seller.seller_id)
+        return Response.json(
+            200,
+            {**seller.model_dump(), "refresh_tokens": refresh_tokens, "shipment_ids": shipment_ids},
+        )
+
+    def revoke(self, _: Request, params: dict[str, str]) -> Response:
+        """The seller withdraws the app's authorization in Seller Central."""
+        seller_id = params["seller_id"]
+        revoked = self._store.revoke_refresh_tokens(seller_id)
+        self._tokens.revoke(revoked)
+        self._codes.forget_seller(seller_id)
+        return Response.json(200, {"seller_id": seller_id, "revoked_refresh_tokens": len(revoked)})
+
+    def issue_refresh_token(self, request: Request, params: dict[str, str]) -> Response:
+        """The seller authorizes the app (again): one more working refresh token."""
+        parse_body(request, IssueRefreshTokenRequest)
+        return Response.json(
+            201, {"refresh_token": self._store.issue_refresh_token(params["seller_id"])}
+        )
 
     def create_shipment(self, request: Request, params: dict[str, str]) -> Response:
         body = parse_body(request, CreateShipmentRequest)
-        shipment = self._store.create_shipment(params["seller_id"], body)
-        return Response.json(201, {"shipment_id": shipment.shipment_id})
+        seller_id = params["seller_id"]
+        shipment_id, _ = self._changes.apply(
+            lambda: Watch(seller_id, [item.sku for item in body.items]),
+            lambda: self._store.create_shipment(seller_id, body),
+            lambda shipment: shipment.shipment_id,
+        )
+        return Response.json(201, {"shipment_id": shipment_id})
 
     def bulk_create_shipments(self, request: Request, params: dict[str, str]) -> Response:
         body = parse_body(request, BulkCreateShipmentsRequest)
+        # A benchmark tool: up to millions of lines, so no notifications (Amazon would send
+        # one per SKU).
         shipment_ids = self._store.bulk_create_shipments(params["seller_id"], body)
         return Response.json(201, {"shipment_ids": shipment_ids})
 
@@ -155,35 +199,58 @@ class ControlApi:
 
     def set_status(self, request: Request, params: dict[str, str]) -> Response:
         body = parse_body(request, SetStatusRequest)
-        with self._store.locked():
-            shipment = self._store.set_status(params["shipment_id"], body.status)
-            return Response.json(200, shipment_view(shipment))
+        shipment_id = params["shipment_id"]
+        return self._shipment_change(
+            shipment_id, lambda: self._store.set_status(shipment_id, body.status)
+        )
 
     def set_items(self, request: Request, params: dict[str, str]) -> Response:
         body = parse_body(request, SetItemsRequest)
-        with self._store.locked():
-            shipment, snapshots = self._store.set_items(params["shipment_id"], body.items)
-            view = shipment_view(shipment)
-        # Inbound figures of the changed SKUs moved: Amazon notifies those too.
-        self._notifier.publish(snapshots, self._clock.now())
-        return Response.json(200, view)
+        shipment_id = params["shipment_id"]
+        return self._shipment_change(
+            shipment_id,
+            lambda: self._store.set_items(shipment_id, body.items),
+            [line.sku for line in body.items],
+        )
 
     def receive(self, request: Request, params: dict[str, str]) -> Response:
         body = parse_body(request, ReceiveRequest)
-        with self._store.locked():
-            shipment, snapshots = self._store.receive(params["shipment_id"], body.items)
-            view = shipment_view(shipment)
-        # Sent outside the state lock: SQS calls are slow and must not block SP-API reads.
-        view["notifications_sent"] = self._notifier.publish(snapshots, self._clock.now())
-        return Response.json(200, view)
+        shipment_id = params["shipment_id"]
+        return self._shipment_change(
+            shipment_id,
+            lambda: self._store.receive(shipment_id, body.items),
+            [line.sku for line in body.items],
+            report_sent=True,
+        )
 
     def close(self, _: Request, params: dict[str, str]) -> Response:
-        with self._store.locked():
-            return Response.json(200, shipment_view(self._store.close(params["shipment_id"])))
+        shipment_id = params["shipment_id"]
+        return self._shipment_change(shipment_id, lambda: self._store.close(shipment_id))
 
     def cancel(self, _: Request, params: dict[str, str]) -> Response:
-        with self._store.locked():
-            return Response.json(200, shipment_view(self._store.cancel(params["shipment_id"])))
+        shipment_id = params["shipment_id"]
+        return self._shipment_change(shipment_id, lambda: self._store.cancel(shipment_id))
+
+    def _shipment_change(
+        self,
+        shipment_id: str,
+        change: Callable[[], Shipment],
+        more_skus: list[str] | None = None,
+        *,
+        report_sent: bool = False,
+    ) -> Response:
+        """Apply a change to one shipment, notifying the SKUs whose figures it moved: the
+        shipment's SKUs and `more_skus` (new on the plan, or received)."""
+
+        def watch() -> Watch:
+            shipment = self._store.shipment(shipment_id)
+            skus = list(dict.fromkeys([*shipment.items, *(more_skus or [])]))
+            return Watch(shipment.seller_id, skus, zero_in=shipment.marketplace_id)
+
+        view, sent = self._changes.apply(watch, change, shipment_view)
+        if report_sent:
+            view["notifications_sent"] = sent
+        return Response.json(200, view)
 
     # Faults, counters, clock
 
@@ -216,12 +283,15 @@ class ControlApi:
 
     def reset(self, _: Request, __: dict[str, str]) -> Response:
         # The clock and the notification target stay: time never runs backwards, and the
-        # queue is configuration rather than state.
+        # queue is configuration rather than state. Authorization codes, revocations,
+        # destinations, subscriptions and delivery quirks go (the reset hooks).
         self._store.reset()
         self._cursors.clear()
         self._rate_limiter.reset()
         self._faults.clear()
         self._stats.reset()
+        for hook in self._reset_hooks:
+            hook()
         return Response.json(200, {"reset": True, "now": format_timestamp(self._clock.now())})
 
     # Notifications
@@ -235,8 +305,20 @@ class ControlApi:
         return Response.json(200, self._notifier.status())
 
     def disable_notifications(self, _: Request, __: dict[str, str]) -> Response:
-        self._notifier.configure(None)
+        # Only the legacy queue: subscriptions keep being delivered to the SQS endpoint.
+        self._notifier.disable_legacy_queue()
         return Response.json(200, self._notifier.status())
+
+    def get_quirks(self, _: Request, __: dict[str, str]) -> Response:
+        return Response.json(200, self._notifier.quirks_status())
+
+    def set_quirks(self, request: Request, _: dict[str, str]) -> Response:
+        released = self._notifier.set_quirks(parse_body(request, DeliveryQuirksRequest))
+        return Response.json(200, {**self._notifier.quirks_status(), "released": released})
+
+    def clear_quirks(self, _: Request, __: dict[str, str]) -> Response:
+        released = self._notifier.set_quirks(None)
+        return Response.json(200, {**self._notifier.quirks_status(), "released": released})
 
 
 def _answering_errors(handler: RouteHandler) -> RouteHandler:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .models import Address
+from .models import Address, BoxContentsSource, LabelPrepType
 
 FaultOperation = Literal[
     "getShipments",
@@ -15,6 +15,14 @@ FaultOperation = Literal[
     "getShipmentItems",
     "getInventorySummaries",
     "token",
+    "createDestination",
+    "getDestinations",
+    "getDestination",
+    "deleteDestination",
+    "createSubscription",
+    "getSubscription",
+    "getSubscriptionById",
+    "deleteSubscriptionById",
 ]
 
 
@@ -46,10 +54,10 @@ class CreateShipmentRequest(_Strict):
     status: str = Field(default="WORKING", min_length=1)
     shipment_id: str | None = Field(default=None, min_length=1)
     ship_from: Address | None = None
-    label_prep_type: str = "SELLER_LABEL"
+    label_prep_type: LabelPrepType = "SELLER_LABEL"
     are_cases_required: bool = False
     confirmed_need_by_date: date | None = None
-    box_contents_source: str = "INTERACTIVE"
+    box_contents_source: BoxContentsSource = "INTERACTIVE"
 
     @field_validator("items")
     @classmethod
@@ -121,5 +129,22 @@ class AdvanceClockRequest(_Strict):
 
 
 class NotificationTargetRequest(_Strict):
-    queue_url: str = Field(min_length=1)
+    """The SQS endpoint notifications go to and, optionally, the legacy queue that receives
+    every seller's notifications (see notifications.py)."""
+
+    queue_url: str | None = Field(default=None, min_length=1)
     endpoint_url: str | None = None
+
+
+class DeliveryQuirksRequest(_Strict):
+    """SQS standard-queue quirks for notifications; each rate is a probability per message
+    (`reorder_rate`: per send, of shuffling its messages)."""
+
+    seed: int
+    duplicate_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    reorder_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    delay_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
+class IssueRefreshTokenRequest(_Strict):
+    """`POST /_sim/sellers/{id}/tokens` takes no fields (an empty body or `{}`)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,11 +48,21 @@ class Response:
         )
 
 
+REQUEST_ID_HEADER = "x-amzn-RequestId"
+
+
 def sp_api_error(status: int, code: str, message: str, details: str = "") -> Response:
-    """Amazon's error shape for SP-API operations."""
+    """Amazon's error shape for SP-API operations, with the request id every SP-API answer
+    carries (also answers no operation gives, such as a 404 for an unknown path)."""
     return Response.json(
-        status, {"errors": [{"code": code, "message": message, "details": details}]}
+        status,
+        {"errors": [{"code": code, "message": message, "details": details}]},
+        {REQUEST_ID_HEADER: new_request_id()},
     )
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())
 
 
 def control_error(status: int, message: str) -> Response:

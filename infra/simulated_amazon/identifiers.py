@@ -1,4 +1,4 @@
-"""Identifiers that look like Amazon's: shipment ids, FNSKUs, ASINs, tokens.
+"""Identifiers that look like Amazon's: shipment ids, FNSKUs, ASINs, tokens, codes.
 
 FNSKUs and ASINs are derived from a hash so the same seller and SKU always get the same
 values, across runs too: tests and demos can rely on them.
@@ -10,6 +10,7 @@ import base64
 import hashlib
 import secrets
 import string
+import uuid
 
 _ALPHANUMERIC = string.ascii_uppercase + string.digits
 
@@ -44,6 +45,24 @@ def new_refresh_token(seller_id: str) -> str:
 
 def new_access_token() -> str:
     return "Atza|" + secrets.token_urlsafe(48)
+
+
+def item_name_for(sku: str) -> str:
+    """The product title notifications carry as `ItemName`: stable for a SKU."""
+    return f"Simulated product {sku}"
+
+
+def new_authorization_code() -> str:
+    """An `spapi_oauth_code`: Amazon's are short opaque strings such as ANDRqhQyGfUJmDmxSNjB."""
+    return "AN" + "".join(secrets.choice(string.ascii_letters) for _ in range(18))
+
+
+def new_destination_id() -> str:
+    return str(uuid.uuid4())
+
+
+def new_subscription_id() -> str:
+    return str(uuid.uuid4())
 
 
 def new_next_token() -> str:

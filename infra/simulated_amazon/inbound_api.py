@@ -1,7 +1,9 @@
 """Fulfillment Inbound v0 reads: getShipments, getShipmentItemsByShipmentId, getShipmentItems.
 
 Handlers assume the gateway has already authenticated the seller and applied rate limits and
-faults; they only validate parameters and render pages.
+faults; they only validate parameters and render pages. Parameters are checked as Amazon's
+gateway checks them against the model, whatever the QueryType: status values must be in the
+request enum (case-sensitive) and date-times must carry a zone.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .http_types import Request, Response, sp_api_error
+from .models import KNOWN_STATUSES
 from .paging import Cursor, CursorKind, CursorRegistry, paginate
-from .query_params import InvalidInput, csv_list, date_range, required
+from .query_params import InvalidInput, csv_list, date_range, enum_list, required, timestamp
 from .store import SimulatorStore
 from .wire_format import item_to_wire, shipment_to_wire
 
@@ -31,6 +34,9 @@ class InboundApi:
         try:
             marketplace_id = required(request, "MarketplaceId")
             query_type = required(request, "QueryType")
+            _check_date_times(request)
+            # The request enum lists READY_TO_SHIP (the response enum does not).
+            enum_list(request, "ShipmentStatusList", KNOWN_STATUSES)
             if query_type == "NEXT_TOKEN":
                 # Only the token counts: the original filters need not (and should not) be resent.
                 cursor = self._cursor(request, seller_id, "shipments")
@@ -61,19 +67,24 @@ class InboundApi:
         self, request: Request, seller_id: str, path_params: dict[str, str]
     ) -> Response:
         keys: Sequence[ItemKey]
+        # MarketplaceId is optional here and deprecated ("Do not use") in Amazon's model.
+        marketplace_id = request.last("MarketplaceId")
         try:
-            marketplace_id = required(request, "MarketplaceId")
             if request.last("NextToken"):
                 cursor = self._cursor(request, seller_id, "items")
                 keys, offset = cursor.keys, cursor.offset
+                marketplace_id = marketplace_id or cursor.marketplace_id
             else:
                 shipment_id = path_params["shipment_id"]
                 shipment = self._store.find_shipment(shipment_id)
                 if shipment is None or shipment.seller_id != seller_id:
-                    raise InvalidInput(f"ShipmentId {shipment_id} is not found for this seller")
+                    return sp_api_error(
+                        404, "NotFound", f"Shipment {shipment_id} was not found for this seller."
+                    )
                 with self._store.locked():
                     keys = tuple((shipment_id, sku) for sku in shipment.items)
                 offset = 0
+                marketplace_id = marketplace_id or shipment.marketplace_id
         except InvalidInput as problem:
             return sp_api_error(400, "InvalidInput", problem.message)
         return self._items_page(keys, offset, seller_id, marketplace_id)
@@ -83,6 +94,7 @@ class InboundApi:
         try:
             marketplace_id = required(request, "MarketplaceId")
             query_type = required(request, "QueryType")
+            _check_date_times(request)
             if query_type == "NEXT_TOKEN":
                 # Also continues a token from getShipmentItemsByShipmentId.
                 cursor = self._cursor(request, seller_id, "items")
@@ -108,7 +120,7 @@ class InboundApi:
     def _matching_shipment_ids(
         self, request: Request, seller_id: str, marketplace_id: str
     ) -> tuple[str, ...]:
-        statuses = set(csv_list(request, "ShipmentStatusList"))
+        statuses = set(enum_list(request, "ShipmentStatusList", KNOWN_STATUSES))
         shipment_ids = set(csv_list(request, "ShipmentIdList"))
         if not statuses and not shipment_ids:
             # Amazon demands one of the lists even with DATE_RANGE.
@@ -169,3 +181,9 @@ class InboundApi:
                 issued_at=self._store.clock.now(),
             )
         )
+
+
+def _check_date_times(request: Request) -> None:
+    """Refuse a malformed or zone-less date-time even where the QueryType does not use it."""
+    for key in ("LastUpdatedAfter", "LastUpdatedBefore"):
+        timestamp(request, key)

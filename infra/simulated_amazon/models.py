@@ -1,11 +1,15 @@
 """State the simulator keeps: sellers, inbound shipments and their item lines.
 
-Field names are Pythonic here; `wire_format.py` renders Amazon's names.
+Field names are Pythonic here; `wire_format.py` renders Amazon's names. Values the simulator
+renders are constrained as in Amazon's model (Fulfillment Inbound v0), so that a control call
+cannot make the simulator answer what Amazon never would; the shipment status is the exception:
+any string, as Amazon adds statuses without notice.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -41,16 +45,20 @@ IN_TRANSIT_STATUSES = frozenset({SHIPPED, IN_TRANSIT, DELIVERED, CHECKED_IN})
 # Nothing more happens to these through cancel.
 FINAL_STATUSES = frozenset({CLOSED, CANCELLED, DELETED})
 
+LabelPrepType = Literal["NO_LABEL", "SELLER_LABEL", "AMAZON_LABEL"]
+BoxContentsSource = Literal["NONE", "FEED", "2D_BARCODE", "INTERACTIVE"]
+
 
 class Address(BaseModel):
-    name: str = "Simulated Seller Warehouse"
-    address_line1: str = "1 Test Street"
-    address_line2: str | None = None
-    district_or_county: str | None = None
-    city: str = "Seattle"
+    # Maximum lengths from Amazon's model.
+    name: str = Field("Simulated Seller Warehouse", max_length=50)
+    address_line1: str = Field("1 Test Street", max_length=180)
+    address_line2: str | None = Field(None, max_length=60)
+    district_or_county: str | None = Field(None, max_length=25)
+    city: str = Field("Seattle", max_length=30)
     state_or_province_code: str = "WA"
     country_code: str = "US"
-    postal_code: str = "98109"
+    postal_code: str = Field("98109", max_length=30)
 
 
 class Seller(BaseModel):
@@ -90,10 +98,10 @@ class Shipment(BaseModel):
     destination_fc: str
     status: str
     ship_from: Address = Field(default_factory=Address)
-    label_prep_type: str = "SELLER_LABEL"
+    label_prep_type: LabelPrepType = "SELLER_LABEL"
     are_cases_required: bool = False
     confirmed_need_by_date: date | None = None
-    box_contents_source: str = "INTERACTIVE"
+    box_contents_source: BoxContentsSource = "INTERACTIVE"
     created_at: datetime
     # Moves on creation and status changes only, never on quantity changes (Amazon's quirk).
     last_updated_at: datetime

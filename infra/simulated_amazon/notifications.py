@@ -1,7 +1,23 @@
-"""FBA_INVENTORY_AVAILABILITY_CHANGES notifications sent to an SQS queue on receipts.
+"""FBA_INVENTORY_AVAILABILITY_CHANGES notifications sent to SQS on every change of a SKU's
+figures (receipts, plan changes, status changes that move inbound units, new shipments; not
+bulk creation, a benchmark tool), see inventory_changes.py.
 
-Sent synchronously from the control call that receives units, so a test that has just
-received units can read the queue at once. One message per SKU, as Amazon sends.
+Sent synchronously from the control call that made the change, so a test can read the queue
+at once. One message per SKU, as Amazon sends. Two delivery modes, both at once if both apply:
+
+- Subscriptions, Amazon's way: every subscription a seller has to the type (created through
+  the Notifications API, notifications_api.py) gets the seller's messages in its
+  destination's queue. The destination's ARN `arn:aws:sqs:{region}:{account}:{name}` is
+  resolved to a queue URL with SQS GetQueueUrl against the configured SQS endpoint, and the
+  message carries that subscription's id and payload version.
+- Legacy: the queue configured through the constructor or `POST /_sim/notifications` gets
+  every seller's messages, stamped with the fixed SIMULATED_SUBSCRIPTION_ID. It is kept only
+  because the backend and its tests still depend on it; once the backend subscribes like an
+  Amazon application, this mode can go.
+
+`NotificationMetadata.ApplicationId` is the simulator's application (SIMULATED_APPLICATION_ID
+unless the simulator is given another). Messages pass through the opt-in delivery quirks
+(delivery_quirks.py) when those are on.
 """
 
 from __future__ import annotations
@@ -16,25 +32,30 @@ from datetime import datetime
 from typing import Any
 
 from .clock import format_timestamp
+from .control_schema import DeliveryQuirksRequest
+from .delivery_quirks import DeliveryQuirks
+from .identifiers import item_name_for
 from .inventory import InventoryLevels
 from .store import SkuInventorySnapshot
+from .subscriptions import Subscription, SubscriptionRegistry
 
 log = logging.getLogger(__name__)
 
 NOTIFICATION_TYPE = "FBA_INVENTORY_AVAILABILITY_CHANGES"
 SIMULATED_APPLICATION_ID = "amzn1.sp.solution.simulated-application"
 SIMULATED_SUBSCRIPTION_ID = "simulated-subscription-fba-inventory"
+DEFAULT_REGION = "us-east-1"  # The legacy queue's region.
 
-# Given an endpoint URL (None = AWS default), returns a boto3-compatible SQS client.
-SqsClientFactory = Callable[[str | None], Any]
+# (endpoint URL or None for AWS's, region name) -> a boto3-compatible SQS client.
+SqsClientFactory = Callable[[str | None, str], Any]
 
 
-def default_sqs_client(endpoint_url: str | None) -> Any:
+def default_sqs_client(endpoint_url: str | None, region_name: str = DEFAULT_REGION) -> Any:
     import boto3  # Imported late: only needed when notifications are switched on.
 
     return boto3.client(
         "sqs",
-        region_name="us-east-1",
+        region_name=region_name,
         endpoint_url=endpoint_url,
         # Dummy credentials: the simulator only ever talks to a local SQS (moto).
         aws_access_key_id="testing",
@@ -43,6 +64,7 @@ def default_sqs_client(endpoint_url: str | None) -> Any:
 
 
 def _fulfillment_inventory(levels: InventoryLevels) -> dict[str, Any]:
+    # In-Stock Head Start and customer orders are not simulated: those figures stay 0.
     return {
         "InboundQuantityBreakdown": {
             "Working": levels.inbound_working,
@@ -55,19 +77,28 @@ def _fulfillment_inventory(levels: InventoryLevels) -> dict[str, Any]:
         "ReservedQuantityBreakdown": {
             "WarehouseProcessing": levels.reserved,
             "WarehouseTransfer": 0,
+            "PendingCustomerOrder": 0,
         },
+        "FutureSupplyBuyable": 0,
+        "PendingCustomerOrderInTransit": 0,
     }
 
 
 def inventory_availability_notification(
-    snapshot: SkuInventorySnapshot, event_time: datetime, notification_id: str | None = None
+    snapshot: SkuInventorySnapshot,
+    event_time: datetime,
+    notification_id: str | None = None,
+    *,
+    application_id: str = SIMULATED_APPLICATION_ID,
+    subscription_id: str = SIMULATED_SUBSCRIPTION_ID,
+    payload_version: str = "1.0",
 ) -> dict[str, Any]:
     """The notification document exactly as Amazon delivers it in the SQS message body."""
     when = format_timestamp(event_time)
     return {
         "NotificationVersion": "1.0",
         "NotificationType": NOTIFICATION_TYPE,
-        "PayloadVersion": "1.0",
+        "PayloadVersion": payload_version,
         "EventTime": when,
         "Payload": {
             "SellerId": snapshot.seller_id,
@@ -77,69 +108,175 @@ def inventory_availability_notification(
             "FulfillmentInventoryByMarketplace": [
                 {
                     "MarketplaceId": marketplace_id,
+                    "ItemName": item_name_for(snapshot.sku),
                     "FulfillmentInventory": _fulfillment_inventory(lv),
                 }
                 for marketplace_id, lv in snapshot.by_marketplace.items()
             ],
         },
         "NotificationMetadata": {
-            "ApplicationId": SIMULATED_APPLICATION_ID,
-            "SubscriptionId": SIMULATED_SUBSCRIPTION_ID,
+            "ApplicationId": application_id,
+            "SubscriptionId": subscription_id,
             "PublishTime": when,
             "NotificationId": notification_id or str(uuid.uuid4()),
         },
     }
 
 
+def parse_sqs_arn(arn: str) -> tuple[str, str, str]:
+    """(region, account, queue name) of `arn:aws:sqs:{region}:{account}:{name}`."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[:3] != ["arn", "aws", "sqs"] or not all(parts[3:]):
+        raise ValueError(f"not an SQS queue ARN: {arn!r}")
+    return parts[3], parts[4], parts[5]
+
+
 @dataclass(frozen=True)
-class NotificationTarget:
+class Outgoing:
+    """One SQS message to send."""
+
+    client: Any
     queue_url: str
-    endpoint_url: str | None
+    body: str
 
 
 class InventoryNotifier:
-    def __init__(self, client_factory: SqsClientFactory | None = None) -> None:
+    def __init__(
+        self,
+        client_factory: SqsClientFactory | None = None,
+        subscriptions: SubscriptionRegistry | None = None,
+        application_id: str = SIMULATED_APPLICATION_ID,
+    ) -> None:
         self._client_factory = client_factory or default_sqs_client
+        self._subscriptions = subscriptions or SubscriptionRegistry()
+        self._application_id = application_id
+        self._quirks: DeliveryQuirks[Outgoing] = DeliveryQuirks()
         self._lock = threading.Lock()
-        self._target: NotificationTarget | None = None
-        self._client: Any = None
+        self._legacy_queue_url: str | None = None
+        self._endpoint_url: str | None = None
+        self._clients: dict[str, Any] = {}  # region -> client for the current endpoint
         self._sent = 0
         self._last_error: str | None = None
 
     def configure(self, queue_url: str | None, endpoint_url: str | None = None) -> None:
+        """The SQS endpoint (None = AWS's) and the legacy queue (None = no legacy delivery)."""
         with self._lock:
-            self._target = NotificationTarget(queue_url, endpoint_url) if queue_url else None
-            self._client = None  # Built on first use, for the new endpoint.
+            self._legacy_queue_url = queue_url or None
+            self._endpoint_url = endpoint_url
+            self._clients = {}  # Built on first use, for the new endpoint.
+
+    def disable_legacy_queue(self) -> None:
+        with self._lock:
+            self._legacy_queue_url = None
 
     def status(self) -> dict[str, Any]:
         with self._lock:
             return {
-                "queue_url": self._target.queue_url if self._target else None,
-                "endpoint_url": self._target.endpoint_url if self._target else None,
+                "queue_url": self._legacy_queue_url,
+                "endpoint_url": self._endpoint_url,
+                "application_id": self._application_id,
                 "sent": self._sent,
                 "last_error": self._last_error,
             }
 
-    def publish(self, snapshots: list[SkuInventorySnapshot], event_time: datetime) -> int:
-        """Send one message per SKU; returns how many were sent. Failures are logged and
-        reported through `status()`, never raised: the receipt itself has happened."""
+    def delivers_for(self, seller_id: str) -> bool:
+        """Whether a change of this seller's figures would be sent anywhere."""
         with self._lock:
-            target = self._target
-            if target is None:
-                return 0
-            if self._client is None:
-                self._client = self._client_factory(target.endpoint_url)
-            client = self._client
-        sent = 0
+            if self._legacy_queue_url is not None:
+                return True
+        return bool(self._subscriptions.subscriptions_of(seller_id, NOTIFICATION_TYPE))
+
+    # Delivery quirks
+
+    def set_quirks(self, settings: DeliveryQuirksRequest | None) -> int:
+        """Switch the quirks on or off; returns how many held-back messages were sent."""
+        return self._send(self._quirks.configure(settings))
+
+    def quirks_status(self) -> dict[str, object]:
+        return self._quirks.status()
+
+    def clear_quirks(self) -> None:
+        self._quirks.clear()
+
+    # Sending
+
+    def publish(self, snapshots: list[SkuInventorySnapshot], event_time: datetime) -> int:
+        """Send one message per SKU and destination; returns how many were sent. Failures
+        are logged and reported through `status()`, never raised: the change has happened."""
+        messages: list[Outgoing] = []
+        with self._lock:
+            legacy_queue_url = self._legacy_queue_url
+        legacy_client = self._client(DEFAULT_REGION) if legacy_queue_url else None
+        queues: dict[str, tuple[Any, str] | None] = {}  # destination id -> (client, queue URL)
         for snapshot in snapshots:
-            body = json.dumps(inventory_availability_notification(snapshot, event_time))
+            if legacy_client is not None and legacy_queue_url is not None:
+                body = self._document(snapshot, event_time, SIMULATED_SUBSCRIPTION_ID, "1.0")
+                messages.append(Outgoing(legacy_client, legacy_queue_url, body))
+            for subscription in self._subscriptions.subscriptions_of(
+                snapshot.seller_id, NOTIFICATION_TYPE
+            ):
+                if subscription.destination_id not in queues:
+                    queues[subscription.destination_id] = self._resolve(subscription)
+                queue = queues[subscription.destination_id]
+                if queue is not None:
+                    body = self._document(
+                        snapshot,
+                        event_time,
+                        subscription.subscription_id,
+                        subscription.payload_version,
+                    )
+                    messages.append(Outgoing(queue[0], queue[1], body))
+        return self._send(self._quirks.apply(messages))
+
+    def _document(
+        self,
+        snapshot: SkuInventorySnapshot,
+        event_time: datetime,
+        subscription_id: str,
+        payload_version: str,
+    ) -> str:
+        return json.dumps(
+            inventory_availability_notification(
+                snapshot,
+                event_time,
+                application_id=self._application_id,
+                subscription_id=subscription_id,
+                payload_version=payload_version,
+            )
+        )
+
+    def _resolve(self, subscription: Subscription) -> tuple[Any, str] | None:
+        """The client and queue URL of the subscription's destination, or None (reported)."""
+        try:
+            arn = self._subscriptions.destination(subscription.destination_id).arn
+            region, account, name = parse_sqs_arn(arn)
+            client = self._client(region)
+            answer = client.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)
+            return client, str(answer["QueueUrl"])
+        except Exception as error:  # NotificationsProblem, a bad ARN, any SQS failure.
+            self._report(f"cannot resolve destination {subscription.destination_id}", error)
+            return None
+
+    def _client(self, region: str) -> Any:
+        with self._lock:
+            client = self._clients.get(region)
+            if client is None:
+                client = self._clients[region] = self._client_factory(self._endpoint_url, region)
+            return client
+
+    def _send(self, messages: list[Outgoing]) -> int:
+        sent = 0
+        for message in messages:
             try:
-                client.send_message(QueueUrl=target.queue_url, MessageBody=body)
+                message.client.send_message(QueueUrl=message.queue_url, MessageBody=message.body)
                 sent += 1
             except Exception as error:  # Any SQS failure: report it, keep the simulator up.
-                log.warning("could not send notification to %s: %s", target.queue_url, error)
-                with self._lock:
-                    self._last_error = f"{type(error).__name__}: {error}"
+                self._report(f"could not send a notification to {message.queue_url}", error)
         with self._lock:
             self._sent += sent
         return sent
+
+    def _report(self, what: str, error: Exception) -> None:
+        log.warning("%s: %s", what, error)
+        with self._lock:
+            self._last_error = f"{what}: {type(error).__name__}: {error}"

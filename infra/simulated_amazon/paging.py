@@ -49,7 +49,10 @@ class Cursor(Generic[Key]):
     keys: tuple[Key, ...]
     offset: int
     issued_at: datetime
+    # Inventory only: the query's `details`, and its `startDateTime`, which Amazon wants
+    # resent with the token.
     details: bool = False
+    start_date_time: datetime | None = None
 
 
 class CursorRegistry:

@@ -2,7 +2,8 @@
 
 Rates and bursts are Amazon's published ones times `rate_scale`, so a test can raise them
 (rate_scale=10) or keep them real (1.0). Buckets refill from the simulated clock's monotonic
-time, so `POST /_sim/clock` refills them without sleeping.
+time, so `POST /_sim/clock` refills them without sleeping. `header_on_429` says whether a 429
+announces the rate (see rate_header.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from .rate_header import RateHeaderOn429
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,12 @@ class RateLimiter:
         monotonic: Callable[[], float],
         rate_scale: float = 1.0,
         limits: dict[str, RateLimit] | None = None,
+        header_on_429: RateHeaderOn429 | None = None,
     ) -> None:
         if rate_scale <= 0:
             raise ValueError("rate_scale must be > 0")
+        # Configuration, not state: /_sim/reset leaves it as it is.
+        self.header_on_429 = header_on_429 or RateHeaderOn429()
         self._monotonic = monotonic
         self._limits = {
             name: limit.scaled(rate_scale) for name, limit in (limits or AMAZON_RATE_LIMITS).items()

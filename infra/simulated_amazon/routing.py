@@ -24,10 +24,19 @@ def _compile(template: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}/?$")
 
 
+def _method_not_allowed(request: Request) -> Response:
+    return Response.json(405, {"error": f"{request.method} is not allowed on {request.path}"})
+
+
 class Router:
-    def __init__(self, not_found: Callable[[Request], Response]) -> None:
+    def __init__(
+        self,
+        not_found: Callable[[Request], Response],
+        method_not_allowed: Callable[[Request], Response] = _method_not_allowed,
+    ) -> None:
         self._routes: list[Route] = []
         self._not_found = not_found
+        self._method_not_allowed = method_not_allowed
 
     def add(self, method: str, template: str, handler: RouteHandler) -> None:
         self._routes.append(Route(method.upper(), _compile(template), handler))
@@ -43,7 +52,5 @@ class Router:
                 params = {key: unquote(value) for key, value in match.groupdict().items()}
                 return route.handler(request, params)
         if path_matched:
-            return Response.json(
-                405, {"error": f"{request.method} is not allowed on {request.path}"}
-            )
+            return self._method_not_allowed(request)
         return self._not_found(request)

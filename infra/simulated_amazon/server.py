@@ -1,5 +1,5 @@
-"""SimulatedAmazon: the HTTP server that wires LWA, the SP-API reads and the control API
-together, on http.server's ThreadingHTTPServer in a background thread."""
+"""SimulatedAmazon: the HTTP server that wires LWA, the SP-API reads, the Notifications API and
+the control API together, on http.server's ThreadingHTTPServer in a background thread."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import contextlib
 import logging
 import socket
 import threading
+import time
+from collections.abc import Callable
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -15,18 +17,22 @@ from urllib.parse import parse_qs, urlsplit
 
 from .call_stats import CallStats
 from .clock import SimulatedClock
+from .consent import AuthorizationCodes, ConsentApi
 from .control_api import ControlApi
 from .faults import FaultInjector
+from .grantless_gateway import GrantlessGateway
 from .http_types import Request, Response, control_error, sp_api_error
 from .inbound_api import InboundApi
 from .inventory_api import InventoryApi
 from .lwa import LwaTokenService
-from .notifications import InventoryNotifier, SqsClientFactory
+from .notifications import SIMULATED_APPLICATION_ID, InventoryNotifier, SqsClientFactory
+from .notifications_api import NOTIFICATIONS_RATE_LIMITS, NOTIFICATIONS_SCOPE, NotificationsApi
 from .paging import CursorRegistry
 from .rate_limit import RateLimiter
 from .routing import Router
 from .sp_api_gateway import SpApiGateway, apply_fault_delay, fault_response
 from .store import SimulatorStore
+from .subscriptions import SubscriptionRegistry
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +41,12 @@ DEFAULT_PAGE_SIZE = 50
 
 
 class SimulatedAmazon:
-    """A local stand-in for Amazon's LWA and SP-API inbound/inventory reads.
+    """A local stand-in for Amazon's LWA, SP-API inbound/inventory reads and Notifications API.
 
     Use as a context manager, or call start() and stop(). `url` is known after start().
+    `notifications_endpoint_url` is the SQS endpoint notifications go to (subscriptions and
+    the legacy queue); `application_id` is stamped on them. `real_time` is the monotonic
+    clock access tokens and authorization codes expire on (tests may pass a fake one).
     """
 
     def __init__(
@@ -50,18 +59,25 @@ class SimulatedAmazon:
         notifications_endpoint_url: str | None = None,
         sqs_client_factory: SqsClientFactory | None = None,
         start_time: datetime | None = None,
+        application_id: str = SIMULATED_APPLICATION_ID,
+        real_time: Callable[[], float] = time.monotonic,
     ) -> None:
         if page_size < 1:
             raise ValueError("page_size must be >= 1")
         self._requested_port = port
         self.clock = SimulatedClock(start_time)
-        self.store = SimulatorStore(self.clock)
+        self.subscriptions = SubscriptionRegistry()
+        self.store = SimulatorStore(self.clock, self.subscriptions)
         self.stats = CallStats()
         self.faults = FaultInjector()
         self.cursors = CursorRegistry()
         self.rate_limiter = RateLimiter(self.clock.monotonic, rate_scale)
-        self.tokens = LwaTokenService(self.store)
-        self.notifier = InventoryNotifier(sqs_client_factory)
+        self.notifications_rate_limiter = RateLimiter(
+            self.clock.monotonic, rate_scale, NOTIFICATIONS_RATE_LIMITS
+        )
+        self.codes = AuthorizationCodes(real_time)
+        self.tokens = LwaTokenService(self.store, real_time, self.codes)
+        self.notifier = InventoryNotifier(sqs_client_factory, self.subscriptions, application_id)
         self.notifier.configure(notifications_queue_url, notifications_endpoint_url)
         self.router = self._build_router(page_size)
         self._server: ThreadingHTTPServer | None = None
@@ -137,7 +153,7 @@ class SimulatedAmazon:
             return sp_api_error(500, "InternalFailure", "The simulator failed; see its log.")
 
     def _build_router(self, page_size: int) -> Router:
-        router = Router(not_found=_not_found)
+        router = Router(not_found=_not_found, method_not_allowed=_method_not_allowed)
         router.add("POST", "/auth/o2/token", self._token_endpoint)
         gateway = SpApiGateway(self.store, self.tokens, self.rate_limiter, self.faults, self.stats)
         inbound = InboundApi(self.store, self.cursors, page_size)
@@ -158,6 +174,26 @@ class SimulatedAmazon:
         ]
         for template, operation, handler in sp_api_routes:
             router.add("GET", template, gateway.operation(operation, handler))
+        limiter = self.notifications_rate_limiter
+
+        def grantless(seller_grant_too: bool) -> GrantlessGateway:
+            return GrantlessGateway(
+                self.store,
+                self.tokens,
+                limiter,
+                self.faults,
+                self.stats,
+                NOTIFICATIONS_SCOPE,
+                seller_grant_too=seller_grant_too,
+            )
+
+        NotificationsApi(
+            self.subscriptions,
+            SpApiGateway(self.store, self.tokens, limiter, self.faults, self.stats),
+            grantless(seller_grant_too=False),
+            grantless(seller_grant_too=True),
+        ).register(router)
+        ConsentApi(self.store, self.codes).register(router)
         ControlApi(
             store=self.store,
             clock=self.clock,
@@ -166,6 +202,15 @@ class SimulatedAmazon:
             faults=self.faults,
             stats=self.stats,
             notifier=self.notifier,
+            tokens=self.tokens,
+            codes=self.codes,
+            reset_hooks=[
+                self.codes.clear,
+                self.tokens.forget_revoked,
+                self.subscriptions.clear,
+                limiter.reset,
+                self.notifier.clear_quirks,
+            ],
         ).register(router)
         return router
 
@@ -183,6 +228,13 @@ def _not_found(request: Request) -> Response:
     if request.path.startswith("/_sim"):
         return control_error(404, f"no control route {request.method} {request.path}; see README")
     return sp_api_error(404, "NotFound", f"The simulator does not serve {request.path}")
+
+
+def _method_not_allowed(request: Request) -> Response:
+    message = f"{request.method} is not allowed on {request.path}"
+    if request.path.startswith("/_sim"):
+        return control_error(405, message)
+    return sp_api_error(405, "MethodNotAllowed", message)
 
 
 class _SimulatorHttpServer(ThreadingHTTPServer):

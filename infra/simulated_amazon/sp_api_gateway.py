@@ -1,18 +1,18 @@
 """What Amazon's API gateway does before an SP-API operation runs: check the access token,
-inject configured faults, apply the usage plan, and stamp the rate-limit and request-id
-headers on every answer."""
+inject configured faults, apply the usage plan, and stamp the request-id header on every answer
+and the rate-limit header on every answer but the 429s the rate limiter's `header_on_429`
+leaves bare."""
 
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 
 from .call_stats import CallStats, Outcome
 from .control_schema import FaultRequest
 from .errors import SimulatorError
 from .faults import FaultInjector
-from .http_types import Request, Response, sp_api_error
+from .http_types import REQUEST_ID_HEADER, Request, Response, new_request_id, sp_api_error
 from .lwa import LwaTokenService
 from .rate_limit import RateLimiter
 from .store import SimulatorStore
@@ -27,6 +27,9 @@ _FAULT_MESSAGES = {
     503: "Service temporarily unavailable. Please try again.",
 }
 _HTML_REASONS = {429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
+# The error code of a SimulatorError raised by an operation, by its HTTP status.
+_SIMULATOR_ERROR_CODES = {404: "NotFound"}
+RATE_LIMIT_HEADER = "x-amzn-RateLimit-Limit"
 
 
 def fault_response(fault: FaultRequest, *, lwa_shape: bool = False) -> Response:
@@ -79,10 +82,10 @@ class SpApiGateway:
         def handle(request: Request, path_params: dict[str, str]) -> Response:
             response, outcome = self._call(name, handler, request, path_params)
             self._stats.record(name, outcome)
-            response.headers["x-amzn-RequestId"] = str(uuid.uuid4())
-            response.headers["x-amzn-RateLimit-Limit"] = self._rate_limiter.limit_for(
-                name
-            ).header_value()
+            response.headers[REQUEST_ID_HEADER] = new_request_id()
+            if response.status != 429 or self._rate_limiter.header_on_429.announce():
+                limit = self._rate_limiter.limit_for(name)
+                response.headers[RATE_LIMIT_HEADER] = limit.header_value()
             return response
 
         return handle
@@ -103,7 +106,8 @@ class SpApiGateway:
         try:
             return handler(request, seller_id, path_params), "served"
         except SimulatorError as problem:
-            return sp_api_error(problem.http_status, "InvalidInput", problem.message), "served"
+            code = _SIMULATOR_ERROR_CODES.get(problem.http_status, "InvalidInput")
+            return sp_api_error(problem.http_status, code, problem.message), "served"
 
     def _authenticate(self, request: Request) -> tuple[str | None, Response | None]:
         access_token = request.headers.get("x-amz-access-token")

@@ -1,5 +1,6 @@
-"""Thread-safe state of the simulated Amazon: sellers and inbound shipments, and the control
-operations that change them (what Amazon's fulfillment centres would do)."""
+"""Thread-safe state of the simulated Amazon: sellers, the refresh tokens they have granted,
+inbound shipments, and the control operations that change them (what Amazon's fulfillment
+centres would do)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from .clock import SimulatedClock
 from .control_schema import (
@@ -42,12 +43,23 @@ from .models import (
     ShipmentItem,
 )
 from .plans import replace_plan
+from .subscriptions import Destination, Subscription, SubscriptionRegistry
+
+# A seller holds one refresh token per authorization (consent, control API); past this many
+# the oldest is dropped, so repeated authorizations cannot grow the simulator without bound.
+MAX_REFRESH_TOKENS_PER_SELLER = 1_000
 
 
 class SimulatorState(BaseModel):
     sellers: list[Seller]
     shipments: list[Shipment]
     now: datetime
+    # seller id -> the refresh tokens that work, oldest first. None in state saved before
+    # sellers could hold several: then each seller's own `refresh_token` is its only one.
+    refresh_tokens: dict[str, list[str]] | None = Field(default=None)
+    # The Notifications API's destinations and subscriptions (none in older saved state).
+    destinations: list[Destination] = Field(default_factory=list)
+    subscriptions: list[Subscription] = Field(default_factory=list)
 
 
 @dataclass
@@ -63,11 +75,18 @@ class SkuInventorySnapshot:
 
 
 class SimulatorStore:
-    def __init__(self, clock: SimulatedClock) -> None:
+    def __init__(
+        self, clock: SimulatedClock, subscriptions: SubscriptionRegistry | None = None
+    ) -> None:
         self.clock = clock
+        # Kept with the rest by export_state/import_state; cleared by /_sim/reset's hooks.
+        self.subscriptions = subscriptions or SubscriptionRegistry()
         self._lock = threading.RLock()
         self._sellers: dict[str, Seller] = {}
+        # Every refresh token that works, and each seller's, oldest first. A revoked token is
+        # in neither: LWA refuses it and SP-API refuses access tokens obtained from it.
         self._sellers_by_refresh_token: dict[str, str] = {}
+        self._refresh_tokens_by_seller: dict[str, list[str]] = {}
         # Insertion order is the order shipments are listed in, which keeps paging stable.
         self._shipments: dict[str, Shipment] = {}
         self._shipment_ids_by_seller: dict[str, list[str]] = {}
@@ -85,23 +104,38 @@ class SimulatorStore:
                 sellers=list(self._sellers.values()),
                 shipments=list(self._shipments.values()),
                 now=self.clock.now(),
+                refresh_tokens={
+                    seller_id: list(tokens)
+                    for seller_id, tokens in self._refresh_tokens_by_seller.items()
+                },
+                destinations=self.subscriptions.destinations(),
+                subscriptions=self.subscriptions.subscriptions(),
             )
 
     def import_state(self, state: SimulatorState) -> None:
         with self._lock:
             self.reset()
+            saved_tokens = state.refresh_tokens
             for seller in state.sellers:
                 self._sellers[seller.seller_id] = seller
-                self._sellers_by_refresh_token[seller.refresh_token] = seller.seller_id
                 self._shipment_ids_by_seller[seller.seller_id] = []
+                tokens = (
+                    [seller.refresh_token]
+                    if saved_tokens is None
+                    else saved_tokens.get(seller.seller_id, [])
+                )
+                for token in tokens:
+                    self._add_refresh_token(seller.seller_id, token)
             for shipment in state.shipments:
                 self._shipments[shipment.shipment_id] = shipment
                 self._shipment_ids_by_seller[shipment.seller_id].append(shipment.shipment_id)
+            self.subscriptions.load(state.destinations, state.subscriptions)
 
     def reset(self) -> None:
         with self._lock:
             self._sellers.clear()
             self._sellers_by_refresh_token.clear()
+            self._refresh_tokens_by_seller.clear()
             self._shipments.clear()
             self._shipment_ids_by_seller.clear()
 
@@ -123,8 +157,8 @@ class SimulatorStore:
                 refresh_token=refresh_token,
             )
             self._sellers[seller.seller_id] = seller
-            self._sellers_by_refresh_token[refresh_token] = seller.seller_id
             self._shipment_ids_by_seller[seller.seller_id] = []
+            self._add_refresh_token(seller.seller_id, refresh_token)
             return seller
 
     def seller(self, seller_id: str) -> Seller:
@@ -135,9 +169,36 @@ class SimulatorStore:
             return seller
 
     def seller_for_refresh_token(self, refresh_token: str) -> Seller | None:
+        """The seller a working refresh token belongs to; None if unknown or revoked."""
         with self._lock:
             seller_id = self._sellers_by_refresh_token.get(refresh_token)
             return None if seller_id is None else self._sellers[seller_id]
+
+    def refresh_tokens_of(self, seller_id: str) -> list[str]:
+        """The seller's working refresh tokens, oldest first."""
+        with self._lock:
+            self.seller(seller_id)
+            return list(self._refresh_tokens_by_seller.get(seller_id, []))
+
+    def issue_refresh_token(self, seller_id: str) -> str:
+        """A new working refresh token for the seller (a new authorization of the app)."""
+        with self._lock:
+            self.seller(seller_id)
+            token = new_refresh_token(seller_id)
+            self._add_refresh_token(seller_id, token)
+            return token
+
+    def revoke_refresh_tokens(self, seller_id: str) -> list[str]:
+        """The seller withdraws the app's authorization: every refresh token stops working.
+
+        Returns the tokens revoked (to revoke the access tokens obtained from them).
+        """
+        with self._lock:
+            self.seller(seller_id)
+            revoked = self._refresh_tokens_by_seller.pop(seller_id, [])
+            for token in revoked:
+                del self._sellers_by_refresh_token[token]
+            return revoked
 
     # Shipments
 
@@ -242,30 +303,19 @@ class SimulatorStore:
             self._change_status(shipment, new_status)
             return shipment
 
-    def set_items(
-        self, shipment_id: str, lines: list[PlanLine]
-    ) -> tuple[Shipment, list[SkuInventorySnapshot]]:
-        """Replace the shipment's plan (see `plans.replace_plan`); a CLOSED one is refused.
-
-        Returns the shipment and, per SKU changed, the inventory snapshot to notify.
-        """
+    def set_items(self, shipment_id: str, lines: list[PlanLine]) -> Shipment:
+        """Replace the shipment's plan (see `plans.replace_plan`); a CLOSED one is refused."""
         with self._lock:
             shipment = self.shipment(shipment_id)
             if shipment.status == CLOSED:
                 raise Conflict(f"shipment {shipment_id} is CLOSED: its plan cannot change")
             planned = {line.sku: line.quantity for line in lines}
             new_line = partial(self._new_item, shipment)
-            changed = replace_plan(shipment, planned, self.clock.now(), new_line)
-            snapshots = self._sku_snapshots(shipment.seller_id, changed, shipment.marketplace_id)
-            return shipment, snapshots
+            replace_plan(shipment, planned, self.clock.now(), new_line)
+            return shipment
 
-    def receive(
-        self, shipment_id: str, received: list[ReceivedItem]
-    ) -> tuple[Shipment, list[SkuInventorySnapshot]]:
-        """Add to the cumulative QuantityReceived of each SKU (negative = correction).
-
-        Returns the shipment and, per SKU touched, the inventory snapshot to notify.
-        """
+    def receive(self, shipment_id: str, received: list[ReceivedItem]) -> Shipment:
+        """Add to the cumulative QuantityReceived of each SKU (negative = correction)."""
         with self._lock:
             shipment = self.shipment(shipment_id)
             deltas: dict[str, int] = {}
@@ -290,26 +340,20 @@ class SimulatorStore:
             # sent anyway) without reopening the shipment.
             if shipment.status not in FINAL_STATUSES:
                 self._change_status(shipment, RECEIVING)
-            return shipment, self._sku_snapshots(shipment.seller_id, list(deltas))
+            return shipment
 
     def inventory(self, seller_id: str, marketplace_id: str) -> dict[str, InventoryLevels]:
         with self._lock:
             return inventory_by_sku(self.shipments_of(seller_id, marketplace_id))
 
-    # Internals
-
-    def _change_status(self, shipment: Shipment, status: str) -> None:
-        if shipment.status != status:
-            shipment.status = status
-            shipment.last_updated_at = self.clock.now()
-
-    def _sku_snapshots(
+    def sku_snapshots(
         self, seller_id: str, skus: list[str], zero_in: str | None = None
     ) -> list[SkuInventorySnapshot]:
         """Figures per marketplace where the SKU is known, plus zeros in `zero_in` for a SKU
         that has just left every shipment there (taken off a plan)."""
-        seller = self._sellers[seller_id]
-        inventories = {m: self.inventory(seller_id, m) for m in seller.marketplace_ids}
+        with self._lock:
+            seller = self.seller(seller_id)
+            inventories = {m: self.inventory(seller_id, m) for m in seller.marketplace_ids}
         snapshots = []
         for sku in skus:
             fnsku, asin = fnsku_for(seller_id, sku), asin_for(seller_id, sku)
@@ -328,6 +372,20 @@ class SimulatorStore:
                 )
             )
         return snapshots
+
+    # Internals
+
+    def _add_refresh_token(self, seller_id: str, token: str) -> None:
+        tokens = self._refresh_tokens_by_seller.setdefault(seller_id, [])
+        tokens.append(token)
+        self._sellers_by_refresh_token[token] = seller_id
+        while len(tokens) > MAX_REFRESH_TOKENS_PER_SELLER:
+            del self._sellers_by_refresh_token[tokens.pop(0)]
+
+    def _change_status(self, shipment: Shipment, status: str) -> None:
+        if shipment.status != status:
+            shipment.status = status
+            shipment.last_updated_at = self.clock.now()
 
     def _new_item(self, shipment: Shipment, sku: str, quantity_shipped: int) -> ShipmentItem:
         return ShipmentItem(

@@ -16,7 +16,7 @@ from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.projector import Projector
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import ApiSettings
-from infra.local.provision_sync import create_lwa_app_secret
+from infra.local.provision_sync import create_cursor_key_secret, create_lwa_app_secret
 from infra.local.tables import (
     create_events_table,
     create_idempotency_table,
@@ -87,11 +87,13 @@ def aws(aws_clients: AwsClients, amazon: SimulatedAmazon) -> Iterator[Aws]:
         sync_queue_url=queue["QueueUrl"],
         refresh_token_secret_prefix=f"fba/{suffix}/refresh-token/",
         lwa_app_secret_id=f"fba/{suffix}/lwa-app",
+        cursor_key_secret_id=f"fba/{suffix}/cursor-key",
         spapi_application_id=SIMULATED_APPLICATION_ID,
         authorization_redirect_uri=REDIRECT_URI,
         spapi_endpoint=amazon.url,
     )
     create_lwa_app_secret(clients.secretsmanager, settings.lwa_app_secret_id, "app", "secret")
+    create_cursor_key_secret(clients.secretsmanager, settings.cursor_key_secret_id)
     create_events_table(clients.dynamodb, settings.events_table)
     create_views_table(clients.dynamodb, settings.views_table)
     create_idempotency_table(clients.dynamodb, settings.idempotency_table)
@@ -113,8 +115,10 @@ class ProjectingStore:
             for event in append.events:
                 self._projector.project(event)
 
-    def read(self, stream_id: StreamId, from_version: int = 1) -> list[RecordedEvent]:
-        return self._store.read(stream_id, from_version)
+    def read(
+        self, stream_id: StreamId, from_version: int = 1, limit: int | None = None
+    ) -> list[RecordedEvent]:
+        return self._store.read(stream_id, from_version, limit)
 
     def read_all(self) -> Iterator[RecordedEvent]:
         return self._store.read_all()

@@ -49,8 +49,10 @@ class RacingStore:
                 self.conflicts += 1
             raise
 
-    def read(self, stream_id: StreamId, from_version: int = 1) -> list[RecordedEvent]:
-        return self.store.read(stream_id, from_version)
+    def read(
+        self, stream_id: StreamId, from_version: int = 1, limit: int | None = None
+    ) -> list[RecordedEvent]:
+        return self.store.read(stream_id, from_version, limit)
 
     def read_all(self) -> Iterator[RecordedEvent]:
         return self.store.read_all()

@@ -1,5 +1,7 @@
 """Reads come from the views (here projected as each command appends)."""
 
+from typing import Any
+
 from functions.api.wiring import Services
 from functions.connection_state.status import (
     QuarantinedRecord,
@@ -12,7 +14,14 @@ from functions.connection_state.sync_jobs import SyncReason
 from functions.shared.adapters.state_store import StateTable
 from tests.api.conftest import Aws
 from tests.api.gateway import ApiClient
-from tests.api.givens import OBSERVED_AT, US, a_connection, a_synced_shipment, reconciled
+from tests.api.givens import (
+    OBSERVED_AT,
+    US,
+    a_connection,
+    a_synced_shipment,
+    an_own_warehouse,
+    reconciled,
+)
 
 READS_VIEWS = True
 
@@ -147,3 +156,86 @@ def test_a_connection_shows_what_its_last_sync_did(api: ApiClient, aws: Aws) -> 
     assert sync["last_run"]["events_appended"] == 9
     assert sync["last_run"]["quarantined_count"] == 1
     assert sync["last_run"]["quarantined"][0]["reference"] == "FBA1"
+
+
+def test_stock_ledger_and_history_page_through_thousands_of_rows(api: ApiClient) -> None:
+    warehouse = an_own_warehouse(api)
+    skus = [f"SKU-{n:04d}" for n in range(1_000)]
+    for chunk in range(0, len(skus), 500):
+        lines = [{"sku": sku, "quantity": 7} for sku in skus[chunk : chunk + 500]]
+        assert api.post(f"/warehouses/{warehouse}/stock-counts", {"lines": lines}).status == 200
+    for quantity in range(1, 121):  # one SKU counted again and again: a long ledger
+        line = [{"sku": "SKU-0000", "quantity": quantity}]
+        assert api.post(f"/warehouses/{warehouse}/stock-counts", {"lines": line}).status == 200
+
+    rows = follow(api, "/stock", "items", warehouse_id=warehouse, limit="100")
+    entries = follow(api, "/stock/ledger", "entries", warehouse_id=warehouse, sku="SKU-0000")
+    history = follow_history(api, f"/history/warehouse/{warehouse}")
+
+    assert [row["sku"] for row in rows] == skus
+    assert [e["on_hand_after"] for e in entries] == [7, *range(1, 121)]
+    assert [e["on_hand"] for e in entries] == [7, -6] + [1] * 119
+    assert [e["version"] for e in history] == list(range(1, 2 + 2 + 120))
+
+
+def follow(api: ApiClient, path: str, field: str, **query: str) -> list[dict[str, Any]]:
+    """Every page of a list, in order, following `next_cursor`; pages stay within the limit."""
+    seen: list[dict[str, Any]] = []
+    cursor: str | None = None
+    for _ in range(100):
+        page = api.get(path, **query, **({"cursor": cursor} if cursor else {}))
+        assert page.status == 200, page.text
+        assert len(page.json[field]) <= int(query.get("limit", "100"))
+        seen += page.json[field]
+        cursor = page.json["next_cursor"]
+        if cursor is None:
+            return seen
+    raise AssertionError("more than 100 pages")
+
+
+def follow_history(api: ApiClient, path: str) -> list[dict[str, Any]]:
+    seen: list[dict[str, Any]] = []
+    from_version = "1"
+    while True:
+        page = api.get(path, from_version=from_version, limit="50")
+        assert page.status == 200, page.text
+        assert len(page.json["events"]) <= 50
+        seen += page.json["events"]
+        if page.json["next_from_version"] is None:
+            return seen
+        from_version = str(page.json["next_from_version"])
+
+
+def test_a_stock_or_ledger_cursor_changed_by_hand_is_refused(api: ApiClient) -> None:
+    warehouse = an_own_warehouse(api)
+    for quantity in (1, 2):
+        lines = [{"sku": f"SKU-{n}", "quantity": quantity} for n in range(3)]
+        api.post(f"/warehouses/{warehouse}/stock-counts", {"lines": lines})
+    cursor = api.get("/stock", warehouse_id=warehouse, limit="1").json["next_cursor"]
+    ledger_cursor = api.get("/stock/ledger", warehouse_id=warehouse, sku="SKU-0", limit="1").json[
+        "next_cursor"
+    ]
+
+    assert cursor is not None and ledger_cursor is not None
+    changed = cursor[:-1] + ("A" if cursor[-1] != "A" else "B")
+    for path, bad, query in (
+        ("/stock", changed, {"warehouse_id": warehouse}),
+        ("/stock", ledger_cursor, {"warehouse_id": warehouse}),
+        ("/stock/ledger", cursor, {"warehouse_id": warehouse, "sku": "SKU-0"}),
+    ):
+        reply = api.get(path, cursor=bad, **query)
+        assert (reply.status, reply.json["code"]) == (400, "invalid_cursor"), (path, reply.text)
+
+
+def test_instants_far_outside_any_stock_history_are_refused_not_failed(api: ApiClient) -> None:
+    for as_of in (
+        "0001-01-01T00:00:00+05:00",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59-05:00",
+        "9999-12-31T23:59:59Z",
+        "1969-12-31T23:59:59Z",
+    ):
+        reply = api.get("/stock", as_of=as_of)
+        assert (reply.status, reply.json["code"]) == (400, "invalid_parameter"), as_of
+        assert "1970 to 2999" in reply.text
+    assert api.get("/stock", as_of="2999-12-31T23:59:59Z").status == 200

@@ -31,7 +31,7 @@ config = SchemathesisConfig.from_dict(
             {
                 # A cursor is opaque: any base64url text matches the schema, but only the
                 # cursors we handed out are followed; the others are refused with a 400.
-                "include-path-regex": "^/(inbound-shipments|transfer-orders)$",
+                "include-path-regex": "^/(inbound-shipments|transfer-orders|stock|stock/ledger)$",
                 "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400]}},
             },
             {

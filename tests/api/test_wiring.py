@@ -40,5 +40,5 @@ def test_each_client_is_built_when_an_adapter_first_needs_it(
 
     assert (listed.status, opened.status) == (200, 201), opened.text
     assert built_for_reads == {"dynamodb"}
-    assert set(vars(clients)) == {"dynamodb", "sqs", "secretsmanager"}
+    assert set(vars(clients)) == {"dynamodb", "sqs", "secretsmanager", "secrets"}
     assert clients.sqs is clients.sqs

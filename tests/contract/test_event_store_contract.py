@@ -69,6 +69,16 @@ def test_reads_from_a_given_version(store: EventStore) -> None:
     assert store.read(stream, from_version=6) == []
 
 
+def test_reads_at_most_the_limit(store: EventStore) -> None:
+    stream = a_stream()
+    append = appending(stream, 0, [shipment_discovered(), *receipts(4)])
+    store.append([append])
+
+    assert [e.version for e in store.read(stream, from_version=2, limit=2)] == [2, 3]
+    assert [e.version for e in store.read(stream, from_version=4, limit=10)] == [4, 5]
+    assert store.read(stream, limit=1) == list(append.events[:1])
+
+
 def test_an_unknown_stream_reads_as_empty(store: EventStore) -> None:
     assert store.read(a_stream()) == []
 

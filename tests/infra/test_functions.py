@@ -10,6 +10,7 @@ from functions.shared.settings import (
     EVENTS_TABLE,
     IDEMPOTENCY_TABLE,
     LWA_APP_SECRET_ID,
+    NOTIFICATIONS_QUEUE_ARN,
     REFRESH_TOKEN_SECRET_PREFIX,
     SPAPI_APPLICATION_ID,
     STATE_TABLE,
@@ -35,12 +36,12 @@ FUNCTIONS = {
     "sync.worker": (
         "functions.sync.worker.lambda_handler",
         "sync-worker",
-        SYNC | {"SP_API_AUTH_CACHE_SIZE"},
+        SYNC | {"SP_API_AUTH_CACHE_SIZE", NOTIFICATIONS_QUEUE_ARN},
     ),
     "notifications.consumer": (
         "functions.notifications.handler.lambda_handler",
         "notifications",
-        {EVENTS_TABLE, STATE_TABLE, SYNC_QUEUE_URL},
+        {EVENTS_TABLE, STATE_TABLE, SYNC_QUEUE_URL, SPAPI_APPLICATION_ID},
     ),
     "projections.projector": ("functions.projector.handler.lambda_handler", "projector", STORE),
     "projections.reactor": ("functions.reactor.handler.lambda_handler", "reactor", STORE),

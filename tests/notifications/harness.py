@@ -9,15 +9,23 @@ from typing import Any
 from functions.notifications import handler, wiring
 from functions.notifications.observability import metrics
 from functions.notifications.settings import NotificationsSettings
+from infra.simulated_amazon.notifications import SIMULATED_APPLICATION_ID
 from tests.sync.harness import CA, US, FakeLambdaContext, SyncWorld
 
 INVENTORY_CHANGES = "FBA_INVENTORY_AVAILABILITY_CHANGES"
 
 
 def inventory_change(
-    seller_id: str, sku: str, fulfillable: dict[str, int], notification_id: str | None = None
+    seller_id: str,
+    sku: str,
+    fulfillable: dict[str, int],
+    notification_id: str | None = None,
+    *,
+    subscription_id: str | None,
+    application_id: str = SIMULATED_APPLICATION_ID,
 ) -> dict[str, Any]:
-    """An FBA_INVENTORY_AVAILABILITY_CHANGES notification as Amazon writes it (PascalCase)."""
+    """An FBA_INVENTORY_AVAILABILITY_CHANGES notification as Amazon writes it (PascalCase),
+    delivered through `subscription_id` of `application_id`."""
     return {
         "NotificationVersion": "1.0",
         "NotificationType": INVENTORY_CHANGES,
@@ -46,8 +54,8 @@ def inventory_change(
             ],
         },
         "NotificationMetadata": {
-            "ApplicationId": "amzn1.sp.solution.test",
-            "SubscriptionId": "subscription-1",
+            "ApplicationId": application_id,
+            "SubscriptionId": subscription_id or "no-subscription",
             "PublishTime": "2026-11-23T09:00:01.000Z",
             "NotificationId": notification_id or str(uuid.uuid4()),
         },
@@ -74,6 +82,7 @@ class Consumer:
                 "events_table": world.events_table,
                 "state_table": world.state_table,
                 "sync_queue_url": sync_queue_url or world.queue.url,
+                "spapi_application_id": SIMULATED_APPLICATION_ID,
             }
         )
         self.deps = wiring.build(

@@ -4,6 +4,7 @@ shipments carrying the SKU, and unknown or malformed messages handled without re
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,16 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def consumer(world: SyncWorld) -> Consumer:
     return Consumer(world)
+
+
+def change(
+    world: SyncWorld, sku: str, fulfillable: dict[str, int], **fields: Any
+) -> dict[str, Any]:
+    """A notification for the world's seller, through its connection's subscription."""
+    assert world.subscription_id is not None, "the world's first sync subscribes"
+    return inventory_change(
+        world.seller_id, sku, fulfillable, subscription_id=world.subscription_id, **fields
+    )
 
 
 def reports(world: SyncWorld, marketplace_id: str = US) -> list[RecordedEvent]:
@@ -72,7 +83,7 @@ def test_a_notification_delivered_twice_is_recorded_once_for_the_connections_mar
     world: SyncWorld, consumer: Consumer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     world.sync()  # registers the seller's connection
-    notification = inventory_change(world.seller_id, "SKU-1", {US: 40, CA: 7})
+    notification = change(world, "SKU-1", {US: 40, CA: 7})
 
     assert consumer.deliver(notification) == []
     assert consumer.deliver(notification) == []
@@ -99,7 +110,7 @@ def test_a_camel_case_envelope_is_read_like_a_pascal_case_one(
     world: SyncWorld, consumer: Consumer
 ) -> None:
     world.sync()
-    notification = camel_case_envelope(inventory_change(world.seller_id, "SKU-2", {US: 5}))
+    notification = camel_case_envelope(change(world, "SKU-2", {US: 5}))
 
     assert consumer.deliver(notification) == []
 
@@ -125,10 +136,10 @@ def test_malformed_notifications_fail_their_own_records_with_a_clear_log_line(
     world: SyncWorld, consumer: Consumer, logged: list[logging.LogRecord]
 ) -> None:
     world.sync()
-    no_id = inventory_change(world.seller_id, "SKU-3", {US: 1})
+    no_id = change(world, "SKU-3", {US: 1})
     del no_id["NotificationMetadata"]["NotificationId"]
     no_type = {"Payload": {}}
-    good = inventory_change(world.seller_id, "SKU-3", {US: 2})
+    good = change(world, "SKU-3", {US: 2})
 
     failed = consumer.deliver("{not json", no_id, no_type, good)
 
@@ -155,18 +166,18 @@ def test_a_sku_change_asks_once_a_minute_for_the_items_of_watched_shipments_carr
     control.close(full)  # received in full: no longer watched
     world.sync()
 
-    consumer.deliver(inventory_change(seller, "SKU-A", {US: 9}))
+    consumer.deliver(change(world, "SKU-A", {US: 9}))
     [job] = queued_jobs(world)
     assert (job.reason, job.shipment_ids) == (
         SyncReason.NOTIFICATION,
         tuple(sorted([first, second])),
     )
 
-    consumer.deliver(inventory_change(seller, "SKU-A", {US: 10}))  # within the minute
+    consumer.deliver(change(world, "SKU-A", {US: 10}))  # within the minute
     assert queued_jobs(world) == []
 
     world.clock.advance(seconds=61)
-    consumer.deliver(inventory_change(seller, "SKU-A", {US: 11}))
+    consumer.deliver(change(world, "SKU-A", {US: 11}))
     assert [job.shipment_ids for job in queued_jobs(world)] == [tuple(sorted([first, second]))]
     assert len(reports(world)) == 3
 
@@ -176,7 +187,7 @@ def test_a_copy_delivered_after_a_crash_does_not_record_the_report_again(
 ) -> None:
     world.control.create_shipment(world.seller_id, US, {"SKU-A": 5}, status="SHIPPED")
     world.sync()
-    notification = inventory_change(world.seller_id, "SKU-A", {US: 3})
+    notification = change(world, "SKU-A", {US: 3})
     # The first delivery records the report, then fails to queue the re-poll (no such queue).
     broken = Consumer(world, sync_queue_url=world.queue.url + "-missing")
     assert len(broken.deliver(notification)) == 1
@@ -189,3 +200,22 @@ def test_a_copy_delivered_after_a_crash_does_not_record_the_report_again(
 
     assert len(reports(world)) == 1
     assert [len(job.shipment_ids) for job in queued_jobs(world)] == [1]
+
+
+def test_a_message_is_routed_by_its_subscription_never_by_the_seller_it_names(
+    world: SyncWorld, consumer: Consumer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.sync()
+    subscription = world.subscription_id
+    other_seller = inventory_change("A2OTHERSELLER", "SKU-1", {US: 5}, subscription_id=subscription)
+    unknown_subscription = inventory_change(
+        world.seller_id, "SKU-1", {US: 6}, subscription_id="someone-elses-subscription"
+    )
+    foreign = change(world, "SKU-1", {US: 7}, application_id="amzn1.sp.solution.not-ours")
+
+    assert consumer.deliver(other_seller, unknown_subscription, foreign) == []
+
+    assert reports(world) == []
+    totals = metric_totals(capsys.readouterr().out)
+    assert totals["NotificationsOfUnknownSubscriptions"] == 2
+    assert totals["NotificationsOfOtherApplications"] == 1

@@ -1,6 +1,8 @@
 """The queries the API serves, on DynamoDB-on-moto, over views projected by the real handler
 from a history decided by the real deciders and reactor."""
 
+import base64
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,6 +13,7 @@ from functions.shared.adapters.stream_records import batch, record_of
 from functions.shared.views.queries import InvalidCursor, ViewQueries
 from tests.projections.conftest import Tables, new_tables
 from tests.projections.world import CA, T0, US, World
+from tests.support import cursor_codec
 
 
 @dataclass
@@ -69,7 +72,7 @@ def seller(tables: Tables) -> Seller:
 
 @pytest.fixture(scope="module")
 def views(tables: Tables) -> ViewQueries:
-    return ViewQueries(tables.views, tables.client)
+    return ViewQueries(tables.views, tables.client, cursor_codec())
 
 
 def ids(page_items: list) -> list[str]:  # type: ignore[type-arg]
@@ -126,12 +129,35 @@ def test_a_cursor_that_is_tampered_or_made_for_another_query_is_refused(
         views.list_shipments(tenant, limit=0)
 
 
+def test_a_cursor_is_followed_only_as_this_service_signed_it(
+    seller: Seller, views: ViewQueries, tables: Tables
+) -> None:
+    tenant = seller.world.tenant_id
+    cursor = views.list_shipments(tenant, limit=1).next_cursor
+    assert cursor is not None
+    body, mac = cursor[:-22], cursor[-22:]
+    decoded = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    # The same position, the sort key moved on by hand and re-encoded without a valid MAC.
+    moved = json.loads(decoded)
+    moved["key"] = {name: value + "~" for name, value in moved["key"].items()}
+    forged = base64.urlsafe_b64encode(json.dumps(moved).encode()).decode().rstrip("=")
+    other_service = ViewQueries(tables.views, tables.client, cursor_codec())
+    flipped = body[:-1] + ("A" if body[-1] != "A" else "B") + mac
+
+    for bad in (forged + mac, flipped, body, mac, forged):
+        with pytest.raises(InvalidCursor):
+            views.list_shipments(tenant, limit=1, cursor=bad)
+    with pytest.raises(InvalidCursor):  # signed with another key
+        other_service.list_shipments(tenant, limit=1, cursor=cursor)
+    assert views.list_shipments(tenant, limit=1, cursor=cursor).items
+
+
 def test_another_tenants_views_are_unreachable(seller: Seller, views: ViewQueries) -> None:
     other = seller.other_tenant.tenant_id
     assert len(views.list_shipments(other).items) == 1
     assert views.get_shipment(other, seller.s1) is None
     assert views.get_warehouse(other, seller.main) is None
-    assert views.get_stock(other, seller.main) == []
+    assert views.get_stock(other, seller.main).items == []
     assert views.get_shipment(seller.world.tenant_id, "x#y") is None
 
 
@@ -200,22 +226,22 @@ def test_stock_now_and_as_of_any_instant_with_a_ledger_explaining_every_figure(
     seller: Seller, views: ViewQueries
 ) -> None:
     tenant, main, fba = seller.world.tenant_id, seller.main, seller.fba_us
-    now = {(r.warehouse_id, r.sku): r for r in views.get_stock(tenant)}
+    now = {(r.warehouse_id, r.sku): r for r in views.get_stock(tenant).items}
     assert (now[(main, "A")].on_hand, now[(main, "A")].committed) == (90, 0)
     assert now[(main, "B")].on_hand == 35
     assert (now[(fba, "A")].on_hand, now[(fba, "A")].discrepancy) == (7, 3)
     assert now[(fba, "B")].discrepancy == 5
     amazon = now[(fba, "A")].amazon
     assert amazon is not None and amazon.fulfillable == 7 and amazon.reported_at == at(80)
-    assert [r.sku for r in views.get_stock(tenant, sku="A")] == ["A", "A"]
+    assert [r.sku for r in views.get_stock(tenant, sku="A").items] == ["A", "A"]
     # As of minute 25 the transfer was reconciled but not shipped
-    then = {(r.warehouse_id, r.sku): r for r in views.get_stock(tenant, as_of=at(25))}
+    then = {(r.warehouse_id, r.sku): r for r in views.get_stock(tenant, as_of=at(25)).items}
     assert (then[(main, "A")].on_hand, then[(main, "A")].committed) == (100, 10)
     assert then[(fba, "A")].on_order == 10 and then[(fba, "A")].amazon is None
-    [one] = views.get_stock(tenant, warehouse_id=main, sku="A", as_of=at(25))
+    [one] = views.get_stock(tenant, warehouse_id=main, sku="A", as_of=at(25)).items
     assert one == then[(main, "A")]
-    assert views.get_stock(tenant, warehouse_id=fba, as_of=at(5)) == []
-    ledger = views.get_ledger(tenant, main, "A")
+    assert views.get_stock(tenant, warehouse_id=fba, as_of=at(5)).items == []
+    ledger = views.get_ledger(tenant, main, "A").items
     assert [(e.event_type, e.count, e.on_hand, e.committed, e.on_hand_after) for e in ledger] == [
         ("StockCounted", 100, 100, 0, 100),
         ("SalesOrderCreated", None, 0, 10, 100),

@@ -42,8 +42,10 @@ class RecordingStore:
         self.inner.append(appends)
         self.log.extend(event for append in appends for event in append.events)
 
-    def read(self, stream_id: StreamId, from_version: int = 1) -> list[RecordedEvent]:
-        return self.inner.read(stream_id, from_version)
+    def read(
+        self, stream_id: StreamId, from_version: int = 1, limit: int | None = None
+    ) -> list[RecordedEvent]:
+        return self.inner.read(stream_id, from_version, limit)
 
     def read_all(self) -> Iterator[RecordedEvent]:
         return self.inner.read_all()

@@ -4,11 +4,13 @@ unplanned SKUs, corrections, cancellations."""
 from __future__ import annotations
 
 import pytest
-from sp_api.base.exceptions import SellingApiBadRequestException
+from sp_api.base.exceptions import SellingApiNotFoundException
 
-from infra.simulated_amazon import ControlApiError, ControlClient
+from infra.simulated_amazon import ControlApiError, ControlClient, SimulatedAmazon
 
-from .conftest import US, SellerHandle, iso, items_by_sku
+from .amazon_models import assert_response_matches_model
+from .conftest import US, SellerFactory, SellerHandle, iso, items_by_sku
+from .raw_sp_api import SHIPMENT_ITEMS, RawSpApi, error_of, shipment_items_path
 
 pytestmark = pytest.mark.slow
 
@@ -53,9 +55,43 @@ def test_fnsku_is_stable_per_seller_and_sku(control: ControlClient, seller: Sell
     )
 
 
-def test_unknown_shipment_is_a_400(seller: SellerHandle) -> None:
-    with pytest.raises(SellingApiBadRequestException):
+def test_unknown_shipment_is_a_404(seller: SellerHandle) -> None:
+    with pytest.raises(SellingApiNotFoundException) as raised:
         seller.inbound().shipment_items_by_shipment("FBA000000000")
+
+    assert raised.value.amzn_code == "NotFound"
+    assert raised.value.headers["x-amzn-RequestId"]
+
+
+def test_another_sellers_shipment_is_a_404_over_http(
+    sim: SimulatedAmazon, control: ControlClient, seller: SellerHandle, new_seller: SellerFactory
+) -> None:
+    theirs = control.create_shipment(new_seller().seller_id, US, {"SKU-A": 1})
+    raw = RawSpApi.for_seller(sim.url, seller.refresh_token)
+
+    response = raw.get(shipment_items_path(theirs), {"MarketplaceId": US})
+
+    assert error_of(response)[:2] == (404, "NotFound")
+    assert theirs in error_of(response)[2]
+    assert response.headers["x-amzn-RequestId"]
+    assert_response_matches_model("getShipmentItemsByShipmentId", response)
+
+
+def test_marketplace_id_is_optional_for_items_by_shipment_as_in_amazons_model(
+    sim: SimulatedAmazon, control: ControlClient, seller: SellerHandle
+) -> None:
+    shipment_id = control.create_shipment(seller.seller_id, US, SEVEN_SKUS)
+    raw = RawSpApi.for_seller(sim.url, seller.refresh_token)
+
+    first = raw.get(shipment_items_path(shipment_id))
+    token = first.json()["payload"]["NextToken"]
+    second = raw.get(shipment_items_path(shipment_id), {"NextToken": token})
+    # getShipmentItems still requires it, on NEXT_TOKEN pages too.
+    without = raw.get(SHIPMENT_ITEMS, {"QueryType": "NEXT_TOKEN", "NextToken": token})
+
+    assert first.status_code == second.status_code == 200
+    assert len(first.json()["payload"]["ItemData"]) == len(second.json()["payload"]["ItemData"])
+    assert error_of(without)[:2] == (400, "InvalidInput")
 
 
 def test_get_shipment_items_date_range_uses_the_items_own_last_updated_time(

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sp_api.base.exceptions import SellingApiBadRequestException
 
-from infra.simulated_amazon import ControlClient, SimulatedAmazon
+from infra.simulated_amazon import ControlApiError, ControlClient, SimulatedAmazon
 
 from .conftest import ALL_STATUSES, US, SellerFactory, SellerHandle, iso
 
@@ -252,3 +252,23 @@ def test_a_token_from_another_seller_is_rejected(
 
     with pytest.raises(SellingApiBadRequestException):
         new_seller().inbound().get_shipments(QueryType="NEXT_TOKEN", NextToken=token)
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"label_prep_type": "LABEL_BY_HAND"}, "label_prep_type"),
+        ({"box_contents_source": "EMAIL"}, "box_contents_source"),
+        ({"ship_from": {"name": "N" * 51}}, "ship_from.name"),
+        ({"ship_from": {"city": "C" * 31}}, "ship_from.city"),
+    ],
+)
+def test_a_shipment_takes_only_values_amazons_model_allows(
+    control: ControlClient, seller: SellerHandle, fields: dict[str, object], problem: str
+) -> None:
+    # Otherwise the simulator would answer getShipments with what Amazon never sends.
+    with pytest.raises(ControlApiError) as raised:
+        control.create_shipment(seller.seller_id, US, {"SKU-1": 1}, **fields)
+
+    assert raised.value.status == 400
+    assert problem in raised.value.message

@@ -1,15 +1,19 @@
-"""Usage plans: bursts, 429 QuotaExceeded, the rate header, refill from the simulated clock."""
+"""Usage plans: bursts, 429 QuotaExceeded, the rate header (left out of 429s when a test opts
+in to Amazon's bare 429s), refill from the simulated clock."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from sp_api.base.exceptions import SellingApiRequestThrottledException
 
 from infra.simulated_amazon import ControlClient, SimulatedAmazon
 
+from .amazon_models import assert_response_matches_model
 from .conftest import US, SellerHandle, make_seller
+from .raw_sp_api import INVENTORY, SHIPMENTS, RawSpApi, error_of, inventory_params
 
 pytestmark = pytest.mark.slow
 
@@ -100,3 +104,57 @@ def test_rate_scale_below_one_keeps_a_burst_of_at_least_one() -> None:
         assert response.headers["x-amzn-RateLimit-Limit"] == "0.2"
         with pytest.raises(SellingApiRequestThrottledException):
             inventories.get_inventory_summary_marketplace(marketplaceIds=[US])
+
+
+def throttled_answers(url: str, refresh_token: str, count: int) -> list[httpx.Response]:
+    """`count` 429s of getInventorySummaries (burst 1 at this scale) after one served call."""
+    raw = RawSpApi.for_seller(url, refresh_token)
+    answers = [raw.get(INVENTORY, inventory_params()) for _ in range(count + 1)]
+    assert answers[0].status_code == 200
+    assert {answer.status_code for answer in answers[1:]} == {429}
+    return answers[1:]
+
+
+def test_by_default_a_429_announces_the_rate(amazon_rates: SimulatedAmazon) -> None:
+    # What the backend's tests rely on when they read the rate from a throttled answer.
+    assert amazon_rates.rate_limiter.header_on_429.probability == 1.0
+
+
+def test_a_429_can_leave_out_the_rate_header_as_amazons_often_do() -> None:
+    with SimulatedAmazon(rate_scale=0.1) as bare, ControlClient(bare.url) as control:
+        bare.rate_limiter.header_on_429.configure(0.0)
+        seller = make_seller(control, bare.url)
+        raw = RawSpApi.for_seller(bare.url, seller.refresh_token)
+        served = raw.get(INVENTORY, inventory_params())
+        throttled = raw.get(INVENTORY, inventory_params())
+        control.inject_fault("getShipments", 429, body="json")
+        faulted = raw.get(
+            SHIPMENTS,
+            {"MarketplaceId": US, "QueryType": "SHIPMENT", "ShipmentStatusList": "WORKING"},
+        )
+
+    assert served.headers["x-amzn-RateLimit-Limit"] == "0.2"
+    for answer, operation_id in ((throttled, "getInventorySummaries"), (faulted, "getShipments")):
+        assert error_of(answer)[:2] == (429, "QuotaExceeded")
+        assert "x-amzn-RateLimit-Limit" not in answer.headers
+        assert answer.headers["x-amzn-RequestId"]
+        assert_response_matches_model(operation_id, answer)
+
+
+def test_a_seeded_mix_of_429s_with_and_without_the_header_repeats_run_after_run() -> None:
+    def header_pattern(seed: int) -> list[bool]:
+        with SimulatedAmazon(rate_scale=0.1) as mixed, ControlClient(mixed.url) as control:
+            mixed.rate_limiter.header_on_429.configure(0.5, seed=seed)
+            seller = make_seller(control, mixed.url)
+            answers = throttled_answers(mixed.url, seller.refresh_token, 16)
+        return ["x-amzn-RateLimit-Limit" in answer.headers for answer in answers]
+
+    first = header_pattern(seed=7)
+
+    assert first == header_pattern(seed=7)
+    assert True in first and False in first
+
+
+def test_the_header_probability_must_be_a_probability(amazon_rates: SimulatedAmazon) -> None:
+    with pytest.raises(ValueError, match=r"between 0\.0 and 1\.0"):
+        amazon_rates.rate_limiter.header_on_429.configure(1.5)

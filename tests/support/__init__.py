@@ -1,7 +1,11 @@
-"""Helpers shared by the test suites: fresh names and a clock that never moves."""
+"""Helpers shared by the test suites: fresh names, a clock that never moves, and a cursor codec
+with a key of its own."""
 
+import secrets
 import uuid
 from datetime import UTC, datetime
+
+from functions.shared.views.cursor import CursorCodec
 
 
 def fresh_name(prefix: str) -> str:
@@ -24,3 +28,9 @@ class FixedClock:
 
 def fixed_clock(now: datetime = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)) -> FixedClock:
     return FixedClock(now)
+
+
+def cursor_codec() -> CursorCodec:
+    """Signs cursors with a random key, as the API does with the key in its secret store."""
+    key = secrets.token_bytes(32)
+    return CursorCodec(lambda: key)

@@ -28,9 +28,13 @@ class InMemoryEventStore:
             for append in appends:
                 self._streams.setdefault(append.stream_id, []).extend(append.events)
 
-    def read(self, stream_id: StreamId, from_version: int = 1) -> list[RecordedEvent]:
+    def read(
+        self, stream_id: StreamId, from_version: int = 1, limit: int | None = None
+    ) -> list[RecordedEvent]:
+        first = max(from_version, 1) - 1
+        last = None if limit is None else first + max(limit, 1)
         with self._lock:
-            return list(self._streams.get(stream_id, [])[max(from_version, 1) - 1 :])
+            return list(self._streams.get(stream_id, [])[first:last])
 
     def read_all(self) -> Iterator[RecordedEvent]:
         with self._lock:

@@ -27,11 +27,13 @@ from functions.shared.aggregates import Aggregates
 from functions.shared.settings import SyncSettings
 from functions.shared.tables import STATE_PK, STATE_SK, STATE_TTL
 from functions.sync import wiring, worker
+from functions.sync.engine.checkpoint import CheckpointStore
 from functions.sync.engine.settings import SyncTuning
 from functions.sync.observability import metrics
 from infra.local.provision_sync import (
     Queue,
     create_lwa_app_secret,
+    create_notifications_queue,
     create_sync_queue,
     put_refresh_token,
 )
@@ -112,6 +114,9 @@ class SyncWorld:
     clock: OffsetClock = field(default_factory=OffsetClock)
     sleep: Callable[[float], None] | None = None
     wall_time: Callable[[], float] | None = None
+    # With a notifications queue, the connection's first sync subscribes Amazon's inventory
+    # changes there (three more SP-API calls), as it does deployed.
+    notify: bool = False
 
     @property
     def control_url(self) -> str:
@@ -131,6 +136,11 @@ class SyncWorld:
         create_events_table(self.aws.dynamodb, self.events_table)
         create_state_table(self.aws.dynamodb, self.state_table)
         self.queue: Queue = create_sync_queue(self.aws.sqs, fresh_name("sync"), 30)
+        self.notifications: Queue | None = (
+            create_notifications_queue(self.aws.sqs, fresh_name("notifications"))
+            if self.notify
+            else None
+        )
         self.app_secret_id = fresh_name("lwa-app")
         self.token_prefix = f"{fresh_name('refresh-token')}/"
         create_lwa_app_secret(self.aws.secrets, self.app_secret_id, "app-id", "app-secret")
@@ -151,6 +161,7 @@ class SyncWorld:
                 "lwa_app_secret_id": self.app_secret_id,
                 "refresh_token_secret_prefix": self.token_prefix,
                 "spapi_endpoint": self.sim_url,
+                "notifications_queue_arn": self.notifications.arn if self.notifications else None,
             }
         )
 
@@ -167,6 +178,15 @@ class SyncWorld:
             clock=self.clock,
             **({"sleep": self.sleep} if self.sleep else {}),
             **({"wall_time": self.wall_time} if self.wall_time else {}),
+        )
+
+    @property
+    def subscription_id(self) -> str | None:
+        """The connection's inventory notifications subscription, once a sync made it."""
+        return (
+            CheckpointStore(self.state, timedelta(hours=1))
+            .cursor(self.tenant_id, self.connection_id)
+            .inventory_subscription_id
         )
 
     def advance(self, seconds: float) -> None:

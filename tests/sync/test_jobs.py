@@ -69,10 +69,10 @@ def test_the_dispatcher_queues_one_job_per_connection_the_worker_has_run(world: 
             ("t-other", "c-other", SyncReason.SCHEDULE),
         ]
     )
-    sellers = ConnectionRegistry(world.state).connections_of_seller(world.seller_id)
-    assert [(s.tenant_id, s.connection_id) for s in sellers] == [
-        (world.tenant_id, world.connection_id)
-    ]
+    registered = ConnectionRegistry(world.state).connections()
+    assert sorted((c.tenant_id, c.connection_id) for c in registered) == sorted(
+        [(world.tenant_id, world.connection_id), ("t-other", "c-other")]
+    )
     status = SyncStatusReader(world.state_table, world.aws.dynamodb).get(
         world.tenant_id, world.connection_id
     )

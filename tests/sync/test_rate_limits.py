@@ -36,7 +36,7 @@ def test_two_invocations_draw_from_one_persisted_bucket(aws: AwsClients) -> None
 
     def invocation() -> TokenBuckets:
         table = StateTable(table_name, aws.dynamodb)
-        return TokenBuckets(table, rate_limit_pk("NA", "SELLER1"), limits, time)
+        return TokenBuckets(table, rate_limit_pk("NA", "TENANT1", "CONNECTION1"), limits, time)
 
     first, second = invocation(), invocation()
     assert [first.take(GET_SHIPMENTS), first.take(GET_SHIPMENTS)] == [0.0, 0.0]
@@ -56,7 +56,9 @@ def test_the_rate_amazon_announces_replaces_the_published_one(world: SyncWorld) 
 
     world.sync()
 
-    row = world.state.get(rate_limit_pk("NA", world.seller_id), GET_SHIPMENTS, Bucket)
+    row = world.state.get(
+        rate_limit_pk("NA", world.tenant_id, world.connection_id), GET_SHIPMENTS, Bucket
+    )
     assert row is not None
     # The simulator runs at 100x and says so in x-amzn-RateLimit-Limit.
     assert row.doc.rate == 200.0
@@ -72,7 +74,7 @@ def test_an_empty_bucket_never_makes_the_worker_wait_past_its_remaining_time(
     world.control.create_shipment(world.seller_id, US, {"A": 1}, status="SHIPPED")
     # Another invocation emptied the bucket, and Amazon lowered the rate to one call per 100 s.
     empty = Bucket(tokens=0.0, rate=0.01, burst=30, updated_at=time.now)
-    world.state.put(rate_limit_pk("NA", world.seller_id), GET_SHIPMENTS, empty)
+    world.state.put(rate_limit_pk("NA", world.tenant_id, world.connection_id), GET_SHIPMENTS, empty)
 
     world.deliver_job(world.job(), FakeLambdaContext(remaining_ms=60_000))
 

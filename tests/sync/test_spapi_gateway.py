@@ -161,7 +161,7 @@ def test_a_refused_request_and_a_refused_token_are_told_apart(
     gateway: SpApiGateway, sim_url: str, control: ControlClient
 ) -> None:
     with pytest.raises(AmazonRejected, match="HTTP 400 InvalidInput"):
-        gateway.shipment_items(US, "FBA000000000")
+        gateway.next_items(US, "not-a-token")
     revoked = gateway_for(sim_url, "Atzr|never-issued")
     with pytest.raises(AmazonAuthFailed, match="invalid_grant"):
         revoked.list_shipments(a_day(control))

@@ -44,7 +44,8 @@ def history(
     limit: Limit = MAX_PAGE,
 ) -> History:
     stream = StreamId(tenant_id=caller.tenant_id, kind=STREAM_OF[kind], entity_id=entity_id)
-    recorded = services.events.read(stream, from_version=from_version)
+    # One more than the page: whether a next page exists, without reading the whole stream.
+    recorded = services.events.read(stream, from_version=from_version, limit=limit + 1)
     if not recorded and from_version == 1:
         raise NotFound(f"no {kind.value} {entity_id}")
     page = recorded[:limit]

@@ -1,10 +1,11 @@
 """Parameters several routes share, with the limits the OpenAPI document states."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
-from pydantic import AwareDatetime, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 from functions.api.models.common import ID_PATTERN, MAX_PAGE
 
@@ -41,5 +42,19 @@ def _iso_8601(value: object) -> object:
     return value
 
 
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+
+
+def _in_range(value: datetime) -> datetime:
+    # Year 1 or 9999 with an offset cannot even be converted to UTC: refuse, never overflow.
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = EARLIEST - timedelta(1) if value.year < 2000 else LATEST
+    if not EARLIEST <= utc < LATEST:
+        raise ValueError("use an instant from 1970 to 2999, e.g. 2026-11-20T08:00:00Z")
+    return value
+
+
 ISO_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
-Instant = Annotated[AwareDatetime, BeforeValidator(_iso_8601)]
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_8601), AfterValidator(_in_range)]

@@ -6,10 +6,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from functions.api import contract
 from functions.api.dependencies import CallerDep, ServicesDep
-from functions.api.models.common import ID_PATTERN, SKU_PATTERN
+from functions.api.models.common import ID_PATTERN, MAX_PAGE, SKU_PATTERN
 from functions.api.models.stock import Ledger, StockList
 from functions.api.routers import resource_router
-from functions.api.routers.params import Instant
+from functions.api.routers.params import Cursor, Instant, Limit
 
 router = resource_router()
 TAGS = ["stock"]
@@ -23,7 +23,8 @@ SkuFilter = Annotated[str, Query(pattern=SKU_PATTERN, description="Seller SKU")]
     summary="Stock per warehouse x SKU, now or as of an instant",
     description="On hand, committed, in transit, on order, receiving and discrepancy, plus "
     "Amazon's own figures for FBA warehouses. With `as_of` (ISO 8601 with offset), the figures "
-    "as they stood then, folded from the ledger. " + contract.EVENTUALLY_CONSISTENT,
+    "as they stood then, folded from the ledger. Rows come in (warehouse, SKU) order, a page at "
+    "a time: follow `next_cursor`. " + contract.EVENTUALLY_CONSISTENT,
     responses=contract.responses(200, "Stock rows", contract.READ_ERRORS),
 )
 def get_stock(
@@ -32,9 +33,11 @@ def get_stock(
     warehouse_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     sku: Annotated[str | None, Query(pattern=SKU_PATTERN)] = None,
     as_of: Annotated[Instant | None, Query(description="ISO 8601 instant with offset")] = None,
+    limit: Limit = MAX_PAGE,
+    cursor: Cursor = None,
 ) -> StockList:
-    rows = services.views.get_stock(caller.tenant_id, warehouse_id, sku, as_of)
-    return StockList(items=rows)
+    page = services.views.get_stock(caller.tenant_id, warehouse_id, sku, as_of, limit, cursor)
+    return StockList(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get(
@@ -42,15 +45,19 @@ def get_stock(
     tags=TAGS,
     summary="Every movement of one warehouse x SKU, and its cause",
     description="Which shipment, order, count or Amazon report moved which figure, when, and "
-    "who did it. " + contract.EVENTUALLY_CONSISTENT,
+    "who did it; oldest first, a page at a time (follow `next_cursor`; each page's running "
+    "`on_hand_after` continues the previous page's). " + contract.EVENTUALLY_CONSISTENT,
     responses=contract.responses(200, "Ledger entries, oldest first", contract.READ_ERRORS),
 )
 def get_ledger(
-    warehouse_id: WarehouseFilter, sku: SkuFilter, caller: CallerDep, services: ServicesDep
+    warehouse_id: WarehouseFilter,
+    sku: SkuFilter,
+    caller: CallerDep,
+    services: ServicesDep,
+    limit: Limit = MAX_PAGE,
+    cursor: Cursor = None,
 ) -> Ledger:
-    entries = services.views.get_ledger(caller.tenant_id, warehouse_id, sku)
+    page = services.views.get_ledger(caller.tenant_id, warehouse_id, sku, limit, cursor)
     return Ledger(
-        warehouse_id=warehouse_id,
-        sku=sku,
-        entries=entries,
+        warehouse_id=warehouse_id, sku=sku, entries=page.items, next_cursor=page.next_cursor
     )

@@ -69,16 +69,21 @@ class DynamoDBEventStore:
             self._require_version_exists(append.stream_id, append.expected_version)
         self._transact(planned)
 
-    def read(self, stream_id: StreamId, from_version: int = 1) -> list[RecordedEvent]:
+    def read(
+        self, stream_id: StreamId, from_version: int = 1, limit: int | None = None
+    ) -> list[RecordedEvent]:
+        first = max(from_version, 1)
+        values = {":s": {"S": str(stream_id)}, ":v": {"N": str(first)}}
+        condition = "#s = :s AND #v >= :v"
+        if limit is not None:  # versions are contiguous: the range itself bounds the read
+            condition = "#s = :s AND #v BETWEEN :v AND :last"
+            values[":last"] = {"N": str(first + max(limit, 1) - 1)}
         query: dict[str, Any] = {
             "TableName": self._table,
             "ConsistentRead": True,
-            "KeyConditionExpression": "#s = :s AND #v >= :v",
+            "KeyConditionExpression": condition,
             "ExpressionAttributeNames": {"#s": EVENTS_PK, "#v": EVENTS_SK},
-            "ExpressionAttributeValues": {
-                ":s": {"S": str(stream_id)},
-                ":v": {"N": str(max(from_version, 1))},
-            },
+            "ExpressionAttributeValues": values,
         }
         return [_decode(item) for item in self._pages("query", query)]
 

@@ -20,10 +20,12 @@ import httpx
 from pydantic import BaseModel, ConfigDict, SecretStr
 
 from domain.amazon_gateway import (
+    FBA_INVENTORY_AVAILABILITY_CHANGES,
     GET_INVENTORY_SUMMARIES,
     GET_SHIPMENT_ITEMS,
     GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID,
     GET_SHIPMENTS,
+    SUBSCRIBE,
     AmazonAuthFailed,
     AmazonError,
     AmazonRejected,
@@ -90,6 +92,7 @@ from sp_api.base.exceptions import (  # noqa: E402
     SellingApiGatewayTimeoutException,
     SellingApiRequestThrottledException,
     SellingApiServerException,
+    SellingApiStateConflictException,
     SellingApiTemporarilyUnavailableException,
 )
 
@@ -268,6 +271,38 @@ class SpApiGateway:
         parse = amazon_json.inventory_page
         return self._call(GET_INVENTORY_SUMMARIES, inventories, request, parse, whole_body=True)
 
+    def subscribe_to_inventory_changes(self, marketplace_id: str, destination_arn: str) -> str:
+        """Our SQS queue as the app's destination (found, or created once), then the seller's
+        subscription to FBA_INVENTORY_AVAILABILITY_CHANGES there (created with the seller's
+        grant, or the one the seller already has). Returns the subscription's id."""
+        from sp_api.api.notifications.notifications import Notifications
+
+        notifications = self._client(Notifications, marketplace_id)
+
+        def destination_id() -> str:
+            listed = notifications.get_destinations().payload or []  # grantless
+            for destination in listed if isinstance(listed, list) else []:
+                if destination.get("resource", {}).get("sqs", {}).get("arn") == destination_arn:
+                    return str(destination["destinationId"])
+            name = f"fba-inventory-{destination_arn.rsplit(':', 1)[-1]}"[:256]
+            created = notifications.create_destination(name=name, arn=destination_arn)
+            return str(created.payload["destinationId"])
+
+        def subscribe() -> Any:
+            found = destination_id()
+            try:
+                return notifications.create_subscription(
+                    FBA_INVENTORY_AVAILABILITY_CHANGES, destination_id=found
+                )
+            except SellingApiStateConflictException:  # the seller is subscribed already
+                return notifications.get_subscription(FBA_INVENTORY_AVAILABILITY_CHANGES)
+
+        response = self._request(SUBSCRIBE, subscribe)
+        subscription_id = (response.payload or {}).get("subscriptionId")
+        if not subscription_id:
+            raise AmazonUnavailable(SUBSCRIBE, "no subscriptionId in Amazon's answer")
+        return str(subscription_id)
+
     def close(self) -> None:
         for client in self._clients.values():
             client.close()
@@ -299,19 +334,7 @@ class SpApiGateway:
         parse: Callable[[dict[str, Any], str, float | None], P],
         whole_body: bool = False,
     ) -> P:
-        try:
-            response = call()
-        except SellingApiException as error:
-            typed = _typed(operation, error)
-            if isinstance(typed, AmazonAuthFailed):
-                self._forget_access_token()  # a refused access token must not be reused
-            raise typed from None
-        except AuthorizationError as error:
-            if int(error.status_code or 0) >= 500:
-                raise AmazonUnavailable(operation, f"LWA HTTP {error.status_code}") from None
-            raise AmazonAuthFailed(operation, f"LWA refused: {error.error_code}") from None
-        except (httpx.HTTPError, JSONDecodeError) as error:
-            raise AmazonUnavailable(operation, f"transport: {type(error).__name__}") from None
+        response = self._request(operation, call)
         rate = _rate_limit(response.headers)
         body = {"payload": response.payload, "pagination": response.pagination}
         if not isinstance(response.payload, dict) or not response.payload:
@@ -324,6 +347,22 @@ class SpApiGateway:
             return parse(body if whole_body else response.payload, operation, rate)
         except amazon_json.MalformedPage as problem:
             raise AmazonUnavailable(operation, f"unreadable page: {problem}", rate) from None
+
+    def _request(self, operation: str, call: Callable[[], Any]) -> Any:
+        """sp_api's response, or the port's typed error."""
+        try:
+            return call()
+        except SellingApiException as error:
+            typed = _typed(operation, error)
+            if isinstance(typed, AmazonAuthFailed):
+                self._forget_access_token()  # a refused access token must not be reused
+            raise typed from None
+        except AuthorizationError as error:
+            if int(error.status_code or 0) >= 500:
+                raise AmazonUnavailable(operation, f"LWA HTTP {error.status_code}") from None
+            raise AmazonAuthFailed(operation, f"LWA refused: {error.error_code}") from None
+        except (httpx.HTTPError, JSONDecodeError) as error:
+            raise AmazonUnavailable(operation, f"transport: {type(error).__name__}") from None
 
     def _forget_access_token(self) -> None:
         key = build_cache_key(self._credentials.refresh_token.get_secret_value())

@@ -7,7 +7,7 @@ from pydantic import AwareDatetime
 from domain.streams import StreamId, StreamKind
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys, render
-from functions.shared.views.cursor import InvalidCursor
+from functions.shared.views.cursor import CursorCodec, InvalidCursor
 from functions.shared.views.docs import (
     ConnectionDoc,
     PurchaseOrderDoc,
@@ -53,8 +53,8 @@ def doc_key(tenant_id: str, kind: StreamKind, entity_id: str) -> RowKey | None:
 
 
 class ViewQueries:
-    def __init__(self, table_name: str, client: "DynamoDBClient") -> None:
-        self._table = ViewTable(table_name, client)
+    def __init__(self, table_name: str, client: "DynamoDBClient", cursors: CursorCodec) -> None:
+        self._table = ViewTable(table_name, client, cursors)
         self._stock = StockQueries(self._table)
 
     def list_shipments(
@@ -166,11 +166,20 @@ class ViewQueries:
         warehouse_id: str | None = None,
         sku: str | None = None,
         as_of: AwareDatetime | None = None,
-    ) -> list[StockRow]:
-        return self._stock.stock(tenant_id, warehouse_id, sku, as_of)
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page[StockRow]:
+        return self._stock.stock(tenant_id, warehouse_id, sku, as_of, limit, cursor)
 
-    def get_ledger(self, tenant_id: str, warehouse_id: str, sku: str) -> list[LedgerEntry]:
-        return self._stock.ledger(tenant_id, warehouse_id, sku)
+    def get_ledger(
+        self,
+        tenant_id: str,
+        warehouse_id: str,
+        sku: str,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page[LedgerEntry]:
+        return self._stock.ledger(tenant_id, warehouse_id, sku, limit, cursor)
 
     def _doc(self, key: RowKey | None, kind: type[D]) -> D | None:
         item = self._table.get(key) if key else None

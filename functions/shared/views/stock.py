@@ -9,10 +9,11 @@ from domain.stock.ledger import LedgerFact, StockState, fold
 from functions.shared.views.models import AmazonStock, LedgerEntry, StockRow
 
 
-def ledger_entries(facts: Iterable[LedgerFact]) -> list[LedgerEntry]:
-    """The facts in time order, each with the on-hand change it made and on hand after it."""
+def ledger_entries(facts: Iterable[LedgerFact], on_hand_before: int = 0) -> list[LedgerEntry]:
+    """The facts in time order, each with the on-hand change it made and on hand after it
+    (starting from `on_hand_before`: what the entries before these left)."""
     entries = []
-    on_hand = 0
+    on_hand = on_hand_before
     for fact in sorted(facts, key=lambda f: f.position):
         change = fact.count - on_hand if fact.count is not None else fact.delta.on_hand
         on_hand += change

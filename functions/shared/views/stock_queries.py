@@ -1,7 +1,9 @@
-"""Stock now (the stock rows) and as of any instant (the ledger up to it, folded)."""
+"""Stock now (the stock rows) and as of any instant (the ledger up to it, folded), a page at a
+time; the ledger a page at a time too, its running on-hand carried from page to page in the
+(signed) cursor."""
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import Final
 
 from pydantic import AwareDatetime
 
@@ -9,10 +11,12 @@ from domain.stock.ledger import LedgerFact, StockState
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys
 from functions.shared.views.items import ViewItem
-from functions.shared.views.models import LedgerEntry, StockRow
+from functions.shared.views.models import LedgerEntry, Page, StockRow
 from functions.shared.views.rows import stock_key
 from functions.shared.views.stock import ledger_entries, stock_row, stock_row_as_of
 from functions.shared.views.table import Partition, ViewTable
+
+ON_HAND: Final = "on_hand"
 
 
 class StockQueries:
@@ -25,54 +29,52 @@ class StockQueries:
         warehouse_id: str | None,
         sku: str | None,
         as_of: AwareDatetime | None,
-    ) -> list[StockRow]:
-        if as_of is None:
-            rows = [
-                stock_row(item.parse(StockState))
-                for item in self._rows(tenant_id, warehouse_id, sku)
-            ]
-        else:
-            rows = self._as_of(tenant_id, warehouse_id, sku, as_of)
-        return sorted(rows, key=lambda row: (row.warehouse_id, row.sku))
-
-    def ledger(self, tenant_id: str, warehouse_id: str, sku: str) -> list[LedgerEntry]:
-        partition = Partition(keys.ledger(tenant_id, warehouse_id, sku))
-        return ledger_entries(_facts(self._table.all(partition)))
-
-    def _rows(
-        self, tenant_id: str, warehouse_id: str | None, sku: str | None
-    ) -> Iterable[ViewItem]:
+        limit: int,
+        cursor: str | None = None,
+    ) -> Page[StockRow]:
+        """Rows in (warehouse, SKU) order. As of an instant, each row of the page is folded
+        from its own ledger up to then (rows with no movement by then are left out)."""
         if warehouse_id is not None and sku is not None:
             found = self._table.get(stock_key(tenant_id, warehouse_id, sku))
-            return [found] if found else []
-        if warehouse_id is not None:
-            return self._table.all(Partition(keys.stock(tenant_id, warehouse_id)))
-        if sku is not None:
-            return self._table.all(Partition(keys.stock_by_sku(tenant_id, sku), VIEWS_GSI2))
-        return self._table.all(Partition(keys.stock_all(tenant_id), VIEWS_GSI1))
+            states = [found.parse(StockState)] if found else []
+            next_cursor = None
+        else:
+            partition = _stock_partition(tenant_id, warehouse_id, sku)
+            items, next_cursor = self._table.page(partition, limit, cursor, descending=False)
+            states = [item.parse(StockState) for item in items]
+        if as_of is None:
+            rows = [stock_row(state) for state in states]
+        else:
+            folded = (self._as_of(tenant_id, s.warehouse_id, s.sku, as_of) for s in states)
+            rows = [row for row in folded if row is not None]
+        return Page[StockRow](items=rows, next_cursor=next_cursor)
+
+    def ledger(
+        self, tenant_id: str, warehouse_id: str, sku: str, limit: int, cursor: str | None = None
+    ) -> Page[LedgerEntry]:
+        partition = Partition(keys.ledger(tenant_id, warehouse_id, sku))
+        start, carried = self._table.start_of(partition, cursor)
+        items, last_key = self._table.page_from(partition, limit, start, descending=False)
+        entries = ledger_entries(_facts(items), on_hand_before=carried.get(ON_HAND, 0))
+        on_hand = entries[-1].on_hand_after if entries else carried.get(ON_HAND, 0)
+        next_cursor = self._table.cursor_after(partition, last_key, {ON_HAND: on_hand})
+        return Page[LedgerEntry](items=entries, next_cursor=next_cursor)
 
     def _as_of(
-        self, tenant_id: str, warehouse_id: str | None, sku: str | None, as_of: AwareDatetime
-    ) -> list[StockRow]:
+        self, tenant_id: str, warehouse_id: str, sku: str, as_of: AwareDatetime
+    ) -> StockRow | None:
         below = keys.until(as_of)
-        if warehouse_id is not None and sku is not None:
-            partition = Partition(keys.ledger(tenant_id, warehouse_id, sku), below=below)
-            facts = list(_facts(self._table.all(partition)))
-            return [stock_row_as_of(warehouse_id, sku, facts, as_of)] if facts else []
-        if warehouse_id is not None:
-            warehouses = [warehouse_id]
-        else:  # every warehouse that has (or had) a row for the SKU, or any row at all
-            current = (item.parse(StockState) for item in self._rows(tenant_id, None, sku))
-            warehouses = sorted({state.warehouse_id for state in current})
-        rows = []
-        for warehouse in warehouses:
-            partition = Partition(keys.ledger_of_warehouse(tenant_id, warehouse), VIEWS_GSI1, below)
-            by_sku: dict[str, list[LedgerFact]] = defaultdict(list)
-            for fact in _facts(self._table.all(partition)):
-                if sku is None or fact.sku == sku:
-                    by_sku[fact.sku].append(fact)
-            rows += [stock_row_as_of(warehouse, s, facts, as_of) for s, facts in by_sku.items()]
-        return rows
+        partition = Partition(keys.ledger(tenant_id, warehouse_id, sku), below=below)
+        facts = list(_facts(self._table.all(partition)))
+        return stock_row_as_of(warehouse_id, sku, facts, as_of) if facts else None
+
+
+def _stock_partition(tenant_id: str, warehouse_id: str | None, sku: str | None) -> Partition:
+    if warehouse_id is not None:
+        return Partition(keys.stock(tenant_id, warehouse_id))
+    if sku is not None:
+        return Partition(keys.stock_by_sku(tenant_id, sku), VIEWS_GSI2)
+    return Partition(keys.stock_all(tenant_id), VIEWS_GSI1)
 
 
 def _facts(items: Iterable[ViewItem]) -> Iterator[LedgerFact]:

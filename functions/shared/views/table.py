@@ -14,7 +14,7 @@ from functions.shared.tables import (
     VIEWS_PK,
     VIEWS_SK,
 )
-from functions.shared.views import cursor as cursors
+from functions.shared.views.cursor import CursorCodec
 from functions.shared.views.items import FILTER_PREFIX, RowKey, ViewItem, from_dynamo, key_of
 
 if TYPE_CHECKING:
@@ -39,9 +39,10 @@ class Partition:
 
 
 class ViewTable:
-    def __init__(self, table_name: str, client: "DynamoDBClient") -> None:
+    def __init__(self, table_name: str, client: "DynamoDBClient", cursors: CursorCodec) -> None:
         self._table = table_name
         self._client = client
+        self._cursors = cursors
 
     def get(self, key: RowKey) -> ViewItem | None:
         found = self._client.get_item(TableName=self._table, Key=key_of(key))
@@ -70,12 +71,41 @@ class ViewTable:
         descending: bool = True,
     ) -> tuple[list[ViewItem], str | None]:
         """Up to `limit` items matching `filters`, and the cursor of the next page (or None)."""
+        start, _ = self.start_of(partition, cursor)
+        items, last_key = self.page_from(partition, limit, start, filters, descending)
+        return items, self.cursor_after(partition, last_key)
+
+    def start_of(
+        self, partition: Partition, cursor: str | None
+    ) -> tuple[dict[str, Any] | None, dict[str, int]]:
+        """Where a cursor says the next page starts, and what it carried over."""
+        if cursor is None:
+            return None, {}
+        pk_name, _ = KEYS[partition.index]
+        return self._cursors.decode_with_carry(cursor, partition.value, pk_name)
+
+    def cursor_after(
+        self,
+        partition: Partition,
+        last_key: dict[str, Any] | None,
+        carry: dict[str, int] | None = None,
+    ) -> str | None:
+        return None if last_key is None else self._cursors.encode(partition.value, last_key, carry)
+
+    def page_from(
+        self,
+        partition: Partition,
+        limit: int,
+        start: dict[str, Any] | None,
+        filters: dict[str, str] | None = None,
+        descending: bool = True,
+    ) -> tuple[list[ViewItem], dict[str, Any] | None]:
+        """Up to `limit` items after `start`, and the key of the last one if more may follow."""
         if not 1 <= limit <= MAX_PAGE:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
-        pk_name, _ = KEYS[partition.index]
         request = self._request(partition, filters or {}, descending)
-        if cursor is not None:
-            request["ExclusiveStartKey"] = cursors.decode(cursor, partition.value, pk_name)
+        if start is not None:
+            request["ExclusiveStartKey"] = start
         items: list[ViewItem] = []
         raw_last: dict[str, Any] = {}
         while len(items) < limit:
@@ -87,8 +117,7 @@ class ViewTable:
                 return items, None
             request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
         key_names = {VIEWS_PK, VIEWS_SK, *KEYS[partition.index]}
-        last_key = {name: raw_last[name] for name in key_names}
-        return items, cursors.encode(partition.value, last_key)
+        return items, {name: raw_last[name] for name in key_names}
 
     def all(self, partition: Partition, descending: bool = False) -> Iterator[ViewItem]:
         request = self._request(partition, {}, descending)

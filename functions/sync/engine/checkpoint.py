@@ -60,6 +60,8 @@ class SyncCheckpoint(BaseModel):
 
 class SyncCursor(BaseModel):
     listed_through: dict[str, AwareDatetime] = {}  # marketplace -> end of its last full listing
+    # The connection's FBA_INVENTORY_AVAILABILITY_CHANGES subscription, once made.
+    inventory_subscription_id: str | None = None
 
 
 def new_plan(

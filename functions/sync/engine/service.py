@@ -31,6 +31,7 @@ from functions.sync.engine.rate_limit import PUBLISHED_LIMITS, TokenBuckets
 from functions.sync.engine.recorder import RunIdentity, ShipmentRecorder
 from functions.sync.engine.settings import SyncTuning
 from functions.sync.engine.shipment_sync import ShipmentSync
+from functions.sync.engine.subscription import InventorySubscription
 from functions.sync.observability import SyncMetrics, logger
 
 
@@ -47,6 +48,8 @@ class SyncServices:
     metrics: SyncMetrics = field(default_factory=SyncMetrics)
     sleep: Callable[[float], None] = time.sleep
     wall_time: Callable[[], float] = time.time  # token buckets are shared across processes
+    # Our notifications queue, where each connection subscribes Amazon's inventory changes.
+    notifications_destination: str | None = None
 
 
 class ConnectionSync:
@@ -63,6 +66,9 @@ class ConnectionSync:
         self._registry = ConnectionRegistry(services.state)
         self._status = SyncStatusWriter(services.state)
         self._recorder = ShipmentRecorder(services.aggregates, services.clock)
+        self._subscription = InventorySubscription(
+            self._registry, services.notifications_destination
+        )
         self._end = InvocationEnd(
             self._checkpoints, self._registry, self._status, services.clock, services.enqueue
         )
@@ -108,6 +114,10 @@ class ConnectionSync:
         )
         error: Exception | None = None
         try:
+            if cursor is not None:  # a new run: subscribe if the connection is not yet
+                self._subscription.ensure(
+                    tenant, connection, cursor, session.gateway, plan.counters, now
+                )
             work = self._shipment_sync(job, connection, plan, session, remaining_ms, now)
             if targeted:
                 work.run_targeted(remaining)
@@ -139,7 +149,7 @@ class ConnectionSync:
         tuning = self._s.tuning
         buckets = TokenBuckets(
             self._s.state,
-            rate_limit_pk(connection.region.value, connection.seller_id),
+            rate_limit_pk(connection.region.value, job.tenant_id, job.connection_id),
             self._limits,
             self._s.wall_time,
         )
