@@ -133,8 +133,25 @@ class AmazonUnavailable(AmazonError):
     """A 5xx, a network failure, or an empty/HTML answer: worth retrying after a pause."""
 
 
+# What Amazon answers once a seller's authorization is gone (revoked, or lapsed): LWA's codes
+# for the refresh token, and SP-API's 403 code for an access token freshly made from it.
+AUTHORIZATION_GONE: Final = frozenset({"invalid_grant", "unauthorized_client", "Unauthorized"})
+
+
 class AmazonAuthFailed(AmazonError):
-    """The credentials were refused (LWA error or HTTP 403): re-read them once, then give up."""
+    """The credentials were refused (LWA error or HTTP 403): re-read them once, then give up.
+    `code` is Amazon's (LWA's `error`, or the SP-API error code)."""
+
+    def __init__(
+        self, operation: str, detail: str, rate_limit: float | None = None, code: str = ""
+    ) -> None:
+        super().__init__(operation, detail, rate_limit)
+        self.code = code
+
+    @property
+    def authorization_gone(self) -> bool:
+        """The seller's authorization is no longer honoured (not our app's credentials)."""
+        return self.code in AUTHORIZATION_GONE
 
 
 class AmazonRejected(AmazonError):

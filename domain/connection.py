@@ -2,11 +2,15 @@
 
 Opening a connection creates an FBA warehouse per marketplace and one FBM warehouse for the
 region. The LWA refresh token never enters the domain: it lives in the secret store.
+
+When Amazon no longer honours the connection's authorization (the seller revoked it, or it
+lapsed), the connection is `authorization_lost` until the seller authorizes again.
 """
 
+from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.errors import AlreadyExists, InvalidCommand, NotFound
 from domain.marketplaces import Region, country_of, region_of
@@ -33,6 +37,27 @@ class ConnectionSettingsChanged(DomainEvent):
     watch_window_days: int
 
 
+class ConnectionAuthorizationLost(DomainEvent):
+    """Amazon refused the connection's grant: `amazon_error` is Amazon's code (never a token)."""
+
+    type: Literal["ConnectionAuthorizationLost"] = "ConnectionAuthorizationLost"
+    connection_id: str
+    lost_at: AwareDatetime
+    amazon_error: str
+
+
+class ConnectionReauthorized(DomainEvent):
+    """A refresh token Login with Amazon honours replaced the connection's."""
+
+    type: Literal["ConnectionReauthorized"] = "ConnectionReauthorized"
+    connection_id: str
+
+
+class ConnectionStatus(StrEnum):
+    ACTIVE = "active"
+    AUTHORIZATION_LOST = "authorization_lost"
+
+
 class CreateConnection(Command):
     connection_id: str
     seller_id: str = Field(min_length=1)
@@ -45,6 +70,16 @@ class ChangeConnectionSettings(Command):
     watch_window_days: int = Field(ge=1, le=MAX_WATCH_WINDOW_DAYS)
 
 
+class MarkAuthorizationLost(Command):
+    connection_id: str
+    lost_at: AwareDatetime
+    amazon_error: str = Field(min_length=1, max_length=200)
+
+
+class Reauthorize(Command):
+    connection_id: str
+
+
 class Connection(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
@@ -53,6 +88,9 @@ class Connection(BaseModel):
     region: Region
     marketplace_ids: tuple[str, ...]
     watch_window_days: int = DEFAULT_WATCH_WINDOW_DAYS
+    status: ConnectionStatus = ConnectionStatus.ACTIVE
+    authorization_lost_at: AwareDatetime | None = None
+    amazon_error: str | None = None
 
 
 def check_marketplaces(region: Region, marketplace_ids: tuple[str, ...]) -> None:
@@ -108,14 +146,27 @@ def decide_create(command: CreateConnection, state: Connection | None) -> Decisi
 def decide(command: Command, state: Connection | None) -> list[DomainEvent]:
     if state is None:
         raise NotFound("connection not found")
-    if isinstance(command, ChangeConnectionSettings):
-        if command.watch_window_days == state.watch_window_days:
-            return []
-        return [
-            ConnectionSettingsChanged(
-                connection_id=state.connection_id, watch_window_days=command.watch_window_days
-            )
-        ]
+    match command:
+        case ChangeConnectionSettings():
+            if command.watch_window_days == state.watch_window_days:
+                return []
+            return [
+                ConnectionSettingsChanged(
+                    connection_id=state.connection_id, watch_window_days=command.watch_window_days
+                )
+            ]
+        case MarkAuthorizationLost():
+            if state.status is ConnectionStatus.AUTHORIZATION_LOST:
+                return []  # already known: a job that was in flight found out too
+            return [
+                ConnectionAuthorizationLost(
+                    connection_id=state.connection_id,
+                    lost_at=command.lost_at,
+                    amazon_error=command.amazon_error,
+                )
+            ]
+        case Reauthorize():
+            return [ConnectionReauthorized(connection_id=state.connection_id)]
     raise TypeError(f"not a connection command: {type(command).__name__}")
 
 
@@ -125,4 +176,20 @@ def evolve(state: Connection | None, event: DomainEvent) -> Connection | None:
             return Connection(**event.model_dump(exclude={"type", "schema_version"}))
         case ConnectionSettingsChanged() if state is not None:
             return state.model_copy(update={"watch_window_days": event.watch_window_days})
+        case ConnectionAuthorizationLost() if state is not None:
+            return state.model_copy(
+                update={
+                    "status": ConnectionStatus.AUTHORIZATION_LOST,
+                    "authorization_lost_at": event.lost_at,
+                    "amazon_error": event.amazon_error,
+                }
+            )
+        case ConnectionReauthorized() if state is not None:
+            return state.model_copy(
+                update={
+                    "status": ConnectionStatus.ACTIVE,
+                    "authorization_lost_at": None,
+                    "amazon_error": None,
+                }
+            )
     return state

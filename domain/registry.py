@@ -7,7 +7,12 @@ class up here after upcasting the payload to the current schema version.
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from domain.connection import ConnectionCreated, ConnectionSettingsChanged
+from domain.connection import (
+    ConnectionAuthorizationLost,
+    ConnectionCreated,
+    ConnectionReauthorized,
+    ConnectionSettingsChanged,
+)
 from domain.inbound_shipment.events import (
     InboundShipmentCancelled,
     InboundShipmentClosed,
@@ -49,6 +54,8 @@ from domain.warehouse import StockAdjusted, StockCounted, WarehouseCreated, Ware
 _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     ConnectionCreated,
     ConnectionSettingsChanged,
+    ConnectionAuthorizationLost,
+    ConnectionReauthorized,
     WarehouseCreated,
     WarehouseEnabledChanged,
     StockCounted,

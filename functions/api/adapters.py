@@ -39,6 +39,11 @@ class SecretsManagerRefreshTokens:
             Tags=[{"Key": "tenant_id", "Value": tenant_id}],
         )
 
+    def replace(self, tenant_id: str, connection_id: str, refresh_token: str) -> None:
+        self._client().put_secret_value(
+            SecretId=self.secret_name(tenant_id, connection_id), SecretString=refresh_token
+        )
+
     def discard(self, tenant_id: str, connection_id: str) -> None:
         self._client().delete_secret(
             SecretId=self.secret_name(tenant_id, connection_id), ForceDeleteWithoutRecovery=True

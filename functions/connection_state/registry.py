@@ -5,7 +5,7 @@ seller id inside it)."""
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from domain.connection import Connection
+from domain.connection import Connection, ConnectionStatus
 from domain.marketplaces import Region
 from functions.connection_state.keys import (
     CONNECTIONS_REGISTRY_PK,
@@ -24,6 +24,7 @@ class RegisteredConnection(BaseModel):
     region: Region
     marketplace_ids: tuple[str, ...]
     last_run_at: AwareDatetime
+    status: ConnectionStatus = ConnectionStatus.ACTIVE  # the schedule skips a lost one
 
 
 class ConnectionRegistry:
@@ -62,4 +63,5 @@ def _entry(tenant_id: str, connection: Connection, now: AwareDatetime) -> Regist
         region=connection.region,
         marketplace_ids=connection.marketplace_ids,
         last_run_at=now,
+        status=connection.status,
     )

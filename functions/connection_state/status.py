@@ -23,6 +23,8 @@ class RunOutcome(StrEnum):
     COMPLETED = "completed"
     CONTINUING = "continuing"  # ran out of time, saved a checkpoint, queued the rest
     FAILED = "failed"
+    # Amazon no longer honours the connection's grant: nothing retried until re-authorized.
+    AUTHORIZATION_LOST = "authorization_lost"
 
 
 class QuarantinedRecord(BaseModel):

@@ -13,6 +13,7 @@ from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from domain.connection import ConnectionStatus
 from domain.ports import Clock, IdGenerator
 from functions.connection_state.enqueue import enqueue_sync
 from functions.connection_state.registry import ConnectionRegistry
@@ -68,7 +69,13 @@ def deps() -> Deps:
 
 def handle(event: dict[str, Any], context: LambdaContext, deps: Deps) -> dict[str, int]:
     now = deps.clock.now()
-    connections = deps.registry.connections()
+    # A connection whose authorization Amazon no longer honours waits for the seller: its
+    # re-authorization queues a sync at once.
+    connections = [
+        c
+        for c in deps.registry.connections()
+        if c.status is not ConnectionStatus.AUTHORIZATION_LOST
+    ]
     for connection in connections:
         deps.enqueue(
             SyncJob(

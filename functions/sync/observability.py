@@ -38,5 +38,5 @@ class SyncMetrics:
         for name, value in deltas.items():
             self._sink.add_metric(name=name, unit=MetricUnit.Count, value=value)
         self._sink.add_metric(
-            name=f"SyncRuns{outcome.value.title()}", unit=MetricUnit.Count, value=1
+            name=f"SyncRuns{outcome.value.title().replace('_', '')}", unit=MetricUnit.Count, value=1
         )

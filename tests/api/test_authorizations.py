@@ -14,7 +14,7 @@ from functions.api.wiring import Services, build_services
 from infra.simulated_amazon import ControlClient, SimulatedAmazon
 from tests.api.conftest import REDIRECT_URI, Aws
 from tests.api.gateway import ApiClient
-from tests.api.givens import REFRESH_TOKEN, SELLER, US
+from tests.api.givens import REFRESH_TOKEN, SELLER, US, a_connection
 from tests.support import FixedClock, fresh_name
 
 START = {"region": "NA", "marketplace_ids": [US]}
@@ -178,3 +178,42 @@ def test_a_refused_token_takes_no_place_in_the_quota(aws: Aws) -> None:
 
     assert api.post("/connections", {**body, "refresh_token": "Atzr|made-up"}).status == 422
     assert api.post("/connections", {**body, "refresh_token": REFRESH_TOKEN}).status == 201
+
+
+def test_new_credentials_are_proven_stored_and_start_a_sync(
+    api: ApiClient, aws: Aws, services: Services, amazon: SimulatedAmazon
+) -> None:
+    connection_id = a_connection(api)
+    [name] = secrets_of(aws, api.tenant)
+    with ControlClient(amazon.url) as control:
+        new_token = control.issue_refresh_token(SELLER)
+
+    refused = api.request(
+        "PUT", f"/connections/{connection_id}/credentials", body={"refresh_token": "Atzr|bad"}
+    )
+    unchanged = aws.clients.secretsmanager.get_secret_value(SecretId=name)["SecretString"]
+    replaced = api.request(
+        "PUT", f"/connections/{connection_id}/credentials", body={"refresh_token": new_token}
+    )
+
+    assert (refused.status, refused.json["code"]) == (422, "refresh_token_refused")
+    assert unchanged == REFRESH_TOKEN
+    assert replaced.status == 200, replaced.text
+    assert (replaced.json["status"], replaced.json["version"]) == ("active", 2)
+    assert new_token not in replaced.text
+    stored = aws.clients.secretsmanager.get_secret_value(SecretId=name)["SecretString"]
+    assert stored == new_token
+    assert api.tenant is not None
+    stream = StreamId(tenant_id=api.tenant, kind=StreamKind.CONNECTION, entity_id=connection_id)
+    assert [e.type for e in services.events.read(stream)] == [
+        "ConnectionCreated",
+        "ConnectionReauthorized",
+    ]
+
+
+def test_credentials_of_an_unknown_connection_are_404(api: ApiClient) -> None:
+    reply = api.request(
+        "PUT", "/connections/conn-nope/credentials", body={"refresh_token": REFRESH_TOKEN}
+    )
+
+    assert (reply.status, reply.json["code"]) == (404, "not_found")

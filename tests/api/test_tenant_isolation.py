@@ -52,6 +52,9 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
             {"spapi_oauth_code": "code-for-a", "selling_partner_id": SELLER},
         ),
         ("GET", "/connections/{connection_id}"): Call(f"/connections/{ids['connection_id']}"),
+        ("PUT", "/connections/{connection_id}/credentials"): Call(
+            f"/connections/{ids['connection_id']}/credentials", {"refresh_token": REFRESH_TOKEN}
+        ),
         ("POST", "/connections/{connection_id}/settings"): Call(
             f"/connections/{ids['connection_id']}/settings", {"watch_window_days": 30}
         ),

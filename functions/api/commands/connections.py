@@ -11,6 +11,7 @@ from http import HTTPStatus
 from domain.connection import (
     ChangeConnectionSettings,
     CreateConnection,
+    Reauthorize,
     check_marketplaces,
     decide,
     decide_create,
@@ -37,6 +38,20 @@ class OpenedConnection:
     first_sync: SyncJob
 
 
+def _prove(connecting: Connecting, refresh_token: str) -> None:
+    try:
+        connecting.grants.prove(refresh_token)
+    except GrantRefused as refused:
+        raise ApiError(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "refresh_token_refused",
+            f"Amazon refused this refresh token ({refused.error}); authorize the app again in "
+            "Seller Central and send the new token. Nothing was stored.",
+        ) from None
+    except LwaUnavailable as failure:
+        raise amazon_unavailable(failure) from None
+
+
 def connect_with_token(
     aggregates: Aggregates,
     connecting: Connecting,
@@ -49,17 +64,7 @@ def connect_with_token(
     """A refresh token the seller pasted: Login with Amazon must honour it before it is kept."""
     check_marketplaces(region, marketplace_ids)  # refused before Amazon is asked
     command = new_connection(aggregates, seller_id, region, marketplace_ids)
-    try:
-        connecting.grants.prove(refresh_token)
-    except GrantRefused as refused:
-        raise ApiError(
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            "refresh_token_refused",
-            f"Amazon refused this refresh token ({refused.error}); authorize the app again in "
-            "Seller Central and send the new token. Nothing was stored.",
-        ) from None
-    except LwaUnavailable as failure:
-        raise amazon_unavailable(failure) from None
+    _prove(connecting, refresh_token)
     return open_connection(aggregates, connecting, caller, command, refresh_token)
 
 
@@ -123,6 +128,39 @@ def open_connection(
         warehouses=warehouses,
         first_sync=first_sync,
     )
+
+
+@dataclass(frozen=True)
+class Reauthorized:
+    version: int
+    sync: SyncJob
+
+
+def replace_credentials(
+    aggregates: Aggregates,
+    connecting: Connecting,
+    caller: Caller,
+    connection_id: str,
+    refresh_token: str,
+) -> Reauthorized:
+    """A new refresh token, proven with Login with Amazon first (refused: nothing changes), then
+    stored; the connection is active again and a sync is queued at once."""
+    if aggregates.load(caller.tenant_id, StreamKind.CONNECTION, connection_id).state is None:
+        raise NotFound(f"connection {connection_id} not found")
+    _prove(connecting, refresh_token)
+    connecting.tokens.replace(caller.tenant_id, connection_id, refresh_token)
+    key = (StreamKind.CONNECTION.value, connection_id)
+
+    def attempt() -> int:
+        loaded = aggregates.load(caller.tenant_id, StreamKind.CONNECTION, connection_id)
+        events = decide(Reauthorize(connection_id=connection_id), loaded.state)
+        context = event_context(caller, aggregates.clock)
+        return aggregates.save(context, {key: events}, {key: loaded.version})[key]
+
+    version = with_retries(attempt)
+    job = _job(aggregates, caller, connection_id)
+    connecting.jobs.send(job, deduplication_id=f"reauthorized-{caller.correlation_id}")
+    return Reauthorized(version=version, sync=job)
 
 
 def request_sync(

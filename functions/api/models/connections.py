@@ -147,6 +147,25 @@ class ConnectionCreated(ApiModel):
     )
 
 
+class CredentialsRequest(ApiModel):
+    refresh_token: SecretStr = Field(
+        min_length=1,
+        max_length=4096,
+        description="A new LWA refresh token for the connection's seller (from authorizing the "
+        "app again); checked with Login with Amazon first, stored in Secrets Manager only",
+    )
+
+    def idempotency_payload(self) -> dict[str, Any]:
+        return {"refresh_token": _digest(self.refresh_token)}
+
+
+class CredentialsReplaced(ApiModel):
+    connection_id: str
+    status: str = Field(description="`active`: the connection syncs again")
+    version: int = Field(description="Version of the connection stream after this command")
+    sync_requested_at: AwareDatetime = Field(description="A sync is queued at once")
+
+
 class ConnectionSettingsRequest(ApiModel):
     watch_window_days: int = Field(
         ge=1,

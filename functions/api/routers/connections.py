@@ -4,6 +4,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
+from domain.connection import ConnectionStatus
 from domain.errors import NotFound
 from functions.api import contract
 from functions.api.commands.authorizations import complete_authorization, start_authorization
@@ -11,6 +12,7 @@ from functions.api.commands.connections import (
     OpenedConnection,
     change_settings,
     connect_with_token,
+    replace_credentials,
     request_sync,
 )
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
@@ -24,6 +26,8 @@ from functions.api.models.connections import (
     ConnectionSettingsRequest,
     ConnectionWarehouse,
     CreateConnectionRequest,
+    CredentialsReplaced,
+    CredentialsRequest,
     StartAuthorizationRequest,
     SyncRequested,
     SyncRun,
@@ -182,6 +186,42 @@ def change_connection_settings(
         )
 
     return once(idempotency_key, body.model_dump(mode="json"), execute, ConnectionSettingsChanged)
+
+
+@router.put(
+    "/connections/<connection_id>/credentials",
+    tags=TAGS,
+    summary="Re-authorize the connection with a new refresh token",
+    description="For a connection whose authorization Amazon no longer honours (its `status` is "
+    "`authorization_lost`), or to replace its token. The token is checked with Login with "
+    "Amazon first: refused, it is 422 and nothing changes. Then it replaces the stored one, the "
+    "connection is `active` again and a sync is queued at once. " + contract.APPENDED,
+    responses=contract.responses(200, "Credentials replaced", CONNECT_ERRORS),
+)
+def put_connection_credentials(
+    connection_id: EntityId,
+    body: CredentialsRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CredentialsReplaced:
+    def execute() -> CredentialsReplaced:
+        done = replace_credentials(
+            services.aggregates,
+            services.connecting,
+            caller,
+            connection_id,
+            body.refresh_token.get_secret_value(),
+        )
+        return CredentialsReplaced(
+            connection_id=connection_id,
+            status=ConnectionStatus.ACTIVE.value,
+            version=done.version,
+            sync_requested_at=done.sync.requested_at,
+        )
+
+    return once(idempotency_key, body.idempotency_payload(), execute, CredentialsReplaced)
 
 
 @router.post(

@@ -360,7 +360,8 @@ class SpApiGateway:
         except AuthorizationError as error:
             if int(error.status_code or 0) >= 500:
                 raise AmazonUnavailable(operation, f"LWA HTTP {error.status_code}") from None
-            raise AmazonAuthFailed(operation, f"LWA refused: {error.error_code}") from None
+            code = str(error.error_code or "")
+            raise AmazonAuthFailed(operation, f"LWA refused: {code}", code=code) from None
         except (httpx.HTTPError, JSONDecodeError) as error:
             raise AmazonUnavailable(operation, f"transport: {type(error).__name__}") from None
 
@@ -393,7 +394,7 @@ def _typed(operation: str, error: SellingApiException) -> AmazonError:
     if isinstance(error, SellingApiRequestThrottledException):
         return AmazonThrottled(operation, "HTTP 429", rate)
     if isinstance(error, SellingApiForbiddenException):
-        return AmazonAuthFailed(operation, f"HTTP 403 {code}", rate)
+        return AmazonAuthFailed(operation, f"HTTP 403 {code}", rate, code=code)
     if isinstance(error, RETRYABLE) or type(error) is SellingApiException:
         # The base class stands for statuses sp_api has no class for (502, ...).
         return AmazonUnavailable(operation, f"HTTP {_status(error)} {code}", rate)

@@ -163,6 +163,15 @@ class Connection(View):
     region: str
     marketplace_ids: list[str]
     watch_window_days: int
+    status: str = Field(
+        description="`active`, or `authorization_lost` when Amazon no longer honours the "
+        "connection's grant (its syncs stop until it is authorized again)"
+    )
+    authorization_lost_at: AwareDatetime | None = None
+    amazon_error: str | None = Field(
+        default=None, description="Amazon's error code when the authorization was lost"
+    )
+    action: str | None = Field(default=None, description="What to do, when something is needed")
 
 
 # -- stock -------------------------------------------------------------------------------------

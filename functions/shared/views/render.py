@@ -1,5 +1,8 @@
 """Rendering the public read models from the projection's docs (pure)."""
 
+from typing import Final
+
+from domain.connection import ConnectionStatus
 from functions.shared.views.docs import (
     ConnectionDoc,
     PurchaseOrderDoc,
@@ -155,8 +158,17 @@ def warehouse_view(doc: WarehouseDoc) -> Warehouse | None:
     return Warehouse(**warehouse.model_dump(mode="json"))
 
 
+REAUTHORIZE: Final = (
+    "Amazon no longer honours this connection's authorization (the seller revoked it, or it "
+    "lapsed): authorize the app again in Seller Central and send the new refresh token with "
+    "PUT /connections/{connection_id}/credentials; its syncs resume at once."
+)
+
+
 def connection_view(doc: ConnectionDoc) -> Connection | None:
     connection = doc.connection
     if connection is None:
         return None
-    return Connection(**connection.model_dump(mode="json"))
+    lost = connection.status is ConnectionStatus.AUTHORIZATION_LOST
+    action = REAUTHORIZE.format(connection_id=connection.connection_id) if lost else None
+    return Connection(**connection.model_dump(mode="json"), action=action)

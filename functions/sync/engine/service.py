@@ -5,11 +5,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import reduce
 
 from pydantic import AwareDatetime
 
-from domain.amazon_gateway import AmazonGateway
-from domain.connection import Connection
+from domain.amazon_gateway import AmazonAuthFailed, AmazonGateway
+from domain.connection import (
+    Connection,
+    ConnectionStatus,
+    MarkAuthorizationLost,
+    decide,
+    evolve,
+)
+from domain.event_store import EventContext
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
 from domain.streams import StreamKind
@@ -20,7 +28,7 @@ from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.connection_state.watch_index import WatchIndex
 from functions.shared.adapters.spapi_gateway import LwaCredentials
 from functions.shared.adapters.state_store import StateTable
-from functions.shared.aggregates import Aggregates
+from functions.shared.aggregates import Aggregates, retry_on_conflict
 from functions.sync.engine.backfill import Backfill, FeedSpool
 from functions.sync.engine.checkpoint import CheckpointStore, SyncCheckpoint, SyncCursor, new_plan
 from functions.sync.engine.credentials import CredentialStore
@@ -28,7 +36,7 @@ from functions.sync.engine.deadline import Deadline, OutOfTime
 from functions.sync.engine.invocation_end import InvocationEnd, KnownState
 from functions.sync.engine.pacing import GatewaySession, Pacer
 from functions.sync.engine.rate_limit import PUBLISHED_LIMITS, TokenBuckets
-from functions.sync.engine.recorder import RunIdentity, ShipmentRecorder
+from functions.sync.engine.recorder import SYNC_ACTOR, RunIdentity, ShipmentRecorder
 from functions.sync.engine.settings import SyncTuning
 from functions.sync.engine.shipment_sync import ShipmentSync
 from functions.sync.engine.subscription import InventorySubscription
@@ -79,21 +87,11 @@ class ConnectionSync:
     def run(self, job: SyncJob, remaining_ms: Callable[[], int]) -> RunReport | None:
         """Sync the job's connection; None when there was nothing to run (see the log)."""
         tenant, connection_id = job.tenant_id, job.connection_id
-        connection: Connection | None = self._s.aggregates.load(
-            tenant, StreamKind.CONNECTION, connection_id
-        ).state
-        if connection is None:
-            logger.warning(
-                "no such connection", extra={"tenant_id": tenant, "connection_id": connection_id}
-            )
+        started = self._start(job)
+        if started is None:
             return None
+        connection, saved = started
         now = self._s.clock.now()
-        saved = self._checkpoints.get(tenant, connection_id)
-        if job.reason is SyncReason.CONTINUATION and (saved is None or saved.run_id != job.run_id):
-            logger.info(
-                "continuation of a finished run: nothing to do", extra={"run_id": job.run_id}
-            )
-            return None
         targeted = bool(job.shipment_ids)
         cursor: SyncCursor | None = None
         if saved is not None and not targeted:
@@ -126,6 +124,8 @@ class ConnectionSync:
             outcome = RunOutcome.COMPLETED
         except OutOfTime:
             outcome = RunOutcome.CONTINUING
+        except AmazonAuthFailed as refused:
+            connection, outcome, error = self._authorization_refused(job, plan, connection, refused)
         except Exception as failure:  # reported in the status, then raised for SQS to retry
             logger.exception("sync invocation failed", extra={"run_id": plan.run_id})
             outcome, error = RunOutcome.FAILED, failure
@@ -136,6 +136,60 @@ class ConnectionSync:
         if error is not None:
             raise error
         return report
+
+    def _start(self, job: SyncJob) -> tuple[Connection, SyncCheckpoint | None] | None:
+        """The connection and its saved checkpoint, or None (logged) when the job has nothing
+        to run: no such connection, its authorization is lost (the job is consumed, not
+        retried), or it continues a run that has ended."""
+        tenant, connection_id = job.tenant_id, job.connection_id
+        where = {"tenant_id": tenant, "connection_id": connection_id}
+        connection = self._s.aggregates.load(tenant, StreamKind.CONNECTION, connection_id).state
+        if connection is None:
+            logger.warning("no such connection", extra=where)
+            return None
+        if connection.status is ConnectionStatus.AUTHORIZATION_LOST:
+            logger.info("authorization lost: job consumed until re-authorized", extra=where)
+            return None
+        saved = self._checkpoints.get(tenant, connection_id)
+        if job.reason is SyncReason.CONTINUATION and (saved is None or saved.run_id != job.run_id):
+            logger.info(
+                "continuation of a finished run: nothing to do", extra={"run_id": job.run_id}
+            )
+            return None
+        return connection, saved
+
+    def _authorization_refused(
+        self, job: SyncJob, plan: SyncCheckpoint, connection: Connection, refused: AmazonAuthFailed
+    ) -> tuple[Connection, RunOutcome, Exception | None]:
+        """Amazon refused fresh credentials. If the seller's authorization is gone, the
+        connection is marked so (an event) and the job consumed; otherwise (our app's
+        credentials, say) the invocation fails and SQS retries it."""
+        if not refused.authorization_gone:
+            logger.exception("sync invocation failed", extra={"run_id": plan.run_id})
+            return connection, RunOutcome.FAILED, refused
+        logger.warning(
+            "Amazon no longer honours the connection's authorization",
+            extra={"connection_id": job.connection_id, "amazon_error": refused.code},
+        )
+        command = MarkAuthorizationLost(
+            connection_id=job.connection_id, lost_at=self._s.clock.now(), amazon_error=refused.code
+        )
+        context = EventContext(
+            tenant_id=job.tenant_id,
+            actor=SYNC_ACTOR,
+            correlation_id=plan.correlation_id,
+            occurred_at=command.lost_at,
+        )
+        key = (StreamKind.CONNECTION.value, job.connection_id)
+
+        def attempt() -> Connection:
+            aggregates = self._s.aggregates
+            loaded = aggregates.load(job.tenant_id, StreamKind.CONNECTION, job.connection_id)
+            events = decide(command, loaded.state)
+            aggregates.save(context, {key: events}, {key: loaded.version})
+            return reduce(evolve, events, loaded.state) or connection
+
+        return retry_on_conflict(attempt), RunOutcome.AUTHORIZATION_LOST, None
 
     def _shipment_sync(
         self,

@@ -1,0 +1,90 @@
+"""A tenant of the API over HTTP, against `python -m infra.local` (see `support.RunningBackend`):
+its calls, Amazon's consent page as a seller would go through it, and waiting for eventually
+consistent reads."""
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from tests.e2e.support import RunningBackend
+
+US = "ATVPDKIKX0DER"
+DEADLINE_SECONDS = 30.0
+T = TypeVar("T")
+
+
+def eventually(what: str, read: Callable[[], T], shows: Callable[[T], bool]) -> T:
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while True:
+        answer = read()
+        if shows(answer):
+            return answer
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not shown in {DEADLINE_SECONDS:g} s; last: {answer!r}")
+        time.sleep(0.3)
+
+
+class Tenant:
+    def __init__(self, backend: RunningBackend) -> None:
+        self.api = httpx.Client(
+            base_url=backend.api_url,
+            headers={"Authorization": f"Bearer dev:e2e-{uuid.uuid4().hex[:10]}"},
+            timeout=30,
+        )
+
+    def call(self, method: str, path: str, expect: int, **kw: Any) -> Any:
+        response = self.api.request(method, path, **kw)
+        body = response.json() if response.content else None
+        assert response.status_code == expect, f"{method} {path}: {response.status_code} {body}"
+        return body
+
+    def consent_as(self, seller_id: str, claimed_seller_id: str | None = None) -> str:
+        """Start connecting, sign in on Amazon's consent page as `seller_id`, come back and
+        complete (claiming `claimed_seller_id` if given); returns the connection id."""
+        started = self.call(
+            "POST",
+            "/connections/authorizations",
+            201,
+            json={"region": "NA", "marketplace_ids": [US]},
+        )
+        answer = httpx.get(f"{started['consent_url']}&seller_id={seller_id}")
+        assert answer.status_code == 302, answer.text
+        returned = {
+            k: v[0] for k, v in parse_qs(urlsplit(answer.headers["location"]).query).items()
+        }
+        assert returned["state"] == started["state"]
+        created = self.call(
+            "POST",
+            f"/connections/authorizations/{returned['state']}/complete",
+            201,
+            json={
+                "spapi_oauth_code": returned["spapi_oauth_code"],
+                "selling_partner_id": claimed_seller_id or returned["selling_partner_id"],
+            },
+        )
+        return str(created["connection_id"])
+
+    def synced_once(self, connection_id: str) -> None:
+        eventually(
+            f"connection {connection_id} synced",
+            lambda: self.api.get(f"/connections/{connection_id}"),
+            lambda r: r.status_code == 200 and r.json()["sync"]["last_completed_run"] is not None,
+        )
+
+    def stock_of(self, sku: str) -> list[dict[str, Any]]:
+        return list(self.call("GET", "/stock", 200, params={"sku": sku})["items"])
+
+
+def fast_backend(log_dir: Path) -> Iterator[RunningBackend]:
+    """In memory; Amazon's rates scaled up so syncs are fast; a 5 s schedule as a backstop."""
+    running = RunningBackend(
+        None, log_path=log_dir / "local-runtime.log", schedule_seconds=5, rate_scale=100
+    )
+    running.start()
+    yield running
+    running.kill()

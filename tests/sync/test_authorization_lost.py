@@ -1,0 +1,117 @@
+"""A seller revokes the app: the connection becomes `authorization_lost` (an event with Amazon's
+code, never a token), its jobs are consumed instead of retried, the schedule skips it, and a new
+refresh token brings it back."""
+
+from typing import Any
+
+import pytest
+
+from domain.connection import (
+    ConnectionStatus,
+    Reauthorize,
+    decide,
+)
+from domain.event_store import EventContext
+from domain.streams import StreamId, StreamKind
+from functions.connection_state.registry import ConnectionRegistry
+from functions.connection_state.status import RunOutcome
+from functions.shared.adapters.system import RandomIds
+from functions.shared.aggregates import Aggregates
+from functions.sync import dispatcher
+from tests.sync.harness import US, FakeLambdaContext, SyncWorld
+
+
+def connection_events(world: SyncWorld) -> list[Any]:
+    stream = StreamId(
+        tenant_id=world.tenant_id, kind=StreamKind.CONNECTION, entity_id=world.connection_id
+    )
+    return [recorded.event for recorded in world.store.read(stream)]
+
+
+def scheduled(world: SyncWorld) -> int:
+    deps = dispatcher.build(
+        world.settings, dynamodb=world.aws.dynamodb, sqs=world.aws.sqs, clock=world.clock
+    )
+    answer = dispatcher.handle({"source": "aws.events"}, FakeLambdaContext(), deps)  # type: ignore[arg-type]
+    world.drain()
+    return answer["enqueued"]
+
+
+def reauthorize(world: SyncWorld, token: str) -> None:
+    """What PUT /connections/{id}/credentials does once LWA honoured the token."""
+    world.set_refresh_token(token)
+    aggregates = Aggregates(world.store, RandomIds(), world.clock)
+    loaded = aggregates.load(world.tenant_id, StreamKind.CONNECTION, world.connection_id)
+    key = (StreamKind.CONNECTION.value, world.connection_id)
+    events = decide(Reauthorize(connection_id=world.connection_id), loaded.state)
+    context = EventContext(
+        tenant_id=world.tenant_id,
+        actor="user:test",
+        correlation_id="re",
+        occurred_at=world.clock.now(),
+    )
+    aggregates.save(context, {key: events}, {key: loaded.version})
+
+
+@pytest.mark.parametrize("revoked_after_first_sync", [True, False])
+def test_a_revoked_seller_loses_the_connection_until_it_is_authorized_again(
+    world: SyncWorld, revoked_after_first_sync: bool
+) -> None:
+    sid = world.control.create_shipment(world.seller_id, US, {"A": 3}, status="SHIPPED")
+    if revoked_after_first_sync:
+        world.sync()  # the worker has run: the schedule knows the connection
+    world.control.revoke(world.seller_id)
+
+    answers = world.sync()
+
+    assert answers[-1]["batchItemFailures"] == []  # consumed, not retried
+    [lost] = [e for e in connection_events(world) if e.type == "ConnectionAuthorizationLost"]
+    assert lost.amazon_error == "invalid_grant"
+    assert world.refresh_token not in lost.model_dump_json()
+    status = world.status()
+    assert status.last_run is not None
+    assert status.last_run.outcome is RunOutcome.AUTHORIZATION_LOST
+    assert world.receive() == []  # nothing queued again
+    # Later jobs are consumed without calling Amazon; the schedule skips the connection.
+    world.control.reset_calls()
+    assert world.sync()[-1]["batchItemFailures"] == []
+    assert scheduled(world) == 0
+    assert sum(c["served"] for c in world.control.calls().values()) == 0
+    [registered] = ConnectionRegistry(world.state).connections()
+    assert registered.status is ConnectionStatus.AUTHORIZATION_LOST
+
+    reauthorize(world, world.control.issue_refresh_token(world.seller_id))
+    world.sync()
+
+    assert world.status().last_run.outcome is RunOutcome.COMPLETED
+    assert world.stream(sid)[0].type == "InboundShipmentDiscovered"
+    assert scheduled(world) == 1
+
+
+def test_a_403_on_fresh_credentials_is_a_lost_authorization_too(world: SyncWorld) -> None:
+    world.control.create_shipment(world.seller_id, US, {"A": 3}, status="SHIPPED")
+    world.sync()
+    # The access token the worker caches keeps working at LWA's end, but Amazon now answers
+    # 403 Unauthorized to every call made with it, even after a fresh read of the secret.
+    world.control.revoke(world.seller_id)
+    world.control.create_shipment(world.seller_id, US, {"B": 1}, status="SHIPPED")
+
+    assert world.sync()[-1]["batchItemFailures"] == []
+
+    [lost] = [e for e in connection_events(world) if e.type == "ConnectionAuthorizationLost"]
+    assert lost.amazon_error in {"invalid_grant", "Unauthorized"}
+
+
+def test_our_apps_credentials_refused_is_a_failure_to_retry_not_a_lost_seller(
+    world: SyncWorld,
+) -> None:
+    world.aws.secrets.put_secret_value(
+        SecretId=world.app_secret_id,
+        SecretString='{"lwa_app_id": "app-id", "lwa_client_secret": ""}',
+    )
+    world.control.create_shipment(world.seller_id, US, {"A": 3}, status="SHIPPED")
+
+    answer = world.deliver_job(world.job(), FakeLambdaContext())
+
+    assert len(answer["batchItemFailures"]) == 1  # SQS retries it
+    assert [e.type for e in connection_events(world)] == ["ConnectionCreated"]
