@@ -158,6 +158,13 @@ class AmazonRejected(AmazonError):
     """Amazon refused the request itself (4xx): retrying the same request will not help."""
 
 
+class AmazonUnreadable(AmazonError):
+    """Amazon answered, but not with a page we read: larger than our cap, JSON nested past the
+    parser's depth, a page-level field out of bounds (a NextToken of a megabyte). The same
+    request would most likely bring the same answer: the reader sets aside what it was reading
+    (one shipment's items, the rest of a listing) instead of retrying."""
+
+
 class AmazonGateway(Protocol):
     """Fulfillment Inbound v0 reads, FBA inventory summaries and the inventory notifications'
     subscription, for one seller in one region."""

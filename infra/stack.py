@@ -10,11 +10,13 @@ from constructs import Construct, Node
 from functions.shared.settings import NOTIFICATIONS_QUEUE_ARN
 from infra.constructs.api import Api, ApiOptions
 from infra.constructs.backbone import Backbone, SpApiApplication
+from infra.constructs.edge import Edge, EdgeOptions
 from infra.constructs.event_store import EventStore
 from infra.constructs.function import PowertoolsSettings
 from infra.constructs.notifications import Notifications
 from infra.constructs.observability import Observability, Watched
 from infra.constructs.projections import Projections
+from infra.constructs.rotation import LwaClientSecretAge
 from infra.constructs.secrets import SellerCredentials
 from infra.constructs.state import OperationalState
 from infra.constructs.sync import Sync, SyncOptions
@@ -32,6 +34,7 @@ class StageConfig:
     sync: SyncOptions = field(default_factory=SyncOptions)
     log_level: str = "INFO"
     alarm_email: str | None = None
+    edge: EdgeOptions = field(default_factory=EdgeOptions)
     # Amazon's website authorization workflow (see docs/architecture.md, "Connecting a seller").
     application: SpApiApplication = field(
         default_factory=lambda: SpApiApplication(
@@ -57,6 +60,10 @@ class StageConfig:
             ),
             log_level=get("log_level") or defaults.log_level,
             alarm_email=get("alarm_email"),
+            edge=EdgeOptions(
+                identity_limit=int(get("waf_identity_limit") or defaults.edge.identity_limit),
+                ip_limit=int(get("waf_ip_limit") or defaults.edge.ip_limit),
+            ),
             application=SpApiApplication(
                 application_id=get("spapi_application_id") or defaults.application.application_id,
                 redirect_uri=get("authorization_redirect_uri") or defaults.application.redirect_uri,
@@ -106,6 +113,14 @@ class BackendStack(Stack):
             sync_queue=self.sync.queue,
             options=ApiOptions(stage_name=config.stage),
         )
+        self.edge = Edge(
+            self,
+            "Edge",
+            stage=self.api.rest_api.deployment_stage,
+            name_prefix=f"fba-inbound-{config.stage}",
+            options=config.edge,
+            log_retention=self.backbone.powertools.log_retention,
+        )
         self.functions = (
             self.api.handler,
             self.sync.dispatcher,
@@ -131,6 +146,12 @@ class BackendStack(Stack):
                 rest_api=self.api.rest_api,
             ),
             alarm_email=config.alarm_email,
+        )
+        self.lwa_client_secret_age = LwaClientSecretAge(
+            self,
+            "LwaClientSecretAge",
+            secret=self.backbone.credentials.lwa_app_secret,
+            topic=self.observability.topic,
         )
         self._outputs()
 

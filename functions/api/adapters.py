@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mypy_boto3_secretsmanager.client import SecretsManagerClient
     from mypy_boto3_sqs.client import SQSClient
 
+    from functions.connection_state.pending import PendingJobs
     from functions.connection_state.status import SyncStatus, SyncStatusReader
     from functions.connection_state.sync_jobs import SyncJob
     from functions.shared.adapters.lwa import LwaApp, LwaTokenEndpoint
@@ -51,19 +52,20 @@ class SecretsManagerRefreshTokens:
 
 
 class SqsSyncJobs:
-    """Sync jobs on the FIFO queue: one message group per connection, so runs never overlap."""
+    """Sync jobs on the FIFO queue (one message group per connection, so runs never overlap),
+    coalesced with the job of their kind already waiting."""
 
-    def __init__(self, client: Callable[[], "SQSClient"], queue_url: str) -> None:
+    def __init__(
+        self, client: Callable[[], "SQSClient"], queue_url: str, pending: "PendingJobs"
+    ) -> None:
         self._client = client
         self._queue_url = queue_url
+        self._pending = pending
 
-    def send(self, job: "SyncJob", deduplication_id: str) -> None:
-        self._client().send_message(
-            QueueUrl=self._queue_url,
-            MessageBody=job.model_dump_json(),
-            MessageGroupId=job.message_group_id,
-            MessageDeduplicationId=deduplication_id[:128],
-        )
+    def submit(self, job: "SyncJob") -> bool:
+        from functions.connection_state.enqueue import SyncQueue
+
+        return SyncQueue(self._client(), self._queue_url, self._pending).submit(job)
 
 
 class StateTableSyncStatuses:

@@ -10,10 +10,12 @@ of the requested resource is included on its first request (see `functions.api.a
 import base64
 import binascii
 import json
+import re
 import threading
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -32,6 +34,8 @@ app = build_app()
 # callers that share one process across threads (the local runtime) take turns.
 _one_at_a_time = threading.Lock()
 JSON_TYPES = ("application/json", "application/problem+json")
+# What the resolver's path parameters may hold (Powertools' safe and unsafe URI characters).
+ROUTABLE = re.compile(r"[\w\-._~()'!*:@,;=+&$%<> \[\]{}|^]*")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
@@ -56,10 +60,24 @@ def handle(
         )
     if not _text_body(event):
         return _refusal(HTTPStatus.BAD_REQUEST, "malformed_json", "the body is not UTF-8 JSON")
+    path = decoded_path(str(event.get("path") or ""))
     with _one_at_a_time:
-        include_routers(resolver, str(event.get("path") or ""))
+        include_routers(resolver, path)
         resolver.context.update({CALLER: caller, SERVICES: services, LAMBDA_CONTEXT: context})
-        return resolver.resolve(dict(event), context)
+        return resolver.resolve({**event, "path": path}, context)
+
+
+def decoded_path(path: str) -> str:
+    """API Gateway passes the path on percent-encoded, and the resolver matches it as it is: each
+    segment is decoded, as API Gateway decodes path parameters. A segment whose decoded form no
+    route could match (a `/`, `#`, `?`...) stays encoded, so its parameter's validation names it
+    (400) instead of the route missing (404)."""
+    return "/".join(_decoded(segment) for segment in path.split("/"))
+
+
+def _decoded(segment: str) -> str:
+    decoded = unquote(segment)
+    return decoded if ROUTABLE.fullmatch(decoded) else segment
 
 
 def _json_or_empty(event: Mapping[str, Any]) -> bool:

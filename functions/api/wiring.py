@@ -134,6 +134,7 @@ def build_services(
 
 def _connecting(settings: ApiSettings, clients: AwsClients) -> Connecting:
     from functions.connection_state.authorizations import PendingAuthorizations
+    from functions.connection_state.pending import PendingJobs
     from functions.connection_state.quota import ConnectionQuota
     from functions.shared.adapters.lwa import LwaTokenEndpoint, token_url
     from functions.shared.adapters.state_store import StateTable
@@ -150,7 +151,7 @@ def _connecting(settings: ApiSettings, clients: AwsClients) -> Connecting:
         tokens=SecretsManagerRefreshTokens(
             lambda: clients.secretsmanager, settings.refresh_token_secret_prefix
         ),
-        jobs=SqsSyncJobs(lambda: clients.sqs, settings.sync_queue_url),
+        jobs=SqsSyncJobs(lambda: clients.sqs, settings.sync_queue_url, PendingJobs(state)),
         quota=ConnectionQuota(state, settings.connection_quota),
         grants=AmazonAuthorization(
             lambda: clients.secrets,

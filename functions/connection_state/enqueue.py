@@ -1,4 +1,5 @@
-"""Putting a sync job on the FIFO sync queue (API, dispatcher, notifications, the worker itself).
+"""Putting a sync job on the FIFO sync queue (API, dispatcher, notifications, the worker itself),
+coalesced with the job of its kind already waiting (see `pending`).
 
 The deduplication id is built from the job's fields and a time bucket, so a double click or a
 dispatcher retried within the bucket queues the job once (SQS keeps ids for five minutes). A
@@ -8,6 +9,7 @@ continuation carries its exact request time instead: one run may continue many t
 import hashlib
 from typing import TYPE_CHECKING
 
+from functions.connection_state.pending import PendingJobs
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
 
 if TYPE_CHECKING:
@@ -41,3 +43,22 @@ def enqueue_sync(sqs_client: "SQSClient", queue_url: str, job: SyncJob) -> str:
         MessageDeduplicationId=deduplication_id(job),
     )
     return sent["MessageId"]
+
+
+class SyncQueue:
+    def __init__(self, sqs_client: "SQSClient", queue_url: str, pending: PendingJobs) -> None:
+        self._sqs = sqs_client
+        self._queue_url = queue_url
+        self._pending = pending
+
+    def submit(self, job: SyncJob) -> bool:
+        """Queue the job unless one of its kind already waits for the connection (it then
+        covers this request: False)."""
+        if not self._pending.claim(job):
+            return False
+        try:
+            enqueue_sync(self._sqs, self._queue_url, job)
+        except Exception:
+            self._pending.release(job)
+            raise
+        return True

@@ -9,6 +9,7 @@ ratelimit#{region}#{tenant}#{connection} {operation}  persisted token bucket
 feed#{tenant}#{connection}  {run}#{marketplace}#{restarts}#{shipment}#{page}
                                                    a backfill's spooled items (with a TTL)
 authorization#{state}       pending                a consent in progress (with a TTL)
+pending#{tenant}#{connection} {reason}             the sync job of that kind waiting (TTL)
 quota#{tenant}              connections            how many connections the tenant has
 """
 
@@ -52,3 +53,7 @@ def authorization_pk(state: str) -> str:
 
 def quota_pk(tenant_id: str) -> str:
     return f"quota#{tenant_id}"
+
+
+def pending_pk(tenant_id: str, connection_id: str) -> str:
+    return f"pending#{tenant_id}#{connection_id}"

@@ -7,9 +7,9 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from domain.ports import Clock, IdGenerator
-from functions.connection_state.enqueue import enqueue_sync
+from functions.connection_state.enqueue import SyncQueue
+from functions.connection_state.pending import PendingJobs
 from functions.connection_state.registry import ConnectionRegistry
-from functions.connection_state.sync_jobs import SyncJob
 from functions.connection_state.watch_index import WatchIndex
 from functions.notifications.claims import Claims
 from functions.notifications.consumer import NotificationConsumer
@@ -42,8 +42,7 @@ def build(
     clock, ids = clock or SystemClock(), ids or RandomIds()
     state = StateTable(settings.state_table, dynamodb)
 
-    def enqueue(job: SyncJob) -> object:
-        return enqueue_sync(sqs, settings.sync_queue_url, job)
+    enqueue = SyncQueue(sqs, settings.sync_queue_url, PendingJobs(state)).submit
 
     consumer = NotificationConsumer(
         Claims(state),

@@ -15,7 +15,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from domain.connection import ConnectionStatus
 from domain.ports import Clock, IdGenerator
-from functions.connection_state.enqueue import enqueue_sync
+from functions.connection_state.enqueue import SyncQueue
+from functions.connection_state.pending import PendingJobs
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.shared.adapters.state_store import StateTable
@@ -35,7 +36,7 @@ tracer = Tracer(patch_modules=["botocore"])
 @dataclass(frozen=True)
 class Deps:
     registry: ConnectionRegistry
-    enqueue: Callable[[SyncJob], object]
+    enqueue: Callable[[SyncJob], bool]  # False: coalesced into the job of its kind waiting
     clock: Clock
     ids: IdGenerator
 
@@ -48,12 +49,10 @@ def build(
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
 ) -> Deps:
-    def enqueue(job: SyncJob) -> object:
-        return enqueue_sync(sqs, settings.sync_queue_url, job)
-
+    state = StateTable(settings.state_table, dynamodb)
     return Deps(
-        registry=ConnectionRegistry(StateTable(settings.state_table, dynamodb)),
-        enqueue=enqueue,
+        registry=ConnectionRegistry(state),
+        enqueue=SyncQueue(sqs, settings.sync_queue_url, PendingJobs(state)).submit,
         clock=clock or SystemClock(),
         ids=ids or RandomIds(),
     )
@@ -76,19 +75,21 @@ def handle(event: dict[str, Any], context: LambdaContext, deps: Deps) -> dict[st
         for c in deps.registry.connections()
         if c.status is not ConnectionStatus.AUTHORIZATION_LOST
     ]
+    queued = 0
     for connection in connections:
-        deps.enqueue(
-            SyncJob(
-                tenant_id=connection.tenant_id,
-                connection_id=connection.connection_id,
-                reason=SyncReason.SCHEDULE,
-                requested_at=now,
-                correlation_id=deps.ids.new_id(),
-            )
+        job = SyncJob(
+            tenant_id=connection.tenant_id,
+            connection_id=connection.connection_id,
+            reason=SyncReason.SCHEDULE,
+            requested_at=now,
+            correlation_id=deps.ids.new_id(),
         )
-    metrics.add_metric(name="SyncJobsScheduled", unit=MetricUnit.Count, value=len(connections))
-    logger.info("scheduled sync jobs", extra={"connections": len(connections)})
-    return {"enqueued": len(connections)}
+        queued += deps.enqueue(job)  # a scheduled job still waiting covers this tick
+    coalesced = len(connections) - queued
+    metrics.add_metric(name="SyncJobsScheduled", unit=MetricUnit.Count, value=queued)
+    metrics.add_metric(name="SyncJobsCoalesced", unit=MetricUnit.Count, value=coalesced)
+    logger.info("scheduled sync jobs", extra={"queued": queued, "coalesced": coalesced})
+    return {"enqueued": queued, "coalesced": coalesced}
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
-from functions.connection_state.enqueue import enqueue_sync
-from functions.connection_state.sync_jobs import SyncJob
+from functions.connection_state.enqueue import SyncQueue
+from functions.connection_state.pending import PendingJobs
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.state_store import StateTable
 from functions.shared.adapters.system import RandomIds, SystemClock
@@ -57,11 +57,16 @@ def build(
     ids = ids or RandomIds()
     state = StateTable(settings.state_table, dynamodb)
 
-    def enqueue(job: SyncJob) -> object:
-        return enqueue_sync(sqs, settings.sync_queue_url, job)
+    enqueue = SyncQueue(sqs, settings.sync_queue_url, PendingJobs(state)).submit
 
     def open_gateway(credentials: LwaCredentials, region: Region) -> SpApiGateway:
-        return SpApiGateway(credentials, region, settings.spapi_endpoint, tuning.call_seconds)
+        return SpApiGateway(
+            credentials,
+            region,
+            settings.spapi_endpoint,
+            tuning.call_seconds,
+            tuning.max_response_bytes,
+        )
 
     services = SyncServices(
         aggregates=Aggregates(DynamoDBEventStore(settings.events_table, dynamodb), ids, clock),

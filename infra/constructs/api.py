@@ -1,20 +1,57 @@
 """The public API: Cognito users (each carrying an immutable `custom:tenant_id`), a REST API
-whose every method needs a user pool token, proxied to the api function."""
+whose every method but the documentation needs a user pool token, proxied to the api function;
+the documentation is served by API Gateway itself (`infra/constructs/docs.py`)."""
 
+import json
 from dataclasses import dataclass
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from functions.shared.settings import ApiSettings
+from functions.shared.settings import CURSOR_KEY_SECRET_ID, ApiSettings
 from infra.constructs.backbone import Backbone
+from infra.constructs.docs import ApiDocs
 from infra.constructs.function import FunctionSpec, environment_for
+from infra.constructs.queues import grant_send
+from infra.constructs.secrets import GET_SECRET_VALUE
 
 TENANT_ATTRIBUTE = "tenant_id"  # the authorizer's claim is "custom:tenant_id"
+TENANT_CLAIM = f"custom:{TENANT_ATTRIBUTE}"
+
+# One JSON object per request. Besides the standard fields, the Cognito user (`sub`) and the
+# tenant claim of the token the authorizer accepted ("-" on the public documentation routes),
+# and WAF's verdict. Never the Authorization header or a body: they carry tokens, LWA codes and
+# refresh tokens. API Gateway caps an access log format at 3 KB.
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "extendedRequestId": "$context.extendedRequestId",
+    "requestTime": "$context.requestTime",
+    "requestTimeEpoch": "$context.requestTimeEpoch",
+    "ip": "$context.identity.sourceIp",
+    "userAgent": "$context.identity.userAgent",
+    "caller": "$context.identity.caller",
+    "user": "$context.identity.user",
+    "sub": "$context.authorizer.claims.sub",
+    "tenantId": f"$context.authorizer.claims.{TENANT_CLAIM}",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "path": "$context.path",
+    "protocol": "$context.protocol",
+    "status": "$context.status",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "errorType": "$context.error.responseType",
+    "wafResponseCode": "$context.wafResponseCode",
+    "xrayTraceId": "$context.xrayTraceId",
+}
+ACCESS_LOG_FORMAT = json.dumps(ACCESS_LOG_FIELDS, separators=(",", ":"))
 
 
 @dataclass(frozen=True)
@@ -48,6 +85,19 @@ class Api(Construct):
             write_attributes=cognito.ClientAttributes().with_standard_attributes(email=True),
         )
 
+        # The key that signs page cursors (HMAC): random, read by the api only.
+        self.cursor_key = secretsmanager.Secret(
+            self,
+            "CursorKey",
+            description="Signs the API's page cursors (HMAC key, at least 32 characters)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True
+            ),
+        )
+        environment = {
+            **backbone.environment(sync_queue),
+            CURSOR_KEY_SECRET_ID: self.cursor_key.secret_arn,
+        }
         self.handler = backbone.function(
             self,
             "Handler",
@@ -57,20 +107,24 @@ class Api(Construct):
                 description="REST API: commands and queries of the signed-in tenant",
                 memory_mb=512,
                 timeout=Duration.seconds(20),  # under API Gateway's 29 s integration limit
-                environment=environment_for(ApiSettings, backbone.environment(sync_queue)),
+                environment=environment_for(ApiSettings, environment),
             ),
         )
         role = self.handler.role
         backbone.event_store.grant_read(role)
         backbone.event_store.grant_append(role)
         backbone.views.grant_read(role)
-        # Read: sync statuses; write: authorizations in progress and connection quotas.
-        backbone.state.grant_state_read_write(role)
+        # Get: snapshots, sync statuses, connection quotas; put: those and authorizations in
+        # progress; delete: an authorization is taken (deleted) by the request completing it.
+        backbone.state.grant_state(role, "GetItem", "PutItem", "DeleteItem")
         backbone.state.grant_idempotency(role)
-        sync_queue.grant_send_messages(role)
+        grant_send(sync_queue, role)
         backbone.credentials.grant_write_refresh_tokens(role)
         # Login with Amazon proves refresh tokens and exchanges authorization codes as our app.
         backbone.credentials.grant_read_lwa_app(role)
+        iam.Grant.add_to_principal(
+            grantee=role, actions=[GET_SECRET_VALUE], resource_arns=[self.cursor_key.secret_arn]
+        )
 
         self.access_logs = logs.LogGroup(
             self,
@@ -91,17 +145,7 @@ class Api(Construct):
                 throttling_rate_limit=options.throttling_rate_limit,
                 throttling_burst_limit=options.throttling_burst_limit,
                 access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
-                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
-                    caller=True,
-                    http_method=True,
-                    ip=True,
-                    protocol=True,
-                    request_time=True,
-                    resource_path=True,
-                    response_length=True,
-                    status=True,
-                    user=True,
-                ),
+                access_log_format=apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
                 logging_level=apigw.MethodLoggingLevel.ERROR,
                 # Never log bodies: they carry LWA authorization codes and refresh tokens.
                 data_trace_enabled=False,
@@ -110,6 +154,14 @@ class Api(Construct):
             ),
         )
         self._route_everything_to_handler()
+        self.docs = ApiDocs(
+            self,
+            "Docs",
+            rest_api=self.rest_api,
+            log_retention=backbone.powertools.log_retention,
+        )
+        # The API's contract is public, as the frontend's tooling reads it unauthenticated.
+        self.public_methods = self.docs.methods
 
     def _route_everything_to_handler(self) -> None:
         authorizer = apigw.CognitoUserPoolsAuthorizer(
@@ -121,13 +173,6 @@ class Api(Construct):
             "Validator", validate_request_body=True, validate_request_parameters=True
         )
         integration = apigw.LambdaIntegration(self.handler.function)
-        # The API's own contract is public, as the frontend's tooling reads it unauthenticated.
-        self.public_methods = [
-            self.rest_api.root.add_resource(path).add_method(
-                "GET", integration, authorization_type=apigw.AuthorizationType.NONE
-            )
-            for path in ("openapi.json", "docs")
-        ]
         proxy = self.rest_api.root.add_proxy(any_method=False)
         for resource in (self.rest_api.root, proxy):
             # Options spelled out per method: a proxy's default_method_options would drop the

@@ -1,8 +1,10 @@
-"""What every table of ours shares, and the IAM actions our grants are made of.
+"""What every table of ours shares, and how a role is granted a table.
 
-Grants are explicit action lists rather than CDK's `grant_*_data`, so a role gets exactly the
-verbs its function uses (the event log is append-only, so nothing may update or delete it) and
-index ARNs are named one by one instead of `table/index/*`.
+Grants are explicit action lists rather than CDK's `grant_*_data`: a role gets exactly the
+DynamoDB operations its function's code issues (the boto3 calls under `functions/`, listed by
+each table's construct), never a Scan, a DescribeTable or a batch operation nobody makes. The
+event log is append-only, so nothing may update or delete it. Index ARNs are named one by one
+instead of `table/index/*`, and get only `Query`, the one operation our code runs on an index.
 """
 
 from collections.abc import Sequence
@@ -12,22 +14,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-READ_ACTIONS = (
-    "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DescribeTable",
-)
-WRITE_ACTIONS = (
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DescribeTable",
-)
+INDEX_ACTIONS = ("dynamodb:Query",)
 
 
 def on_demand_table(
@@ -55,14 +42,26 @@ def on_demand_table(
     )
 
 
+def dynamodb_actions(operations: Sequence[str]) -> list[str]:
+    """`["GetItem", "Query"]` -> `["dynamodb:GetItem", "dynamodb:Query"]`, each once."""
+    return list(dict.fromkeys(f"dynamodb:{operation}" for operation in operations))
+
+
 def grant(
     grantee: iam.IGrantable,
     table: dynamodb.ITable,
-    actions: Sequence[str],
+    operations: Sequence[str],
     *,
     index_names: Sequence[str] = (),
 ) -> iam.Grant:
-    arns = [table.table_arn, *(f"{table.table_arn}/index/{name}" for name in index_names)]
-    return iam.Grant.add_to_principal(
-        grantee=grantee, actions=list(dict.fromkeys(actions)), resource_arns=arns
+    """`operations` (e.g. "GetItem") on the table; `Query` on each of `index_names`."""
+    granted = iam.Grant.add_to_principal(
+        grantee=grantee, actions=dynamodb_actions(operations), resource_arns=[table.table_arn]
     )
+    if index_names:
+        iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=list(INDEX_ACTIONS),
+            resource_arns=[f"{table.table_arn}/index/{name}" for name in index_names],
+        )
+    return granted

@@ -6,12 +6,16 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from functions.shared.tables import EVENTS_PK, EVENTS_SK
-from infra.constructs.dynamodb import READ_ACTIONS, grant, on_demand_table
+from infra.constructs.dynamodb import grant, on_demand_table
 
+# Reading is one Query per stream range (`DynamoDBEventStore.read`). Its `read_all` scans, but
+# only the operator's `python -m infra.rebuild_views` calls it, with the operator's credentials:
+# no function may Scan the log.
+READ_OPERATIONS = ("Query",)
 # Appending is a conditional PutItem (or a transaction of them and of ConditionChecks, which
 # IAM authorizes per action) plus a consistent GetItem that proves the expected version exists.
 # No UpdateItem, no DeleteItem: IAM keeps the log append-only whatever the code does.
-APPEND_ACTIONS = ("dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem")
+APPEND_OPERATIONS = ("PutItem", "ConditionCheckItem", "GetItem")
 
 
 class EventStore(Construct):
@@ -30,7 +34,7 @@ class EventStore(Construct):
         )
 
     def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
-        return grant(grantee, self.table, READ_ACTIONS)
+        return grant(grantee, self.table, READ_OPERATIONS)
 
     def grant_append(self, grantee: iam.IGrantable) -> iam.Grant:
-        return grant(grantee, self.table, APPEND_ACTIONS)
+        return grant(grantee, self.table, APPEND_OPERATIONS)

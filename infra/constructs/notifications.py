@@ -10,7 +10,7 @@ from constructs import Construct
 from functions.notifications.settings import NotificationsSettings
 from infra.constructs.backbone import Backbone
 from infra.constructs.function import FunctionSpec, environment_for
-from infra.constructs.queues import dead_letter_queue, queue, redrive_to
+from infra.constructs.queues import dead_letter_queue, grant_send, queue, redrive_to
 
 # The AWS account SP-API delivers notifications from (Amazon's SP-API notifications guide).
 AMAZON_NOTIFICATIONS_ACCOUNT = "437568002678"
@@ -52,9 +52,13 @@ class Notifications(Construct):
                 ),
             ),
         )
+        # It reads the inventory stream it appends to (the version to expect), so read + append.
+        backbone.event_store.grant_read(self.consumer.role)
         backbone.event_store.grant_append(self.consumer.role)
-        backbone.state.grant_state_write(self.consumer.role)
-        sync_queue.grant_send_messages(self.consumer.role)
+        # Claims and version hints (get, put), the subscription registry and the watch index
+        # (query), re-poll markers (put if absent, delete).
+        backbone.state.grant_state(self.consumer.role, "GetItem", "Query", "PutItem", "DeleteItem")
+        grant_send(sync_queue, self.consumer.role)
         self.consumer.function.add_event_source(
             sources.SqsEventSource(self.queue, batch_size=10, report_batch_item_failures=True)
         )

@@ -40,7 +40,7 @@ class Projections(Construct):
             ),
         )
         backbone.event_store.grant_read(self.projector.role)  # to fill gaps from the log
-        backbone.views.grant_read_write(self.projector.role)
+        backbone.views.grant_project(self.projector.role)
 
         self.reactor, self.reactor_dead_letters = self._consumer(
             backbone,
@@ -54,10 +54,10 @@ class Projections(Construct):
                 environment=environment,
             ),
         )
+        # It loads the orders a shipment observation concerns and appends what they decide; it
+        # reads no view and keeps no state of its own (`functions/reactor/wiring.py`).
         backbone.event_store.grant_read(self.reactor.role)
         backbone.event_store.grant_append(self.reactor.role)
-        backbone.views.grant_read(self.reactor.role)
-        backbone.state.grant_state_write(self.reactor.role)
 
     def _consumer(
         self, backbone: Backbone, name: str, spec: FunctionSpec

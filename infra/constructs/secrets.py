@@ -9,6 +9,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+GET_SECRET_VALUE = "secretsmanager:GetSecretValue"
+
 
 class SellerCredentials(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, name_prefix: str) -> None:
@@ -35,21 +37,26 @@ class SellerCredentials(Construct):
         )
 
     def grant_read_lwa_app(self, grantee: iam.IGrantable) -> iam.Grant:
-        return self.lwa_app_secret.grant_read(grantee)
+        # Powertools' SecretsProvider (the only reader) calls GetSecretValue and nothing else;
+        # CDK's `grant_read` would add DescribeSecret. The secret uses the AWS-managed key.
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=[GET_SECRET_VALUE],
+            resource_arns=[self.lwa_app_secret.secret_arn],
+        )
 
     def grant_read_refresh_tokens(self, grantee: iam.IGrantable) -> iam.Grant:
-        actions = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
         return iam.Grant.add_to_principal(
-            grantee=grantee, actions=actions, resource_arns=[self.refresh_token_arns]
+            grantee=grantee, actions=[GET_SECRET_VALUE], resource_arns=[self.refresh_token_arns]
         )
 
     def grant_write_refresh_tokens(self, grantee: iam.IGrantable) -> iam.Grant:
-        # Create (tagged with the tenant) on connect, put a new value on re-authorization, delete
-        # when the connection's events could not be appended; never read back.
+        # Create (tagged with the tenant: CreateSecret with Tags also needs TagResource) on
+        # connect, put a new value on re-authorization, delete when the connection's events could
+        # not be appended; never read back, never described.
         actions = [
             "secretsmanager:CreateSecret",
             "secretsmanager:PutSecretValue",
-            "secretsmanager:DescribeSecret",
             "secretsmanager:TagResource",
             "secretsmanager:DeleteSecret",
         ]

@@ -8,7 +8,15 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from functions.shared.tables import IDEMPOTENCY_PK, IDEMPOTENCY_TTL, STATE_PK, STATE_SK, STATE_TTL
-from infra.constructs.dynamodb import READ_ACTIONS, WRITE_ACTIONS, grant, on_demand_table
+from infra.constructs.dynamodb import grant, on_demand_table
+
+# What `functions.shared.adapters.state_store.StateTable` issues: GetItem (get), Query (query),
+# PutItem (put, put_at_revision, put_if_absent) and DeleteItem (delete, take). Each function is
+# granted the ones its code reaches (see each capability's construct).
+STATE_OPERATIONS = frozenset({"GetItem", "Query", "PutItem", "DeleteItem"})
+# Powertools idempotency (DynamoDBPersistenceLayer): get_item, put_item (conditional),
+# update_item (the result), delete_item (on failure).
+IDEMPOTENCY_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "DeleteItem")
 
 
 def _string(name: str) -> dynamodb.Attribute:
@@ -33,15 +41,12 @@ class OperationalState(Construct):
             time_to_live_attribute=IDEMPOTENCY_TTL,
         )
 
-    def grant_state_read(self, grantee: iam.IGrantable) -> iam.Grant:
-        return grant(grantee, self.state_table, READ_ACTIONS)
-
-    def grant_state_write(self, grantee: iam.IGrantable) -> iam.Grant:
-        return grant(grantee, self.state_table, WRITE_ACTIONS)
-
-    def grant_state_read_write(self, grantee: iam.IGrantable) -> iam.Grant:
-        return grant(grantee, self.state_table, (*READ_ACTIONS, *WRITE_ACTIONS))
+    def grant_state(self, grantee: iam.IGrantable, *operations: str) -> iam.Grant:
+        """`operations` ("GetItem", "Query", ...) on the state table, of those StateTable issues."""
+        unknown = sorted(set(operations) - STATE_OPERATIONS)
+        if unknown or not operations:
+            raise ValueError(f"StateTable issues {sorted(STATE_OPERATIONS)}; asked for {unknown}")
+        return grant(grantee, self.state_table, sorted(operations))
 
     def grant_idempotency(self, grantee: iam.IGrantable) -> iam.Grant:
-        # Powertools gets, conditionally puts, updates and deletes (on failure) its records.
-        return grant(grantee, self.idempotency_table, (*READ_ACTIONS, *WRITE_ACTIONS))
+        return grant(grantee, self.idempotency_table, IDEMPOTENCY_OPERATIONS)

@@ -13,7 +13,7 @@ from constructs import Construct
 from functions.shared.settings import SyncSettings
 from infra.constructs.backbone import Backbone
 from infra.constructs.function import FunctionSpec, environment_for
-from infra.constructs.queues import dead_letter_queue, queue, redrive_to
+from infra.constructs.queues import dead_letter_queue, grant_send, queue, redrive_to
 
 WORKER_TIMEOUT = Duration.minutes(5)
 # SP-API's access-token cache holds 10 sellers by default; a warm worker serves many more.
@@ -63,9 +63,12 @@ class Sync(Construct):
                 environment=environment,
             ),
         )
-        backbone.views.grant_read(self.dispatcher.role)
-        backbone.state.grant_state_read(self.dispatcher.role)
-        self.queue.grant_send_messages(self.dispatcher.role)
+        # It reads the registry of connections (one Query) and enqueues: no views, no writes.
+        # Reads the registry; claims each connection's waiting-job marker (pending.py).
+        backbone.state.grant_state(
+            self.dispatcher.role, "GetItem", "Query", "PutItem", "DeleteItem"
+        )
+        grant_send(self.queue, self.dispatcher.role)
         self.schedule = events.Rule(
             self,
             "Schedule",
@@ -88,8 +91,10 @@ class Sync(Construct):
         )
         backbone.event_store.grant_read(self.worker.role)
         backbone.event_store.grant_append(self.worker.role)
-        backbone.state.grant_state_read_write(self.worker.role)
-        self.queue.grant_send_messages(self.worker.role)  # re-enqueue when time runs short
+        # Checkpoints, cursors, rate-limit buckets, the backfill spool, the watch index, the
+        # registries and the sync status: gets, queries, puts and deletes.
+        backbone.state.grant_state(self.worker.role, "GetItem", "Query", "PutItem", "DeleteItem")
+        grant_send(self.queue, self.worker.role)  # re-enqueue when time runs short
         backbone.credentials.grant_read_lwa_app(self.worker.role)
         backbone.credentials.grant_read_refresh_tokens(self.worker.role)
         self.worker.function.add_event_source(

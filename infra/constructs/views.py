@@ -14,7 +14,16 @@ from functions.shared.tables import (
     VIEWS_PK,
     VIEWS_SK,
 )
-from infra.constructs.dynamodb import READ_ACTIONS, WRITE_ACTIONS, grant, on_demand_table
+from infra.constructs.dynamodb import grant, on_demand_table
+
+# What the API's `functions.shared.views.table.ViewTable` issues: GetItem, BatchGetItem, and
+# Query on the table and on both indexes.
+READ_OPERATIONS = ("GetItem", "BatchGetItem", "Query")
+# What the projector's `functions.projector.dynamodb_store.DynamoDBViewStore` issues: reads by
+# key (GetItem, BatchGetItem), the ledger's Query on the table, PutItem (plain and conditional),
+# BatchWriteItem (ledger entries) and conditional DeleteItem. It never queries an index. Its
+# `items()` scans, but only the operator's rebuild command calls it.
+PROJECT_OPERATIONS = ("GetItem", "BatchGetItem", "Query", "PutItem", "BatchWriteItem", "DeleteItem")
 
 _INDEXES = ((VIEWS_GSI1, VIEWS_GSI1_PK, VIEWS_GSI1_SK), (VIEWS_GSI2, VIEWS_GSI2_PK, VIEWS_GSI2_SK))
 
@@ -40,9 +49,8 @@ class Views(Construct):
         self.index_names = tuple(index for index, _, _ in _INDEXES)
 
     def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
-        return grant(grantee, self.table, READ_ACTIONS, index_names=self.index_names)
+        return grant(grantee, self.table, READ_OPERATIONS, index_names=self.index_names)
 
-    def grant_read_write(self, grantee: iam.IGrantable) -> iam.Grant:
+    def grant_project(self, grantee: iam.IGrantable) -> iam.Grant:
         # Projecting is read-modify-write: `apply(view, event)` needs the view it updates.
-        actions = (*READ_ACTIONS, *WRITE_ACTIONS)
-        return grant(grantee, self.table, actions, index_names=self.index_names)
+        return grant(grantee, self.table, PROJECT_OPERATIONS)

@@ -5,6 +5,9 @@ from typing import Any
 
 from domain.streams import StreamId, StreamKind
 from functions.api.wiring import Services
+from functions.connection_state.pending import PendingJobs
+from functions.connection_state.sync_jobs import SyncJob
+from functions.shared.adapters.state_store import StateTable
 from tests.api.conftest import Aws
 from tests.api.gateway import ApiClient
 from tests.api.givens import (
@@ -70,30 +73,39 @@ def test_a_marketplace_of_another_region_is_refused_before_any_secret_is_written
 
 
 def queued_jobs(aws: Aws, connection_id: str) -> list[dict[str, Any]]:
+    """The connection's jobs on the sync queue, taken off it (as the worker would)."""
     messages = aws.clients.sqs.receive_message(
         QueueUrl=aws.settings.sync_queue_url,
         MaxNumberOfMessages=10,
         AttributeNames=["MessageGroupId"],
     ).get("Messages", [])
-    return [
-        {**json.loads(m["Body"]), "group": m["Attributes"]["MessageGroupId"]}
-        for m in messages
-        if json.loads(m["Body"])["connection_id"] == connection_id
-    ]
+    mine = [m for m in messages if json.loads(m["Body"])["connection_id"] == connection_id]
+    for message in mine:
+        aws.clients.sqs.delete_message(
+            QueueUrl=aws.settings.sync_queue_url, ReceiptHandle=message["ReceiptHandle"]
+        )
+    return [{**json.loads(m["Body"]), "group": m["Attributes"]["MessageGroupId"]} for m in mine]
 
 
-def test_a_new_connection_is_synced_at_once_and_sync_now_queues_another_run(
+def test_a_new_connection_is_synced_at_once_and_sync_now_waits_once_per_connection(
     api: ApiClient, aws: Aws
 ) -> None:
     connection_id = a_connection(api)
 
-    reply = api.post(f"/connections/{connection_id}/sync")
+    replies = [api.post(f"/connections/{connection_id}/sync") for _ in range(3)]
 
-    assert reply.status == 202, reply.text
-    jobs = queued_jobs(aws, connection_id)
-    assert [job["reason"] for job in jobs] == ["on_demand", "on_demand"]
-    assert {job["group"] for job in jobs} == {f"{api.tenant}#{connection_id}"}
-    assert jobs[1]["correlation_id"] == reply.json["correlation_id"]
+    assert [reply.status for reply in replies] == [202] * 3
+    [first] = queued_jobs(aws, connection_id)  # the first sync still waits: it covers them
+    assert first["reason"] == "on_demand"
+    assert first["group"] == f"{api.tenant}#{connection_id}"
+    # Once the worker picks the waiting job up, "sync now" queues another run.
+    assert api.tenant is not None
+    PendingJobs(StateTable(aws.settings.state_table, aws.clients.dynamodb)).take(
+        SyncJob.model_validate({k: v for k, v in first.items() if k != "group"})
+    )
+    again = api.post(f"/connections/{connection_id}/sync")
+    [second] = queued_jobs(aws, connection_id)
+    assert second["correlation_id"] == again.json["correlation_id"]
 
 
 def test_syncing_an_unknown_connection_is_not_found(api: ApiClient) -> None:

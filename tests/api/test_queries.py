@@ -239,3 +239,14 @@ def test_instants_far_outside_any_stock_history_are_refused_not_failed(api: ApiC
         assert (reply.status, reply.json["code"]) == (400, "invalid_parameter"), as_of
         assert "1970 to 2999" in reply.text
     assert api.get("/stock", as_of="2999-12-31T23:59:59Z").status == 200
+
+
+def test_path_parameters_are_percent_decoded_as_api_gateway_decodes_them(api: ApiClient) -> None:
+    warehouse = an_own_warehouse(api)
+    encoded = "".join(f"%{ord(char):02X}" for char in warehouse)
+
+    plain = api.get(f"/warehouses/{warehouse}")
+    escaped = api.get(f"/warehouses/{encoded}")
+
+    assert plain.status == 200, plain.text
+    assert (escaped.status, escaped.json) == (200, plain.json)

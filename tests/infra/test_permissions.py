@@ -5,28 +5,27 @@ from typing import Any
 
 import pytest
 
-from tests.infra.cfn import STAGE, Synthesized, permissions, touches
+from tests.infra.cfn import STAGE, Synthesized, flat, permissions, touches
 from tests.infra.test_functions import FUNCTIONS, service_function
 
-READ = {
-    "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:Query",
-    "dynamodb:Scan",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DescribeTable",
-}
-WRITE = {
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
-    "dynamodb:BatchWriteItem",
-    "dynamodb:ConditionCheckItem",
-    "dynamodb:DescribeTable",
-}
+# Each set is what the function's code issues (its boto3 calls under `functions/`, and
+# Powertools' on its behalf), per resource; the event source mappings' verbs are CDK's.
+EVENTS_READ = {"dynamodb:Query"}  # DynamoDBEventStore.read; read_all (Scan) is the operator's
 APPEND = {"dynamodb:PutItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem"}
 REWRITE = {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"}
-SEND = {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}
+VIEWS_READ = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}  # ViewTable
+INDEX_READ = {"dynamodb:Query"}
+VIEWS_PROJECT = VIEWS_READ | {  # the projector's DynamoDBViewStore; never an index
+    "dynamodb:PutItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:DeleteItem",
+}
+STATE_GET, STATE_QUERY = {"dynamodb:GetItem"}, {"dynamodb:Query"}
+STATE_WRITE = {"dynamodb:PutItem", "dynamodb:DeleteItem"}
+STATE_ALL = STATE_GET | STATE_QUERY | STATE_WRITE  # everything StateTable issues
+IDEMPOTENCY = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+SEND = {"sqs:SendMessage"}
+# CDK's grants for the event source mappings (SQS consumers) and stream on-failure destinations.
 CONSUME = {
     "sqs:ReceiveMessage",
     "sqs:ChangeMessageVisibility",
@@ -34,12 +33,12 @@ CONSUME = {
     "sqs:DeleteMessage",
     "sqs:GetQueueAttributes",
 }
+DEAD_LETTER = {"sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"}
 STREAM = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
-READ_SECRET = {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}
+READ_SECRET = {"secretsmanager:GetSecretValue"}  # Powertools' SecretsProvider
 WRITE_SECRET = {
     "secretsmanager:CreateSecret",
-    "secretsmanager:PutSecretValue",
-    "secretsmanager:DescribeSecret",
+    "secretsmanager:PutSecretValue",  # re-authorization replaces a connection's refresh token
     "secretsmanager:TagResource",
     "secretsmanager:DeleteSecret",
 }
@@ -70,47 +69,50 @@ class Arns:
         self.projector_dlq = arn(stack.projections.projector_dead_letters)
         self.reactor_dlq = arn(stack.projections.reactor_dead_letters)
         self.lwa_app = f"<{synth.logical_id(backbone.credentials.lwa_app_secret)}>"
+        self.cursor_key = f"<{synth.logical_id(stack.api.cursor_key)}>"
 
 
 def _expected(arns: Arns, path: str) -> dict[str, set[str]]:
-    views_read = dict.fromkeys(arns.views, READ)
+    views, *indexes = arns.views
+    views_read = {views: VIEWS_READ, **dict.fromkeys(indexes, INDEX_READ)}
     stream = {arns.events_stream: STREAM, "*": {"dynamodb:ListStreams"}}
     grants: dict[str, dict[str, set[str]]] = {
         "api.handler": {
-            arns.events: READ | APPEND,
+            arns.events: EVENTS_READ | APPEND,
             **views_read,
-            arns.state: READ | WRITE,
-            arns.idempotency: READ | WRITE,
+            # Snapshots, statuses and quotas (get, put); authorizations (put, taken by delete).
+            arns.state: STATE_GET | STATE_WRITE,
+            arns.idempotency: IDEMPOTENCY,
             arns.sync_queue: SEND,
             arns.lwa_app: READ_SECRET,
+            arns.cursor_key: READ_SECRET,
             REFRESH_TOKENS: WRITE_SECRET,
         },
-        "sync.dispatcher": {**views_read, arns.state: READ, arns.sync_queue: SEND},
+        # The registry of connections (one Query), and the jobs it enqueues.
+        "sync.dispatcher": {arns.state: STATE_ALL, arns.sync_queue: SEND},
         "sync.worker": {
-            arns.events: READ | APPEND,
-            arns.state: READ | WRITE,
+            arns.events: EVENTS_READ | APPEND,
+            arns.state: STATE_ALL,
             arns.sync_queue: SEND | CONSUME,
             arns.lwa_app: READ_SECRET,
             REFRESH_TOKENS: READ_SECRET,
         },
         "notifications.consumer": {
-            arns.events: APPEND,
-            arns.state: WRITE,
+            arns.events: EVENTS_READ | APPEND,
+            arns.state: STATE_ALL,
             arns.sync_queue: SEND,
             arns.inbox: CONSUME,
         },
         "projections.projector": {
-            arns.events: READ,
+            arns.events: EVENTS_READ,
             **stream,
-            **dict.fromkeys(arns.views, READ | WRITE),
-            arns.projector_dlq: SEND,
+            views: VIEWS_PROJECT,
+            arns.projector_dlq: DEAD_LETTER,
         },
         "projections.reactor": {
-            arns.events: READ | APPEND,
+            arns.events: EVENTS_READ | APPEND,
             **stream,
-            **views_read,
-            arns.state: WRITE,
-            arns.reactor_dlq: SEND,
+            arns.reactor_dlq: DEAD_LETTER,
         },
     }
     return grants[path]
@@ -134,6 +136,37 @@ def test_role_allows_exactly_the_functions_grants(synth: Synthesized, path: str)
     assert _by_resource(permissions(synth, function)) == expected
 
 
+@pytest.mark.parametrize("path", FUNCTIONS)
+def test_no_function_may_scan_describe_or_batch_what_its_code_never_does(
+    synth: Synthesized, path: str
+) -> None:
+    # Nothing under functions/ scans in a function (the operator's rebuild command scans with
+    # the operator's credentials), describes a table or a secret.
+    actions = {action for action, _ in permissions(synth, service_function(synth, path))}
+
+    assert not actions & {
+        "dynamodb:Scan",
+        "dynamodb:DescribeTable",
+        "secretsmanager:DescribeSecret",
+    }
+
+
+def test_the_state_table_grants_only_what_state_table_issues() -> None:
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_iam as iam
+
+    from infra.constructs.state import OperationalState
+
+    stack = Stack(App(), "Probe")
+    state = OperationalState(stack, "State")
+    role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+
+    with pytest.raises(ValueError, match="Scan"):
+        state.grant_state(role, "GetItem", "Scan")
+    with pytest.raises(ValueError):
+        state.grant_state(role)
+
+
 def test_no_function_can_rewrite_or_delete_events(synth: Synthesized) -> None:
     events = Arns(synth).events
     for path in FUNCTIONS:
@@ -144,8 +177,7 @@ def test_no_function_can_rewrite_or_delete_events(synth: Synthesized) -> None:
 def test_the_projector_cannot_write_the_event_store(synth: Synthesized) -> None:
     allowed = touches(permissions(synth, synth.stack.projections.projector), Arns(synth).events)
 
-    assert "dynamodb:GetItem" in allowed
-    assert "dynamodb:PutItem" not in allowed
+    assert allowed == EVENTS_READ  # gap filling reads stream ranges, nothing else
 
 
 def test_the_api_can_store_refresh_tokens_but_read_none(synth: Synthesized) -> None:
@@ -171,6 +203,28 @@ def test_only_the_sync_worker_reads_refresh_tokens(synth: Synthesized) -> None:
 def test_the_app_secret_is_read_by_the_sync_worker_and_the_api_only(synth: Synthesized) -> None:
     # The API proves refresh tokens and exchanges consent codes with Login with Amazon.
     assert readers_of(synth, Arns(synth).lwa_app) == {"sync.worker", "api.handler"}
+
+
+def test_only_the_api_reads_the_cursor_key(synth: Synthesized) -> None:
+    assert readers_of(synth, Arns(synth).cursor_key) == {"api.handler"}
+
+
+def test_the_documentation_reader_may_get_the_two_documents_only(synth: Synthesized) -> None:
+    docs = synth.stack.api.docs
+    role = synth.resource(docs.reader)["Properties"]
+    (policy,) = [
+        p["Properties"]["PolicyDocument"]
+        for p in synth.of_type("AWS::IAM::Policy").values()
+        if {"Ref": synth.logical_id(docs.reader)} in p["Properties"]["Roles"]
+    ]
+    bucket = f"<{synth.logical_id(docs.bucket)}.Arn>"
+
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "apigateway.amazonaws.com"
+    }
+    assert [(s["Action"], sorted(flat(r) for r in s["Resource"])) for s in policy["Statement"]] == [
+        ("s3:GetObject", [f"{bucket}/docs.html", f"{bucket}/openapi.json"])
+    ]
 
 
 def test_wildcard_resources_are_only_for_tracing_and_stream_listing(synth: Synthesized) -> None:

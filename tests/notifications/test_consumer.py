@@ -12,6 +12,7 @@ from domain.event_store import RecordedEvent
 from domain.inventory import AmazonInventoryFigures, AmazonInventoryReported
 from domain.streams import StreamId, StreamKind
 from domain.warehouse import fba_warehouse_id
+from functions.connection_state.pending import PendingJobs
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.notifications import observability
 from tests.notifications.harness import CA, US, Consumer, camel_case_envelope, inventory_change
@@ -53,13 +54,17 @@ def metric_totals(output: str) -> dict[str, float]:
 
 
 def queued_jobs(world: SyncWorld) -> list[SyncJob]:
-    """The jobs on the sync queue, taken off it."""
+    """The jobs on the sync queue, taken off it as the worker takes them (their kind no longer
+    waits)."""
     messages = world.receive()
     for message in messages:
         world.aws.sqs.delete_message(
             QueueUrl=world.queue.url, ReceiptHandle=message["ReceiptHandle"]
         )
-    return [SyncJob.model_validate_json(m["Body"]) for m in messages]
+    jobs = [SyncJob.model_validate_json(m["Body"]) for m in messages]
+    for job in jobs:
+        PendingJobs(world.state).take(job)
+    return jobs
 
 
 class LogRecords(logging.Handler):

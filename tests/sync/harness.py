@@ -11,7 +11,13 @@ from typing import Any
 
 import boto3
 
-from domain.connection import ChangeConnectionSettings, CreateConnection, decide, decide_create
+from domain.connection import (
+    ChangeConnectionSettings,
+    CreateConnection,
+    Reauthorize,
+    decide,
+    decide_create,
+)
 from domain.event_store import EventContext, RecordedEvent
 from domain.marketplaces import Region
 from domain.orders.transfer import ReconcileShipment, destination_of, reconcile
@@ -229,6 +235,15 @@ class SyncWorld:
         key = (StreamKind.CONNECTION.value, self.connection_id)
         events = decide(command, loaded.state)
         aggregates.save(self._user_context("settings"), {key: events}, {key: loaded.version})
+
+    def reauthorize(self, token: str) -> None:
+        """What PUT /connections/{id}/credentials does once LWA honoured the token."""
+        self.set_refresh_token(token)
+        aggregates = self._aggregates()
+        loaded = aggregates.load(self.tenant_id, StreamKind.CONNECTION, self.connection_id)
+        key = (StreamKind.CONNECTION.value, self.connection_id)
+        events = decide(Reauthorize(connection_id=self.connection_id), loaded.state)
+        aggregates.save(self._user_context("reauthorize"), {key: events}, {key: loaded.version})
 
     def reconcile(self, shipment_id: str) -> None:
         """Reconcile the shipment into a transfer from the connection's FBM warehouse."""

@@ -8,15 +8,10 @@ import pytest
 
 from domain.connection import (
     ConnectionStatus,
-    Reauthorize,
-    decide,
 )
-from domain.event_store import EventContext
 from domain.streams import StreamId, StreamKind
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.status import RunOutcome
-from functions.shared.adapters.system import RandomIds
-from functions.shared.aggregates import Aggregates
 from functions.sync import dispatcher
 from tests.sync.harness import US, FakeLambdaContext, SyncWorld
 
@@ -35,22 +30,6 @@ def scheduled(world: SyncWorld) -> int:
     answer = dispatcher.handle({"source": "aws.events"}, FakeLambdaContext(), deps)  # type: ignore[arg-type]
     world.drain()
     return answer["enqueued"]
-
-
-def reauthorize(world: SyncWorld, token: str) -> None:
-    """What PUT /connections/{id}/credentials does once LWA honoured the token."""
-    world.set_refresh_token(token)
-    aggregates = Aggregates(world.store, RandomIds(), world.clock)
-    loaded = aggregates.load(world.tenant_id, StreamKind.CONNECTION, world.connection_id)
-    key = (StreamKind.CONNECTION.value, world.connection_id)
-    events = decide(Reauthorize(connection_id=world.connection_id), loaded.state)
-    context = EventContext(
-        tenant_id=world.tenant_id,
-        actor="user:test",
-        correlation_id="re",
-        occurred_at=world.clock.now(),
-    )
-    aggregates.save(context, {key: events}, {key: loaded.version})
 
 
 @pytest.mark.parametrize("revoked_after_first_sync", [True, False])
@@ -80,7 +59,7 @@ def test_a_revoked_seller_loses_the_connection_until_it_is_authorized_again(
     [registered] = ConnectionRegistry(world.state).connections()
     assert registered.status is ConnectionStatus.AUTHORIZATION_LOST
 
-    reauthorize(world, world.control.issue_refresh_token(world.seller_id))
+    world.reauthorize(world.control.issue_refresh_token(world.seller_id))
     world.sync()
 
     assert world.status().last_run.outcome is RunOutcome.COMPLETED

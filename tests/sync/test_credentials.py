@@ -18,16 +18,16 @@ def test_after_an_auth_failure_the_rotated_refresh_token_is_read_and_no_secret_i
 
     answer = world.deliver_job(world.job(), FakeLambdaContext())
 
-    assert answer["batchItemFailures"]  # SQS will retry the job
-    failed = world.status().last_run
-    assert failed.outcome is RunOutcome.FAILED
-    assert failed.error == "AmazonAuthFailed: getShipments: LWA refused: invalid_grant"
+    assert answer["batchItemFailures"] == []  # consumed: Amazon refused the grant itself
+    lost = world.status().last_run
+    assert lost.outcome is RunOutcome.AUTHORIZATION_LOST
+    assert lost.error is None
     assert world.event_count() == 0
 
     # The seller re-authorised: the secret holds a new token, while our cached copy (5 minutes)
     # still holds the revoked one. The failure makes the worker read the secret again.
-    world.set_refresh_token(world.refresh_token)
-    world.drain()
+    world.reauthorize(world.refresh_token)
+    world.sync()
 
     assert world.status().last_run.outcome is RunOutcome.COMPLETED
     assert world.event_count() == 2

@@ -61,7 +61,7 @@ def test_the_dispatcher_queues_one_job_per_connection_the_worker_has_run(world: 
     )
     answer = dispatcher.handle({"source": "aws.events"}, FakeLambdaContext(), deps)  # type: ignore[arg-type]
 
-    assert answer == {"enqueued": 2}
+    assert answer == {"enqueued": 2, "coalesced": 0}
     jobs = sorted(bodies(world), key=lambda job: job.tenant_id)
     assert [(job.tenant_id, job.connection_id, job.reason) for job in jobs] == sorted(
         [
@@ -99,3 +99,20 @@ def test_a_targeted_job_reads_only_the_items_of_its_shipments(world: SyncWorld) 
     report = world.status().last_run
     assert (report.reason, report.counters.events_appended) == (SyncReason.NOTIFICATION, 1)
     assert json.loads(report.model_dump_json())["outcome"] == "completed"
+
+
+def test_ticks_of_the_schedule_wait_once_per_connection_until_the_worker_takes_the_job(
+    world: SyncWorld,
+) -> None:
+    world.sync()  # registers the connection
+    deps = dispatcher.build(
+        world.settings, dynamodb=world.aws.dynamodb, sqs=world.aws.sqs, clock=world.clock
+    )
+
+    ticks = [dispatcher.handle({}, FakeLambdaContext(), deps) for _ in range(5)]  # type: ignore[arg-type]
+
+    assert [tick["enqueued"] for tick in ticks] == [1, 0, 0, 0, 0]
+    assert [tick["coalesced"] for tick in ticks] == [0, 1, 1, 1, 1]
+    assert len(world.drain()) == 1  # one job was waiting; the worker takes it...
+    # ...so the next tick queues again
+    assert dispatcher.handle({}, FakeLambdaContext(), deps)["enqueued"] == 1  # type: ignore[arg-type]

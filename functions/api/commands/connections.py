@@ -121,7 +121,7 @@ def open_connection(
         if isinstance(event, WarehouseCreated)
     )
     first_sync = _job(aggregates, caller, connection_id)
-    connecting.jobs.send(first_sync, deduplication_id=f"first-sync-{tenant}-{connection_id}")
+    connecting.jobs.submit(first_sync)
     return OpenedConnection(
         connection_id=connection_id,
         version=versions[(StreamKind.CONNECTION, connection_id)],
@@ -159,7 +159,7 @@ def replace_credentials(
 
     version = with_retries(attempt)
     job = _job(aggregates, caller, connection_id)
-    connecting.jobs.send(job, deduplication_id=f"reauthorized-{caller.correlation_id}")
+    connecting.jobs.submit(job)
     return Reauthorized(version=version, sync=job)
 
 
@@ -168,13 +168,13 @@ def request_sync(
 ) -> SyncJob:
     """Queue a full sync of the connection; the queue's group per connection serializes runs.
 
-    Deduplicated on the request id: API Gateway or client retries of one request queue one job.
+    At most one on-demand job waits per connection: requests while it waits are covered by it.
     """
     loaded = aggregates.load(caller.tenant_id, StreamKind.CONNECTION, connection_id)
     if loaded.state is None:
         raise NotFound(f"connection {connection_id} not found")
     job = _job(aggregates, caller, connection_id)
-    jobs.send(job, deduplication_id=f"on-demand-{caller.correlation_id}")
+    jobs.submit(job)  # one on-demand job waiting already covers this request
     return job
 
 

@@ -19,7 +19,9 @@ class RefreshTokens(Protocol):
 
 
 class SyncJobs(Protocol):
-    def send(self, job: SyncJob, deduplication_id: str) -> None: ...
+    def submit(self, job: SyncJob) -> bool:
+        """Queue the job; False when one of its kind already waits and covers it."""
+        ...
 
 
 class Quota(Protocol):

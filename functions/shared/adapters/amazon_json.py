@@ -1,8 +1,13 @@
 """Amazon's JSON, as pydantic models of Amazon's own shapes, read into the domain's pages.
 
 Fulfillment Inbound v0 speaks PascalCase, FBA Inventory camelCase: the aliases say so. Each record
-is read on its own: one that does not fit (no ShipmentId, a quantity that is not a number) is
-returned as a `MalformedRecord` with the reason, and the rest of the page is still read.
+is read on its own: one that does not fit (no ShipmentId, a quantity that is not a number, a
+string longer than its cap) is returned as a `MalformedRecord` with the reason, and the rest of
+the page is still read. A page whose own fields do not fit (its record list is not a list, or
+too long; its NextToken too long) is a `MalformedPage`.
+
+The caps sit well above what Amazon documents (an address line 180 characters, a name 50, a SKU
+40): they bound what we keep and store, they do not judge Amazon's data.
 """
 
 from collections.abc import Callable
@@ -25,33 +30,44 @@ from domain.inventory import AmazonInventoryFigures
 
 T = TypeVar("T")
 
+MAX_ID = 64  # ShipmentId, DestinationFulfillmentCenterId, FNSKU
+MAX_SKU = 200
+MAX_TEXT = 500  # ShipmentName and the address' fields
+MAX_CODE = 64  # ShipmentStatus
+MAX_QUANTITY = 1_000_000_000
+# Page-level: past these the page itself is malformed.
+MAX_NEXT_TOKEN = 8_192
+MAX_RECORDS_PER_PAGE = 10_000
+
 
 class _Amazon(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class AmazonAddress(_Amazon):
-    name: str | None = Field(None, alias="Name")
-    address_line_1: str | None = Field(None, alias="AddressLine1")
-    address_line_2: str | None = Field(None, alias="AddressLine2")
-    district_or_county: str | None = Field(None, alias="DistrictOrCounty")
-    city: str | None = Field(None, alias="City")
-    state_or_province_code: str | None = Field(None, alias="StateOrProvinceCode")
-    country_code: str | None = Field(None, alias="CountryCode")
-    postal_code: str | None = Field(None, alias="PostalCode")
+    name: str | None = Field(None, alias="Name", max_length=MAX_TEXT)
+    address_line_1: str | None = Field(None, alias="AddressLine1", max_length=MAX_TEXT)
+    address_line_2: str | None = Field(None, alias="AddressLine2", max_length=MAX_TEXT)
+    district_or_county: str | None = Field(None, alias="DistrictOrCounty", max_length=MAX_TEXT)
+    city: str | None = Field(None, alias="City", max_length=MAX_TEXT)
+    state_or_province_code: str | None = Field(
+        None, alias="StateOrProvinceCode", max_length=MAX_TEXT
+    )
+    country_code: str | None = Field(None, alias="CountryCode", max_length=MAX_TEXT)
+    postal_code: str | None = Field(None, alias="PostalCode", max_length=MAX_TEXT)
 
     def to_domain(self) -> Address:
         return Address(**{k: v or "" for k, v in self.model_dump().items()})
 
 
 class InboundShipmentInfo(_Amazon):
-    shipment_id: str = Field(alias="ShipmentId")
-    shipment_name: str | None = Field(None, alias="ShipmentName")
+    shipment_id: str = Field(alias="ShipmentId", max_length=MAX_ID)
+    shipment_name: str | None = Field(None, alias="ShipmentName", max_length=MAX_TEXT)
     ship_from_address: AmazonAddress | None = Field(None, alias="ShipFromAddress")
     destination_fulfillment_center_id: str | None = Field(
-        None, alias="DestinationFulfillmentCenterId"
+        None, alias="DestinationFulfillmentCenterId", max_length=MAX_ID
     )
-    shipment_status: str = Field(alias="ShipmentStatus")
+    shipment_status: str = Field(alias="ShipmentStatus", max_length=MAX_CODE)
 
     def to_domain(self) -> ShipmentHeader:
         return ShipmentHeader(
@@ -64,14 +80,16 @@ class InboundShipmentInfo(_Amazon):
 
 
 class InboundShipmentItem(_Amazon):
-    shipment_id: str | None = Field(None, alias="ShipmentId")
-    seller_sku: str = Field(alias="SellerSKU")
-    fulfillment_network_sku: str | None = Field(None, alias="FulfillmentNetworkSKU")
+    shipment_id: str | None = Field(None, alias="ShipmentId", max_length=MAX_ID)
+    seller_sku: str = Field(alias="SellerSKU", max_length=MAX_SKU)
+    fulfillment_network_sku: str | None = Field(
+        None, alias="FulfillmentNetworkSKU", max_length=MAX_ID
+    )
     # Amazon's counts are never negative (the domain refuses them too): one that is is
     # malformed, reported under Amazon's name, and its shipment's lines stay as they were.
-    quantity_shipped: int = Field(alias="QuantityShipped", ge=0)
-    quantity_received: int | None = Field(None, alias="QuantityReceived", ge=0)
-    quantity_in_case: int | None = Field(None, alias="QuantityInCase")
+    quantity_shipped: int = Field(alias="QuantityShipped", ge=0, le=MAX_QUANTITY)
+    quantity_received: int | None = Field(None, alias="QuantityReceived", ge=0, le=MAX_QUANTITY)
+    quantity_in_case: int | None = Field(None, alias="QuantityInCase", le=MAX_QUANTITY)
 
     def to_domain(self, shipment_id: str) -> ShipmentItem:
         return ShipmentItem(
@@ -104,8 +122,8 @@ class InventoryDetails(_Amazon):
 
 
 class AmazonInventorySummary(_Amazon):
-    seller_sku: str = Field(alias="sellerSku")
-    fn_sku: str | None = Field(None, alias="fnSku")
+    seller_sku: str = Field(alias="sellerSku", max_length=MAX_SKU)
+    fn_sku: str | None = Field(None, alias="fnSku", max_length=MAX_ID)
     inventory_details: InventoryDetails = Field(InventoryDetails(), alias="inventoryDetails")
 
     def to_domain(self) -> InventorySummary:
@@ -170,6 +188,7 @@ def inventory_page(body: dict[str, Any], operation: str, rate_limit: float | Non
     records, _ = _records(payload, "inventorySummaries", "nextToken")
     pagination = body.get("pagination")
     next_token = pagination.get("nextToken") if isinstance(pagination, dict) else None
+    _check_token(next_token, "nextToken")
     parsed, malformed = _read_each(
         records, operation, lambda raw: AmazonInventorySummary.model_validate(raw).to_domain()
     )
@@ -187,8 +206,17 @@ def _records(
     records = payload.get(list_key) or []
     if not isinstance(records, list):
         raise MalformedPage(f"{list_key} is not a list")
+    if len(records) > MAX_RECORDS_PER_PAGE:
+        raise MalformedPage(f"{list_key} holds more than {MAX_RECORDS_PER_PAGE} records")
     token = payload.get(token_key)
+    _check_token(token, token_key)
     return records, token if isinstance(token, str) and token else None
+
+
+def _check_token(token: object, name: str) -> None:
+    """A token we would send back in a URL: one longer than the cap makes the page malformed."""
+    if isinstance(token, str) and len(token) > MAX_NEXT_TOKEN:
+        raise MalformedPage(f"{name} longer than {MAX_NEXT_TOKEN} characters")
 
 
 def _read_each(
@@ -215,16 +243,21 @@ def _read_each(
 
 
 def _shipment_id(raw: object) -> str | None:
-    shipment_id = raw.get("ShipmentId") if isinstance(raw, dict) else None
-    return shipment_id if isinstance(shipment_id, str) and shipment_id else None
+    """The record's ShipmentId, if it reads (and is not over its cap: never echoed then)."""
+    return _within(raw, "ShipmentId", MAX_ID)
 
 
 def _reference(raw: object, position: int, default: str | None) -> str:
     shipment_id = _shipment_id(raw)
     if shipment_id is not None:
-        sku = raw.get("SellerSKU") if isinstance(raw, dict) else None
-        return f"{shipment_id}/{sku}" if isinstance(sku, str) and sku else shipment_id
+        sku = _within(raw, "SellerSKU", MAX_SKU)
+        return f"{shipment_id}/{sku}" if sku is not None else shipment_id
     return f"{default or 'record'} #{position}"
+
+
+def _within(raw: object, key: str, cap: int) -> str | None:
+    value = raw.get(key) if isinstance(raw, dict) else None
+    return value if isinstance(value, str) and 0 < len(value) <= cap else None
 
 
 def _describe(problem: ValidationError | ValueError) -> str:

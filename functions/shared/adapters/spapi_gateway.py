@@ -2,6 +2,11 @@
 
 sp_api raises only when a body carries `errors`; a 5xx or 429 with an empty or HTML body comes
 back as an empty response. Every call here turns both into the port's typed errors.
+
+Every call is bounded (see `bounded_http`): all of it, the LWA token it may need included, ends
+within `timeout_seconds` (else `AmazonUnavailable`, worth retrying), and no answer is read past
+`max_response_bytes`. An answer too large, JSON nested too deep for the parser, or a page whose
+own fields are out of bounds is `AmazonUnreadable`: the same request would bring it again.
 """
 
 import importlib.util
@@ -31,6 +36,7 @@ from domain.amazon_gateway import (
     AmazonRejected,
     AmazonThrottled,
     AmazonUnavailable,
+    AmazonUnreadable,
     InventoryPage,
     ItemPage,
     ItemQuery,
@@ -39,6 +45,7 @@ from domain.amazon_gateway import (
 )
 from domain.marketplaces import Region
 from functions.shared.adapters import amazon_json
+from functions.shared.adapters.bounded_http import AnswerRefused, bounded_client, deadline
 
 
 def _defer_init(package: str) -> None:
@@ -86,6 +93,7 @@ from sp_api.api.inventories.inventories import Inventories  # noqa: E402
 from sp_api.auth import AccessTokenClient, access_token_client  # noqa: E402
 from sp_api.auth._core import build_cache_key  # noqa: E402
 from sp_api.auth.exceptions import AuthorizationError  # noqa: E402
+from sp_api.base._transport_httpx import HttpxTransport  # noqa: E402
 from sp_api.base.exceptions import (  # noqa: E402
     SellingApiException,
     SellingApiForbiddenException,
@@ -110,6 +118,8 @@ RETRYABLE = (
     SellingApiGatewayTimeoutException,
 )
 RATE_LIMIT_HEADER = "x-amzn-RateLimit-Limit"
+# The most one answer may hold; Amazon's pages are a small fraction of it.
+DEFAULT_MAX_RESPONSE_BYTES = 10_000_000
 
 
 class LwaCredentials(BaseModel):
@@ -122,15 +132,26 @@ class LwaCredentials(BaseModel):
     refresh_token: SecretStr
 
 
+class _UnreadableAnswer(Exception):
+    """sp_api could not read an answer's JSON (beyond the invalid JSON it reads as empty)."""
+
+
 class _KeepsStatus:
     """Remembers the HTTP status of the last answer, which sp_api drops when the body is empty
-    or HTML: a silent 429 must still empty our token bucket."""
+    or HTML: a silent 429 must still empty our token bucket. Tells an answer sp_api cannot read
+    (JSON nested past the parser's depth, a number of thousands of digits, a JSON value that is
+    not an object) from a failure of ours."""
 
     last_status = 0
 
     def _check_response(self, res: Any, *args: Any, **kwargs: Any) -> Any:
         self.last_status = int(res.status_code)
-        return super()._check_response(res, *args, **kwargs)  # type: ignore[misc]
+        try:
+            return super()._check_response(res, *args, **kwargs)  # type: ignore[misc]
+        except RecursionError:
+            raise _UnreadableAnswer("JSON nested too deeply") from None
+        except (ValueError, AttributeError) as error:
+            raise _UnreadableAnswer(f"JSON sp_api cannot read ({type(error).__name__})") from None
 
 
 class _Inbound(_KeepsStatus, FulfillmentInboundV0):  # type: ignore[misc]
@@ -139,6 +160,14 @@ class _Inbound(_KeepsStatus, FulfillmentInboundV0):  # type: ignore[misc]
 
 class _Inventories(_KeepsStatus, Inventories):  # type: ignore[misc]
     pass
+
+
+@cache
+def _notifications_api() -> type[Any]:
+    """The Notifications client, imported on first use (one subscription per connection)."""
+    from sp_api.api.notifications.notifications import Notifications
+
+    return type("_Notifications", (_KeepsStatus, Notifications), {})
 
 
 @dataclass(frozen=True)
@@ -164,11 +193,36 @@ def _verify(endpoint: str) -> ssl.SSLContext | bool:
     return _tls_context() if urlsplit(endpoint).scheme != "http" else False
 
 
+class _LwaUnreadable(Exception):
+    """LWA answered with JSON sp_api cannot read, or that is not an object."""
+
+
+class _TokenClient(AccessTokenClient):  # type: ignore[misc]
+    """sp_api's LWA client, telling an answer it cannot read from a failure of ours (sp_api
+    reads LWA's JSON unguarded: a list, or JSON nested too deep, would escape as a TypeError or
+    a RecursionError). An HTML error page stays a JSONDecodeError, as before."""
+
+    def _request(self, url: str, data: Any, headers: Any) -> Any:
+        try:
+            answer = super()._request(url, data, headers)
+        except JSONDecodeError:
+            raise
+        except AnswerRefused as refused:
+            raise _LwaUnreadable(str(refused)) from None
+        except RecursionError:
+            raise _LwaUnreadable("JSON nested too deeply") from None
+        except (ValueError, AttributeError) as error:
+            raise _LwaUnreadable(f"JSON sp_api cannot read ({type(error).__name__})") from None
+        if not isinstance(answer, dict):
+            raise _LwaUnreadable("not a JSON object")
+        return answer
+
+
 def _local_token_client(endpoint: str) -> type[AccessTokenClient]:
     """LWA served by the local simulator, over plain HTTP, instead of api.amazon.com."""
     parts = urlsplit(endpoint)
     attributes = {"scheme": f"{parts.scheme or 'http'}://", "host": parts.netloc}
-    return type("LocalAccessTokenClient", (AccessTokenClient,), attributes)
+    return type("LocalAccessTokenClient", (_TokenClient,), attributes)
 
 
 class SpApiGateway:
@@ -180,15 +234,20 @@ class SpApiGateway:
         region: Region,
         endpoint: str | None = None,
         timeout_seconds: float = 10.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        """`timeout_seconds`: the most one call may take, all of it; `max_response_bytes`: the
+        most one answer may hold."""
         self._credentials = credentials
         self._timeout = timeout_seconds
+        self._max_bytes = max_response_bytes
+        self._http: httpx.Client | None = None  # every sp_api client's, and LWA's, once made
         if endpoint:
             self._endpoint, self._aws_region = endpoint.rstrip("/"), REGION_ENDPOINTS[region][1]
             self._token_client = _local_token_client(endpoint)
         else:
             self._endpoint, self._aws_region = REGION_ENDPOINTS[region]
-            self._token_client = AccessTokenClient
+            self._token_client = _TokenClient
         self._clients: dict[tuple[str, str], Any] = {}
 
     # The port
@@ -275,9 +334,7 @@ class SpApiGateway:
         """Our SQS queue as the app's destination (found, or created once), then the seller's
         subscription to FBA_INVENTORY_AVAILABILITY_CHANGES there (created with the seller's
         grant, or the one the seller already has). Returns the subscription's id."""
-        from sp_api.api.notifications.notifications import Notifications
-
-        notifications = self._client(Notifications, marketplace_id)
+        notifications = self._client(_notifications_api(), marketplace_id)
 
         def destination_id() -> str:
             listed = notifications.get_destinations().payload or []  # grantless
@@ -307,13 +364,16 @@ class SpApiGateway:
         for client in self._clients.values():
             client.close()
         self._clients.clear()
+        if self._http is not None:
+            self._http.close()
+            self._http = None
 
     # sp_api plumbing
 
     def _client(self, api: type[Any], marketplace_id: str) -> Any:
         key = (api.__name__, marketplace_id)
         if key not in self._clients:
-            self._clients[key] = api(
+            client = api(
                 marketplace=_Marketplace(self._endpoint, marketplace_id, self._aws_region),
                 credentials={
                     "refresh_token": self._credentials.refresh_token.get_secret_value(),
@@ -324,7 +384,19 @@ class SpApiGateway:
                 timeout=self._timeout,
                 verify=_verify(self._endpoint),
             )
+            _answer_through(client, self._bounded_http())
+            self._clients[key] = client
         return self._clients[key]
+
+    def _bounded_http(self) -> httpx.Client:
+        if self._http is None:
+            tls = _verify(self._endpoint)
+            self._http = bounded_client(
+                ssl_context=tls if isinstance(tls, ssl.SSLContext) else None,
+                timeout_seconds=self._timeout,
+                max_bytes=self._max_bytes,
+            )
+        return self._http
 
     def _call(
         self,
@@ -340,18 +412,24 @@ class SpApiGateway:
         if not isinstance(response.payload, dict) or not response.payload:
             # sp_api's silent failure: a 5xx/429 whose body was empty or HTML.
             status = client.last_status
+            if 200 <= status < 300 and response.payload:  # a list, a string: no page
+                raise AmazonUnreadable(operation, "unreadable page: payload is not an object", rate)
             if status == 429:
                 raise AmazonThrottled(operation, "HTTP 429 with an empty or HTML body", rate)
             raise AmazonUnavailable(operation, f"HTTP {status} with an empty or HTML body", rate)
         try:
             return parse(body if whole_body else response.payload, operation, rate)
         except amazon_json.MalformedPage as problem:
-            raise AmazonUnavailable(operation, f"unreadable page: {problem}", rate) from None
+            raise AmazonUnreadable(operation, f"unreadable page: {problem}", rate) from None
+        except RecursionError:
+            raise AmazonUnreadable(operation, "unreadable page: nested too deeply", rate) from None
 
     def _request(self, operation: str, call: Callable[[], Any]) -> Any:
-        """sp_api's response, or the port's typed error."""
+        """sp_api's response, or the port's typed error. All of the call (each HTTP exchange
+        it makes: the LWA token, the request, the answer) ends within the timeout."""
         try:
-            return call()
+            with deadline(self._timeout):
+                return call()
         except SellingApiException as error:
             typed = _typed(operation, error)
             if isinstance(typed, AmazonAuthFailed):
@@ -362,12 +440,38 @@ class SpApiGateway:
                 raise AmazonUnavailable(operation, f"LWA HTTP {error.status_code}") from None
             code = str(error.error_code or "")
             raise AmazonAuthFailed(operation, f"LWA refused: {code}", code=code) from None
+        except (AnswerRefused, _UnreadableAnswer, RecursionError) as error:
+            raise AmazonUnreadable(operation, _unreadable(error)) from None
+        except _LwaUnreadable as error:  # not this call's page: LWA's, worth a retry
+            raise AmazonUnavailable(operation, f"LWA's answer unreadable: {error}") from None
+        except httpx.TimeoutException:
+            detail = f"no complete answer within {self._timeout:g} s"
+            raise AmazonUnavailable(operation, detail) from None
         except (httpx.HTTPError, JSONDecodeError) as error:
             raise AmazonUnavailable(operation, f"transport: {type(error).__name__}") from None
 
     def _forget_access_token(self) -> None:
         key = build_cache_key(self._credentials.refresh_token.get_secret_value())
         access_token_client.cache.pop(key, None)
+
+
+def _answer_through(client: Any, http: httpx.Client) -> None:
+    """sp_api builds an httpx client of its own for each API client and for its LWA client,
+    with no way to pass ours in; its transport takes one (`HttpxTransport(client=...)`): both
+    talk through the gateway's bounded client instead."""
+    for part in (client, client._auth):
+        if not isinstance(getattr(part, "_transport", None), HttpxTransport):
+            raise TypeError(f"sp_api's {type(part).__name__} has no HttpxTransport to replace")
+        part._transport.close()
+        part._transport = HttpxTransport(client=http)
+
+
+def _unreadable(error: Exception) -> str:
+    if isinstance(error, RecursionError):  # met by sp_api anywhere else in its reading
+        return "unreadable answer: JSON nested too deeply"
+    if isinstance(error, _UnreadableAnswer):
+        return f"unreadable answer: {error}"
+    return str(error)  # AnswerRefused: larger than the cap, or encoded unasked
 
 
 def _amazon_time(moment: datetime) -> str:

@@ -1,8 +1,10 @@
 """Paging through Amazon's answers: shipment listings, one shipment's items, and the items of
 many shipments by date (a backfill's feed, see `backfill.py`).
 
-Each stops at the last page, on an empty page, or on a token seen before (Amazon hands out tokens
-that lead nowhere). Items continue a by-shipment or by-date NextToken through getShipmentItems.
+Each ends at the last page or on an empty page (Amazon hands out tokens that lead to one). A token
+seen before, or more pages than the caller's cap, stops it short with `PagingStopped`: Amazon's
+paging leads nowhere, and what was read may not be all there is; the caller decides what that
+means. Items continue a by-shipment or by-date NextToken through getShipmentItems.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -14,6 +16,7 @@ from domain.amazon_gateway import (
     GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID,
     GET_SHIPMENTS,
     AmazonGateway,
+    AmazonUnreadable,
     ItemPage,
     ItemQuery,
     MalformedRecord,
@@ -27,30 +30,46 @@ from functions.sync.engine.pacing import Pacer
 P = TypeVar("P", ShipmentPage, ItemPage)
 
 
-def shipment_pages(
-    pacer: Pacer, query: ShipmentQuery, resume_token: str | None = None
-) -> Iterator[ShipmentPage]:
-    """The listing's pages from the first (or from `resume_token`) to the last."""
+class PagingStopped(Exception):
+    """Amazon's NextTokens led nowhere: one came back a second time, or the pages ran past the
+    cap. Raised after the last page read was handed over."""
+
+    def __init__(self, operation: str, detail: str) -> None:
+        super().__init__(f"{operation}: {detail}")
+        self.operation = operation
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Where a listing resumes, and its cap: `read` pages read before (by earlier invocations of
+    the run) count towards `max_pages`."""
+
+    max_pages: int
+    resume_token: str | None = None
+    read: int = 0
+
+
+def shipment_pages(pacer: Pacer, query: ShipmentQuery, paging: Paging) -> Iterator[ShipmentPage]:
+    """The listing's pages from the first (or from the paging's token) to the last."""
     return _pages(
         pacer,
         GET_SHIPMENTS,
         lambda gateway: gateway.list_shipments(query),
         lambda token: _next_shipments(query.marketplace_id, token),
-        resume_token,
+        paging,
     )
 
 
-def updated_item_pages(
-    pacer: Pacer, query: ItemQuery, resume_token: str | None = None
-) -> Iterator[ItemPage]:
-    """The pages of the items updated in the query's range, from the first (or from
-    `resume_token`) to the last."""
+def updated_item_pages(pacer: Pacer, query: ItemQuery, paging: Paging) -> Iterator[ItemPage]:
+    """The pages of the items updated in the query's range, from the first (or from the
+    paging's token) to the last."""
     return _pages(
         pacer,
         GET_SHIPMENT_ITEMS,
         lambda gateway: gateway.updated_items(query),
         lambda token: _next_items(query.marketplace_id, token),
-        resume_token,
+        paging,
     )
 
 
@@ -59,21 +78,29 @@ def _pages(
     operation: str,
     first: Callable[[AmazonGateway], P],
     following: Callable[[str], Callable[[AmazonGateway], P]],
-    resume_token: str | None,
+    paging: Paging,
+    next_operation: str | None = None,
 ) -> Iterator[P]:
+    """`next_operation`: the operation a NextToken continues through, if not `operation`."""
     seen: set[str] = set()
-    if resume_token is None:
+    read = paging.read + 1
+    if paging.resume_token is None:
         page = pacer.call(operation, first)
     else:
-        seen.add(resume_token)
-        page = pacer.call(operation, following(resume_token))
+        seen.add(paging.resume_token)
+        page = pacer.call(next_operation or operation, following(paging.resume_token))
     while True:
         yield page
         token = page.next_token
-        if not token or token in seen or page.is_empty:
+        if not token or page.is_empty:
             return
+        if token in seen:
+            raise PagingStopped(operation, f"NextToken repeated after {read} pages")
+        if read >= paging.max_pages:
+            raise PagingStopped(operation, f"more than {paging.max_pages} pages")
         seen.add(token)
-        page = pacer.call(operation, following(token))
+        page = pacer.call(next_operation or operation, following(token))
+        read += 1
 
 
 @dataclass(frozen=True)
@@ -84,19 +111,33 @@ class ShipmentItems:
     malformed: tuple[MalformedRecord, ...]
 
 
-def shipment_items(pacer: Pacer, marketplace_id: str, shipment_id: str) -> ShipmentItems:
-    page = pacer.call(
+def shipment_items(
+    pacer: Pacer, marketplace_id: str, shipment_id: str, max_pages: int
+) -> ShipmentItems:
+    """The shipment's lines, untrustworthy (None) when Amazon's pages of them cannot be read
+    whole: an unreadable page, a repeated NextToken, more than `max_pages` pages."""
+    items: list[ShipmentItem] = []
+    malformed: list[MalformedRecord] = []
+    pages = _pages(
+        pacer,
         GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID,
         lambda gateway: gateway.shipment_items(marketplace_id, shipment_id),
+        lambda token: _next_items(marketplace_id, token),
+        Paging(max_pages=max_pages),
+        next_operation=GET_SHIPMENT_ITEMS,
     )
-    items, malformed = list(page.items), list(page.malformed)
-    seen: set[str] = set()
-    while page.next_token and page.next_token not in seen and not page.is_empty:
-        token = page.next_token
-        seen.add(token)
-        page = pacer.call(GET_SHIPMENT_ITEMS, _next_items(marketplace_id, token))
-        items += page.items
-        malformed += page.malformed
+    try:
+        for page in pages:
+            items += page.items
+            malformed += page.malformed
+    except (AmazonUnreadable, PagingStopped) as stopped:
+        record = MalformedRecord(
+            operation=stopped.operation,
+            reference=shipment_id,
+            problem=f"its items could not be read whole: {stopped.detail}",
+            shipment_id=shipment_id,
+        )
+        return ShipmentItems(None, (*malformed, record))
     return whole_shipment(shipment_id, GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID, items, malformed)
 
 

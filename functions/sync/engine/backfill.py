@@ -41,6 +41,7 @@ from pydantic import BaseModel
 from domain.amazon_gateway import (
     GET_SHIPMENT_ITEMS,
     AmazonRejected,
+    AmazonUnreadable,
     ItemPage,
     ItemQuery,
     MalformedRecord,
@@ -50,10 +51,17 @@ from domain.inbound_shipment.amazon import AmazonShipmentLine
 from domain.ports import Clock
 from functions.connection_state.keys import feed_pk
 from functions.shared.adapters.state_store import StateTable
-from functions.sync.engine.amazon_reads import ShipmentItems, updated_item_pages, whole_shipment
+from functions.sync.engine.amazon_reads import (
+    Paging,
+    PagingStopped,
+    ShipmentItems,
+    updated_item_pages,
+    whole_shipment,
+)
 from functions.sync.engine.checkpoint import FeedProgress, FeedStage, MarketplaceProgress
 from functions.sync.engine.pacing import Pacer
 from functions.sync.engine.recorder import RunIdentity
+from functions.sync.engine.refusals import refusal
 from functions.sync.observability import logger
 
 # Older than any FBA inbound shipment: the probe's start.
@@ -113,13 +121,16 @@ class Backfill:
         clock: Clock,
         writer: str,
         min_shipments: int,
+        max_pages: int,
     ) -> None:
+        """`max_pages`: a stage's cap, past which the feed is given up."""
         self._run = run
         self._pacer = pacer
         self._spool = spool
         self._clock = clock
         self._writer = writer  # this invocation
         self._min_shipments = min_shipments
+        self._max_pages = max_pages
         self._older: dict[str, frozenset[str]] = {}  # FeedProgress.older, fixed once probed
 
     def read(self, progress: MarketplaceProgress) -> None:
@@ -234,20 +245,34 @@ class Backfill:
             spooled = _by_shipment(page, covered, self._writer)
             attempt = _attempt(self._run, progress)
             for shipment_id, doc in spooled.items():
-                self._spool.put(self._run, attempt, shipment_id, number, doc)
+                self._put(attempt, shipment_id, number, doc)
             feed.pages += 1
             feed.token = page.next_token
         feed.stage, feed.token = FeedStage.DONE, None
+
+    def _put(self, attempt: str, shipment_id: str, page: int, doc: SpooledPage) -> None:
+        try:
+            self._spool.put(self._run, attempt, shipment_id, page, doc)
+        except Exception as failure:
+            problem = refusal(failure)
+            if problem is None:
+                raise
+            raise _GiveUp(f"the spool refused a page: {problem}") from None
 
     def _stage_pages(
         self, feed: FeedProgress, query: Callable[[], ItemQuery], restart: Callable[[], None]
     ) -> Iterator[ItemPage]:
         """The stage's pages from its saved token; a refused token restarts the stage (it
-        expired between invocations), a refused first page gives the feed up."""
+        expired between invocations), a refused first page gives the feed up, as do an
+        unreadable page and paging that leads nowhere (a repeated token, past the cap): what
+        the feed read may then miss items of any shipment."""
         while True:
+            paging = Paging(self._max_pages, feed.token, feed.pages)
             try:
-                yield from updated_item_pages(self._pacer, query(), feed.token)
+                yield from updated_item_pages(self._pacer, query(), paging)
                 return
+            except (AmazonUnreadable, PagingStopped) as stopped:
+                raise _GiveUp(f"the feed stopped short: {stopped}") from None
             except AmazonRejected as refused:
                 if feed.token is None or feed.restarts >= MAX_RESTARTS:
                     raise _GiveUp(f"Amazon refused the feed: {refused.detail}") from None

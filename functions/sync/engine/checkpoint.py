@@ -39,6 +39,7 @@ class MarketplaceProgress(BaseModel):
     marketplace_id: str
     updated_after: AwareDatetime
     listing_token: str | None = None  # the next listing page to fetch
+    listing_pages: int = 0  # listing pages read so far by the run (capped)
     listing_done: bool = False
     # Items still to read. Listed ones need their header again in a later invocation.
     listed: list[str] = []
@@ -56,6 +57,8 @@ class SyncCheckpoint(BaseModel):
     updated_before: AwareDatetime
     marketplaces: list[MarketplaceProgress]  # those not finished yet, the current one first
     counters: RunCounters
+    # Marketplaces whose listing stopped short: their cursor stays, the next run lists again.
+    relist: list[str] = []
 
 
 class SyncCursor(BaseModel):

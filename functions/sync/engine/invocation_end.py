@@ -62,7 +62,8 @@ class InvocationEnd:
             if cursor is None:
                 cursor = self._checkpoints.cursor(tenant, connection_id)
             for marketplace_id in connection.marketplace_ids:
-                cursor.listed_through[marketplace_id] = plan.updated_before
+                if marketplace_id not in plan.relist:  # else listed again from the same start
+                    cursor.listed_through[marketplace_id] = plan.updated_before
             self._checkpoints.save_cursor(tenant, connection_id, cursor)
             if known.checkpoint_stored:
                 self._checkpoints.clear(tenant, connection_id)

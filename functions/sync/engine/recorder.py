@@ -14,6 +14,8 @@ from domain.streams import StreamKind
 from functions.shared.aggregates import Aggregates, retry_on_conflict
 
 SYNC_ACTOR = "system:sync"
+# The operation under which a shipment whose events cannot be written is reported (quarantined).
+RECORD_SHIPMENT = "recordShipment"
 
 
 @dataclass(frozen=True)

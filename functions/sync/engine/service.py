@@ -22,6 +22,7 @@ from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
 from domain.streams import StreamKind
 from functions.connection_state.keys import rate_limit_pk
+from functions.connection_state.pending import PendingJobs
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.status import RunOutcome, RunReport, SyncStatusWriter
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
@@ -72,6 +73,7 @@ class ConnectionSync:
         )
         self._watch = WatchIndex(services.state)
         self._registry = ConnectionRegistry(services.state)
+        self._pending = PendingJobs(services.state)
         self._status = SyncStatusWriter(services.state)
         self._recorder = ShipmentRecorder(services.aggregates, services.clock)
         self._subscription = InventorySubscription(
@@ -87,6 +89,7 @@ class ConnectionSync:
     def run(self, job: SyncJob, remaining_ms: Callable[[], int]) -> RunReport | None:
         """Sync the job's connection; None when there was nothing to run (see the log)."""
         tenant, connection_id = job.tenant_id, job.connection_id
+        job = self._picked_up(job)
         started = self._start(job)
         if started is None:
             return None
@@ -136,6 +139,14 @@ class ConnectionSync:
         if error is not None:
             raise error
         return report
+
+    def _picked_up(self, job: SyncJob) -> SyncJob:
+        """The job no longer waits (a new request of its kind queues another); a targeted one
+        also reads the shipments requests added to it while it waited."""
+        added = self._pending.take(job)
+        if not job.shipment_ids or set(added) <= set(job.shipment_ids):
+            return job
+        return job.model_copy(update={"shipment_ids": tuple(sorted({*job.shipment_ids, *added}))})
 
     def _start(self, job: SyncJob) -> tuple[Connection, SyncCheckpoint | None] | None:
         """The connection and its saved checkpoint, or None (logged) when the job has nothing
@@ -237,7 +248,10 @@ class ConnectionSync:
                 self._s.clock,
                 writer=self._s.ids.new_id(),
                 min_shipments=tuning.feed_min_shipments,
+                max_pages=tuning.max_listing_pages,
             ),
+            max_listing_pages=tuning.max_listing_pages,
+            max_item_pages=tuning.max_item_pages,
         )
 
     def _new_plan(self, job: SyncJob, connection: Connection, cursor: SyncCursor) -> SyncCheckpoint:

@@ -13,8 +13,17 @@ class SyncTuning(BaseModel):
     overlap_minutes: int = Field(10, ge=0, alias="SYNC_OVERLAP_MINUTES")
     # Kept free at the end of an invocation to save the checkpoint and queue the rest.
     reserve_seconds: float = Field(15.0, ge=0, alias="SYNC_RESERVE_SECONDS")
-    # The longest one SP-API call may take (the HTTP timeout): never start one that cannot end.
+    # The longest one SP-API call may take, all of it (connect, headers, body, and the LWA token
+    # it may need; not per read): never start one that cannot end.
     call_seconds: float = Field(10.0, gt=0, alias="SYNC_CALL_SECONDS")
+    # The most one answer may hold: a larger one is not read, and is set aside as unreadable.
+    max_response_bytes: int = Field(10_000_000, ge=1_024, alias="SYNC_MAX_RESPONSE_BYTES")
+    # Pages one listing may take in a run (a marketplace's shipments, across continuations; a
+    # backfill's items feed): past it (or on a NextToken seen before) the listing stops, the
+    # status says why, and the next run lists that window again.
+    max_listing_pages: int = Field(2_000, ge=1, alias="SYNC_MAX_LISTING_PAGES")
+    # Pages of one shipment's items: past it (or on a repeated NextToken) its lines are set aside.
+    max_item_pages: int = Field(100, ge=1, alias="SYNC_MAX_ITEM_PAGES")
     max_attempts: int = Field(6, ge=1, alias="SYNC_MAX_ATTEMPTS")  # per call, on 429/5xx
     max_backoff_seconds: float = Field(20.0, gt=0, alias="SYNC_MAX_BACKOFF_SECONDS")
     # Only the local simulator runs faster than Amazon's published rates.
