@@ -28,6 +28,9 @@ def deduplication_id(job: SyncJob, bucket_seconds: int = DEDUP_BUCKET_SECONDS) -
         job.connection_id,
         job.reason.value,
         job.run_id or "",
+        # A retried request keeps its correlation id; two requests differ: the second, queued
+        # once the first was picked up, must not be dropped as the first's duplicate.
+        job.correlation_id,
         ",".join(sorted(job.shipment_ids)),
         when,
     )
