@@ -22,12 +22,16 @@ def bodies(world: SyncWorld) -> list[SyncJob]:
     return [SyncJob.model_validate_json(m["Body"]) for m in world.receive()]
 
 
-def test_a_job_queued_twice_within_a_minute_is_delivered_once(world: SyncWorld) -> None:
-    job = world.job(SyncReason.ON_DEMAND)
+def test_a_retried_request_is_delivered_once_another_request_is_not_dropped(
+    world: SyncWorld,
+) -> None:
+    job = world.job(SyncReason.ON_DEMAND, correlation_id="request-1")
     enqueue_sync(world.aws.sqs, world.queue.url, job)
-    enqueue_sync(world.aws.sqs, world.queue.url, job.model_copy(update={"correlation_id": "x"}))
+    enqueue_sync(world.aws.sqs, world.queue.url, job)  # the same request, retried
+    other = job.model_copy(update={"correlation_id": "request-2"})
+    enqueue_sync(world.aws.sqs, world.queue.url, other)
 
-    assert bodies(world) == [job]
+    assert [j.correlation_id for j in bodies(world)] == ["request-1", "request-2"]
 
 
 def test_every_continuation_of_a_run_is_delivered(world: SyncWorld) -> None:
