@@ -19,13 +19,16 @@ T = TypeVar("T")
 
 
 def eventually(what: str, read: Callable[[], T], shows: Callable[[T], bool]) -> T:
+    """`read()` again until `shows` it, or fail after DEADLINE_SECONDS with the last answer."""
     deadline = time.monotonic() + DEADLINE_SECONDS
     while True:
         answer = read()
         if shows(answer):
             return answer
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not shown in {DEADLINE_SECONDS:g} s; last: {answer!r}")
+            raise AssertionError(
+                f"{what}: not shown within {DEADLINE_SECONDS:g} s; last answer: {answer!r}"
+            )
         time.sleep(0.3)
 
 

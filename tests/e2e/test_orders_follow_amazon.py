@@ -5,19 +5,17 @@ Each test is one seller with its own tenant: MAIN, an own warehouse holding 50 o
 the FBA warehouse of the marketplace; every figure is read from `GET /stock` until it shows
 exactly what it should (the views are eventually consistent)."""
 
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
 
 from infra.simulated_amazon.client import ControlClient
 from tests.e2e.support import RunningBackend
+from tests.e2e.tenant import US, eventually
 
-US = "ATVPDKIKX0DER"
-DEADLINE_SECONDS = 30.0
 FIGURES = (
     "on_hand",
     "committed",
@@ -27,8 +25,6 @@ FIGURES = (
     "discrepancy",
     "written_off",
 )
-
-T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -40,20 +36,6 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBackend
     running.start()
     yield running
     running.kill()
-
-
-def eventually(what: str, read: Callable[[], T], shows: Callable[[T], bool]) -> T:
-    """`read()` again until `shows` it, or fail after DEADLINE_SECONDS with the last answer."""
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while True:
-        answer = read()
-        if shows(answer):
-            return answer
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"{what}: not shown within {DEADLINE_SECONDS:g} s; last answer: {answer!r}"
-            )
-        time.sleep(0.3)
 
 
 def figures(**given: int) -> dict[str, int]:
