@@ -87,6 +87,7 @@ def in_memory_services() -> Any:
             connection_id=None,
             marketplace_id=None,
             enabled=True,
+            version=1,
         )
         for n in range(WAREHOUSES)
     ]

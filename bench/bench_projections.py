@@ -25,13 +25,13 @@ from bench.moto_server import serve_moto
 from domain.event_store import RecordedEvent
 from functions.projector.handler import handle
 from functions.projector.in_memory_store import InMemoryViewStore
-from functions.projector.projections.step import initial_doc, step
 from functions.projector.projector import Projector
 from functions.projector.rebuild import rebuild
 from functions.projector.wiring import CONCURRENCY, Deps, build
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.stream_records import batch, record_of
 from functions.shared.aggregates import EVOLVERS
+from functions.shared.projections.step import initial_doc, step
 from functions.shared.settings import StoreSettings
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc

@@ -125,6 +125,7 @@ def build_services(
             settings.views_table,
             clients.dynamodb,
             CursorCodec(lambda: cursor_key(clients.secrets, settings.cursor_key_secret_id)),
+            store,
         ),
         connecting=_connecting(settings, clients),
         sync_status=StateTableSyncStatuses(settings.state_table, clients.dynamodb),

@@ -20,9 +20,9 @@ from domain.streams import StreamId
 from functions.projector.calls import Calls
 from functions.projector.lru import Lru
 from functions.projector.ports import ViewStore
-from functions.projector.projections.changes import ViewChanges, merge
-from functions.projector.projections.step import initial_doc, step
 from functions.projector.writer import CACHED_STOCK_ROWS, ViewWriter
+from functions.shared.projections.changes import ViewChanges, merge
+from functions.shared.projections.step import initial_doc, step
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc, parse_doc
 from functions.shared.views.items import RowKey

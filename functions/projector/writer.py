@@ -33,7 +33,7 @@ from domain.stock.ledger import (
 from functions.projector.calls import Calls
 from functions.projector.lru import Lru
 from functions.projector.ports import ViewStore
-from functions.projector.projections.changes import ViewChanges
+from functions.shared.projections.changes import ViewChanges
 from functions.shared.views import keys
 from functions.shared.views.items import ViewItem
 from functions.shared.views.rows import ledger_item, stock_item, stock_key

@@ -6,7 +6,16 @@ import argparse
 import contextlib
 import logging
 
+from .rate_header import ALWAYS, NEVER
 from .server import DEFAULT_PAGE_SIZE, SimulatedAmazon
+
+
+def probability(text: str) -> float:
+    """A probability from the command line (argparse names this function in its errors)."""
+    value = float(text)
+    if not NEVER <= value <= ALWAYS:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -16,8 +25,17 @@ def main(argv: list[str] | None = None) -> None:
         "--rate-scale", type=float, default=1.0, help="multiply Amazon's rates and bursts"
     )
     parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE)
-    parser.add_argument("--queue-url", help="SQS queue for FBA_INVENTORY_AVAILABILITY_CHANGES")
-    parser.add_argument("--sqs-endpoint-url", help="e.g. a moto server: http://127.0.0.1:5000")
+    parser.add_argument(
+        "--rate-header-on-429",
+        type=probability,
+        default=NEVER,
+        metavar="PROBABILITY",
+        help="chance that a 429 carries x-amzn-RateLimit-Limit (default 0: bare, as Amazon's)",
+    )
+    parser.add_argument(
+        "--sqs-endpoint-url",
+        help="where subscriptions' SQS queues are, e.g. a moto server: http://127.0.0.1:5000",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
 
@@ -26,7 +44,7 @@ def main(argv: list[str] | None = None) -> None:
         args.port,
         rate_scale=args.rate_scale,
         page_size=args.page_size,
-        notifications_queue_url=args.queue_url,
+        rate_header_on_429=args.rate_header_on_429,
         notifications_endpoint_url=args.sqs_endpoint_url,
     ).start()
     print(f"Simulated Amazon listening on {simulator.url} (Ctrl-C to stop)", flush=True)

@@ -221,20 +221,13 @@ class ControlClient:
     def advance_clock(self, seconds: float) -> str:
         return str(self._call("POST", "/_sim/clock", {"advance_seconds": seconds})["now"])
 
-    def configure_notifications(
-        self, queue_url: str | None, endpoint_url: str | None = None
-    ) -> dict[str, Any]:
-        """The SQS endpoint notifications go to (subscriptions' queues are resolved there)
-        and the legacy queue that gets every seller's notifications (None: none)."""
-        body = {"queue_url": queue_url, "endpoint_url": endpoint_url}
-        return self._call("POST", "/_sim/notifications", body)
-
-    def disable_notifications(self) -> None:
-        """Switch the legacy queue off; subscriptions keep being delivered."""
-        self._call("DELETE", "/_sim/notifications")
+    def configure_notifications(self, endpoint_url: str | None) -> dict[str, Any]:
+        """The SQS endpoint notifications go to: subscriptions' destination queues are
+        resolved there (None: AWS's own). Returns the status, as `notifications()`."""
+        return self._call("POST", "/_sim/notifications", {"endpoint_url": endpoint_url})
 
     def notifications(self) -> dict[str, Any]:
-        """{queue_url, endpoint_url, application_id, sent, last_error}"""
+        """{endpoint_url, application_id, sent, last_error}"""
         return self._call("GET", "/_sim/notifications")
 
     def set_notification_quirks(

@@ -24,7 +24,7 @@ from .control_schema import (
     DeliveryQuirksRequest,
     FaultRequest,
     IssueRefreshTokenRequest,
-    NotificationTargetRequest,
+    NotificationEndpointRequest,
     ReceiveRequest,
     SetItemsRequest,
     SetStatusRequest,
@@ -138,7 +138,6 @@ class ControlApi:
             ("POST", "/_sim/reset", self.reset),
             ("GET", "/_sim/notifications", self.get_notifications),
             ("POST", "/_sim/notifications", self.configure_notifications),
-            ("DELETE", "/_sim/notifications", self.disable_notifications),
             ("GET", "/_sim/notifications/quirks", self.get_quirks),
             ("PUT", "/_sim/notifications/quirks", self.set_quirks),
             ("DELETE", "/_sim/notifications/quirks", self.clear_quirks),
@@ -282,8 +281,8 @@ class ControlApi:
         )
 
     def reset(self, _: Request, __: dict[str, str]) -> Response:
-        # The clock and the notification target stay: time never runs backwards, and the
-        # queue is configuration rather than state. Authorization codes, revocations,
+        # The clock and the SQS endpoint stay: time never runs backwards, and the endpoint
+        # is configuration rather than state. Authorization codes, revocations,
         # destinations, subscriptions and delivery quirks go (the reset hooks).
         self._store.reset()
         self._cursors.clear()
@@ -300,13 +299,8 @@ class ControlApi:
         return Response.json(200, self._notifier.status())
 
     def configure_notifications(self, request: Request, _: dict[str, str]) -> Response:
-        body = parse_body(request, NotificationTargetRequest)
-        self._notifier.configure(body.queue_url, body.endpoint_url)
-        return Response.json(200, self._notifier.status())
-
-    def disable_notifications(self, _: Request, __: dict[str, str]) -> Response:
-        # Only the legacy queue: subscriptions keep being delivered to the SQS endpoint.
-        self._notifier.disable_legacy_queue()
+        body = parse_body(request, NotificationEndpointRequest)
+        self._notifier.configure(body.endpoint_url)
         return Response.json(200, self._notifier.status())
 
     def get_quirks(self, _: Request, __: dict[str, str]) -> Response:

@@ -128,12 +128,11 @@ class AdvanceClockRequest(_Strict):
     advance_seconds: float = Field(ge=0)
 
 
-class NotificationTargetRequest(_Strict):
-    """The SQS endpoint notifications go to and, optionally, the legacy queue that receives
-    every seller's notifications (see notifications.py)."""
+class NotificationEndpointRequest(_Strict):
+    """The SQS endpoint subscriptions' destination queues are resolved on and sent to, e.g. a
+    moto server's URL; null for AWS's own (see notifications.py)."""
 
-    queue_url: str | None = Field(default=None, min_length=1)
-    endpoint_url: str | None = None
+    endpoint_url: str | None = Field(min_length=1)
 
 
 class DeliveryQuirksRequest(_Strict):

@@ -3,17 +3,12 @@ figures (receipts, plan changes, status changes that move inbound units, new shi
 bulk creation, a benchmark tool), see inventory_changes.py.
 
 Sent synchronously from the control call that made the change, so a test can read the queue
-at once. One message per SKU, as Amazon sends. Two delivery modes, both at once if both apply:
-
-- Subscriptions, Amazon's way: every subscription a seller has to the type (created through
-  the Notifications API, notifications_api.py) gets the seller's messages in its
-  destination's queue. The destination's ARN `arn:aws:sqs:{region}:{account}:{name}` is
-  resolved to a queue URL with SQS GetQueueUrl against the configured SQS endpoint, and the
-  message carries that subscription's id and payload version.
-- Legacy: the queue configured through the constructor or `POST /_sim/notifications` gets
-  every seller's messages, stamped with the fixed SIMULATED_SUBSCRIPTION_ID. It is kept only
-  because the backend and its tests still depend on it; once the backend subscribes like an
-  Amazon application, this mode can go.
+at once. One message per SKU, as Amazon sends, to every subscription the seller has to the
+type (created through the Notifications API, notifications_api.py): a seller without one gets
+nothing. The subscription's destination ARN `arn:aws:sqs:{region}:{account}:{name}` is
+resolved to a queue URL with SQS GetQueueUrl against the configured SQS endpoint (the
+constructor or `POST /_sim/notifications`), and the message carries that subscription's id and
+payload version.
 
 `NotificationMetadata.ApplicationId` is the simulator's application (SIMULATED_APPLICATION_ID
 unless the simulator is given another). Messages pass through the opt-in delivery quirks
@@ -43,14 +38,12 @@ log = logging.getLogger(__name__)
 
 NOTIFICATION_TYPE = "FBA_INVENTORY_AVAILABILITY_CHANGES"
 SIMULATED_APPLICATION_ID = "amzn1.sp.solution.simulated-application"
-SIMULATED_SUBSCRIPTION_ID = "simulated-subscription-fba-inventory"
-DEFAULT_REGION = "us-east-1"  # The legacy queue's region.
 
 # (endpoint URL or None for AWS's, region name) -> a boto3-compatible SQS client.
 SqsClientFactory = Callable[[str | None, str], Any]
 
 
-def default_sqs_client(endpoint_url: str | None, region_name: str = DEFAULT_REGION) -> Any:
+def default_sqs_client(endpoint_url: str | None, region_name: str) -> Any:
     import boto3  # Imported late: only needed when notifications are switched on.
 
     return boto3.client(
@@ -89,8 +82,8 @@ def inventory_availability_notification(
     event_time: datetime,
     notification_id: str | None = None,
     *,
+    subscription_id: str,
     application_id: str = SIMULATED_APPLICATION_ID,
-    subscription_id: str = SIMULATED_SUBSCRIPTION_ID,
     payload_version: str = "1.0",
 ) -> dict[str, Any]:
     """The notification document exactly as Amazon delivers it in the SQS message body."""
@@ -152,27 +145,20 @@ class InventoryNotifier:
         self._application_id = application_id
         self._quirks: DeliveryQuirks[Outgoing] = DeliveryQuirks()
         self._lock = threading.Lock()
-        self._legacy_queue_url: str | None = None
         self._endpoint_url: str | None = None
         self._clients: dict[str, Any] = {}  # region -> client for the current endpoint
         self._sent = 0
         self._last_error: str | None = None
 
-    def configure(self, queue_url: str | None, endpoint_url: str | None = None) -> None:
-        """The SQS endpoint (None = AWS's) and the legacy queue (None = no legacy delivery)."""
+    def configure(self, endpoint_url: str | None) -> None:
+        """The SQS endpoint subscriptions' queues are resolved on and sent to (None = AWS's)."""
         with self._lock:
-            self._legacy_queue_url = queue_url or None
             self._endpoint_url = endpoint_url
             self._clients = {}  # Built on first use, for the new endpoint.
-
-    def disable_legacy_queue(self) -> None:
-        with self._lock:
-            self._legacy_queue_url = None
 
     def status(self) -> dict[str, Any]:
         with self._lock:
             return {
-                "queue_url": self._legacy_queue_url,
                 "endpoint_url": self._endpoint_url,
                 "application_id": self._application_id,
                 "sent": self._sent,
@@ -181,9 +167,6 @@ class InventoryNotifier:
 
     def delivers_for(self, seller_id: str) -> bool:
         """Whether a change of this seller's figures would be sent anywhere."""
-        with self._lock:
-            if self._legacy_queue_url is not None:
-                return True
         return bool(self._subscriptions.subscriptions_of(seller_id, NOTIFICATION_TYPE))
 
     # Delivery quirks
@@ -201,17 +184,11 @@ class InventoryNotifier:
     # Sending
 
     def publish(self, snapshots: list[SkuInventorySnapshot], event_time: datetime) -> int:
-        """Send one message per SKU and destination; returns how many were sent. Failures
+        """Send one message per SKU and subscription; returns how many were sent. Failures
         are logged and reported through `status()`, never raised: the change has happened."""
         messages: list[Outgoing] = []
-        with self._lock:
-            legacy_queue_url = self._legacy_queue_url
-        legacy_client = self._client(DEFAULT_REGION) if legacy_queue_url else None
         queues: dict[str, tuple[Any, str] | None] = {}  # destination id -> (client, queue URL)
         for snapshot in snapshots:
-            if legacy_client is not None and legacy_queue_url is not None:
-                body = self._document(snapshot, event_time, SIMULATED_SUBSCRIPTION_ID, "1.0")
-                messages.append(Outgoing(legacy_client, legacy_queue_url, body))
             for subscription in self._subscriptions.subscriptions_of(
                 snapshot.seller_id, NOTIFICATION_TYPE
             ):
@@ -219,29 +196,20 @@ class InventoryNotifier:
                     queues[subscription.destination_id] = self._resolve(subscription)
                 queue = queues[subscription.destination_id]
                 if queue is not None:
-                    body = self._document(
-                        snapshot,
-                        event_time,
-                        subscription.subscription_id,
-                        subscription.payload_version,
-                    )
+                    body = self._document(snapshot, event_time, subscription)
                     messages.append(Outgoing(queue[0], queue[1], body))
         return self._send(self._quirks.apply(messages))
 
     def _document(
-        self,
-        snapshot: SkuInventorySnapshot,
-        event_time: datetime,
-        subscription_id: str,
-        payload_version: str,
+        self, snapshot: SkuInventorySnapshot, event_time: datetime, subscription: Subscription
     ) -> str:
         return json.dumps(
             inventory_availability_notification(
                 snapshot,
                 event_time,
+                subscription_id=subscription.subscription_id,
                 application_id=self._application_id,
-                subscription_id=subscription_id,
-                payload_version=payload_version,
+                payload_version=subscription.payload_version,
             )
         )
 

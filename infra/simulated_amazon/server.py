@@ -28,6 +28,7 @@ from .lwa import LwaTokenService
 from .notifications import SIMULATED_APPLICATION_ID, InventoryNotifier, SqsClientFactory
 from .notifications_api import NOTIFICATIONS_RATE_LIMITS, NOTIFICATIONS_SCOPE, NotificationsApi
 from .paging import CursorRegistry
+from .rate_header import NEVER, RateHeaderOn429
 from .rate_limit import RateLimiter
 from .routing import Router
 from .sp_api_gateway import SpApiGateway, apply_fault_delay, fault_response
@@ -44,9 +45,11 @@ class SimulatedAmazon:
     """A local stand-in for Amazon's LWA, SP-API inbound/inventory reads and Notifications API.
 
     Use as a context manager, or call start() and stop(). `url` is known after start().
-    `notifications_endpoint_url` is the SQS endpoint notifications go to (subscriptions and
-    the legacy queue); `application_id` is stamped on them. `real_time` is the monotonic
-    clock access tokens and authorization codes expire on (tests may pass a fake one).
+    `rate_header_on_429` is the probability that a 429 carries `x-amzn-RateLimit-Limit`
+    (0.0, the default: bare 429s, as Amazon's often are; 1.0: always; see rate_header.py).
+    `notifications_endpoint_url` is the SQS endpoint subscriptions' queues are resolved on;
+    `application_id` is stamped on notifications. `real_time` is the monotonic clock access
+    tokens and authorization codes expire on (tests may pass a fake one).
     """
 
     def __init__(
@@ -55,7 +58,7 @@ class SimulatedAmazon:
         *,
         rate_scale: float = 1.0,
         page_size: int = DEFAULT_PAGE_SIZE,
-        notifications_queue_url: str | None = None,
+        rate_header_on_429: float = NEVER,
         notifications_endpoint_url: str | None = None,
         sqs_client_factory: SqsClientFactory | None = None,
         start_time: datetime | None = None,
@@ -71,14 +74,18 @@ class SimulatedAmazon:
         self.stats = CallStats()
         self.faults = FaultInjector()
         self.cursors = CursorRegistry()
-        self.rate_limiter = RateLimiter(self.clock.monotonic, rate_scale)
+        # One setting for every operation's 429s, the Notifications API's included.
+        header_on_429 = RateHeaderOn429(rate_header_on_429)
+        self.rate_limiter = RateLimiter(
+            self.clock.monotonic, rate_scale, header_on_429=header_on_429
+        )
         self.notifications_rate_limiter = RateLimiter(
-            self.clock.monotonic, rate_scale, NOTIFICATIONS_RATE_LIMITS
+            self.clock.monotonic, rate_scale, NOTIFICATIONS_RATE_LIMITS, header_on_429
         )
         self.codes = AuthorizationCodes(real_time)
         self.tokens = LwaTokenService(self.store, real_time, self.codes)
         self.notifier = InventoryNotifier(sqs_client_factory, self.subscriptions, application_id)
-        self.notifier.configure(notifications_queue_url, notifications_endpoint_url)
+        self.notifier.configure(notifications_endpoint_url)
         self.router = self._build_router(page_size)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None

@@ -19,7 +19,7 @@ def test_a_notified_receipt_reaches_the_shipment_without_waiting_for_the_schedul
     world.sync()  # subscribes
     queue = world.notifications
     assert queue is not None
-    world.control.configure_notifications(None, endpoint_url=world.aws.endpoint)
+    world.control.configure_notifications(world.aws.endpoint)
     world.control.receive(sid, {"SKU-A": 2})
     messages = world.aws.sqs.receive_message(QueueUrl=queue.url, MaxNumberOfMessages=10)
     bodies = [message["Body"] for message in messages["Messages"]]

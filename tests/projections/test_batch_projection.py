@@ -15,12 +15,12 @@ from domain.warehouse import fba_warehouse_id
 from functions.projector.compare import differences
 from functions.projector.handler import handle
 from functions.projector.in_memory_store import InMemoryViewStore
-from functions.projector.projections.changes import ViewChanges, merge
-from functions.projector.projections.step import initial_doc, step
 from functions.projector.projector import MissingEvents, Projector
 from functions.projector.rebuild import rebuild
 from functions.projector.wiring import Deps
 from functions.shared.adapters.stream_records import batch, record_of
+from functions.shared.projections.changes import ViewChanges, merge
+from functions.shared.projections.step import initial_doc, step
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
 from functions.shared.views.items import RowKey, ViewItem

@@ -7,8 +7,8 @@ import pytest
 from domain.event_store import RecordedEvent
 from domain.stock import StockFigures
 from domain.streams import StreamKind
-from functions.projector.projections.changes import ViewChanges
-from functions.projector.projections.step import initial_doc, step
+from functions.shared.projections.changes import ViewChanges
+from functions.shared.projections.step import initial_doc, step
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
 from tests.projections.world import CA, T0, US, World

@@ -4,12 +4,12 @@ from collections.abc import Iterator
 
 from domain.warehouse import fba_warehouse_id
 from functions.projector.in_memory_store import InMemoryViewStore
-from functions.projector.projections.step import initial_doc, step
 from functions.projector.projector import Projector
 from functions.projector.rebuild import rebuild
 from functions.projector.writer import ViewWriter
+from functions.shared.projections.step import initial_doc, step
 from functions.shared.views.items import RowKey, ViewItem
-from functions.shared.views.models import ShipmentSummary
+from functions.shared.views.queries import shipment_row
 from tests.projections.views_check import stock_states
 from tests.projections.world import US, World
 from tests.support.in_memory import InMemoryEventStore
@@ -138,7 +138,7 @@ def test_a_slow_writer_of_an_earlier_step_cannot_leave_a_stale_row_behind() -> N
     written = ViewWriter(views).apply(late)
     # Then its doc write is refused and every list row still shows the latest status
     assert not written and late.puts
-    statuses = {row.parse(ShipmentSummary).status for row in late.puts}
+    statuses = {shipment_row(row).status for row in late.puts}
     stored = [views.get(row.key) for row in late.puts]
-    current = {item.parse(ShipmentSummary).status for item in stored if item}
+    current = {shipment_row(item).status for item in stored if item}
     assert statuses != {"CLOSED"} and current == {"CLOSED"}

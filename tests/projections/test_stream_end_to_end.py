@@ -64,7 +64,7 @@ def test_stream_records_drive_the_views_and_the_reactors_follow_ups(
     world.amazon_status(shipment_id, "CLOSED")
     delivered = pump(tables, tail, world)
     # Then the reactor's receipt and close came back through the stream into the views
-    views = ViewQueries(tables.views, tables.client, cursor_codec())
+    views = ViewQueries(tables.views, tables.client, cursor_codec(), tables.event_store())
     [fba] = views.get_stock(world.tenant_id, fba_warehouse_id(world.connection_id, US), "A").items
     assert (fba.on_hand, fba.discrepancy, fba.in_transit) == (6, 4, 0)
     po = views.get_purchase_order(world.tenant_id, world.reconciled[shipment_id].purchase_order_id)
@@ -110,7 +110,7 @@ def test_the_lambda_handler_builds_its_adapters_from_the_environment_once(
     # Then both succeeded on one set of adapters, and the views show the connection
     assert first == second == {"batchItemFailures": []}
     assert projector_wiring.deps.cache_info().currsize == 0 and deps is not None
-    views = ViewQueries(tables.views, tables.client, cursor_codec())
+    views = ViewQueries(tables.views, tables.client, cursor_codec(), tables.event_store())
     assert [c.connection_id for c in views.list_connections(world.tenant_id)] == [
         world.connection_id
     ]

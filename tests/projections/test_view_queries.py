@@ -72,7 +72,7 @@ def seller(tables: Tables) -> Seller:
 
 @pytest.fixture(scope="module")
 def views(tables: Tables) -> ViewQueries:
-    return ViewQueries(tables.views, tables.client, cursor_codec())
+    return ViewQueries(tables.views, tables.client, cursor_codec(), tables.event_store())
 
 
 def ids(page_items: list) -> list[str]:  # type: ignore[type-arg]
@@ -141,7 +141,7 @@ def test_a_cursor_is_followed_only_as_this_service_signed_it(
     moved = json.loads(decoded)
     moved["key"] = {name: value + "~" for name, value in moved["key"].items()}
     forged = base64.urlsafe_b64encode(json.dumps(moved).encode()).decode().rstrip("=")
-    other_service = ViewQueries(tables.views, tables.client, cursor_codec())
+    other_service = ViewQueries(tables.views, tables.client, cursor_codec(), tables.event_store())
     flipped = body[:-1] + ("A" if body[-1] != "A" else "B") + mac
 
     for bad in (forged + mac, flipped, body, mac, forged):

@@ -1,5 +1,5 @@
-"""Usage plans: bursts, 429 QuotaExceeded, the rate header (left out of 429s when a test opts
-in to Amazon's bare 429s), refill from the simulated clock."""
+"""Usage plans: bursts, 429 QuotaExceeded, the rate header (left out of 429s, as Amazon's often
+are, unless a test opts in), refill from the simulated clock."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from infra.simulated_amazon import ControlClient, SimulatedAmazon
 from .amazon_models import assert_response_matches_model
 from .conftest import US, SellerHandle, make_seller
 from .raw_sp_api import INVENTORY, SHIPMENTS, RawSpApi, error_of, inventory_params
+from .sqs_support import TYPE, notifications
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +44,7 @@ def test_inventory_summaries_allow_a_burst_of_two_then_answer_429(
 
     assert raised.value.amzn_code == "QuotaExceeded"
     assert raised.value.message == "You exceeded your quota for the requested resource."
-    assert raised.value.headers["x-amzn-RateLimit-Limit"] == "2.0"
+    assert "x-amzn-RateLimit-Limit" not in raised.value.headers  # bare, as Amazon's often are
     assert raised.value.headers["x-amzn-RequestId"]
 
 
@@ -115,16 +116,12 @@ def throttled_answers(url: str, refresh_token: str, count: int) -> list[httpx.Re
     return answers[1:]
 
 
-def test_by_default_a_429_announces_the_rate(amazon_rates: SimulatedAmazon) -> None:
-    # What the backend's tests rely on when they read the rate from a throttled answer.
-    assert amazon_rates.rate_limiter.header_on_429.probability == 1.0
-
-
-def test_a_429_can_leave_out_the_rate_header_as_amazons_often_do() -> None:
-    with SimulatedAmazon(rate_scale=0.1) as bare, ControlClient(bare.url) as control:
-        bare.rate_limiter.header_on_429.configure(0.0)
-        seller = make_seller(control, bare.url)
-        raw = RawSpApi.for_seller(bare.url, seller.refresh_token)
+def served_throttled_and_faulted(sim: SimulatedAmazon) -> tuple[httpx.Response, ...]:
+    """A served getInventorySummaries, then a throttled one (burst 1 at rate_scale 0.1) and a
+    getShipments 429 from an injected fault."""
+    with ControlClient(sim.url) as control:
+        seller = make_seller(control, sim.url)
+        raw = RawSpApi.for_seller(sim.url, seller.refresh_token)
         served = raw.get(INVENTORY, inventory_params())
         throttled = raw.get(INVENTORY, inventory_params())
         control.inject_fault("getShipments", 429, body="json")
@@ -132,6 +129,12 @@ def test_a_429_can_leave_out_the_rate_header_as_amazons_often_do() -> None:
             SHIPMENTS,
             {"MarketplaceId": US, "QueryType": "SHIPMENT", "ShipmentStatusList": "WORKING"},
         )
+    return served, throttled, faulted
+
+
+def test_by_default_a_429_leaves_out_the_rate_header_as_amazons_often_do() -> None:
+    with SimulatedAmazon(rate_scale=0.1) as bare:
+        served, throttled, faulted = served_throttled_and_faulted(bare)
 
     assert served.headers["x-amzn-RateLimit-Limit"] == "0.2"
     for answer, operation_id in ((throttled, "getInventorySummaries"), (faulted, "getShipments")):
@@ -139,6 +142,24 @@ def test_a_429_can_leave_out_the_rate_header_as_amazons_often_do() -> None:
         assert "x-amzn-RateLimit-Limit" not in answer.headers
         assert answer.headers["x-amzn-RequestId"]
         assert_response_matches_model(operation_id, answer)
+
+
+def test_a_test_can_opt_in_to_the_rate_header_on_every_429() -> None:
+    with SimulatedAmazon(rate_scale=0.1, rate_header_on_429=1.0) as announcing:
+        served, throttled, faulted = served_throttled_and_faulted(announcing)
+        with ControlClient(announcing.url) as control:
+            seller = make_seller(control, announcing.url)
+            control.inject_fault("getSubscription", 429)
+            with pytest.raises(SellingApiRequestThrottledException) as raised:
+                notifications(seller).get_subscription(TYPE)
+
+    assert served.headers["x-amzn-RateLimit-Limit"] == "0.2"
+    assert throttled.status_code == 429
+    assert throttled.headers["x-amzn-RateLimit-Limit"] == "0.2"
+    assert faulted.status_code == 429
+    assert faulted.headers["x-amzn-RateLimit-Limit"] == "0.2"
+    # The Notifications API's 429s follow the same setting (1 request per second at Amazon).
+    assert raised.value.headers["x-amzn-RateLimit-Limit"] == "0.1"
 
 
 def test_a_seeded_mix_of_429s_with_and_without_the_header_repeats_run_after_run() -> None:
@@ -158,3 +179,5 @@ def test_a_seeded_mix_of_429s_with_and_without_the_header_repeats_run_after_run(
 def test_the_header_probability_must_be_a_probability(amazon_rates: SimulatedAmazon) -> None:
     with pytest.raises(ValueError, match=r"between 0\.0 and 1\.0"):
         amazon_rates.rate_limiter.header_on_429.configure(1.5)
+    with pytest.raises(ValueError, match=r"between 0\.0 and 1\.0"):
+        SimulatedAmazon(rate_header_on_429=-0.1)

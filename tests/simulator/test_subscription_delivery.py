@@ -10,10 +10,6 @@ from typing import Any
 import pytest
 
 from infra.simulated_amazon import ControlClient, SimulatedAmazon
-from infra.simulated_amazon.notifications import (
-    SIMULATED_APPLICATION_ID,
-    SIMULATED_SUBSCRIPTION_ID,
-)
 
 from .conftest import CA, US, make_seller
 from .sqs_support import TYPE, Queue, moto_endpoint, notifications, subscribe
@@ -27,7 +23,6 @@ APPLICATION_ID = "amzn1.sp.solution.test-application"
 
 @pytest.fixture(scope="module")
 def sim(moto_endpoint: str) -> Iterator[SimulatedAmazon]:
-    # SQS endpoint only: no legacy queue, so subscriptions are the only deliveries.
     with SimulatedAmazon(
         rate_scale=100, notifications_endpoint_url=moto_endpoint, application_id=APPLICATION_ID
     ) as simulator:
@@ -217,50 +212,3 @@ def test_a_destination_whose_queue_is_gone_is_reported_and_the_change_still_happ
     assert answer["notifications_sent"] == 0
     assert answer["items"][0]["quantity_received"] == 1
     assert "cannot resolve destination" in control.notifications()["last_error"]
-
-
-def test_the_legacy_queue_keeps_getting_every_sellers_notifications_beside_subscriptions(
-    moto_endpoint: str,
-) -> None:
-    legacy, subscribed_queue = Queue(moto_endpoint), Queue(moto_endpoint)
-    with (
-        SimulatedAmazon(
-            notifications_queue_url=legacy.url, notifications_endpoint_url=moto_endpoint
-        ) as sim,
-        ControlClient(sim.url) as control,
-    ):
-        subscribed, unsubscribed = make_seller(control, sim.url), make_seller(control, sim.url)
-        subscription_id = subscribe(subscribed, subscribed_queue)
-        for seller in (subscribed, unsubscribed):
-            control.create_shipment(seller.seller_id, US, {"SKU-1": 1})
-
-    legacy_notes = legacy.drain()
-    assert sorted(n["Payload"]["SellerId"] for n in legacy_notes) == sorted(
-        [subscribed.seller_id, unsubscribed.seller_id]
-    )
-    for note in legacy_notes:
-        assert note["NotificationMetadata"]["SubscriptionId"] == SIMULATED_SUBSCRIPTION_ID
-        assert note["NotificationMetadata"]["ApplicationId"] == SIMULATED_APPLICATION_ID
-    [note] = subscribed_queue.drain()
-    assert note["NotificationMetadata"]["SubscriptionId"] == subscription_id
-
-
-def test_switching_the_legacy_queue_off_keeps_subscriptions_delivered(
-    moto_endpoint: str,
-) -> None:
-    legacy, subscribed_queue = Queue(moto_endpoint), Queue(moto_endpoint)
-    with (
-        SimulatedAmazon(
-            notifications_queue_url=legacy.url, notifications_endpoint_url=moto_endpoint
-        ) as sim,
-        ControlClient(sim.url) as control,
-    ):
-        seller = make_seller(control, sim.url)
-        subscribe(seller, subscribed_queue)
-        control.disable_notifications()
-        status = control.notifications()
-        control.create_shipment(seller.seller_id, US, {"SKU-1": 1})
-
-    assert (status["queue_url"], status["endpoint_url"]) == (None, moto_endpoint)
-    assert legacy.drain() == []
-    assert len(subscribed_queue.drain()) == 1

@@ -19,7 +19,7 @@ from domain.amazon_gateway import (
 )
 from domain.marketplaces import Region
 from functions.shared.adapters.spapi_gateway import LwaCredentials, SpApiGateway
-from infra.simulated_amazon import ControlClient
+from infra.simulated_amazon import ControlClient, SimulatedAmazon
 from tests.sync.harness import US
 from tests.sync.proxy import FaultyProxy
 
@@ -129,6 +129,15 @@ def test_items_by_date_ask_both_bounds_widened_to_seconds_and_page_with_the_toke
     }
 
 
+@pytest.fixture
+def rate_on_429s(sim: SimulatedAmazon) -> Iterator[None]:
+    """Opt in to x-amzn-RateLimit-Limit on 429s (the simulator's are bare by default)."""
+    sim.rate_limiter.header_on_429.configure(1.0)
+    yield
+    sim.rate_limiter.header_on_429.configure(0.0)
+
+
+@pytest.mark.usefixtures("rate_on_429s")
 @pytest.mark.parametrize(
     ("status", "body", "raised", "detail"),
     [

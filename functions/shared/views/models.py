@@ -62,6 +62,10 @@ class ShipmentSummary(View):
     reconciled: bool
     transfer_order_ids: list[str]
     sku_count: int
+    version: int = Field(
+        description="Version of the shipment this answer shows; in a list, the version at "
+        "which the row last changed (lists can lag a read of the shipment itself)"
+    )
     units_shipped: int
     units_received: int
 
@@ -71,7 +75,6 @@ class ShipmentDetail(ShipmentSummary):
     lines: list[ShipmentLine]
     status_history: list[StatusObservation]
     closed_at: AwareDatetime | None
-    version: int = Field(description="Last event version of the shipment the view applied")
 
 
 # -- orders ------------------------------------------------------------------------------------
@@ -136,6 +139,10 @@ class TransferOrderSummary(View):
     units: int
     sales_order_status: str | None = Field(description="null until the view has the order")
     purchase_order_status: str | None = Field(description="null until the view has the order")
+    version: int = Field(
+        description="Version of the transfer order this answer shows (lists can lag a read "
+        "of the order itself)"
+    )
 
 
 class TransferOrderDetail(TransferOrderSummary):
@@ -155,6 +162,10 @@ class Warehouse(View):
     connection_id: str | None
     marketplace_id: str | None
     enabled: bool
+    version: int = Field(
+        description="Version of the resource this answer shows (how many events it applied); "
+        "a list can lag a read of the resource itself"
+    )
 
 
 class Connection(View):
@@ -172,6 +183,10 @@ class Connection(View):
         default=None, description="Amazon's error code when the authorization was lost"
     )
     action: str | None = Field(default=None, description="What to do, when something is needed")
+    version: int = Field(
+        description="Version of the resource this answer shows (how many events it applied); "
+        "a list can lag a read of the resource itself"
+    )
 
 
 # -- stock -------------------------------------------------------------------------------------

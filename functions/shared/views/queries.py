@@ -1,12 +1,15 @@
 """The read side the API calls: typed views by tenant, every key starting with the tenant."""
 
+import json
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import AwareDatetime
 
+from domain.event_store import EventStore
 from domain.streams import StreamId, StreamKind
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys, render
+from functions.shared.views.catch_up import CatchUp
 from functions.shared.views.cursor import CursorCodec, InvalidCursor
 from functions.shared.views.docs import (
     ConnectionDoc,
@@ -43,19 +46,28 @@ __all__ = ["InvalidCursor", "ViewQueries"]
 D = TypeVar("D", bound=StreamDoc)
 
 
-def doc_key(tenant_id: str, kind: StreamKind, entity_id: str) -> RowKey | None:
+def stream_of(tenant_id: str, kind: StreamKind, entity_id: str) -> StreamId | None:
     """None for ids that cannot name a stream (e.g. containing the separator): not found."""
     try:
-        stream_id = StreamId(tenant_id=tenant_id, kind=kind, entity_id=entity_id)
+        return StreamId(tenant_id=tenant_id, kind=kind, entity_id=entity_id)
     except ValueError:
         return None
+
+
+def doc_key(stream_id: StreamId) -> RowKey:
     return RowKey(pk=keys.doc_pk(stream_id), sk=keys.DOC)
 
 
 class ViewQueries:
-    def __init__(self, table_name: str, client: "DynamoDBClient", cursors: CursorCodec) -> None:
+    """Single resources are read your writes (see `catch_up.py`); lists are eventually
+    consistent, each row showing the version of its stream it was rendered from."""
+
+    def __init__(
+        self, table_name: str, client: "DynamoDBClient", cursors: CursorCodec, log: EventStore
+    ) -> None:
         self._table = ViewTable(table_name, client, cursors)
         self._stock = StockQueries(self._table)
+        self._catch_up = CatchUp(log)
 
     def list_shipments(
         self,
@@ -95,11 +107,11 @@ class ViewQueries:
             path = Partition(keys.shipments(tenant_id))
         items, next_cursor = self._table.page(path, limit, cursor, filters)
         return Page[ShipmentSummary](
-            items=[item.parse(ShipmentSummary) for item in items], next_cursor=next_cursor
+            items=[shipment_row(item) for item in items], next_cursor=next_cursor
         )
 
     def get_shipment(self, tenant_id: str, shipment_id: str) -> ShipmentDetail | None:
-        doc = self._doc(doc_key(tenant_id, StreamKind.SHIPMENT, shipment_id), ShipmentDoc)
+        doc = self._doc(stream_of(tenant_id, StreamKind.SHIPMENT, shipment_id), ShipmentDoc)
         return render.shipment_detail(doc) if doc else None
 
     def list_transfer_orders(
@@ -110,11 +122,11 @@ class ViewQueries:
         docs = [parse_doc(item.data) for item in items]
         orders = [doc for doc in docs if isinstance(doc, TransferOrderDoc) and doc.order]
         related = self._table.get_many(
-            [key for doc in orders for key in self._order_keys(tenant_id, doc) if key is not None]
+            [doc_key(s) for doc in orders for s in self._order_streams(tenant_id, doc) if s]
         )
         summaries = []
         for doc in orders:
-            sales, purchase, _ = self._related(tenant_id, doc, related)
+            sales, purchase, _ = self._related(tenant_id, doc, related, catch_up=False)
             summary = render.transfer_order_summary(doc, sales, purchase)
             if summary is not None:
                 summaries.append(summary)
@@ -123,23 +135,23 @@ class ViewQueries:
     def get_transfer_order(
         self, tenant_id: str, transfer_order_id: str
     ) -> TransferOrderDetail | None:
-        key = doc_key(tenant_id, StreamKind.TRANSFER_ORDER, transfer_order_id)
-        doc = self._doc(key, TransferOrderDoc)
-        if doc is None:
+        stream_id = stream_of(tenant_id, StreamKind.TRANSFER_ORDER, transfer_order_id)
+        doc = self._doc(stream_id, TransferOrderDoc)
+        if doc is None or doc.order is None:
             return None
         related = self._table.get_many(
-            [k for k in self._order_keys(tenant_id, doc) if k is not None]
+            [doc_key(s) for s in self._order_streams(tenant_id, doc) if s is not None]
         )
-        sales, purchase, shipment = self._related(tenant_id, doc, related)
+        sales, purchase, shipment = self._related(tenant_id, doc, related, catch_up=True)
         return render.transfer_order_detail(doc, sales, purchase, shipment)
 
     def get_sales_order(self, tenant_id: str, sales_order_id: str) -> SalesOrder | None:
-        doc = self._doc(doc_key(tenant_id, StreamKind.SALES_ORDER, sales_order_id), SalesOrderDoc)
+        doc = self._doc(stream_of(tenant_id, StreamKind.SALES_ORDER, sales_order_id), SalesOrderDoc)
         return render.sales_order_view(doc) if doc else None
 
     def get_purchase_order(self, tenant_id: str, purchase_order_id: str) -> PurchaseOrder | None:
-        key = doc_key(tenant_id, StreamKind.PURCHASE_ORDER, purchase_order_id)
-        doc = self._doc(key, PurchaseOrderDoc)
+        stream_id = stream_of(tenant_id, StreamKind.PURCHASE_ORDER, purchase_order_id)
+        doc = self._doc(stream_id, PurchaseOrderDoc)
         return render.purchase_order_view(doc) if doc else None
 
     def list_warehouses(self, tenant_id: str) -> list[Warehouse]:
@@ -148,7 +160,7 @@ class ViewQueries:
         return [view for view in views if view is not None]
 
     def get_warehouse(self, tenant_id: str, warehouse_id: str) -> Warehouse | None:
-        doc = self._doc(doc_key(tenant_id, StreamKind.WAREHOUSE, warehouse_id), WarehouseDoc)
+        doc = self._doc(stream_of(tenant_id, StreamKind.WAREHOUSE, warehouse_id), WarehouseDoc)
         return render.warehouse_view(doc) if doc else None
 
     def list_connections(self, tenant_id: str) -> list[Connection]:
@@ -157,7 +169,8 @@ class ViewQueries:
         return [view for view in views if view is not None]
 
     def get_connection(self, tenant_id: str, connection_id: str) -> Connection | None:
-        doc = self._doc(doc_key(tenant_id, StreamKind.CONNECTION, connection_id), ConnectionDoc)
+        stream_id = stream_of(tenant_id, StreamKind.CONNECTION, connection_id)
+        doc = self._doc(stream_id, ConnectionDoc)
         return render.connection_view(doc) if doc else None
 
     def get_stock(
@@ -181,34 +194,67 @@ class ViewQueries:
     ) -> Page[LedgerEntry]:
         return self._stock.ledger(tenant_id, warehouse_id, sku, limit, cursor)
 
-    def _doc(self, key: RowKey | None, kind: type[D]) -> D | None:
-        item = self._table.get(key) if key else None
-        return _as(kind, item) if item else None
+    def _doc(self, stream_id: StreamId | None, kind: type[D]) -> D | None:
+        """The stream's doc as of its latest event (None: no such stream)."""
+        if stream_id is None:
+            return None
+        item = self._table.get(doc_key(stream_id))
+        return self._caught_up(stream_id, _as(kind, item) if item else None, kind)
 
-    def _order_keys(self, tenant_id: str, doc: TransferOrderDoc) -> list[RowKey | None]:
+    def _caught_up(self, stream_id: StreamId, doc: D | None, kind: type[D]) -> D | None:
+        fresh = self._catch_up.doc(stream_id, doc)
+        return _checked(kind, fresh, stream_id) if fresh is not None else None
+
+    def _order_streams(self, tenant_id: str, doc: TransferOrderDoc) -> list[StreamId | None]:
         assert doc.order is not None
         return [
-            doc_key(tenant_id, StreamKind.SALES_ORDER, doc.order.sales_order_id),
-            doc_key(tenant_id, StreamKind.PURCHASE_ORDER, doc.order.purchase_order_id),
-            doc_key(tenant_id, StreamKind.SHIPMENT, doc.order.shipment_id),
+            stream_of(tenant_id, StreamKind.SALES_ORDER, doc.order.sales_order_id),
+            stream_of(tenant_id, StreamKind.PURCHASE_ORDER, doc.order.purchase_order_id),
+            stream_of(tenant_id, StreamKind.SHIPMENT, doc.order.shipment_id),
         ]
 
     def _related(
-        self, tenant_id: str, doc: TransferOrderDoc, found: dict[RowKey, ViewItem]
+        self,
+        tenant_id: str,
+        doc: TransferOrderDoc,
+        found: dict[RowKey, ViewItem],
+        *,
+        catch_up: bool,
     ) -> tuple[SalesOrder | None, PurchaseOrder | None, ShipmentSummary | None]:
-        so_key, po_key, shipment_key = self._order_keys(tenant_id, doc)
-        so = found.get(so_key) if so_key else None
-        po = found.get(po_key) if po_key else None
-        shipment = found.get(shipment_key) if shipment_key else None
+        so_stream, po_stream, shipment_stream = self._order_streams(tenant_id, doc)
+        so = self._found(found, so_stream, SalesOrderDoc, catch_up)
+        po = self._found(found, po_stream, PurchaseOrderDoc, catch_up)
+        shipment = self._found(found, shipment_stream, ShipmentDoc, catch_up)
         return (
-            render.sales_order_view(_as(SalesOrderDoc, so)) if so else None,
-            render.purchase_order_view(_as(PurchaseOrderDoc, po)) if po else None,
-            render.shipment_summary(_as(ShipmentDoc, shipment)) if shipment else None,
+            render.sales_order_view(so) if so else None,
+            render.purchase_order_view(po) if po else None,
+            render.shipment_summary(shipment) if shipment else None,
         )
+
+    def _found(
+        self,
+        found: dict[RowKey, ViewItem],
+        stream_id: StreamId | None,
+        kind: type[D],
+        catch_up: bool,
+    ) -> D | None:
+        if stream_id is None:
+            return None
+        item = found.get(doc_key(stream_id))
+        doc = _as(kind, item) if item else None
+        return self._caught_up(stream_id, doc, kind) if catch_up else doc
+
+
+def shipment_row(item: ViewItem) -> ShipmentSummary:
+    """A list row: the summary as rendered, at the version that rendered it."""
+    return ShipmentSummary.model_validate({**json.loads(item.data), "version": item.rev})
 
 
 def _as(kind: type[D], item: ViewItem) -> D:
-    doc = parse_doc(item.data)
+    return _checked(kind, parse_doc(item.data), item.pk)
+
+
+def _checked(kind: type[D], doc: StreamDoc, where: object) -> D:
     if not isinstance(doc, kind):
-        raise TypeError(f"{item.pk} holds a {type(doc).__name__}, not a {kind.__name__}")
+        raise TypeError(f"{where} holds a {type(doc).__name__}, not a {kind.__name__}")
     return doc

@@ -46,6 +46,7 @@ def shipment_summary(doc: ShipmentDoc) -> ShipmentSummary | None:
         reconciled=reconciliation is not None,
         transfer_order_ids=[reconciliation.transfer_order_id] if reconciliation else [],
         sku_count=len(shipment.lines),
+        version=doc.version,
         units_shipped=sum(line.quantity_shipped for line in shipment.lines.values()),
         units_received=sum(line.quantity_received for line in shipment.lines.values()),
     )
@@ -68,7 +69,6 @@ def shipment_detail(doc: ShipmentDoc) -> ShipmentDetail | None:
             for seen in shipment.status_history
         ],
         closed_at=shipment.closed_at,
-        version=doc.version,
     )
 
 
@@ -130,6 +130,7 @@ def transfer_order_summary(
         units=sum(line.quantity for line in order.lines),
         sales_order_status=sales.status if sales else None,
         purchase_order_status=purchase.status if purchase else None,
+        version=doc.version,
     )
 
 
@@ -155,7 +156,7 @@ def warehouse_view(doc: WarehouseDoc) -> Warehouse | None:
     warehouse = doc.warehouse
     if warehouse is None:
         return None
-    return Warehouse(**warehouse.model_dump(mode="json"))
+    return Warehouse(**warehouse.model_dump(mode="json"), version=doc.version)
 
 
 REAUTHORIZE: Final = (
@@ -171,4 +172,4 @@ def connection_view(doc: ConnectionDoc) -> Connection | None:
         return None
     lost = connection.status is ConnectionStatus.AUTHORIZATION_LOST
     action = REAUTHORIZE.format(connection_id=connection.connection_id) if lost else None
-    return Connection(**connection.model_dump(mode="json"), action=action)
+    return Connection(**connection.model_dump(mode="json"), action=action, version=doc.version)

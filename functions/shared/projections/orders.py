@@ -10,7 +10,7 @@ from domain.stock import Contribution, purchase_order_contribution, sales_order_
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.stock.movements import order_movements
 from domain.streams import StreamId
-from functions.projector.projections.changes import IndexKeys
+from functions.shared.projections.changes import IndexKeys
 from functions.shared.views import keys
 from functions.shared.views.docs import (
     PurchaseOrderDoc,

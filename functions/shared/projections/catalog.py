@@ -10,7 +10,7 @@ from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.stock.movements import fact
 from domain.streams import StreamId
 from domain.warehouse import StockAdjusted, StockCounted
-from functions.projector.projections.changes import IndexKeys
+from functions.shared.projections.changes import IndexKeys
 from functions.shared.views import keys
 from functions.shared.views.docs import ConnectionDoc, WarehouseDoc
 from functions.shared.views.items import ViewItem

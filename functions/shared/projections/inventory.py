@@ -6,7 +6,7 @@ from domain.event_store import RecordedEvent
 from domain.inventory import AmazonInventoryReported
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
-from functions.projector.projections.changes import IndexKeys
+from functions.shared.projections.changes import IndexKeys
 from functions.shared.views.docs import InventoryDoc
 from functions.shared.views.items import ViewItem
 

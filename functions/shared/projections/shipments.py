@@ -7,7 +7,7 @@ from domain.inbound_shipment.events import InboundShipmentDiscovered
 from domain.inbound_shipment.state import evolve
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
-from functions.projector.projections.changes import IndexKeys
+from functions.shared.projections.changes import IndexKeys
 from functions.shared.views import keys
 from functions.shared.views.docs import ShipmentDoc
 from functions.shared.views.items import ViewItem
@@ -42,7 +42,8 @@ class ShipmentProjection:
             "connection_id": summary.connection_id,
             "marketplace_id": summary.marketplace_id,
         }
-        data = summary.model_dump_json()  # once for both rows
+        # Once for both rows; a row's version is its `rev` (see `ViewQueries.list_shipments`).
+        data = summary.model_dump_json(exclude={"version"})
         return [
             ViewItem(
                 pk=keys.shipments(tenant),

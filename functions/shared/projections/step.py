@@ -5,15 +5,15 @@ from typing import Any, Final
 
 from domain.event_store import RecordedEvent
 from domain.streams import StreamId, StreamKind
-from functions.projector.projections.catalog import ConnectionProjection, WarehouseProjection
-from functions.projector.projections.changes import Projection, ViewChanges
-from functions.projector.projections.inventory import InventoryProjection
-from functions.projector.projections.orders import (
+from functions.shared.projections.catalog import ConnectionProjection, WarehouseProjection
+from functions.shared.projections.changes import Projection, ViewChanges
+from functions.shared.projections.inventory import InventoryProjection
+from functions.shared.projections.orders import (
     PurchaseOrderProjection,
     SalesOrderProjection,
     TransferOrderProjection,
 )
-from functions.projector.projections.shipments import ShipmentProjection
+from functions.shared.projections.shipments import ShipmentProjection
 from functions.shared.views.docs import StreamDoc, derived
 from functions.shared.views.items import RowKey, ViewItem
 
@@ -44,14 +44,8 @@ def step(doc: StreamDoc, recorded: RecordedEvent) -> ViewChanges:
     doc. A doc keeps the rows rendered from it in memory, and rows are rendered again only when
     an event changed the fields they are rendered from.
     """
-    stream_id = recorded.stream_id
-    if str(stream_id) != doc.stream_id:
-        raise ValueError(f"an event of {stream_id} cannot apply to {doc.stream_id}")
-    if recorded.version != doc.version + 1:
-        raise ValueError(f"{stream_id}: cannot apply {recorded.version} on {doc.version}")
-    projection = PROJECTIONS[stream_id.kind]
-    update = projection.evolve(doc, recorded)
-    update["version"] = recorded.version
+    projection = PROJECTIONS[recorded.stream_id.kind]
+    update = _update(projection, doc, recorded)
     after = doc.model_copy(update=update)
     puts: tuple[ViewItem, ...] = ()
     deletes: tuple[RowKey, ...] = ()
@@ -80,6 +74,24 @@ def step(doc: StreamDoc, recorded: RecordedEvent) -> ViewChanges:
         facts=tuple(projection.facts(doc, after, recorded)),
         reports=tuple(projection.reports(recorded)),
     )
+
+
+def advance(doc: StreamDoc, recorded: RecordedEvent) -> StreamDoc:
+    """The doc one event on, without the rows or facts: how a reader catches a doc up with
+    its stream when the projector has not yet (the very doc `step` would reach)."""
+    projection = PROJECTIONS[recorded.stream_id.kind]
+    return doc.model_copy(update=_update(projection, doc, recorded))
+
+
+def _update(projection: Projection[Any], doc: StreamDoc, recorded: RecordedEvent) -> dict[str, Any]:
+    stream_id = recorded.stream_id
+    if str(stream_id) != doc.stream_id:
+        raise ValueError(f"an event of {stream_id} cannot apply to {doc.stream_id}")
+    if recorded.version != doc.version + 1:
+        raise ValueError(f"{stream_id}: cannot apply {recorded.version} on {doc.version}")
+    update = projection.evolve(doc, recorded)
+    update["version"] = recorded.version
+    return update
 
 
 def rows_of(projection: Projection[Any], doc: StreamDoc) -> Rows:
