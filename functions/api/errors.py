@@ -2,7 +2,8 @@
 
 Every error is `{"code", "message", "errors"}` (see `ErrorResponse`): 400 malformed request or
 parameter, 401 no tenant, 404 unknown or another tenant's resource (never 403), 409 conflict or
-illegal transition, 415 a body that is not JSON, 422 a well-formed request that is refused.
+illegal transition, 415 a body that is not JSON, 422 a well-formed request that is refused,
+503 a resource whose view is too far behind its log to be read now (retry after `Retry-After`).
 Anything unexpected is logged and answered 500 `internal_error` in the same shape.
 """
 
@@ -28,9 +29,12 @@ from domain.errors import (
     NotFound,
 )
 from functions.api.models.common import ErrorResponse, FieldError
+from functions.shared.views.catch_up import ViewLagging
 from functions.shared.views.cursor import InvalidCursor
 
 logger = logging.getLogger(__name__)
+
+VIEW_LAGGING_RETRY_SECONDS = 5
 
 DOMAIN_STATUS: Mapping[type[DomainError], HTTPStatus] = {
     NotFound: HTTPStatus.NOT_FOUND,
@@ -90,6 +94,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
         (RequestUnsupportedContentType, lambda _: unsupported_media_type()),
         (ValidationError, _invalid_command),
         (InvalidCursor, _invalid_cursor),
+        (ViewLagging, _view_lagging),
         (NotFoundError, lambda _: _no_route(app)),
         (Exception, _unexpected),
     ]
@@ -141,6 +146,12 @@ def _invalid_command(error: ValidationError) -> Response[Any]:
 def _invalid_cursor(error: InvalidCursor) -> Response[Any]:
     details = [FieldError(field="query.cursor", reason=str(error))]
     return error_response(HTTPStatus.BAD_REQUEST, "invalid_cursor", str(error), details)
+
+
+def _view_lagging(error: ViewLagging) -> Response[Any]:
+    response = error_response(HTTPStatus.SERVICE_UNAVAILABLE, "view_lagging", str(error))
+    response.headers["Retry-After"] = str(VIEW_LAGGING_RETRY_SECONDS)
+    return response
 
 
 def _unexpected(error: Exception) -> Response[Any]:
