@@ -27,6 +27,7 @@ from functions.api.auth import caller_of, is_public
 from functions.api.dependencies import CALLER, LAMBDA_CONTEXT, SERVICES
 from functions.api.errors import error_body
 from functions.api.wiring import Services, default_services
+from functions.shared.invocation_log import log_invocation
 
 logger = Logger(service="api")
 app = build_app()
@@ -38,7 +39,7 @@ JSON_TYPES = ("application/json", "application/problem+json")
 ROUTABLE = re.compile(r"[\w\-._~()'!*:@,;=+&$%<> \[\]{}|^]*")
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@log_invocation(logger, correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return handle(event, context, default_services())
 

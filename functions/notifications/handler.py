@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.notifications import observability, wiring
 from functions.notifications.envelope import MalformedNotification
 from functions.notifications.observability import logger, metrics
+from functions.shared.invocation_log import log_invocation
 
 # Patch only what we call: patching every supported library imports them all.
 tracer = Tracer(patch_modules=["botocore"])
@@ -36,7 +37,7 @@ def handle(event: dict[str, Any], context: LambdaContext, deps: wiring.Deps) -> 
     )
 
 
-@logger.inject_lambda_context(clear_state=True)
+@log_invocation(logger)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

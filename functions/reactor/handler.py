@@ -14,6 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.reactor import wiring
 from functions.shared.adapters.stream_records import decode
+from functions.shared.invocation_log import log_invocation
 
 logger = Logger()
 # Patch only what we call: patching every supported library imports them all.
@@ -32,7 +33,7 @@ def handle(event: dict[str, Any], context: LambdaContext, deps: wiring.Deps) -> 
     return dict(process_partial_response(event, record_handler, processor, context))
 
 
-@logger.inject_lambda_context
+@log_invocation(logger)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

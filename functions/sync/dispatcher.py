@@ -22,6 +22,7 @@ from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.shared.adapters.state_store import StateTable
 from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.cold_start import settled
+from functions.shared.invocation_log import log_invocation
 from functions.shared.settings import SyncSettings
 from functions.sync.observability import logger, metrics
 
@@ -92,7 +93,7 @@ def handle(event: dict[str, Any], context: LambdaContext, deps: Deps) -> dict[st
     return {"enqueued": queued, "coalesced": coalesced}
 
 
-@logger.inject_lambda_context(clear_state=True)
+@log_invocation(logger)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:

@@ -8,6 +8,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.connection_state.sync_jobs import SyncJob
+from functions.shared.invocation_log import log_invocation
 from functions.sync import wiring
 from functions.sync.observability import logger, metrics
 
@@ -20,7 +21,7 @@ processor = SqsFifoPartialProcessor(skip_group_on_error=True)
 def handle(event: dict[str, Any], context: LambdaContext, deps: wiring.Deps) -> dict[str, Any]:
     def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> None:
         job = SyncJob.model_validate_json(record.body)
-        logger.append_keys(tenant_id=job.tenant_id, connection_id=job.connection_id)
+        logger.thread_safe_append_keys(tenant_id=job.tenant_id, connection_id=job.connection_id)
         deps.sync.run(job, lambda_context.get_remaining_time_in_millis)
 
     return dict(
@@ -30,7 +31,7 @@ def handle(event: dict[str, Any], context: LambdaContext, deps: wiring.Deps) -> 
     )
 
 
-@logger.inject_lambda_context(clear_state=True)
+@log_invocation(logger)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
