@@ -49,6 +49,7 @@ from domain.orders.sales_order import (
     SalesOrderShippedOverPlan,
 )
 from domain.orders.transfer_order import TransferOrderCreated
+from domain.vendor import VendorChanged, VendorCreated
 from domain.warehouse import StockAdjusted, StockCounted, WarehouseCreated, WarehouseEnabledChanged
 
 _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
@@ -89,6 +90,8 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     PurchaseOrderReopened,
     PurchaseOrderFollowedShipment,
     AmazonInventoryReported,
+    VendorCreated,
+    VendorChanged,
 )
 
 EVENT_TYPES: Final[Mapping[str, type[DomainEvent]]] = {

@@ -15,6 +15,7 @@ class StreamKind(StrEnum):
     SALES_ORDER = "sales_order"
     PURCHASE_ORDER = "purchase_order"
     FBA_INVENTORY = "fba_inventory"
+    VENDOR = "vendor"
 
 
 class StreamId(BaseModel):

@@ -16,7 +16,7 @@ from typing import Any, Final, Generic, Literal, Protocol, TypeVar, overload
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
-from domain import connection, warehouse
+from domain import connection, vendor, warehouse
 from domain.errors import ConcurrencyConflict
 from domain.event_store import EventContext, EventStore, StreamAppend
 from domain.inbound_shipment import state as inbound_shipment
@@ -36,6 +36,7 @@ EVOLVERS: Mapping[StreamKind, Callable[[Any, DomainEvent], Any]] = {
     StreamKind.TRANSFER_ORDER: transfer_order.evolve,
     StreamKind.SALES_ORDER: sales_order.evolve,
     StreamKind.PURCHASE_ORDER: purchase_order.evolve,
+    StreamKind.VENDOR: vendor.evolve,
 }
 
 
@@ -46,6 +47,7 @@ STATES: Mapping[StreamKind, type[BaseModel]] = {
     StreamKind.TRANSFER_ORDER: transfer_order.TransferOrder,
     StreamKind.SALES_ORDER: sales_order.SalesOrder,
     StreamKind.PURCHASE_ORDER: purchase_order.PurchaseOrder,
+    StreamKind.VENDOR: vendor.Vendor,
 }
 SNAPSHOT_EVERY: Final = 200
 # Bump when an evolver changes what a state means for the same events: old snapshots then lapse.
@@ -111,6 +113,10 @@ class Aggregates:
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.PURCHASE_ORDER], entity_id: str
     ) -> Loaded[purchase_order.PurchaseOrder]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.VENDOR], entity_id: str
+    ) -> Loaded[vendor.Vendor]: ...
     @overload
     def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]: ...
 

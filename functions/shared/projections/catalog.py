@@ -1,9 +1,9 @@
-"""Warehouses and connections (listed per tenant), and the stock a warehouse's own events
-move: counts set on hand, adjustments add to it."""
+"""Warehouses, connections and vendors (listed per tenant), and the stock a warehouse's own
+events move: counts set on hand, adjustments add to it."""
 
 from typing import Any
 
-from domain import connection, warehouse
+from domain import connection, vendor, warehouse
 from domain.event_store import RecordedEvent
 from domain.stock import StockFigures
 from domain.stock.ledger import AmazonReport, LedgerFact
@@ -12,7 +12,7 @@ from domain.streams import StreamId
 from domain.warehouse import StockAdjusted, StockCounted
 from functions.shared.projections.changes import IndexKeys
 from functions.shared.views import keys
-from functions.shared.views.docs import ConnectionDoc, WarehouseDoc
+from functions.shared.views.docs import ConnectionDoc, VendorDoc, WarehouseDoc
 from functions.shared.views.items import ViewItem
 
 
@@ -79,6 +79,32 @@ class ConnectionProjection:
 
     def facts(
         self, before: ConnectionDoc, after: ConnectionDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        return []
+
+    def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
+        return []
+
+
+class VendorProjection:
+    rendered: tuple[str, ...] = ()  # no rows
+
+    def initial(self, stream_id: StreamId) -> VendorDoc:
+        return VendorDoc(stream_id=str(stream_id))
+
+    def evolve(self, doc: VendorDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        return {"vendor": vendor.evolve(doc.vendor, recorded.event)}
+
+    def rows(self, doc: VendorDoc) -> list[ViewItem]:
+        return []
+
+    def doc_index(self, doc: VendorDoc) -> IndexKeys:
+        if doc.vendor is None:
+            return IndexKeys()
+        return IndexKeys(gsi1pk=keys.vendors(doc.tenant_id), gsi1sk=keys.part(doc.vendor.vendor_id))
+
+    def facts(
+        self, before: VendorDoc, after: VendorDoc, recorded: RecordedEvent
     ) -> list[LedgerFact]:
         return []
 

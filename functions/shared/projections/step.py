@@ -5,7 +5,11 @@ from typing import Any, Final
 
 from domain.event_store import RecordedEvent
 from domain.streams import StreamId, StreamKind
-from functions.shared.projections.catalog import ConnectionProjection, WarehouseProjection
+from functions.shared.projections.catalog import (
+    ConnectionProjection,
+    VendorProjection,
+    WarehouseProjection,
+)
 from functions.shared.projections.changes import Projection, ViewChanges
 from functions.shared.projections.inventory import InventoryProjection
 from functions.shared.projections.orders import (
@@ -25,6 +29,7 @@ PROJECTIONS: Final[Mapping[StreamKind, Projection[Any]]] = {
     StreamKind.WAREHOUSE: WarehouseProjection(),
     StreamKind.CONNECTION: ConnectionProjection(),
     StreamKind.FBA_INVENTORY: InventoryProjection(),
+    StreamKind.VENDOR: VendorProjection(),
 }
 
 Rows = dict[tuple[str, str], ViewItem]

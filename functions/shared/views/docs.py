@@ -16,6 +16,7 @@ from domain.orders.purchase_order import PurchaseOrder
 from domain.orders.sales_order import SalesOrder
 from domain.orders.transfer_order import TransferOrder
 from domain.streams import SEPARATOR
+from domain.vendor import Vendor
 from domain.warehouse import Warehouse
 
 T = TypeVar("T")
@@ -85,6 +86,11 @@ class ConnectionDoc(StreamDoc):
     connection: Connection | None = None
 
 
+class VendorDoc(StreamDoc):
+    kind: Literal["vendor"] = "vendor"
+    vendor: Vendor | None = None
+
+
 class InventoryDoc(StreamDoc):
     """Amazon's reports go onto stock rows; the doc only keeps the stream's position."""
 
@@ -98,6 +104,7 @@ Doc = Annotated[
     | PurchaseOrderDoc
     | WarehouseDoc
     | ConnectionDoc
+    | VendorDoc
     | InventoryDoc,
     Field(discriminator="kind"),
 ]

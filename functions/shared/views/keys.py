@@ -8,6 +8,7 @@ Items and their key paths (T = tenant, time = fixed-width UTC, newest first wher
     transfer order  gsi1=T#TRANSFER_ORDERS      / <created>#<id>
     warehouse       gsi1=T#WAREHOUSES           / <id>
     connection      gsi1=T#CONNECTIONS          / <id>
+    vendor          gsi1=T#VENDORS              / <id>
   shipment list   pk=T#SHIPMENTS              sk=<discovered>#<id>
                   gsi1=T#SHIPMENTS#STATUS#<s>  gsi2=T#SHIPMENTS#RECONCILED#<yes|no>
   shipment list   pk=T#SHIPMENTS#CONNECTION#<c> gsi1=T#SHIPMENTS#MARKETPLACE#<m>
@@ -62,6 +63,10 @@ def warehouses(tenant_id: str) -> str:
 
 def connections(tenant_id: str) -> str:
     return join(tenant_id, "CONNECTIONS")
+
+
+def vendors(tenant_id: str) -> str:
+    return join(tenant_id, "VENDORS")
 
 
 @lru_cache(maxsize=4096)  # a few keys per tenant, built for every event

@@ -6,6 +6,7 @@ messages: a new field here is a change of the API's contract (its `openapi.json`
 says so).
 """
 
+from decimal import Decimal
 from typing import Generic, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -246,3 +247,25 @@ class LedgerEntry(View):
     discrepancy: int
     written_off: int
     on_hand_after: int
+
+
+# -- vendors -----------------------------------------------------------------------------------
+
+
+class VendorProduct(View):
+    sku: str
+    unit_cost: Decimal = Field(description="In the vendor's currency")
+    moq: int = Field(description="Minimum order quantity")
+    case_pack: int = Field(description="Units per case")
+
+
+class Vendor(View):
+    vendor_id: str
+    name: str
+    lead_time_days: int
+    currency: str = Field(description="ISO 4217")
+    products: list[VendorProduct]
+    version: int = Field(
+        description="Version of the vendor this answer shows; a list can lag a read of the "
+        "vendor itself"
+    )

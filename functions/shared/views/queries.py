@@ -18,6 +18,7 @@ from functions.shared.views.docs import (
     ShipmentDoc,
     StreamDoc,
     TransferOrderDoc,
+    VendorDoc,
     WarehouseDoc,
     parse_doc,
 )
@@ -33,6 +34,7 @@ from functions.shared.views.models import (
     StockRow,
     TransferOrderDetail,
     TransferOrderSummary,
+    Vendor,
     Warehouse,
 )
 from functions.shared.views.stock_queries import StockQueries
@@ -172,6 +174,19 @@ class ViewQueries:
         stream_id = stream_of(tenant_id, StreamKind.CONNECTION, connection_id)
         doc = self._doc(stream_id, ConnectionDoc)
         return render.connection_view(doc) if doc else None
+
+    def list_vendors(
+        self, tenant_id: str, limit: int = 50, cursor: str | None = None
+    ) -> Page[Vendor]:
+        """By id."""
+        path = Partition(keys.vendors(tenant_id), VIEWS_GSI1)
+        items, next_cursor = self._table.page(path, limit, cursor)
+        views = (render.vendor_view(_as(VendorDoc, item)) for item in items)
+        return Page[Vendor](items=[v for v in views if v is not None], next_cursor=next_cursor)
+
+    def get_vendor(self, tenant_id: str, vendor_id: str) -> Vendor | None:
+        doc = self._doc(stream_of(tenant_id, StreamKind.VENDOR, vendor_id), VendorDoc)
+        return render.vendor_view(doc) if doc else None
 
     def get_stock(
         self,

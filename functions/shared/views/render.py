@@ -9,6 +9,7 @@ from functions.shared.views.docs import (
     SalesOrderDoc,
     ShipmentDoc,
     TransferOrderDoc,
+    VendorDoc,
     WarehouseDoc,
 )
 from functions.shared.views.models import (
@@ -25,6 +26,7 @@ from functions.shared.views.models import (
     StatusObservation,
     TransferOrderDetail,
     TransferOrderSummary,
+    Vendor,
     Warehouse,
 )
 
@@ -173,3 +175,10 @@ def connection_view(doc: ConnectionDoc) -> Connection | None:
     lost = connection.status is ConnectionStatus.AUTHORIZATION_LOST
     action = REAUTHORIZE.format(connection_id=connection.connection_id) if lost else None
     return Connection(**connection.model_dump(mode="json"), action=action, version=doc.version)
+
+
+def vendor_view(doc: VendorDoc) -> Vendor | None:
+    vendor = doc.vendor
+    if vendor is None:
+        return None
+    return Vendor(**vendor.model_dump(), version=doc.version)
