@@ -27,6 +27,7 @@ ROUTERS = {
     "transfer-orders": "functions.api.routers.transfer_orders",
     "sales-orders": "functions.api.routers.sales_orders",
     "purchase-orders": "functions.api.routers.purchase_orders",
+    "vendors": "functions.api.routers.vendors",
     "stock": "functions.api.routers.stock",
     "history": "functions.api.routers.history",
 }

@@ -93,14 +93,30 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
         ("GET", "/history/{kind}/{entity_id}"): Call(
             f"/history/sales-order/{ids['sales_order_id']}"
         ),
+        ("GET", "/vendors"): Call("/vendors"),
+        ("POST", "/vendors"): Call(
+            "/vendors", {"name": "B's vendor", "lead_time_days": 10, "currency": "USD"}
+        ),
+        ("GET", "/vendors/{vendor_id}"): Call(f"/vendors/{ids['vendor_id']}"),
+        ("PATCH", "/vendors/{vendor_id}"): Call(
+            f"/vendors/{ids['vendor_id']}", {"lead_time_days": 1}
+        ),
     }
 
 
-LISTS = {"/connections", "/warehouses", "/inbound-shipments", "/transfer-orders", "/stock"}
+LISTS = {
+    "/connections",
+    "/warehouses",
+    "/inbound-shipments",
+    "/transfer-orders",
+    "/stock",
+    "/vendors",
+}
 CREATES = {
     ("POST", "/connections"),
     ("POST", "/connections/authorizations"),
     ("POST", "/warehouses"),
+    ("POST", "/vendors"),
 }
 
 
@@ -117,7 +133,8 @@ def tenant_a(api: ApiClient, services: Services) -> dict[str, str]:
         {"lines": [{"sku": "SKU-1", "quantity": 50}]},
     )
     started = api.post("/connections/authorizations", {"region": "NA", "marketplace_ids": [US]})
-    return {**ids, "state": started.json["state"]}
+    vendor = api.post("/vendors", {"name": "A's vendor", "lead_time_days": 5, "currency": "EUR"})
+    return {**ids, "state": started.json["state"], "vendor_id": vendor.json["vendor_id"]}
 
 
 def send(client: ApiClient, method: str, call: Call) -> Reply:

@@ -4,13 +4,25 @@ The API's models defer building their validators and serializers (`defer_build`)
 use: a cold start builds only those of the routes it serves.
 """
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 # Ids in paths and bodies: safe in keys (no `#`), URLs and logs.
 ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
 SKU_PATTERN = r"^\S(?:.{0,98}\S)?$"
 MAX_QUANTITY = 1_000_000_000
 MAX_PAGE = 100
+
+
+def not_a_boolean(value: object) -> object:
+    # Pydantic reads true/false as 1/0 where a number is expected; the document says integer.
+    if isinstance(value, bool):
+        raise ValueError("a whole number is expected, not true or false")
+    return value
+
+
+Integer = Annotated[int, BeforeValidator(not_a_boolean)]
 
 
 class ApiModel(BaseModel):

@@ -15,6 +15,7 @@ class HistoryKind(StrEnum):
     PURCHASE_ORDER = "purchase-order"
     WAREHOUSE = "warehouse"
     CONNECTION = "connection"
+    VENDOR = "vendor"
 
 
 class HistoryEvent(ApiModel):

@@ -43,6 +43,54 @@ TAGS = ["connections"]
 CONNECT_ERRORS = (*contract.COMMAND_ERRORS, 503)
 
 
+def _links_of(connection_id: str) -> dict[str, contract.Link]:
+    """Where a connection id returned by a command leads."""
+    return {
+        "GetConnection": contract.link(
+            "GET /connections/{connection_id}",
+            "The connection and its sync status",
+            connection_id=connection_id,
+        ),
+        "GetHistory": contract.link(
+            "GET /history/{kind}/{entity_id}",
+            "Its audit trail",
+            kind="connection",
+            entity_id=connection_id,
+        ),
+    }
+
+
+# What a new connection leads to: itself, its commands, its first warehouse and its shipments.
+CREATED_LINKS = {
+    **_links_of(contract.returned("connection_id")),
+    "ChangeSettings": contract.link(
+        "POST /connections/{connection_id}/settings",
+        "Change its settings",
+        connection_id=contract.returned("connection_id"),
+    ),
+    "ReplaceCredentials": contract.link(
+        "PUT /connections/{connection_id}/credentials",
+        "Re-authorize it",
+        connection_id=contract.returned("connection_id"),
+    ),
+    "SyncNow": contract.link(
+        "POST /connections/{connection_id}/sync",
+        "Sync it now",
+        connection_id=contract.returned("connection_id"),
+    ),
+    "GetWarehouse": contract.link(
+        "GET /warehouses/{warehouse_id}",
+        "Its first warehouse",
+        warehouse_id=contract.returned("warehouses/0/warehouse_id"),
+    ),
+    "ListShipments": contract.link(
+        "GET /inbound-shipments",
+        "Its shipments, as the sync finds them",
+        connection_id=contract.returned("connection_id"),
+    ),
+}
+
+
 @router.post(
     "/connections/authorizations",
     status_code=201,
@@ -53,7 +101,18 @@ CONNECT_ERRORS = (*contract.COMMAND_ERRORS, 503)
     "`selling_partner_id` and `spapi_oauth_code`, which POST "
     "/connections/authorizations/{state}/complete turns into a connection. The state is single "
     "use, bound to this tenant, and expires after 10 minutes.",
-    responses=contract.responses(201, "Consent link", contract.COMMAND_ERRORS),
+    responses=contract.responses(
+        201,
+        "Consent link",
+        contract.COMMAND_ERRORS,
+        {
+            "CompleteAuthorization": contract.link(
+                "POST /connections/authorizations/{state}/complete",
+                "Finish with what Amazon's redirect gives",
+                state=contract.returned("state"),
+            )
+        },
+    ),
 )
 def start_connection_authorization(
     body: Annotated[StartAuthorizationRequest, Body()],
@@ -89,7 +148,7 @@ def start_connection_authorization(
     "warehouse for the region; the first sync is queued. An unknown, used or another tenant's "
     "state is 404, an expired one 410, a code Amazon refuses 422: nothing is created. "
     "A tenant holds at most its quota of connections (409 beyond it). " + contract.APPENDED,
-    responses=contract.responses(201, "Connection created", (*CONNECT_ERRORS, 410)),
+    responses=contract.responses(201, "Connection created", (*CONNECT_ERRORS, 410), CREATED_LINKS),
 )
 def complete_connection_authorization(
     state: AuthorizationState,
@@ -123,7 +182,7 @@ def complete_connection_authorization(
     "Manager and an FBA warehouse per marketplace and an FBM warehouse for the region are "
     "created. Public applications connect through POST /connections/authorizations. "
     "A tenant holds at most its quota of connections (409 beyond it). " + contract.APPENDED,
-    responses=contract.responses(201, "Connection created", CONNECT_ERRORS),
+    responses=contract.responses(201, "Connection created", CONNECT_ERRORS, CREATED_LINKS),
 )
 def create_connection(
     body: Annotated[CreateConnectionRequest, Body()],
@@ -165,7 +224,12 @@ def _created(opened: OpenedConnection) -> ConnectionCreated:
     summary="Change the connection's settings",
     description="The watch window: how long closed shipments with a discrepancy are re-polled "
     "for late-found units. " + contract.APPENDED,
-    responses=contract.responses(200, "Settings changed", contract.COMMAND_ERRORS),
+    responses=contract.responses(
+        200,
+        "Settings changed",
+        contract.COMMAND_ERRORS,
+        _links_of(contract.returned("connection_id")),
+    ),
 )
 def change_connection_settings(
     connection_id: EntityId,
@@ -196,7 +260,9 @@ def change_connection_settings(
     "`authorization_lost`), or to replace its token. The token is checked with Login with "
     "Amazon first: refused, it is 422 and nothing changes. Then it replaces the stored one, the "
     "connection is `active` again and a sync is queued at once. " + contract.APPENDED,
-    responses=contract.responses(200, "Credentials replaced", CONNECT_ERRORS),
+    responses=contract.responses(
+        200, "Credentials replaced", CONNECT_ERRORS, _links_of(contract.returned("connection_id"))
+    ),
 )
 def put_connection_credentials(
     connection_id: EntityId,
@@ -231,7 +297,9 @@ def put_connection_credentials(
     summary="Sync the connection now",
     description="Queues a full sync (FIFO, one group per connection, so runs never overlap). "
     "The connection's `sync` status shows the run once the worker has picked it up.",
-    responses=contract.responses(202, "Sync queued", contract.COMMAND_ERRORS),
+    responses=contract.responses(
+        202, "Sync queued", contract.COMMAND_ERRORS, _links_of(contract.returned("connection_id"))
+    ),
 )
 def sync_connection(
     connection_id: EntityId,
@@ -256,7 +324,18 @@ def sync_connection(
     tags=TAGS,
     summary="Your Amazon connections",
     description=contract.EVENTUALLY_CONSISTENT,
-    responses=contract.responses(200, "Connections", contract.READ_ERRORS),
+    responses=contract.responses(
+        200,
+        "Connections",
+        contract.READ_ERRORS,
+        {
+            "GetConnection": contract.link(
+                "GET /connections/{connection_id}",
+                "The first connection",
+                connection_id=contract.returned("items/0/connection_id"),
+            )
+        },
+    ),
 )
 def list_connections(caller: CallerDep, services: ServicesDep) -> ConnectionList:
     found = services.views.list_connections(caller.tenant_id)
@@ -268,8 +347,8 @@ def list_connections(caller: CallerDep, services: ServicesDep) -> ConnectionList
     tags=TAGS,
     summary="One connection and its sync status",
     description="`sync` is the sync worker's report of the last run and the last completed run "
-    "(SP-API calls, events appended, quarantined records). " + contract.EVENTUALLY_CONSISTENT,
-    responses=contract.responses(200, "The connection", contract.ITEM_ERRORS),
+    "(SP-API calls, events appended, quarantined records). " + contract.READ_YOUR_WRITES,
+    responses=contract.responses(200, "The connection", contract.READ_ONE_ERRORS),
 )
 def get_connection(
     connection_id: EntityId, caller: CallerDep, services: ServicesDep

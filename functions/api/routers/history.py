@@ -24,6 +24,7 @@ STREAM_OF: dict[HistoryKind, StreamKind] = {
     HistoryKind.PURCHASE_ORDER: StreamKind.PURCHASE_ORDER,
     HistoryKind.WAREHOUSE: StreamKind.WAREHOUSE,
     HistoryKind.CONNECTION: StreamKind.CONNECTION,
+    HistoryKind.VENDOR: StreamKind.VENDOR,
 }
 
 
@@ -46,7 +47,9 @@ def history(
     stream = StreamId(tenant_id=caller.tenant_id, kind=STREAM_OF[kind], entity_id=entity_id)
     # One more than the page: whether a next page exists, without reading the whole stream.
     recorded = services.events.read(stream, from_version=from_version, limit=limit + 1)
-    if not recorded and from_version == 1:
+    # Past the end of a stream is an empty page; an unknown (or another tenant's) one is a 404
+    # whatever the page asked for.
+    if not recorded and (from_version == 1 or not services.events.read(stream, limit=1)):
         raise NotFound(f"no {kind.value} {entity_id}")
     page = recorded[:limit]
     events = [

@@ -20,6 +20,39 @@ from functions.shared.views.models import ShipmentDetail
 
 router = resource_router()
 TAGS = ["inbound shipments"]
+RECONCILED_LINKS = {
+    "GetTransferOrder": contract.link(
+        "GET /transfer-orders/{transfer_order_id}",
+        "The transfer order created",
+        transfer_order_id=contract.returned("transfer_order_id"),
+    ),
+    "GetSalesOrder": contract.link(
+        "GET /sales-orders/{sales_order_id}",
+        "Its sales order",
+        sales_order_id=contract.returned("sales_order_id"),
+    ),
+    "ShipSalesOrder": contract.link(
+        "POST /sales-orders/{sales_order_id}/status",
+        "Mark its sales order shipped",
+        sales_order_id=contract.returned("sales_order_id"),
+    ),
+    "GetPurchaseOrder": contract.link(
+        "GET /purchase-orders/{purchase_order_id}",
+        "Its purchase order",
+        purchase_order_id=contract.returned("purchase_order_id"),
+    ),
+    "GetShipment": contract.link(
+        "GET /inbound-shipments/{shipment_id}",
+        "The shipment, now reconciled",
+        shipment_id=contract.returned("shipment_id"),
+    ),
+    "GetHistory": contract.link(
+        "GET /history/{kind}/{entity_id}",
+        "The transfer order's audit trail",
+        kind="transfer-order",
+        entity_id=contract.returned("transfer_order_id"),
+    ),
+}
 
 
 @router.post(
@@ -30,7 +63,7 @@ TAGS = ["inbound shipments"]
     description="Creates, atomically, a transfer order, a sales order (units committed at the "
     "source warehouse) and a purchase order (units on order at the marketplace's FBA "
     "warehouse). Reconciling twice is a 409. " + contract.APPENDED,
-    responses=contract.responses(201, "Orders created", contract.COMMAND_ERRORS),
+    responses=contract.responses(201, "Orders created", contract.COMMAND_ERRORS, RECONCILED_LINKS),
 )
 def reconcile(
     shipment_id: EntityId,
@@ -65,7 +98,23 @@ FilterId = Annotated[str | None, Query(pattern=ID_PATTERN)]
     description="Filter by Amazon `status` (e.g. WORKING, SHIPPED, RECEIVING, CLOSED), by "
     "whether they are `reconciled`, by `connection_id` or `marketplace_id`. "
     + contract.EVENTUALLY_CONSISTENT,
-    responses=contract.responses(200, "A page of shipments", contract.READ_ERRORS),
+    responses=contract.responses(
+        200,
+        "A page of shipments",
+        contract.READ_ERRORS,
+        {
+            "GetShipment": contract.link(
+                "GET /inbound-shipments/{shipment_id}",
+                "The first shipment",
+                shipment_id=contract.returned("items/0/shipment_id"),
+            ),
+            "Reconcile": contract.link(
+                "POST /inbound-shipments/{shipment_id}/reconcile",
+                "Reconcile the first shipment",
+                shipment_id=contract.returned("items/0/shipment_id"),
+            ),
+        },
+    ),
 )
 def list_shipments(
     caller: CallerDep,
@@ -93,8 +142,8 @@ def list_shipments(
     "/inbound-shipments/<shipment_id>",
     tags=TAGS,
     summary="One inbound shipment with its lines and status history",
-    description=contract.EVENTUALLY_CONSISTENT,
-    responses=contract.responses(200, "The shipment", contract.ITEM_ERRORS),
+    description=contract.READ_YOUR_WRITES,
+    responses=contract.responses(200, "The shipment", contract.READ_ONE_ERRORS),
 )
 def get_shipment(shipment_id: EntityId, caller: CallerDep, services: ServicesDep) -> ShipmentDetail:
     view = services.views.get_shipment(caller.tenant_id, shipment_id)

@@ -19,7 +19,24 @@ TAGS = ["transfer orders"]
     summary="Acknowledge a closed purchase order's discrepancy",
     description="Writes off what Amazon received short (or over) at close, so it no longer "
     "shows as a discrepancy. 409 when the order is not closed or has none. " + contract.APPENDED,
-    responses=contract.responses(200, "Discrepancy written off", contract.COMMAND_ERRORS),
+    responses=contract.responses(
+        200,
+        "Discrepancy written off",
+        contract.COMMAND_ERRORS,
+        {
+            "GetPurchaseOrder": contract.link(
+                "GET /purchase-orders/{purchase_order_id}",
+                "The purchase order, its discrepancy written off",
+                purchase_order_id=contract.returned("purchase_order_id"),
+            ),
+            "GetHistory": contract.link(
+                "GET /history/{kind}/{entity_id}",
+                "Its audit trail",
+                kind="purchase-order",
+                entity_id=contract.returned("purchase_order_id"),
+            ),
+        },
+    ),
 )
 def acknowledge(
     purchase_order_id: EntityId,
@@ -43,8 +60,8 @@ def acknowledge(
     "/purchase-orders/<purchase_order_id>",
     tags=TAGS,
     summary="One purchase order, with what Amazon received and any discrepancy",
-    description=contract.EVENTUALLY_CONSISTENT,
-    responses=contract.responses(200, "The purchase order", contract.ITEM_ERRORS),
+    description=contract.READ_YOUR_WRITES,
+    responses=contract.responses(200, "The purchase order", contract.READ_ONE_ERRORS),
 )
 def get_purchase_order(
     purchase_order_id: EntityId, caller: CallerDep, services: ServicesDep

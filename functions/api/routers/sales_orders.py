@@ -19,7 +19,29 @@ TAGS = ["transfer orders"]
     summary="Mark the sales order shipped",
     description="The goods left: on hand drops at the source and the purchase order's units "
     "go in transit to Amazon. Shipping twice is a 409. " + contract.APPENDED,
-    responses=contract.responses(200, "Status changed", contract.COMMAND_ERRORS),
+    responses=contract.responses(
+        200,
+        "Status changed",
+        contract.COMMAND_ERRORS,
+        {
+            "GetSalesOrder": contract.link(
+                "GET /sales-orders/{sales_order_id}",
+                "The sales order, shipped",
+                sales_order_id=contract.returned("sales_order_id"),
+            ),
+            "GetPurchaseOrder": contract.link(
+                "GET /purchase-orders/{purchase_order_id}",
+                "Its purchase order, now in transit",
+                purchase_order_id=contract.returned("purchase_order_id"),
+            ),
+            "GetHistory": contract.link(
+                "GET /history/{kind}/{entity_id}",
+                "Its audit trail",
+                kind="sales-order",
+                entity_id=contract.returned("sales_order_id"),
+            ),
+        },
+    ),
 )
 def set_status(
     sales_order_id: EntityId,
@@ -45,8 +67,8 @@ def set_status(
     "/sales-orders/<sales_order_id>",
     tags=TAGS,
     summary="One sales order",
-    description=contract.EVENTUALLY_CONSISTENT,
-    responses=contract.responses(200, "The sales order", contract.ITEM_ERRORS),
+    description=contract.READ_YOUR_WRITES,
+    responses=contract.responses(200, "The sales order", contract.READ_ONE_ERRORS),
 )
 def get_sales_order(
     sales_order_id: EntityId, caller: CallerDep, services: ServicesDep

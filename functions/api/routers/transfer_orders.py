@@ -18,7 +18,18 @@ TAGS = ["transfer orders"]
     tags=TAGS,
     summary="Transfer orders, newest first",
     description=contract.EVENTUALLY_CONSISTENT,
-    responses=contract.responses(200, "A page of transfer orders", contract.READ_ERRORS),
+    responses=contract.responses(
+        200,
+        "A page of transfer orders",
+        contract.READ_ERRORS,
+        {
+            "GetTransferOrder": contract.link(
+                "GET /transfer-orders/{transfer_order_id}",
+                "The first transfer order",
+                transfer_order_id=contract.returned("items/0/transfer_order_id"),
+            )
+        },
+    ),
 )
 def list_transfer_orders(
     caller: CallerDep, services: ServicesDep, limit: Limit = MAX_PAGE // 2, cursor: Cursor = None
@@ -31,8 +42,29 @@ def list_transfer_orders(
     "/transfer-orders/<transfer_order_id>",
     tags=TAGS,
     summary="One transfer order with its sales order, purchase order and shipment",
-    description=contract.EVENTUALLY_CONSISTENT,
-    responses=contract.responses(200, "The transfer order", contract.ITEM_ERRORS),
+    description=contract.READ_YOUR_WRITES,
+    responses=contract.responses(
+        200,
+        "The transfer order",
+        contract.READ_ONE_ERRORS,
+        {
+            "GetSalesOrder": contract.link(
+                "GET /sales-orders/{sales_order_id}",
+                "Its sales order",
+                sales_order_id=contract.returned("sales_order_id"),
+            ),
+            "GetPurchaseOrder": contract.link(
+                "GET /purchase-orders/{purchase_order_id}",
+                "Its purchase order",
+                purchase_order_id=contract.returned("purchase_order_id"),
+            ),
+            "AcknowledgeDiscrepancy": contract.link(
+                "POST /purchase-orders/{purchase_order_id}/acknowledge-discrepancy",
+                "Write off its purchase order's discrepancy, once closed",
+                purchase_order_id=contract.returned("purchase_order_id"),
+            ),
+        },
+    ),
 )
 def get_transfer_order(
     transfer_order_id: EntityId, caller: CallerDep, services: ServicesDep

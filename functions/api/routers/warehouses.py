@@ -20,13 +20,39 @@ router = resource_router()
 TAGS = ["warehouses"]
 
 
+def _links_of(warehouse_id: str) -> dict[str, contract.Link]:
+    """Where a warehouse id returned by a command leads."""
+    return {
+        "GetWarehouse": contract.link(
+            "GET /warehouses/{warehouse_id}", "The warehouse", warehouse_id=warehouse_id
+        ),
+        "CountStock": contract.link(
+            "POST /warehouses/{warehouse_id}/stock-counts",
+            "Count its stock",
+            warehouse_id=warehouse_id,
+        ),
+        "GetStock": contract.link("GET /stock", "Its stock", warehouse_id=warehouse_id),
+        "GetHistory": contract.link(
+            "GET /history/{kind}/{entity_id}",
+            "Its audit trail",
+            kind="warehouse",
+            entity_id=warehouse_id,
+        ),
+    }
+
+
 @router.post(
     "/warehouses",
     status_code=201,
     tags=TAGS,
     summary="Create one of your own warehouses",
     description=contract.APPENDED,
-    responses=contract.responses(201, "Warehouse created", contract.COMMAND_ERRORS),
+    responses=contract.responses(
+        201,
+        "Warehouse created",
+        contract.COMMAND_ERRORS,
+        _links_of(contract.returned("warehouse_id")),
+    ),
 )
 def create(
     body: CreateWarehouseRequest,
@@ -48,7 +74,20 @@ def create(
     summary="Set on-hand stock by count",
     description="Each counted SKU's on hand becomes the count (own warehouses only; FBA and "
     "FBM stock comes from Amazon). " + contract.APPENDED,
-    responses=contract.responses(200, "Count recorded", contract.COMMAND_ERRORS),
+    responses=contract.responses(
+        200,
+        "Count recorded",
+        contract.COMMAND_ERRORS,
+        {
+            **_links_of(contract.returned("warehouse_id")),
+            "GetLedger": contract.link(
+                "GET /stock/ledger",
+                "The movements of the first SKU counted",
+                warehouse_id=contract.returned("warehouse_id"),
+                sku=contract.sent("lines/0/sku"),
+            ),
+        },
+    ),
 )
 def count(
     warehouse_id: EntityId,
@@ -71,7 +110,18 @@ def count(
     tags=TAGS,
     summary="Your warehouses: FBA, FBM and your own",
     description=contract.EVENTUALLY_CONSISTENT,
-    responses=contract.responses(200, "Warehouses", contract.READ_ERRORS),
+    responses=contract.responses(
+        200,
+        "Warehouses",
+        contract.READ_ERRORS,
+        {
+            "GetWarehouse": contract.link(
+                "GET /warehouses/{warehouse_id}",
+                "The first warehouse",
+                warehouse_id=contract.returned("items/0/warehouse_id"),
+            )
+        },
+    ),
 )
 def list_warehouses(caller: CallerDep, services: ServicesDep) -> WarehouseList:
     found = services.views.list_warehouses(caller.tenant_id)
@@ -82,8 +132,8 @@ def list_warehouses(caller: CallerDep, services: ServicesDep) -> WarehouseList:
     "/warehouses/<warehouse_id>",
     tags=TAGS,
     summary="One warehouse",
-    description=contract.EVENTUALLY_CONSISTENT,
-    responses=contract.responses(200, "The warehouse", contract.ITEM_ERRORS),
+    description=contract.READ_YOUR_WRITES,
+    responses=contract.responses(200, "The warehouse", contract.READ_ONE_ERRORS),
 )
 def get_warehouse(warehouse_id: EntityId, caller: CallerDep, services: ServicesDep) -> Warehouse:
     view = services.views.get_warehouse(caller.tenant_id, warehouse_id)
