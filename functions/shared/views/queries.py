@@ -178,7 +178,6 @@ class ViewQueries:
     def list_vendors(
         self, tenant_id: str, limit: int = 50, cursor: str | None = None
     ) -> Page[Vendor]:
-        """By id."""
         path = Partition(keys.vendors(tenant_id), VIEWS_GSI1)
         items, next_cursor = self._table.page(path, limit, cursor)
         views = (render.vendor_view(_as(VendorDoc, item)) for item in items)
