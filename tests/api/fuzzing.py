@@ -49,31 +49,36 @@ CHECKS: dict[str, Any] = {"enabled": True, "max_response_time": 30}
 # Where the API is right and a check cannot know it.
 EXPECTED_STATUSES: list[dict[str, Any]] = [
     {
-        # Vendors: a cursor other than one we handed out is refused (400, as below); a vendor's
-        # products name each SKU once (a JSON Schema cannot say "unique by sku"), and a SKU
-        # must not start or end with what Python calls whitespace (U+001C-U+001F and U+0085
-        # are whitespace to Python, not to the ECMA regex a generator reads): 422.
-        "include-path-regex": "^/vendors",
+        # Vendors: a cursor other than one we handed out is refused (400, as below), and a
+        # vendor's products name each SKU once (a JSON Schema cannot say "unique by sku"): 422.
+        "include-path-regex": "^/vendors",  # (several filters in one entry match as "or")
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400, 422]}},
     },
     {
         # A cursor is opaque: any base64url text matches the schema, but only the cursors we
         # handed out are followed; the others are refused with a 400.
-        "include-path-regex": "^/(inbound-shipments|transfer-orders|stock|stock/ledger)$",
+        "include-name-regex": "^GET /(inbound-shipments|transfer-orders|stock|stock/ledger)$",
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400]}},
     },
     {
         # A made-up refresh token or consent code fits the schema, and Amazon refuses it: 422
         # (nothing is created). The stateful runs send the seller's real token (`prepare`).
-        "include-path-regex": "^/connections(/authorizations/[^/]+/complete)?$",
-        "include-method": "POST",
+        "include-name-regex": "^POST /connections(/authorizations/[^/]+/complete)?$",
+        "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},
+    },
+    {
+        # Commands whose refusal depends on what an id names, which no schema can say: a count
+        # in an FBA or FBM warehouse (Amazon keeps their stock), a SKU twice in one count, a
+        # reconcile from a warehouse that is not one of your own: 422, nothing appended.
+        "include-name-regex": (
+            "^POST /(warehouses/[^/]+/stock-counts|inbound-shipments/[^/]+/reconcile)$"
+        ),
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},
     },
     {
         # The same for a new refresh token of an existing connection: Amazon refuses a made-up
         # one, 422 and nothing changes.
-        "include-path-regex": "^/connections/[^/]+/credentials$",
-        "include-method": "PUT",
+        "include-name-regex": "^PUT /connections/[^/]+/credentials$",
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},
     },
 ]

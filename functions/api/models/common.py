@@ -10,7 +10,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 # Ids in paths and bodies: safe in keys (no `#`), URLs and logs.
 ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,128}$"
-SKU_PATTERN = r"^\S(?:.{0,98}\S)?$"
+# A SKU neither starts nor ends with a space, and holds no line break. Spelled out so that Python
+# (which validates) and an ECMA engine (which clients and generators read the document with) agree:
+# Python also calls U+001C-U+001F and U+0085 whitespace, ECMA also U+FEFF, and their `.` differ.
+_EDGE = r"[^\s\x1c-\x1f\x85\ufeff]"
+SKU_PATTERN = rf"^{_EDGE}(?:[^\n\r\u2028\u2029]{{0,98}}{_EDGE})?$"
 MAX_QUANTITY = 1_000_000_000
 MAX_PAGE = 100
 
