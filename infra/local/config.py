@@ -15,6 +15,8 @@ class LocalConfig(BaseModel):
     api_port: int = Field(default=8000, alias="LOCAL_API_PORT", ge=0, le=65535)
     sim_port: int = Field(default=8100, alias="LOCAL_SIM_PORT", ge=0, le=65535)
     moto_port: int = Field(default=0, alias="LOCAL_MOTO_PORT", ge=0, le=65535)
+    # An AWS endpoint already running (e.g. moto in a process of its own): no moto is started.
+    aws_endpoint: str | None = Field(default=None, alias="LOCAL_AWS_ENDPOINT")
     schedule_seconds: float = Field(default=60.0, alias="LOCAL_SCHEDULE_SECONDS", gt=0)
     sim_rate_scale: float = Field(default=1.0, alias="LOCAL_SIM_RATE_SCALE", gt=0)
     data_dir: Path | None = Field(default=None, alias="LOCAL_DATA_DIR")

@@ -80,14 +80,7 @@ class LocalRuntime:
             raise
 
     def _start(self) -> Endpoints:
-        from moto.server import ThreadedMotoServer
-
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
-        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
-        moto.start()
-        self._parts.append(moto)
-        host, port = moto.get_host_and_port()
-        aws_url = f"http://{host}:{port}"
+        aws_url = self.config.aws_endpoint or self._start_moto()
         self._set_environment(aws_url)
         self._dynamodb = boto3.client("dynamodb", region_name=REGION)
         self._secrets = boto3.client("secretsmanager", region_name=REGION)
@@ -160,6 +153,16 @@ class LocalRuntime:
             self._saver = threading.Thread(target=self._save_periodically, daemon=True)
             self._saver.start()
         return Endpoints(api=front.url, simulator=simulator.url, aws=aws_url)
+
+    def _start_moto(self) -> str:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
+        moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
+        moto.start()
+        self._parts.append(moto)
+        host, port = moto.get_host_and_port()
+        return f"http://{host}:{port}"
 
     def stop(self) -> None:
         self._saver_stop.set()
