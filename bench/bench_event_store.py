@@ -27,7 +27,6 @@ from domain.inbound_shipment.events import (
 )
 from domain.messages import DomainEvent
 from domain.orders import purchase_order
-from domain.orders.lines import OrderLine
 from domain.streams import StreamId, StreamKind
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from infra.local.tables import create_events_table
@@ -96,7 +95,7 @@ def order_history(order_id: str) -> list[DomainEvent]:
             transfer_order_id=f"to-{order_id}",
             shipment_id="FBA15ABC",
             warehouse_id="wh-fba",
-            lines=tuple(OrderLine(sku=s, quantity=100) for s in SKUS),
+            lines=tuple(purchase_order.PurchaseLine(sku=s, quantity=100) for s in SKUS),
         ),
         purchase_order.PurchaseOrderShipped(purchase_order_id=order_id),
     ]

@@ -46,3 +46,35 @@ def apply_changes(
         line = updated.get(change.sku) or new(change.sku)
         updated[change.sku] = line.model_copy(update={field: change.to_quantity})
     return updated
+
+
+MAX_LINES = 1_000
+MAX_UNITS = 1_000_000_000  # per line and per receipt line
+
+
+Ordered = TypeVar("Ordered", bound=OrderLine)
+
+
+def distinct_ordered(lines: tuple[Ordered, ...]) -> tuple[Ordered, ...]:
+    """Lines a user orders: each SKU once, each for 1 to MAX_UNITS units."""
+    seen: set[str] = set()
+    for line in lines:
+        sku, quantity = line.sku, line.quantity
+        if sku in seen:
+            raise ValueError(f"SKU {sku!r} is on more than one line: put it on one")
+        if not 1 <= quantity <= MAX_UNITS:
+            raise ValueError(f"SKU {sku!r}: a quantity is 1 to {MAX_UNITS:,}")
+        seen.add(sku)
+    return lines
+
+
+def counted_units(units: dict[str, int]) -> dict[str, int]:
+    """Units per SKU a user counts in: 1 to MAX_UNITS each, at most MAX_LINES SKUs."""
+    if not units:
+        raise ValueError("a receipt needs at least one line")
+    if len(units) > MAX_LINES:
+        raise ValueError(f"a receipt has at most {MAX_LINES:,} lines")
+    for sku, quantity in units.items():
+        if not 1 <= quantity <= MAX_UNITS:
+            raise ValueError(f"SKU {sku!r}: a quantity is 1 to {MAX_UNITS:,}")
+    return units

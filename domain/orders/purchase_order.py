@@ -1,21 +1,36 @@
-"""PurchaseOrder: units going into the FBA warehouse, received from Amazon's cumulative counts.
+"""PurchaseOrder: units going into a warehouse, from a vendor or (in a transfer) another warehouse.
 
-Receipts arrive as Amazon's *cumulative totals per SKU*; the order books only the delta, so the
-same totals twice book nothing. While bound to an Amazon shipment the ordered quantities follow
+Into an FBA warehouse only Amazon receives it: its receipts arrive as Amazon's *cumulative totals
+per SKU*; the order books only the delta, so the same totals twice book nothing. Into one of the
+seller's own warehouses the user receives it, a delivery at a time (partial, over and unplanned
+receipts all allowed), and closes it when nothing more will come. While bound to an Amazon
+shipment the order is locked: it follows Amazon, never edits, and its ordered quantities follow
 Amazon's plan. Per line, shortfall = max(ordered - received, 0) less what was written off:
 on order until shipped, in transit (or receiving) until closed, the discrepancy after. Units
 received beyond the plan came from the source, so they are never a discrepancy. A write-off
 never exceeds what is still missing: late-found units and plan changes correct it.
 """
 
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from domain.errors import InvalidTransition, NotFound
+from domain.errors import InvalidTransition, NotFound, OrderLocked, ReceivedByAmazon
 from domain.messages import Command, DomainEvent
-from domain.orders.lines import LineChange, OrderLine, apply_changes, changes_towards
+from domain.orders.lines import (
+    MAX_LINES,
+    LineChange,
+    OrderLine,
+    apply_changes,
+    changes_towards,
+    counted_units,
+    distinct_ordered,
+)
+from domain.vendor import UnitCost
 
 
 class PurchaseOrderStatus(StrEnum):
@@ -24,6 +39,24 @@ class PurchaseOrderStatus(StrEnum):
     RECEIVED = "received"
     CLOSED_SHORT = "closed_short"
     CANCELLED = "cancelled"
+
+
+class SourceType(StrEnum):
+    VENDOR = "vendor"
+    WAREHOUSE = "warehouse"  # the inbound half of a transfer order
+    UNKNOWN = "unknown"
+
+
+class PurchaseLine(OrderLine):
+    unit_cost: UnitCost | None = None  # in the vendor's currency
+
+
+OrderedLines = Annotated[
+    tuple[PurchaseLine, ...],
+    Field(min_length=1, max_length=MAX_LINES),
+    AfterValidator(distinct_ordered),
+]
+Reference = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class LineReceipt(BaseModel):
@@ -42,12 +75,30 @@ class LineDiscrepancy(BaseModel):
 
 
 class PurchaseOrderCreated(DomainEvent):
+    """Defaults describe the orders recorded before stock orders: a reconciled transfer's
+    purchase order into FBA, bound to its shipment."""
+
     type: Literal["PurchaseOrderCreated"] = "PurchaseOrderCreated"
     purchase_order_id: str
-    transfer_order_id: str
-    shipment_id: str
+    transfer_order_id: str | None = None
+    shipment_id: str | None = None
     warehouse_id: str
-    lines: tuple[OrderLine, ...]
+    lines: tuple[PurchaseLine, ...]
+    source_type: SourceType = SourceType.WAREHOUSE
+    vendor_id: str | None = None
+    reference: str | None = None
+    expected_date: date | None = None
+    received_by_amazon: bool = True  # into an FBA warehouse
+
+
+class PurchaseOrderEdited(DomainEvent):
+    """The user changed an open order: the fields given replace the order's (lines wholly)."""
+
+    type: Literal["PurchaseOrderEdited"] = "PurchaseOrderEdited"
+    purchase_order_id: str
+    lines: tuple[PurchaseLine, ...] | None = None
+    reference: str | None = None
+    expected_date: date | None = None
 
 
 class PurchaseOrderShipped(DomainEvent):
@@ -126,6 +177,37 @@ class PurchaseOrderFollowedShipment(DomainEvent):
     shipment_version: int
 
 
+class EditPurchaseOrder(Command):
+    """None leaves a field as it is; `lines` replaces them all."""
+
+    purchase_order_id: str
+    lines: OrderedLines | None = None
+    reference: Reference | None = None
+    expected_date: date | None = None
+
+
+class ReceiveUnits(Command):
+    """A delivery counted into the seller's own warehouse: units per SKU (not totals)."""
+
+    purchase_order_id: str
+    units: Annotated[dict[str, int], AfterValidator(counted_units)]
+    received_at: AwareDatetime
+
+
+class CloseReceiving(Command):
+    """The user expects nothing more: what is still missing becomes the discrepancy."""
+
+    purchase_order_id: str
+    closed_at: AwareDatetime
+
+
+class WithdrawPurchaseOrder(Command):
+    """The user cancels an order nothing was received on."""
+
+    purchase_order_id: str
+    reason: str
+
+
 class AmendPurchaseOrderLines(Command):
     purchase_order_id: str
     shipment_id: str
@@ -172,6 +254,7 @@ class POLine(BaseModel):
     quantity_ordered: int = 0
     quantity_received: int = 0
     written_off: int = 0
+    unit_cost: Decimal | None = None
 
     @property
     def missing(self) -> int:
@@ -188,15 +271,25 @@ class PurchaseOrder(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
     purchase_order_id: str
-    transfer_order_id: str
-    shipment_id: str
+    transfer_order_id: str | None = None
+    shipment_id: str | None = None  # the FBA shipment it is bound to
     warehouse_id: str
     lines: dict[str, POLine]
+    source_type: SourceType = SourceType.WAREHOUSE
+    vendor_id: str | None = None
+    reference: str | None = None
+    expected_date: date | None = None
+    received_by_amazon: bool = True
     shipped: bool = False
     shipped_at: AwareDatetime | None = None
     closed: bool = False
     cancelled: bool = False
     followed_shipment_version: int = 0
+
+    @property
+    def locked(self) -> bool:
+        """Amazon owns it: bound to an FBA shipment, it follows Amazon's plan and receipts."""
+        return self.shipment_id is not None
 
     @property
     def status(self) -> PurchaseOrderStatus:
@@ -225,22 +318,105 @@ class PurchaseOrder(BaseModel):
 def decide(command: Command, state: PurchaseOrder | None) -> list[DomainEvent]:
     if state is None:
         raise NotFound("purchase order not found")
-    match command:
-        case AmendPurchaseOrderLines():
-            return _amend(state, command)
-        case MarkPurchaseOrderShipped():
-            return _ship(state, command)
-        case RecordAmazonReceipts():
-            return _receipts(state, command.received_totals, command.observed_at)
-        case ClosePurchaseOrder():
-            return _close(state, command)
-        case AcknowledgeDiscrepancy():
-            return _acknowledge(state)
-        case CancelPurchaseOrder():
-            return _cancel(state, command)
-        case ReopenPurchaseOrder():
-            return _reopen(state, command)
-    raise TypeError(f"not a purchase order command: {type(command).__name__}")
+    handler = _HANDLERS.get(type(command))
+    if handler is None:
+        raise TypeError(f"not a purchase order command: {type(command).__name__}")
+    return handler(state, command)
+
+
+def _edit(state: PurchaseOrder, command: EditPurchaseOrder) -> list[DomainEvent]:
+    _unlocked(state, "edit")
+    if state.status is not PurchaseOrderStatus.OPEN:
+        raise InvalidTransition(
+            f"purchase order {state.purchase_order_id} is {state.status}: only an open order "
+            "with nothing received can be edited"
+        )
+    changed: dict[str, object] = {}
+    if command.lines is not None and command.lines != _lines_of(state):
+        changed["lines"] = command.lines
+    if command.reference is not None and command.reference != state.reference:
+        changed["reference"] = command.reference
+    if command.expected_date is not None and command.expected_date != state.expected_date:
+        changed["expected_date"] = command.expected_date
+    if not changed:
+        return []
+    return [PurchaseOrderEdited(purchase_order_id=state.purchase_order_id, **changed)]
+
+
+def _receive(state: PurchaseOrder, command: ReceiveUnits) -> list[DomainEvent]:
+    _received_by_user(state, "receive")
+    if state.cancelled or state.closed:
+        raise InvalidTransition(
+            f"purchase order {state.purchase_order_id} is {state.status}: it takes no receipts"
+        )
+    if state.source_type is SourceType.WAREHOUSE and not state.shipped:
+        raise InvalidTransition(
+            f"the goods of transfer order {state.transfer_order_id} have not left their source: "
+            "mark it shipped first"
+        )
+    totals = {sku: _received(state, sku) + units for sku, units in command.units.items()}
+    return _receipts(state, totals, command.received_at)
+
+
+def _close_receiving(state: PurchaseOrder, command: CloseReceiving) -> list[DomainEvent]:
+    _received_by_user(state, "close")
+    if state.cancelled or state.closed:
+        raise InvalidTransition(f"purchase order {state.purchase_order_id} is {state.status}")
+    if state.source_type is SourceType.WAREHOUSE and not state.shipped:
+        raise InvalidTransition(
+            f"the goods of transfer order {state.transfer_order_id} have not left their source: "
+            "mark it shipped first"
+        )
+    totals = {sku: line.quantity_received for sku, line in state.lines.items()}
+    close = ClosePurchaseOrder(
+        purchase_order_id=state.purchase_order_id,
+        received_totals=totals,
+        observed_at=command.closed_at,
+    )
+    return _close(state, close)
+
+
+def _withdraw(state: PurchaseOrder, command: WithdrawPurchaseOrder) -> list[DomainEvent]:
+    _unlocked(state, "cancel")
+    if state.transfer_order_id is not None:
+        raise InvalidTransition(
+            f"purchase order {state.purchase_order_id} is the inbound half of transfer order "
+            f"{state.transfer_order_id}"
+        )
+    if any(line.quantity_received for line in state.lines.values()):
+        raise InvalidTransition(
+            f"units were received on purchase order {state.purchase_order_id}: close it instead"
+        )
+    if state.closed:
+        raise InvalidTransition(f"purchase order {state.purchase_order_id} is closed")
+    return _cancel(
+        state, CancelPurchaseOrder(purchase_order_id=state.purchase_order_id, reason=command.reason)
+    )
+
+
+def _unlocked(state: PurchaseOrder, action: str) -> None:
+    if state.locked:
+        raise OrderLocked(
+            f"purchase order {state.purchase_order_id} is bound to FBA shipment "
+            f"{state.shipment_id}, so Amazon owns it: {action} it in Seller Central; "
+            "changes sync back"
+        )
+
+
+def _received_by_user(state: PurchaseOrder, action: str) -> None:
+    if state.received_by_amazon:
+        raise ReceivedByAmazon(
+            f"purchase order {state.purchase_order_id} goes into FBA warehouse "
+            f"{state.warehouse_id}: Amazon receives it (and closes it with its shipment), "
+            f"so it cannot {action} here"
+        )
+
+
+def _lines_of(state: PurchaseOrder) -> tuple[PurchaseLine, ...]:
+    return tuple(
+        PurchaseLine(sku=line.sku, quantity=line.quantity_ordered, unit_cost=line.unit_cost)
+        for line in state.lines.values()
+    )
 
 
 def _amend(state: PurchaseOrder, command: AmendPurchaseOrderLines) -> list[DomainEvent]:
@@ -359,6 +535,23 @@ def _write_off_corrections(state: PurchaseOrder, at: AwareDatetime) -> list[Doma
     ]
 
 
+_HANDLERS: dict[type[Command], Callable[[PurchaseOrder, Any], list[DomainEvent]]] = {
+    # the user's
+    EditPurchaseOrder: _edit,
+    ReceiveUnits: _receive,
+    CloseReceiving: _close_receiving,
+    WithdrawPurchaseOrder: _withdraw,
+    AcknowledgeDiscrepancy: lambda state, _: _acknowledge(state),
+    # Amazon's (following a bound shipment)
+    AmendPurchaseOrderLines: _amend,
+    MarkPurchaseOrderShipped: _ship,
+    RecordAmazonReceipts: lambda state, c: _receipts(state, c.received_totals, c.observed_at),
+    ClosePurchaseOrder: _close,
+    CancelPurchaseOrder: _cancel,
+    ReopenPurchaseOrder: _reopen,
+}
+
+
 def _received(state: PurchaseOrder, sku: str) -> int:
     line = state.lines.get(sku)
     return line.quantity_received if line else 0
@@ -367,14 +560,8 @@ def _received(state: PurchaseOrder, sku: str) -> int:
 def evolve(state: PurchaseOrder | None, event: DomainEvent) -> PurchaseOrder | None:
     if isinstance(event, PurchaseOrderCreated):
         return PurchaseOrder(
-            purchase_order_id=event.purchase_order_id,
-            transfer_order_id=event.transfer_order_id,
-            shipment_id=event.shipment_id,
-            warehouse_id=event.warehouse_id,
-            lines={
-                line.sku: POLine(sku=line.sku, quantity_ordered=line.quantity)
-                for line in event.lines
-            },
+            **event.model_dump(exclude={"type", "schema_version", "lines"}),
+            lines=_po_lines(event.lines),
         )
     if state is None:
         return None
@@ -385,6 +572,13 @@ def _evolve_existing(state: PurchaseOrder, event: DomainEvent) -> PurchaseOrder:
     match event:
         case PurchaseOrderShipped():
             return state.model_copy(update={"shipped": True, "shipped_at": event.shipped_at})
+        case PurchaseOrderEdited():
+            edited = event.model_dump(
+                exclude={"type", "schema_version", "purchase_order_id"}, exclude_none=True
+            )
+            if event.lines is not None:
+                edited["lines"] = _po_lines(event.lines)
+            return state.model_copy(update=edited)
         case (
             PurchaseOrderLinesAdded()
             | PurchaseOrderLinesAmended()
@@ -424,6 +618,13 @@ def _evolve_lines(
             return _written_off(state, event)
         case PurchaseOrderWriteOffCorrected():
             return _with(state, event.changes, "written_off")
+
+
+def _po_lines(lines: tuple[PurchaseLine, ...]) -> dict[str, POLine]:
+    return {
+        line.sku: POLine(sku=line.sku, quantity_ordered=line.quantity, unit_cost=line.unit_cost)
+        for line in lines
+    }
 
 
 def _lines_added(state: PurchaseOrder, event: PurchaseOrderLinesAdded) -> PurchaseOrder:

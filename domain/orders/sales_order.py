@@ -59,17 +59,18 @@ class SalesOrderLinesAmended(DomainEvent):
 
     type: Literal["SalesOrderLinesAmended"] = "SalesOrderLinesAmended"
     sales_order_id: str
-    shipment_id: str
+    shipment_id: str | None = None
     changes: tuple[LineChange, ...]
     observed_at: AwareDatetime
 
 
 class SalesOrderShippedOverPlan(DomainEvent):
-    """Amazon received more than planned of these SKUs: the extra units left the source too."""
+    """More than planned of these SKUs was received (by Amazon, or at the user's destination):
+    the extra units left the source too."""
 
     type: Literal["SalesOrderShippedOverPlan"] = "SalesOrderShippedOverPlan"
     sales_order_id: str
-    shipment_id: str
+    shipment_id: str | None = None  # None: counted in by the user
     changes: tuple[LineChange, ...]  # units shipped over plan, from -> to
     observed_at: AwareDatetime
 
@@ -92,10 +93,11 @@ class CancelSalesOrder(Command):
 
 
 class FollowAmazonPlan(Command):
-    """Amazon's plan and cumulative receipts for the order's shipment, as of an observation."""
+    """Amazon's plan and cumulative receipts for the order's shipment, as of an observation
+    (or, with no shipment, the order's own plan and what the user counted in)."""
 
     sales_order_id: str
-    shipment_id: str
+    shipment_id: str | None
     planned: dict[str, int]  # SKUs of the order missing from it go to 0
     received: dict[str, int]
     observed_at: AwareDatetime

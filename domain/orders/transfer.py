@@ -12,6 +12,7 @@ from domain.messages import Command, Decision
 from domain.orders.lines import OrderLine
 from domain.orders.purchase_order import (
     MarkPurchaseOrderShipped,
+    PurchaseLine,
     PurchaseOrder,
     PurchaseOrderCreated,
 )
@@ -107,7 +108,7 @@ def reconcile(
                 transfer_order_id=ids.transfer_order_id,
                 shipment_id=shipment.shipment_id,
                 warehouse_id=destination.warehouse_id,
-                lines=lines,
+                lines=tuple(PurchaseLine(sku=line.sku, quantity=line.quantity) for line in lines),
             )
         ],
     }

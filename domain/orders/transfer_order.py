@@ -1,5 +1,5 @@
 """TransferOrder: ties the sales order out of the source warehouse to the purchase order into
-the FBA warehouse, and both to the inbound shipment they were reconciled from."""
+the destination, and (once reconciled or saved to Amazon) both to the FBA inbound shipment."""
 
 from typing import Literal
 
@@ -12,7 +12,7 @@ from domain.orders.lines import OrderLine
 class TransferOrderCreated(DomainEvent):
     type: Literal["TransferOrderCreated"] = "TransferOrderCreated"
     transfer_order_id: str
-    shipment_id: str
+    shipment_id: str | None = None  # None: created by the user, not bound to a shipment
     sales_order_id: str
     purchase_order_id: str
     source_warehouse_id: str
@@ -24,7 +24,7 @@ class TransferOrder(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
     transfer_order_id: str
-    shipment_id: str
+    shipment_id: str | None = None  # None: created by the user, not bound to a shipment
     sales_order_id: str
     purchase_order_id: str
     source_warehouse_id: str

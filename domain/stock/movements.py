@@ -57,7 +57,7 @@ def order_movements(
     after: Contribution,
     *,
     order_id: str,
-    transfer_order_id: str,
+    transfer_order_id: str | None,
     shipment_id: str | None = None,
 ) -> list[LedgerFact]:
     """The ledger facts of an order whose stock contribution went from `before` to `after`."""

@@ -128,7 +128,9 @@ def allowed_methods(app: APIGatewayRestResolver, path: str) -> list[str]:
 
 
 def _domain_error(error: DomainError) -> Response[Any]:
-    return error_response(status_of(error), error.code, str(error))
+    # A refusal naming the body field at fault says so, as validation errors do.
+    at_fault = [FieldError(field=f"body.{error.field}", reason=str(error))] if error.field else []
+    return error_response(status_of(error), error.code, str(error), at_fault)
 
 
 def _api_error(error: ApiError) -> Response[Any]:

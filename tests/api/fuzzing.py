@@ -57,7 +57,9 @@ EXPECTED_STATUSES: list[dict[str, Any]] = [
     {
         # A cursor is opaque: any base64url text matches the schema, but only the cursors we
         # handed out are followed; the others are refused with a 400.
-        "include-name-regex": "^GET /(inbound-shipments|transfer-orders|stock|stock/ledger)$",
+        "include-name-regex": (
+            "^GET /(inbound-shipments|transfer-orders|purchase-orders|stock|stock/ledger)$"
+        ),
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400]}},
     },
     {
@@ -72,6 +74,15 @@ EXPECTED_STATUSES: list[dict[str, Any]] = [
         # reconcile from a warehouse that is not one of your own: 422, nothing appended.
         "include-name-regex": (
             "^POST /(warehouses/[^/]+/stock-counts|inbound-shipments/[^/]+/reconcile)$"
+        ),
+        "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},
+    },
+    {
+        # Stock orders and receipts name each SKU once (a JSON Schema cannot say "unique by
+        # sku"), and a transfer's source is neither an FBA warehouse nor its destination: 422.
+        "include-name-regex": (
+            "^(POST /(purchase-orders|transfer-orders)(/[^/]+/receipts)?"
+            "|PATCH /purchase-orders/[^/]+)$"
         ),
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},
     },

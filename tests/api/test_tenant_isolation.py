@@ -88,6 +88,33 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
         ("POST", "/purchase-orders/{purchase_order_id}/acknowledge-discrepancy"): Call(
             f"/purchase-orders/{ids['purchase_order_id']}/acknowledge-discrepancy"
         ),
+        ("GET", "/purchase-orders"): Call("/purchase-orders"),
+        ("POST", "/purchase-orders"): Call(
+            "/purchase-orders",
+            {"vendor_id": ids["vendor_id"], "destination_warehouse_id": source, **count},
+        ),
+        ("PATCH", "/purchase-orders/{purchase_order_id}"): Call(
+            f"/purchase-orders/{ids['vendor_po']}", {"reference": "B's"}
+        ),
+        ("POST", "/purchase-orders/{purchase_order_id}/receipts"): Call(
+            f"/purchase-orders/{ids['vendor_po']}/receipts", count
+        ),
+        ("POST", "/purchase-orders/{purchase_order_id}/close"): Call(
+            f"/purchase-orders/{ids['vendor_po']}/close"
+        ),
+        ("POST", "/purchase-orders/{purchase_order_id}/cancel"): Call(
+            f"/purchase-orders/{ids['vendor_po']}/cancel"
+        ),
+        ("POST", "/transfer-orders"): Call(
+            "/transfer-orders",
+            {"source_warehouse_id": source, "destination_warehouse_id": ids["store"], **count},
+        ),
+        ("POST", "/transfer-orders/{transfer_order_id}/ship"): Call(
+            f"/transfer-orders/{ids['own_transfer']}/ship"
+        ),
+        ("POST", "/transfer-orders/{transfer_order_id}/receipts"): Call(
+            f"/transfer-orders/{ids['own_transfer']}/receipts", count
+        ),
         ("GET", "/stock"): Call("/stock", query={"sku": sku}),
         ("GET", "/stock/ledger"): Call("/stock/ledger", query={"warehouse_id": source, "sku": sku}),
         ("GET", "/history/{kind}/{entity_id}"): Call(
@@ -109,6 +136,7 @@ LISTS = {
     "/warehouses",
     "/inbound-shipments",
     "/transfer-orders",
+    "/purchase-orders",
     "/stock",
     "/vendors",
 }
@@ -134,7 +162,25 @@ def tenant_a(api: ApiClient, services: Services) -> dict[str, str]:
     )
     started = api.post("/connections/authorizations", {"region": "NA", "marketplace_ids": [US]})
     vendor = api.post("/vendors", {"name": "A's vendor", "lead_time_days": 5, "currency": "EUR"})
-    return {**ids, "state": started.json["state"], "vendor_id": vendor.json["vendor_id"]}
+    vendor_id = vendor.json["vendor_id"]
+    store = api.post("/warehouses", {"name": "A's store"}).json["warehouse_id"]
+    lines = {"lines": [{"sku": "SKU-1", "quantity": 5}]}
+    vendor_po = api.post(
+        "/purchase-orders", {"vendor_id": vendor_id, "destination_warehouse_id": store, **lines}
+    )
+    transfer = api.post(
+        "/transfer-orders",
+        {"source_warehouse_id": ids["warehouse_id"], "destination_warehouse_id": store, **lines},
+    )
+    assert (vendor_po.status, transfer.status) == (201, 201), (vendor_po.text, transfer.text)
+    return {
+        **ids,
+        "state": started.json["state"],
+        "vendor_id": vendor_id,
+        "store": store,
+        "vendor_po": vendor_po.json["purchase_order_id"],
+        "own_transfer": transfer.json["transfer_order_id"],
+    }
 
 
 def send(client: ApiClient, method: str, call: Call) -> Reply:
@@ -179,6 +225,14 @@ def test_another_tenant_sees_nothing_of_tenant_a_and_changes_nothing(
     own = [w["name"] for w in api.get("/warehouses").json["items"]]
     assert "B's own" not in own
     assert len(api.get("/connections").json["items"]) == 1
+    vendor_po = api.get(f"/purchase-orders/{tenant_a['vendor_po']}").json
+    assert (vendor_po["status"], vendor_po["reference"], vendor_po["units_received"]) == (
+        "open",
+        None,
+        0,
+    )
+    transfer = api.get(f"/transfer-orders/{tenant_a['own_transfer']}").json
+    assert transfer["sales_order"]["status"] == "open"
 
 
 def test_without_a_tenant_claim_every_route_is_401(

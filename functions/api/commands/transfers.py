@@ -85,7 +85,7 @@ def ship_sales_order(aggregates: Aggregates, caller: Caller, sales_order_id: str
         )
         shipment = (
             aggregates.load(tenant, StreamKind.SHIPMENT, transfer.shipment_id).state
-            if transfer
+            if transfer and transfer.shipment_id
             else None
         )
         decision = mark_shipped(

@@ -4,6 +4,8 @@ The API's models defer building their validators and serializers (`defer_build`)
 use: a cold start builds only those of the routes it serves.
 """
 
+import re
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -27,6 +29,18 @@ def not_a_boolean(value: object) -> object:
 
 
 Integer = Annotated[int, BeforeValidator(not_a_boolean)]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date(value: object) -> object:
+    # Pydantic would also read 0 or "1700000000" as a date: only YYYY-MM-DD is documented.
+    if not (isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value))):
+        raise ValueError("use an ISO date, e.g. 2026-12-24")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(iso_date)]
 
 
 class ApiModel(BaseModel):

@@ -1,10 +1,13 @@
 """Transfer, sales and purchase orders: docs, the transfer order list, and stock movements
 from each order's contribution (`domain/stock.py`) before and after the event."""
 
-from typing import Any
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, Final
 
 from domain.event_store import RecordedEvent
 from domain.orders import purchase_order, sales_order, transfer_order
+from domain.orders.purchase_order import PurchaseOrderCreated
 from domain.orders.transfer_order import TransferOrderCreated
 from domain.stock import Contribution, purchase_order_contribution, sales_order_contribution
 from domain.stock.ledger import AmazonReport, LedgerFact
@@ -19,6 +22,19 @@ from functions.shared.views.docs import (
     derived,
 )
 from functions.shared.views.items import ViewItem
+from functions.shared.views.render import purchase_order_summary
+
+PURCHASE_ORDER_ROW: Final = "purchase_order_summary"
+SKU_SEPARATOR: Final = "\n"  # never in a SKU (see the API's SKU pattern)
+
+
+def sku_set(skus: Iterable[str]) -> str:
+    """The order's SKUs as one string where `sku_member(sku)` occurs only for its SKUs."""
+    return SKU_SEPARATOR + SKU_SEPARATOR.join(sorted(skus)) + SKU_SEPARATOR
+
+
+def sku_member(sku: str) -> str:
+    return SKU_SEPARATOR + sku + SKU_SEPARATOR
 
 
 class _NoStock:
@@ -27,7 +43,7 @@ class _NoStock:
     def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
         return []
 
-    def rows(self, doc: object) -> list[ViewItem]:
+    def rows(self, doc: Any) -> list[ViewItem]:
         return []
 
 
@@ -82,11 +98,47 @@ class SalesOrderProjection(_NoStock):
 
 
 class PurchaseOrderProjection(_NoStock):
+    """The doc, and one list row per order: by tenant, by status (GSI1) and by vendor (GSI2),
+    newest first, carrying the other list filters."""
+
+    rendered: tuple[str, ...] = ("order", "created_at")
+
     def initial(self, stream_id: StreamId) -> PurchaseOrderDoc:
         return PurchaseOrderDoc(stream_id=str(stream_id))
 
     def evolve(self, doc: PurchaseOrderDoc, recorded: RecordedEvent) -> dict[str, Any]:
-        return {"order": purchase_order.evolve(doc.order, recorded.event)}
+        update: dict[str, Any] = {"order": purchase_order.evolve(doc.order, recorded.event)}
+        if isinstance(recorded.event, PurchaseOrderCreated) and doc.created_at is None:
+            update["created_at"] = recorded.occurred_at
+        return update
+
+    def rows(self, doc: PurchaseOrderDoc) -> list[ViewItem]:
+        summary = purchase_order_summary(doc)
+        if summary is None or summary.created_at is None or doc.order is None:
+            return []
+        tenant, vendor = doc.tenant_id, summary.vendor_id or "-"
+        sk = keys.newest_first(summary.created_at, summary.purchase_order_id)
+        return [
+            ViewItem(
+                pk=keys.purchase_orders(tenant),
+                sk=sk,
+                kind=PURCHASE_ORDER_ROW,
+                data=summary.model_dump_json(exclude={"version"}),
+                gsi1pk=keys.purchase_orders_by(tenant, "STATUS", summary.status),
+                gsi1sk=sk,
+                gsi2pk=keys.purchase_orders_by(tenant, "VENDOR", vendor),
+                gsi2sk=sk,
+                filters={
+                    "status": summary.status,
+                    "vendor_id": vendor,
+                    "destination_warehouse_id": summary.destination_warehouse_id,
+                    "source_type": summary.source_type,
+                    "skus": sku_set(doc.order.lines),
+                    "expected_date": (summary.expected_date or date.max).isoformat(),
+                },
+                rev=doc.version,
+            )
+        ]
 
     def doc_index(self, doc: PurchaseOrderDoc) -> IndexKeys:
         return IndexKeys()

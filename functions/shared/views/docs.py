@@ -74,6 +74,7 @@ class SalesOrderDoc(StreamDoc):
 class PurchaseOrderDoc(StreamDoc):
     kind: Literal["purchase_order"] = "purchase_order"
     order: PurchaseOrder | None = None
+    created_at: AwareDatetime | None = None
 
 
 class WarehouseDoc(StreamDoc):

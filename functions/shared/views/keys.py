@@ -69,6 +69,14 @@ def vendors(tenant_id: str) -> str:
     return join(tenant_id, "VENDORS")
 
 
+def purchase_orders(tenant_id: str) -> str:
+    return join(tenant_id, "PURCHASE_ORDERS")
+
+
+def purchase_orders_by(tenant_id: str, facet: str, value: str) -> str:
+    return join(tenant_id, "PURCHASE_ORDERS", facet, value)
+
+
 @lru_cache(maxsize=4096)  # a few keys per tenant, built for every event
 def shipments(tenant_id: str) -> str:
     return join(tenant_id, "SHIPMENTS")

@@ -6,8 +6,9 @@ messages: a new field here is a change of the API's contract (its `openapi.json`
 says so).
 """
 
+from datetime import date
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -110,28 +111,60 @@ class PurchaseOrderLine(View):
     quantity_ordered: int
     quantity_received: int
     discrepancy: int = Field(
-        description="After Amazon closed the shipment: units still missing, less written off"
+        description="Once closed (by Amazon with its shipment, or by you): units still "
+        "missing, less written off"
     )
     written_off: int
+    unit_cost: Decimal | None = Field(
+        default=None, description="In the vendor's currency (purchase orders from a vendor)"
+    )
 
 
-class PurchaseOrder(View):
+class PurchaseOrderSummary(View):
     purchase_order_id: str
-    transfer_order_id: str
-    shipment_id: str
-    warehouse_id: str = Field(description="The FBA warehouse")
+    type: Literal["purchase_order"] = "purchase_order"
+    source_type: str = Field(
+        description="`vendor` (bought from a vendor), `warehouse` (the inbound half of a "
+        "transfer order) or `unknown`"
+    )
+    vendor_id: str | None = Field(description="The vendor, for `source_type` vendor")
+    transfer_order_id: str | None = Field(
+        description="Its transfer order, if it is the inbound half of one"
+    )
+    destination_warehouse_id: str
+    warehouse_id: str = Field(description="Same as `destination_warehouse_id` (older name)")
+    shipment_id: str | None = Field(description="The FBA shipment it is bound to, if any")
+    shipment_ids: list[str] = Field(description="The FBA shipments bound to it (zero or more)")
+    locked: bool = Field(
+        description="True while Amazon owns it (bound to an FBA shipment): edit it in Seller "
+        "Central; changes sync back"
+    )
+    received_by_amazon: bool = Field(description="Into an FBA warehouse: only Amazon receives it")
+    reference: str | None
+    expected_date: date | None
     status: str = Field(
         description="`open`, `partially_received`, `received` (also: closed in full), "
         "`closed_short` or `cancelled`"
     )
-    shipped: bool
+    shipped: bool = Field(description="The goods left their source (transfers and FBA orders)")
+    created_at: AwareDatetime | None = Field(description="null for orders the views have not dated")
+    units_ordered: int
+    units_received: int
+    version: int = Field(
+        description="Version of the order this answer shows (lists can lag a read of the "
+        "order itself)"
+    )
+
+
+class PurchaseOrder(PurchaseOrderSummary):
     lines: list[PurchaseOrderLine]
-    version: int
 
 
 class TransferOrderSummary(View):
     transfer_order_id: str
-    shipment_id: str
+    shipment_id: str | None = Field(
+        description="The FBA shipment it was reconciled from; null for one you created"
+    )
     sales_order_id: str
     purchase_order_id: str
     source_warehouse_id: str

@@ -1,12 +1,14 @@
 """The read side the API calls: typed views by tenant, every key starting with the tenant."""
 
 import json
+from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from domain.event_store import EventStore
 from domain.streams import StreamId, StreamKind
+from functions.shared.projections.orders import sku_member
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys, render
 from functions.shared.views.catch_up import CatchUp
@@ -28,6 +30,7 @@ from functions.shared.views.models import (
     LedgerEntry,
     Page,
     PurchaseOrder,
+    PurchaseOrderSummary,
     SalesOrder,
     ShipmentDetail,
     ShipmentSummary,
@@ -38,7 +41,7 @@ from functions.shared.views.models import (
     Warehouse,
 )
 from functions.shared.views.stock_queries import StockQueries
-from functions.shared.views.table import Partition, ViewTable
+from functions.shared.views.table import Condition, Partition, ViewTable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -58,6 +61,18 @@ def stream_of(tenant_id: str, kind: StreamKind, entity_id: str) -> StreamId | No
 
 def doc_key(stream_id: StreamId) -> RowKey:
     return RowKey(pk=keys.doc_pk(stream_id), sk=keys.DOC)
+
+
+class PurchaseOrderFilters(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    status: str | None = None
+    vendor_id: str | None = None
+    destination_warehouse_id: str | None = None
+    source_type: str | None = None
+    sku: str | None = None
+    expected_before: date | None = None
+    expected_after: date | None = None
 
 
 class ViewQueries:
@@ -156,6 +171,51 @@ class ViewQueries:
         doc = self._doc(stream_id, PurchaseOrderDoc)
         return render.purchase_order_view(doc) if doc else None
 
+    def list_purchase_orders(
+        self,
+        tenant_id: str,
+        filters: PurchaseOrderFilters,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[PurchaseOrderSummary]:
+        """Newest first. A status or vendor picks the key path; the other filters filter it."""
+        equal = {
+            name: value
+            for name, value in {
+                "status": filters.status,
+                "vendor_id": filters.vendor_id,
+                "destination_warehouse_id": filters.destination_warehouse_id,
+                "source_type": filters.source_type,
+            }.items()
+            if value is not None
+        }
+        if "status" in equal:
+            path = Partition(
+                keys.purchase_orders_by(tenant_id, "STATUS", equal.pop("status")), VIEWS_GSI1
+            )
+        elif "vendor_id" in equal:
+            path = Partition(
+                keys.purchase_orders_by(tenant_id, "VENDOR", equal.pop("vendor_id")), VIEWS_GSI2
+            )
+        else:
+            path = Partition(keys.purchase_orders(tenant_id))
+        conditions = []
+        if filters.sku is not None:
+            conditions.append(Condition("skus", "contains", sku_member(filters.sku)))
+        if filters.expected_before is not None:
+            conditions.append(Condition("expected_date", "<", filters.expected_before.isoformat()))
+        if filters.expected_after is not None:
+            # Strictly after; orders with no expected date sort last and never match.
+            after = filters.expected_after.isoformat()
+            conditions += [
+                Condition("expected_date", ">", after),
+                Condition("expected_date", "<", date.max.isoformat()),
+            ]
+        items, next_cursor = self._table.page(path, limit, cursor, equal, conditions=conditions)
+        return Page[PurchaseOrderSummary](
+            items=[purchase_order_row(item) for item in items], next_cursor=next_cursor
+        )
+
     def list_warehouses(self, tenant_id: str) -> list[Warehouse]:
         docs = self._table.all(Partition(keys.warehouses(tenant_id), VIEWS_GSI1))
         views = (render.warehouse_view(_as(WarehouseDoc, item)) for item in docs)
@@ -224,7 +284,9 @@ class ViewQueries:
         return [
             stream_of(tenant_id, StreamKind.SALES_ORDER, doc.order.sales_order_id),
             stream_of(tenant_id, StreamKind.PURCHASE_ORDER, doc.order.purchase_order_id),
-            stream_of(tenant_id, StreamKind.SHIPMENT, doc.order.shipment_id),
+            stream_of(tenant_id, StreamKind.SHIPMENT, doc.order.shipment_id)
+            if doc.order.shipment_id
+            else None,
         ]
 
     def _related(
@@ -257,6 +319,10 @@ class ViewQueries:
         item = found.get(doc_key(stream_id))
         doc = _as(kind, item) if item else None
         return self._caught_up(stream_id, doc, kind) if catch_up else doc
+
+
+def purchase_order_row(item: ViewItem) -> PurchaseOrderSummary:
+    return PurchaseOrderSummary.model_validate({**json.loads(item.data), "version": item.rev})
 
 
 def shipment_row(item: ViewItem) -> ShipmentSummary:

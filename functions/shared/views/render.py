@@ -18,6 +18,7 @@ from functions.shared.views.models import (
     OrderLine,
     PurchaseOrder,
     PurchaseOrderLine,
+    PurchaseOrderSummary,
     SalesOrder,
     SalesOrderLine,
     ShipmentDetail,
@@ -94,18 +95,40 @@ def sales_order_view(doc: SalesOrderDoc) -> SalesOrder | None:
     )
 
 
-def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrder | None:
+def purchase_order_summary(doc: PurchaseOrderDoc) -> PurchaseOrderSummary | None:
     order = doc.order
     if order is None:
         return None
-    open_discrepancies = {d.sku: d.quantity for d in order.open_discrepancies()}
-    return PurchaseOrder(
+    lines = order.lines.values()
+    return PurchaseOrderSummary(
         purchase_order_id=order.purchase_order_id,
+        source_type=order.source_type.value,
+        vendor_id=order.vendor_id,
         transfer_order_id=order.transfer_order_id,
-        shipment_id=order.shipment_id,
+        destination_warehouse_id=order.warehouse_id,
         warehouse_id=order.warehouse_id,
+        shipment_id=order.shipment_id,
+        shipment_ids=[order.shipment_id] if order.shipment_id else [],
+        locked=order.locked,
+        received_by_amazon=order.received_by_amazon,
+        reference=order.reference,
+        expected_date=order.expected_date,
         status=order.status.value,
         shipped=order.shipped,
+        created_at=doc.created_at,
+        units_ordered=sum(line.quantity_ordered for line in lines),
+        units_received=sum(line.quantity_received for line in lines),
+        version=doc.version,
+    )
+
+
+def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrder | None:
+    summary = purchase_order_summary(doc)
+    if summary is None or doc.order is None:
+        return None
+    open_discrepancies = {d.sku: d.quantity for d in doc.order.open_discrepancies()}
+    return PurchaseOrder(
+        **summary.__dict__,
         lines=[
             PurchaseOrderLine(
                 sku=line.sku,
@@ -113,10 +136,10 @@ def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrder | None:
                 quantity_received=line.quantity_received,
                 discrepancy=open_discrepancies.get(line.sku, 0),
                 written_off=line.written_off,
+                unit_cost=line.unit_cost,
             )
-            for line in sorted(order.lines.values(), key=lambda line: line.sku)
+            for line in sorted(doc.order.lines.values(), key=lambda line: line.sku)
         ],
-        version=doc.version,
     )
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from functions.shared.tables import (
     VIEWS_GSI1,
@@ -21,12 +21,29 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 MAX_PAGE = 500
+# Queries one page may make: a selective filter answers a short page (with a cursor) rather
+# than read a whole partition in one request.
+MAX_ROUNDS = 10
 # index name (None: the table) -> its partition and sort key attributes
 KEYS: dict[str | None, tuple[str, str]] = {
     None: (VIEWS_PK, VIEWS_SK),
     VIEWS_GSI1: (VIEWS_GSI1_PK, VIEWS_GSI1_SK),
     VIEWS_GSI2: (VIEWS_GSI2_PK, VIEWS_GSI2_SK),
 }
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A filter beyond equality on a row's filter attribute (strings compare in order)."""
+
+    name: str
+    op: Literal["<", "<=", ">", ">=", "contains"]
+    value: str
+
+    def expression(self, name: str, value: str) -> str:
+        if self.op == "contains":
+            return f"contains({name}, {value})"
+        return f"{name} {self.op} {value}"
 
 
 @dataclass(frozen=True)
@@ -69,10 +86,12 @@ class ViewTable:
         cursor: str | None = None,
         filters: dict[str, str] | None = None,
         descending: bool = True,
+        conditions: Sequence[Condition] = (),
     ) -> tuple[list[ViewItem], str | None]:
-        """Up to `limit` items matching `filters`, and the cursor of the next page (or None)."""
+        """Up to `limit` items matching `filters` (equal) and `conditions`, and the cursor of
+        the next page (or None). A selective filter may answer fewer items, with a cursor."""
         start, _ = self.start_of(partition, cursor)
-        items, last_key = self.page_from(partition, limit, start, filters, descending)
+        items, last_key = self.page_from(partition, limit, start, filters, descending, conditions)
         return items, self.cursor_after(partition, last_key)
 
     def start_of(
@@ -99,16 +118,18 @@ class ViewTable:
         start: dict[str, Any] | None,
         filters: dict[str, str] | None = None,
         descending: bool = True,
+        conditions: Sequence[Condition] = (),
     ) -> tuple[list[ViewItem], dict[str, Any] | None]:
-        """Up to `limit` items after `start`, and the key of the last one if more may follow."""
+        """Up to `limit` items after `start`, and the key to go on from if more may follow
+        (at most MAX_ROUNDS queries: then a short page)."""
         if not 1 <= limit <= MAX_PAGE:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE}")
-        request = self._request(partition, filters or {}, descending)
+        request = self._request(partition, filters or {}, descending, conditions)
         if start is not None:
             request["ExclusiveStartKey"] = start
         items: list[ViewItem] = []
         raw_last: dict[str, Any] = {}
-        while len(items) < limit:
+        for _ in range(MAX_ROUNDS):
             answer = self._client.query(**request, Limit=limit - len(items))
             for raw in answer["Items"]:
                 items.append(from_dynamo(raw))
@@ -116,8 +137,11 @@ class ViewTable:
             if "LastEvaluatedKey" not in answer:
                 return items, None
             request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-        key_names = {VIEWS_PK, VIEWS_SK, *KEYS[partition.index]}
-        return items, {name: raw_last[name] for name in key_names}
+            if len(items) == limit:
+                key_names = {VIEWS_PK, VIEWS_SK, *KEYS[partition.index]}
+                return items, {name: raw_last[name] for name in key_names}
+        last_key: dict[str, Any] = request["ExclusiveStartKey"]
+        return items, last_key
 
     def all(self, partition: Partition, descending: bool = False) -> Iterator[ViewItem]:
         request = self._request(partition, {}, descending)
@@ -129,7 +153,11 @@ class ViewTable:
             request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def _request(
-        self, partition: Partition, filters: dict[str, str], descending: bool
+        self,
+        partition: Partition,
+        filters: dict[str, str],
+        descending: bool,
+        conditions: Sequence[Condition] = (),
     ) -> dict[str, Any]:
         pk_name, sk_name = KEYS[partition.index]
         condition = "#pk = :pk"
@@ -151,6 +179,10 @@ class ViewTable:
             names[f"#f{n}"] = FILTER_PREFIX + name
             values[f":f{n}"] = {"S": value}
             clauses.append(f"#f{n} = :f{n}")
+        for n, cond in enumerate(conditions):
+            names[f"#c{n}"] = FILTER_PREFIX + cond.name
+            values[f":c{n}"] = {"S": cond.value}
+            clauses.append(cond.expression(f"#c{n}", f":c{n}"))
         if clauses:
             request["FilterExpression"] = " AND ".join(clauses)
         request["ExpressionAttributeNames"] = names

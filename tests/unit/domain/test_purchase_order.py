@@ -3,13 +3,13 @@
 import pytest
 
 from domain.errors import InvalidTransition, NotFound
-from domain.orders.lines import OrderLine
 from domain.orders.purchase_order import (
     AcknowledgeDiscrepancy,
     CancelPurchaseOrder,
     ClosePurchaseOrder,
     LineDiscrepancy,
     LineReceipt,
+    PurchaseLine,
     PurchaseOrder,
     PurchaseOrderCreated,
     PurchaseOrderLinesAdded,
@@ -30,7 +30,7 @@ CREATED = PurchaseOrderCreated(
     transfer_order_id="to-1",
     shipment_id="FBA1",
     warehouse_id="fba-c-US",
-    lines=(OrderLine(sku="A", quantity=10), OrderLine(sku="B", quantity=4)),
+    lines=(PurchaseLine(sku="A", quantity=10), PurchaseLine(sku="B", quantity=4)),
 )
 
 

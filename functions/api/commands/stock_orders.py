@@ -1,0 +1,148 @@
+"""Stock orders a user places and works: purchase orders to vendors, transfers between
+warehouses, and the receipts, close and cancel of each."""
+
+from dataclasses import dataclass
+
+from domain.errors import NotFound
+from domain.messages import Command, Decision
+from domain.orders import purchase_order as po
+from domain.orders import sales_order as so
+from domain.orders.placing import (
+    CreateTransferOrder,
+    PlacePurchaseOrder,
+    create_transfer_order,
+    place_purchase_order,
+)
+from domain.orders.transfer_order import TransferOrder
+from domain.streams import StreamKind
+from functions.api.auth import Caller
+from functions.api.commands.base import event_context, with_retries
+from functions.api.commands.transfers import ship_sales_order
+from functions.shared.aggregates import Aggregates
+
+PO = StreamKind.PURCHASE_ORDER
+
+
+@dataclass(frozen=True)
+class OrderAfter:
+    version: int
+    status: po.PurchaseOrderStatus
+
+
+@dataclass(frozen=True)
+class TransferCreated:
+    transfer_order_id: str
+    sales_order_id: str
+    purchase_order_id: str
+    version: int
+
+
+def place(aggregates: Aggregates, caller: Caller, command: PlacePurchaseOrder) -> OrderAfter:
+    """`command` names a new purchase order id."""
+    tenant = caller.tenant_id
+    vendor = aggregates.load(tenant, StreamKind.VENDOR, command.vendor_id).state
+    destination = aggregates.load(
+        tenant, StreamKind.WAREHOUSE, command.destination_warehouse_id
+    ).state
+    decision = place_purchase_order(command, vendor, destination)
+    versions = aggregates.save(event_context(caller, aggregates.clock), decision, {})
+    return OrderAfter(versions[(PO.value, command.purchase_order_id)], po.PurchaseOrderStatus.OPEN)
+
+
+def edit(aggregates: Aggregates, caller: Caller, command: po.EditPurchaseOrder) -> OrderAfter:
+    """Decided once on the order as read: a concurrent edit makes this one a 409 (never a
+    silent overwrite of what the other user just saw and changed)."""
+    return _decide_order(aggregates, caller, command.purchase_order_id, command)
+
+
+def act_on_order(
+    aggregates: Aggregates, caller: Caller, purchase_order_id: str, command: Command
+) -> OrderAfter:
+    """Receive, close or cancel: decided again on the order as it is after a concurrent write
+    (a receipt counts whatever else was received meanwhile)."""
+    return with_retries(lambda: _decide_order(aggregates, caller, purchase_order_id, command))
+
+
+def _decide_order(
+    aggregates: Aggregates, caller: Caller, purchase_order_id: str, command: Command
+) -> OrderAfter:
+    loaded = aggregates.load(caller.tenant_id, PO, purchase_order_id)
+    if loaded.state is None:
+        raise NotFound(f"purchase order {purchase_order_id} not found")
+    events = po.decide(command, loaded.state)
+    status = po.fold_onto(loaded.state, events).status
+    if not events:
+        return OrderAfter(loaded.version, status)
+    key = (PO.value, purchase_order_id)
+    context = event_context(caller, aggregates.clock)
+    return OrderAfter(aggregates.save(context, {key: events}, {key: loaded.version})[key], status)
+
+
+def create_transfer(
+    aggregates: Aggregates, caller: Caller, command: CreateTransferOrder
+) -> TransferCreated:
+    tenant = caller.tenant_id
+    source = aggregates.load(tenant, StreamKind.WAREHOUSE, command.source_warehouse_id).state
+    destination = aggregates.load(
+        tenant, StreamKind.WAREHOUSE, command.destination_warehouse_id
+    ).state
+    decision = create_transfer_order(command, source, destination)
+    versions = aggregates.save(event_context(caller, aggregates.clock), decision, {})
+    return TransferCreated(
+        transfer_order_id=command.transfer_order_id,
+        sales_order_id=command.sales_order_id,
+        purchase_order_id=command.purchase_order_id,
+        version=versions[(StreamKind.TRANSFER_ORDER.value, command.transfer_order_id)],
+    )
+
+
+def ship_transfer(aggregates: Aggregates, caller: Caller, transfer_order_id: str) -> int:
+    """The goods left the source; returns the sales order's version."""
+    transfer = transfer_of(aggregates, caller, transfer_order_id)
+    return ship_sales_order(aggregates, caller, transfer.sales_order_id).version
+
+
+def transfer_of(aggregates: Aggregates, caller: Caller, transfer_order_id: str) -> TransferOrder:
+    transfer = aggregates.load(caller.tenant_id, StreamKind.TRANSFER_ORDER, transfer_order_id)
+    if transfer.state is None:
+        raise NotFound(f"transfer order {transfer_order_id} not found")
+    return transfer.state
+
+
+def receive_transfer(
+    aggregates: Aggregates, caller: Caller, transfer_order_id: str, units: dict[str, int]
+) -> int:
+    """Units counted in at the destination; those beyond the plan left the source too (its
+    sales order says so), so no unit appears from nowhere. Returns the purchase order's version."""
+    tenant = caller.tenant_id
+    transfer = transfer_of(aggregates, caller, transfer_order_id)
+
+    def attempt() -> int:
+        sales = aggregates.load(tenant, StreamKind.SALES_ORDER, transfer.sales_order_id)
+        purchase = aggregates.load(tenant, PO, transfer.purchase_order_id)
+        if sales.state is None or purchase.state is None:
+            raise NotFound(f"transfer order {transfer_order_id} not found")
+        now = aggregates.clock.now()
+        receipt = po.ReceiveUnits(
+            purchase_order_id=transfer.purchase_order_id, units=units, received_at=now
+        )
+        purchase_events = po.decide(receipt, purchase.state)
+        after = po.fold_onto(purchase.state, purchase_events)
+        over_plan = so.FollowAmazonPlan(  # the plan stays; only what left over it changes
+            sales_order_id=sales.state.sales_order_id,
+            shipment_id=None,
+            planned={line.sku: line.quantity for line in sales.state.lines},
+            received={sku: line.quantity_received for sku, line in after.lines.items()},
+            observed_at=now,
+        )
+        decision: Decision = {(PO, transfer.purchase_order_id): purchase_events}
+        if sales_events := so.decide(over_plan, sales.state):
+            decision[(StreamKind.SALES_ORDER, sales.state.sales_order_id)] = sales_events
+        read = {
+            (PO.value, transfer.purchase_order_id): purchase.version,
+            (StreamKind.SALES_ORDER.value, transfer.sales_order_id): sales.version,
+        }
+        versions = aggregates.save(event_context(caller, aggregates.clock), decision, read)
+        return versions[(PO.value, transfer.purchase_order_id)]
+
+    return with_retries(attempt)
