@@ -28,6 +28,7 @@ from domain.inbound_shipment.events import (
 from domain.inventory import AmazonInventoryReported
 from domain.messages import DomainEvent
 from domain.orders.purchase_order import (
+    PurchaseOrderBound,
     PurchaseOrderCancelled,
     PurchaseOrderClosed,
     PurchaseOrderCreated,
@@ -49,7 +50,7 @@ from domain.orders.sales_order import (
     SalesOrderShipped,
     SalesOrderShippedOverPlan,
 )
-from domain.orders.transfer_order import TransferOrderCreated
+from domain.orders.transfer_order import TransferOrderBound, TransferOrderCreated
 from domain.vendor import VendorChanged, VendorCreated
 from domain.warehouse import StockAdjusted, StockCounted, WarehouseCreated, WarehouseEnabledChanged
 
@@ -91,6 +92,8 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     PurchaseOrderReopened,
     PurchaseOrderFollowedShipment,
     PurchaseOrderEdited,
+    PurchaseOrderBound,
+    TransferOrderBound,
     AmazonInventoryReported,
     VendorCreated,
     VendorChanged,

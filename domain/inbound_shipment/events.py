@@ -106,13 +106,17 @@ class InboundShipmentCancelled(DomainEvent):
 
 
 class InboundShipmentReconciled(DomainEvent):
+    """Bound to its orders: a transfer's (sales order out of the source, purchase order into
+    FBA), or a purchase order alone (from a vendor, straight to FBA)."""
+
     type: Literal["InboundShipmentReconciled"] = "InboundShipmentReconciled"
     shipment_id: str
-    transfer_order_id: str
-    sales_order_id: str
+    transfer_order_id: str | None = None
+    sales_order_id: str | None = None
     purchase_order_id: str
-    source_warehouse_id: str
+    source_warehouse_id: str | None = None
     destination_warehouse_id: str
+    vendor_id: str | None = None
 
 
 InboundShipmentEvent = (

@@ -34,13 +34,16 @@ class LineState(BaseModel):
 
 
 class Reconciliation(BaseModel):
+    """The orders the shipment is bound to (no transfer and sales order: a vendor's units)."""
+
     model_config = ConfigDict(frozen=True, defer_build=True)
 
-    transfer_order_id: str
-    sales_order_id: str
+    transfer_order_id: str | None = None
+    sales_order_id: str | None = None
     purchase_order_id: str
-    source_warehouse_id: str
+    source_warehouse_id: str | None = None
     destination_warehouse_id: str
+    vendor_id: str | None = None
 
 
 class StatusObservation(BaseModel):

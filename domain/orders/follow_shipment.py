@@ -25,14 +25,17 @@ ENDED = frozenset({ShipmentPhase.CLOSED, ShipmentPhase.CANCELLED})
 
 @dataclass
 class _Orders:
-    """Both orders as the decision so far leaves them, and the events that got them there."""
+    """Both orders as the decision so far leaves them, and the events that got them there.
+    No sales order: a vendor's units, straight to FBA (nothing leaves a warehouse of ours)."""
 
-    sales: so.SalesOrder
+    sales: so.SalesOrder | None
     purchase: po.PurchaseOrder
     sales_events: list[DomainEvent] = field(default_factory=list)
     purchase_events: list[DomainEvent] = field(default_factory=list)
 
     def sell(self, command: Command) -> None:
+        if self.sales is None:
+            return
         events = so.decide(command, self.sales)
         for event in events:
             self.sales = so.evolve(self.sales, event) or self.sales
@@ -54,7 +57,7 @@ class _Orders:
                 )
             )
         decision: Decision = {}
-        if self.sales_events:
+        if self.sales_events and self.sales is not None:
             decision[(StreamKind.SALES_ORDER, self.sales.sales_order_id)] = self.sales_events
         if self.purchase_events:
             decision[(StreamKind.PURCHASE_ORDER, self.purchase.purchase_order_id)] = (
@@ -65,7 +68,7 @@ class _Orders:
 
 def follow_shipment(
     shipment: InboundShipment,
-    sales_order: so.SalesOrder,
+    sales_order: so.SalesOrder | None,
     purchase_order: po.PurchaseOrder,
     at: AwareDatetime,
     shipment_version: int,
@@ -100,7 +103,7 @@ def follow_shipment(
 
 def _release(orders: _Orders, shipment: InboundShipment) -> None:
     reason = f"inbound shipment {shipment.shipment_id} is {shipment.status}"
-    if orders.sales.status is so.SalesOrderStatus.OPEN:
+    if orders.sales is not None and orders.sales.status is so.SalesOrderStatus.OPEN:
         orders.sell(so.CancelSalesOrder(sales_order_id=orders.sales.sales_order_id, reason=reason))
     orders.buy(
         po.CancelPurchaseOrder(purchase_order_id=orders.purchase.purchase_order_id, reason=reason)
@@ -119,11 +122,12 @@ def _reopen(orders: _Orders, shipment: InboundShipment, at: AwareDatetime) -> No
         if revived
         else f"Amazon received units on inbound shipment {shipment.shipment_id} ({shipment.status})"
     )
-    orders.sell(
-        so.ReopenSalesOrder(
-            sales_order_id=orders.sales.sales_order_id, reason=reason, observed_at=at
+    if orders.sales is not None:
+        orders.sell(
+            so.ReopenSalesOrder(
+                sales_order_id=orders.sales.sales_order_id, reason=reason, observed_at=at
+            )
         )
-    )
     orders.buy(
         po.ReopenPurchaseOrder(
             purchase_order_id=purchase.purchase_order_id, reason=reason, observed_at=at
@@ -133,15 +137,16 @@ def _reopen(orders: _Orders, shipment: InboundShipment, at: AwareDatetime) -> No
 
 def _follow_plan(orders: _Orders, shipment: InboundShipment, at: AwareDatetime) -> None:
     plan = shipment.planned_quantities()
-    orders.sell(
-        so.FollowAmazonPlan(
-            sales_order_id=orders.sales.sales_order_id,
-            shipment_id=shipment.shipment_id,
-            planned=plan,
-            received=shipment.received_totals(),
-            observed_at=at,
+    if orders.sales is not None:
+        orders.sell(
+            so.FollowAmazonPlan(
+                sales_order_id=orders.sales.sales_order_id,
+                shipment_id=shipment.shipment_id,
+                planned=plan,
+                received=shipment.received_totals(),
+                observed_at=at,
+            )
         )
-    )
     if not orders.purchase.cancelled:
         orders.buy(
             po.AmendPurchaseOrderLines(
@@ -154,14 +159,21 @@ def _follow_plan(orders: _Orders, shipment: InboundShipment, at: AwareDatetime) 
 
 
 def _ship(orders: _Orders, shipment: InboundShipment) -> None:
-    """Goods Amazon shows gone ship, if nobody marked them, as of the first observation of it."""
+    """Goods Amazon shows gone ship, if nobody marked them, as of the first observation of it
+    (a vendor's: as Amazon shows them gone)."""
     left_at = shipment.left_source_at
-    if orders.sales.status is so.SalesOrderStatus.OPEN and left_at is not None:
+    sales = orders.sales
+    if sales is not None and sales.status is so.SalesOrderStatus.OPEN and left_at is not None:
         orders.sell(
-            so.MarkSalesOrderShipped(sales_order_id=orders.sales.sales_order_id, shipped_at=left_at)
+            so.MarkSalesOrderShipped(sales_order_id=sales.sales_order_id, shipped_at=left_at)
         )
-    shipped_at = orders.sales.shipped_at
-    if orders.sales.status is so.SalesOrderStatus.SHIPPED and shipped_at is not None:
+    if orders.sales is None:
+        shipped_at = left_at
+    elif orders.sales.status is so.SalesOrderStatus.SHIPPED:
+        shipped_at = orders.sales.shipped_at
+    else:
+        shipped_at = None
+    if shipped_at is not None:
         orders.buy(
             po.MarkPurchaseOrderShipped(
                 purchase_order_id=orders.purchase.purchase_order_id, shipped_at=shipped_at

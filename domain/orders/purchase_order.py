@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from domain.errors import InvalidTransition, NotFound, OrderLocked, ReceivedByAmazon
+from domain.errors import InvalidCommand, InvalidTransition, NotFound, OrderLocked, ReceivedByAmazon
 from domain.messages import Command, DomainEvent
 from domain.orders.lines import (
     MAX_LINES,
@@ -101,6 +101,16 @@ class PurchaseOrderEdited(DomainEvent):
     expected_date: date | None = None
 
 
+class PurchaseOrderBound(DomainEvent):
+    """Reconciled to an FBA shipment: Amazon owns the order from now on (its plan rules). The
+    differences are the order's lines against the plan when it was bound."""
+
+    type: Literal["PurchaseOrderBound"] = "PurchaseOrderBound"
+    purchase_order_id: str
+    shipment_id: str
+    differences: tuple[LineChange, ...]  # per SKU: ordered (from) -> Amazon's plan (to)
+
+
 class PurchaseOrderShipped(DomainEvent):
     """The goods left the source: what is on order is now in transit (as of `shipped_at`)."""
 
@@ -175,6 +185,12 @@ class PurchaseOrderFollowedShipment(DomainEvent):
     type: Literal["PurchaseOrderFollowedShipment"] = "PurchaseOrderFollowedShipment"
     purchase_order_id: str
     shipment_version: int
+
+
+class BindToShipment(Command):
+    purchase_order_id: str
+    shipment_id: str
+    planned: dict[str, int]  # Amazon's plan per SKU
 
 
 class EditPurchaseOrder(Command):
@@ -280,6 +296,7 @@ class PurchaseOrder(BaseModel):
     reference: str | None = None
     expected_date: date | None = None
     received_by_amazon: bool = True
+    bound_differences: tuple[LineChange, ...] = ()
     shipped: bool = False
     shipped_at: AwareDatetime | None = None
     closed: bool = False
@@ -322,6 +339,38 @@ def decide(command: Command, state: PurchaseOrder | None) -> list[DomainEvent]:
     if handler is None:
         raise TypeError(f"not a purchase order command: {type(command).__name__}")
     return handler(state, command)
+
+
+def _bind(state: PurchaseOrder, command: BindToShipment) -> list[DomainEvent]:
+    """Only an open order into FBA with nothing received, bound to no shipment yet."""
+    if state.shipment_id == command.shipment_id:
+        return []
+    if state.locked:
+        raise OrderLocked(
+            f"purchase order {state.purchase_order_id} is already bound to FBA shipment "
+            f"{state.shipment_id}",
+            field="purchase_order_id",
+        )
+    if not state.received_by_amazon:
+        raise InvalidCommand(
+            f"purchase order {state.purchase_order_id} goes into your warehouse "
+            f"{state.warehouse_id}, not an FBA warehouse",
+            field="purchase_order_id",
+        )
+    if state.status is not PurchaseOrderStatus.OPEN:
+        raise InvalidTransition(
+            f"purchase order {state.purchase_order_id} is {state.status}: only an open order "
+            "can be bound to a shipment",
+            field="purchase_order_id",
+        )
+    ordered = {sku: line.quantity_ordered for sku, line in state.lines.items()}
+    return [
+        PurchaseOrderBound(
+            purchase_order_id=state.purchase_order_id,
+            shipment_id=command.shipment_id,
+            differences=changes_towards(ordered, command.planned),
+        )
+    ]
 
 
 def _edit(state: PurchaseOrder, command: EditPurchaseOrder) -> list[DomainEvent]:
@@ -537,6 +586,7 @@ def _write_off_corrections(state: PurchaseOrder, at: AwareDatetime) -> list[Doma
 
 _HANDLERS: dict[type[Command], Callable[[PurchaseOrder, Any], list[DomainEvent]]] = {
     # the user's
+    BindToShipment: _bind,
     EditPurchaseOrder: _edit,
     ReceiveUnits: _receive,
     CloseReceiving: _close_receiving,
@@ -572,6 +622,10 @@ def _evolve_existing(state: PurchaseOrder, event: DomainEvent) -> PurchaseOrder:
     match event:
         case PurchaseOrderShipped():
             return state.model_copy(update={"shipped": True, "shipped_at": event.shipped_at})
+        case PurchaseOrderBound():
+            return state.model_copy(
+                update={"shipment_id": event.shipment_id, "bound_differences": event.differences}
+            )
         case PurchaseOrderEdited():
             edited = event.model_dump(
                 exclude={"type", "schema_version", "purchase_order_id"}, exclude_none=True

@@ -20,6 +20,14 @@ class TransferOrderCreated(DomainEvent):
     lines: tuple[OrderLine, ...]
 
 
+class TransferOrderBound(DomainEvent):
+    """Its purchase order into FBA was reconciled to this shipment."""
+
+    type: Literal["TransferOrderBound"] = "TransferOrderBound"
+    transfer_order_id: str
+    shipment_id: str
+
+
 class TransferOrder(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
@@ -35,4 +43,6 @@ class TransferOrder(BaseModel):
 def evolve(state: TransferOrder | None, event: DomainEvent) -> TransferOrder | None:
     if isinstance(event, TransferOrderCreated):
         return TransferOrder(**event.model_dump(exclude={"type", "schema_version"}))
+    if isinstance(event, TransferOrderBound) and state is not None:
+        return state.model_copy(update={"shipment_id": event.shipment_id})
     return state

@@ -49,12 +49,17 @@ class Reactor:
         if latest is None or latest.reconciliation is None:
             return {}
         reconciliation = latest.reconciliation
-        sales = self._aggregates.load(tenant, StreamKind.SALES_ORDER, reconciliation.sales_order_id)
+        sales_order_id = reconciliation.sales_order_id  # None: a vendor's units, straight to FBA
+        sales = (
+            self._aggregates.load(tenant, StreamKind.SALES_ORDER, sales_order_id)
+            if sales_order_id
+            else None
+        )
         purchase = self._aggregates.load(
             tenant, StreamKind.PURCHASE_ORDER, reconciliation.purchase_order_id
         )
-        if sales.state is None or purchase.state is None:
-            return {}  # reconciling creates both in the same append: never seen in practice
+        if purchase.state is None or (sales is not None and sales.state is None):
+            return {}  # reconciling binds them in the same append: never seen in practice
         observed = _observed_version(recorded, observations)
         followed = purchase.state.followed_shipment_version
         if recorded.stream_id.kind is StreamKind.SHIPMENT and observed <= followed:
@@ -67,9 +72,11 @@ class Reactor:
         # the reactor runs; never before the sales order's latest movement (a user's command
         # since), because a count at the source replaces on hand: a movement dated before it,
         # decided after it, would vanish. The destination only sums, so its order does not matter.
-        floor = sales.latest_at
+        floor = sales.latest_at if sales else None
         at = shipment.last_observed_at if floor is None else max(shipment.last_observed_at, floor)
-        decision = follow_shipment(shipment, sales.state, purchase.state, at, version)
+        decision = follow_shipment(
+            shipment, sales.state if sales else None, purchase.state, at, version
+        )
         if decision:
             context = EventContext(
                 tenant_id=tenant,
@@ -79,11 +86,12 @@ class Reactor:
                 occurred_at=at,
             )
             versions = {
-                (StreamKind.SALES_ORDER.value, reconciliation.sales_order_id): sales.version,
                 (StreamKind.PURCHASE_ORDER.value, reconciliation.purchase_order_id): (
                     purchase.version
-                ),
+                )
             }
+            if sales is not None and sales_order_id:
+                versions[(StreamKind.SALES_ORDER.value, sales_order_id)] = sales.version
             self._aggregates.save(context, decision, versions)
         return decision
 

@@ -224,7 +224,64 @@ class Demo:
         ):
             if expected not in types:
                 raise DemoFailed(f"the audit trail lacks {expected}: {types}")
+        self.second_act(source_id)
         print("\nDemo complete: every step showed what it should.")
+
+    def second_act(self, main_id: str) -> None:
+        """Stock orders of the user's own: a vendor's purchase order and a transfer."""
+        self.step("Second act: a vendor, and a purchase order of 100 into the main warehouse")
+        vendor = self.call(
+            self.api,
+            "POST",
+            "/vendors",
+            201,
+            json={"name": "Acme Mugs", "lead_time_days": 21, "currency": "USD"},
+        )
+        po = self.call(
+            self.api,
+            "POST",
+            "/purchase-orders",
+            201,
+            json={
+                "vendor_id": vendor["vendor_id"],
+                "destination_warehouse_id": main_id,
+                "reference": "PO-2026-001",
+                "lines": [{"sku": "MUG-GREEN", "quantity": 100, "unit_cost": "2.40"}],
+            },
+        )
+        po_path = f"/purchase-orders/{po['purchase_order_id']}"
+        self.expect_stock(main_id, "MUG-GREEN", on_order=100, on_hand=0)
+
+        self.step("60 arrive and are counted in; the vendor will send no more: close it")
+        receipt = {"lines": [{"sku": "MUG-GREEN", "quantity": 60}]}
+        self.show(self.call(self.api, "POST", f"{po_path}/receipts", 200, json=receipt))
+        self.expect_stock(main_id, "MUG-GREEN", on_hand=60, on_order=40)
+        self.show(self.call(self.api, "POST", f"{po_path}/close", 200))
+        self.expect_stock(main_id, "MUG-GREEN", on_hand=60, on_order=0, discrepancy=40)
+
+        self.step("A transfer of 10 MUG-RED from the main warehouse to a store")
+        store = self.call(self.api, "POST", "/warehouses", 201, json={"name": "Store"})
+        store_id = store["warehouse_id"]
+        transfer = self.call(
+            self.api,
+            "POST",
+            "/transfer-orders",
+            201,
+            json={
+                "source_warehouse_id": main_id,
+                "destination_warehouse_id": store_id,
+                "lines": [{"sku": "MUG-RED", "quantity": 10}],
+            },
+        )
+        self.show(transfer)
+        path = f"/transfer-orders/{transfer['transfer_order_id']}"
+        self.expect_stock(main_id, "MUG-RED", on_hand=30, committed=10)
+        self.call(self.api, "POST", f"{path}/ship", 200)
+        self.expect_stock(main_id, "MUG-RED", on_hand=20, committed=0)
+        self.expect_stock(store_id, "MUG-RED", in_transit=10)
+        receipt = {"lines": [{"sku": "MUG-RED", "quantity": 10}]}
+        self.call(self.api, "POST", f"{path}/receipts", 200, json=receipt)
+        self.expect_stock(store_id, "MUG-RED", on_hand=10, in_transit=0)
 
     def expect_stock(self, warehouse_id: str, sku: str, **figures: int) -> dict[str, Any]:
         def probe() -> dict[str, Any] | None:

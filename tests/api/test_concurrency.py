@@ -11,10 +11,15 @@ from domain.event_store import EventStore, RecordedEvent, StreamAppend
 from domain.inbound_shipment.amazon import AmazonShipmentLine, AmazonShipmentSnapshot
 from domain.inbound_shipment.observe import observe
 from domain.marketplaces import Region
+from domain.orders.placing import PlacePurchaseOrder
+from domain.orders.purchase_order import EditPurchaseOrder, PurchaseLine
 from domain.streams import StreamId, StreamKind
+from domain.vendor import CreateVendor
 from functions.api.auth import Caller
+from functions.api.commands import stock_orders
 from functions.api.commands.base import event_context
 from functions.api.commands.transfers import Shipped, reconcile_shipment, ship_sales_order
+from functions.api.commands.vendors import create_vendor
 from functions.api.commands.warehouses import create_warehouse
 from functions.api.errors import status_of
 from functions.api.wiring import Services, build_services
@@ -138,3 +143,40 @@ def test_a_stream_that_keeps_moving_is_a_409_after_bounded_retries(
 
     assert (reply.status, reply.json["code"]) == (409, "concurrency_conflict")
     assert moving.conflicts == 3
+
+
+def test_two_simultaneous_edits_of_one_purchase_order_one_wins_the_other_conflicts() -> None:
+    caller = Caller(tenant_id="tenant-race", actor="user:setup", correlation_id="setup")
+    racing = RacingStore(InMemoryEventStore())
+    aggregates = Aggregates(racing, RandomIds(), SystemClock())
+    setup = Aggregates(racing.store, RandomIds(), SystemClock())
+    store, _ = create_warehouse(setup, caller, "Store")
+    vendor = CreateVendor(vendor_id="vendor-1", name="Acme", lead_time_days=3, currency="USD")
+    create_vendor(setup, caller, vendor)
+    placed = PlacePurchaseOrder(
+        purchase_order_id="po-1",
+        vendor_id="vendor-1",
+        destination_warehouse_id=store,
+        lines=(PurchaseLine(sku="W-1", quantity=10),),
+    )
+    stock_orders.place(setup, caller, placed)
+
+    def edit(reference: str) -> stock_orders.OrderAfter | DomainError:
+        command = EditPurchaseOrder(purchase_order_id="po-1", reference=reference)
+        try:
+            return stock_orders.edit(
+                aggregates, replace(caller, actor=f"user:{reference}"), command
+            )
+        except DomainError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(edit, ["alice", "bob"]))
+
+    won = [o for o in outcomes if isinstance(o, stock_orders.OrderAfter)]
+    refused = [o for o in outcomes if isinstance(o, DomainError)]
+    assert len(won) == len(refused) == 1
+    assert (status_of(refused[0]), refused[0].code) == (409, "concurrency_conflict")
+    final = setup.load("tenant-race", StreamKind.PURCHASE_ORDER, "po-1").state
+    assert final is not None and final.reference in {"alice", "bob"}
+    assert racing.conflicts == 1  # no retry: the loser's edit is not silently applied on top

@@ -10,7 +10,13 @@ from domain.streams import StreamKind
 from domain.warehouse import WarehouseEnabledChanged
 from functions.api.wiring import Services
 from tests.api.gateway import ApiClient, Reply
-from tests.api.givens import an_own_warehouse, append, reconciled
+from tests.api.givens import (
+    a_connection,
+    a_synced_shipment,
+    an_own_warehouse,
+    append,
+    reconciled,
+)
 
 READS_VIEWS = True
 SKU = "W-1"
@@ -394,3 +400,111 @@ def test_transfers_from_fba_or_to_themselves_are_refused(
     assert to_fba.status == 201
     assert (receipt.status, receipt.json["code"]) == (409, "received_by_amazon")
     assert figures(api, fba)["in_transit"] == 1
+
+
+@pytest.fixture
+def fba_shipment(api: ApiClient, services: Services) -> dict[str, str]:
+    """A connection (so its FBA warehouse) and a synced shipment of SKU-1 x 10, SKU-2 x 5."""
+    assert api.tenant is not None
+    connection_id = a_connection(api)
+    shipment_id = a_synced_shipment(services, api.tenant, connection_id)
+    fba = next(w for w in api.get("/warehouses").json["items"] if w["kind"] == "fba")
+    return {
+        "shipment_id": shipment_id,
+        "fba": fba["warehouse_id"],
+        "connection_id": connection_id,
+    }
+
+
+def reconcile(api: ApiClient, shipment_id: str, body: dict[str, Any]) -> Reply:
+    return api.post(f"/inbound-shipments/{shipment_id}/reconcile", body)
+
+
+def test_a_shipment_reconciled_from_a_vendor_is_a_purchase_order_straight_to_fba(
+    api: ApiClient, vendor: str, fba_shipment: dict[str, str]
+) -> None:
+    reply = reconcile(api, fba_shipment["shipment_id"], {"vendor_id": vendor})
+    po_id = reply.json["purchase_order_id"]
+    order_view = api.get(f"/purchase-orders/{po_id}").json
+    shipment = api.get(f"/inbound-shipments/{fba_shipment['shipment_id']}").json
+
+    assert reply.status == 201, reply.text
+    assert (reply.json["transfer_order_id"], reply.json["sales_order_id"]) == (None, None)
+    assert (order_view["source_type"], order_view["vendor_id"], order_view["locked"]) == (
+        "vendor",
+        vendor,
+        True,
+    )
+    assert order_view["shipment_ids"] == [fba_shipment["shipment_id"]]
+    assert [(line["sku"], line["quantity_ordered"]) for line in order_view["lines"]] == [
+        ("SKU-1", 10),
+        ("SKU-2", 5),
+    ]
+    assert (shipment["reconciled"], shipment["transfer_order_ids"]) == (True, [])
+    assert shipment["purchase_order_ids"] == [po_id]
+    assert figures(api, fba_shipment["fba"], "SKU-1")["on_order"] == 10
+    assert api.get("/transfer-orders").json["items"] == []  # nothing leaves a warehouse of ours
+
+
+def test_a_shipment_reconciled_to_an_open_order_into_fba_binds_it_and_lists_differences(
+    api: ApiClient, services: Services, vendor: str, fba_shipment: dict[str, str]
+) -> None:
+    assert api.tenant is not None
+    second = a_synced_shipment(services, api.tenant, fba_shipment["connection_id"])
+    placed = api.post(
+        "/purchase-orders",
+        {
+            "vendor_id": vendor,
+            "destination_warehouse_id": fba_shipment["fba"],
+            "lines": [{"sku": "SKU-1", "quantity": 12}, {"sku": "SKU-3", "quantity": 4}],
+        },
+    )
+    po_id = placed.json["purchase_order_id"]
+
+    reply = reconcile(api, fba_shipment["shipment_id"], {"purchase_order_id": po_id})
+    again = reconcile(api, second, {"purchase_order_id": po_id})
+    edit = patch(api, f"/purchase-orders/{po_id}", {"reference": "mine"})
+    order_view = api.get(f"/purchase-orders/{po_id}").json
+
+    assert reply.status == 201, reply.text
+    assert reply.json["purchase_order_id"] == po_id
+    differences = [
+        {"sku": "SKU-1", "ordered": 12, "planned": 10},
+        {"sku": "SKU-2", "ordered": 0, "planned": 5},
+        {"sku": "SKU-3", "ordered": 4, "planned": 0},
+    ]
+    assert reply.json["differences"] == differences
+    assert order_view["plan_differences"] == differences
+    assert (order_view["locked"], order_view["shipment_id"]) == (
+        True,
+        fba_shipment["shipment_id"],
+    )
+    assert (again.status, again.json["code"]) == (409, "order_locked")
+    assert (edit.status, edit.json["code"]) == (409, "order_locked")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"source_warehouse_id": "wh-1", "vendor_id": "vendor-1"}, {"source_warehouse_id": None}],
+)
+def test_reconcile_takes_exactly_one_origin(
+    api: ApiClient, fba_shipment: dict[str, str], body: dict[str, Any]
+) -> None:
+    reply = reconcile(api, fba_shipment["shipment_id"], body)
+
+    assert (reply.status, reply.json["code"]) == (422, "validation_failed"), reply.text
+    assert "exactly one" in reply.json["errors"][0]["reason"]
+    assert api.get(f"/inbound-shipments/{fba_shipment['shipment_id']}").json["reconciled"] is False
+
+
+def test_reconcile_to_an_order_into_an_own_warehouse_is_refused(
+    api: ApiClient, vendor: str, store: str, fba_shipment: dict[str, str]
+) -> None:
+    po_id = order(api, vendor, store).json["purchase_order_id"]
+
+    reply = reconcile(api, fba_shipment["shipment_id"], {"purchase_order_id": po_id})
+    unknown = reconcile(api, fba_shipment["shipment_id"], {"purchase_order_id": "po-nope"})
+
+    assert (reply.status, reply.json["errors"][0]["field"]) == (422, "body.purchase_order_id")
+    assert (unknown.status, unknown.json["errors"][0]["field"]) == (404, "body.purchase_order_id")
+    assert api.get(f"/purchase-orders/{po_id}").json["locked"] is False

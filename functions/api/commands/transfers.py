@@ -1,15 +1,27 @@
-"""The transfer workflow: reconcile a shipment, ship the sales order, settle a discrepancy."""
+"""The FBA workflow: reconcile a shipment (from a source warehouse, onto a purchase order, or
+from a vendor), ship the sales order, settle a discrepancy."""
 
 from dataclasses import dataclass
 
 from domain.errors import NotFound
+from domain.orders.lines import LineChange
 from domain.orders.purchase_order import (
     AcknowledgeDiscrepancy,
     LineDiscrepancy,
+    PurchaseOrderBound,
     PurchaseOrderDiscrepancyAcknowledged,
 )
 from domain.orders.purchase_order import decide as decide_purchase_order
-from domain.orders.transfer import ReconcileShipment, destination_of, mark_shipped, reconcile
+from domain.orders.transfer import (
+    ReconcileShipment,
+    ReconcileToPurchaseOrder,
+    ReconcileToVendor,
+    destination_of,
+    mark_shipped,
+    reconcile,
+    reconcile_to_purchase_order,
+    reconcile_to_vendor,
+)
 from domain.streams import StreamKind
 from functions.api.auth import Caller
 from functions.api.commands.base import event_context, with_retries
@@ -18,10 +30,11 @@ from functions.shared.aggregates import Aggregates
 
 @dataclass(frozen=True)
 class Reconciled:
-    transfer_order_id: str
-    sales_order_id: str
+    transfer_order_id: str | None
+    sales_order_id: str | None
     purchase_order_id: str
     shipment_version: int
+    differences: tuple[LineChange, ...] = ()  # ordered (from) -> Amazon's plan (to)
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,79 @@ def reconcile_shipment(
         return Reconciled(
             transfer_order_id=command.transfer_order_id,
             sales_order_id=command.sales_order_id,
+            purchase_order_id=command.purchase_order_id,
+            shipment_version=versions[(StreamKind.SHIPMENT.value, shipment_id)],
+        )
+
+    return with_retries(attempt)
+
+
+def reconcile_to_order(
+    aggregates: Aggregates, caller: Caller, shipment_id: str, purchase_order_id: str
+) -> Reconciled:
+    """Bind the shipment to an existing open purchase order into FBA (and its transfer)."""
+    tenant = caller.tenant_id
+    command = ReconcileToPurchaseOrder(shipment_id=shipment_id, purchase_order_id=purchase_order_id)
+
+    def attempt() -> Reconciled:
+        shipment = aggregates.load(tenant, StreamKind.SHIPMENT, shipment_id)
+        order = aggregates.load(tenant, StreamKind.PURCHASE_ORDER, purchase_order_id)
+        transfer_id = order.state.transfer_order_id if order.state else None
+        transfer = (
+            aggregates.load(tenant, StreamKind.TRANSFER_ORDER, transfer_id) if transfer_id else None
+        )
+        decision = reconcile_to_purchase_order(
+            command, shipment.state, order.state, transfer.state if transfer else None
+        )
+        read = {
+            (StreamKind.SHIPMENT.value, shipment_id): shipment.version,
+            (StreamKind.PURCHASE_ORDER.value, purchase_order_id): order.version,
+        }
+        if transfer is not None and transfer_id:
+            read[(StreamKind.TRANSFER_ORDER.value, transfer_id)] = transfer.version
+        versions = aggregates.save(event_context(caller, aggregates.clock), decision, read)
+        bound = next(
+            event
+            for event in decision[(StreamKind.PURCHASE_ORDER, purchase_order_id)]
+            if isinstance(event, PurchaseOrderBound)
+        )
+        return Reconciled(
+            transfer_order_id=transfer_id,
+            sales_order_id=transfer.state.sales_order_id if transfer and transfer.state else None,
+            purchase_order_id=purchase_order_id,
+            shipment_version=versions[(StreamKind.SHIPMENT.value, shipment_id)],
+            differences=bound.differences,
+        )
+
+    return with_retries(attempt)
+
+
+def reconcile_from_vendor(
+    aggregates: Aggregates, caller: Caller, shipment_id: str, vendor_id: str
+) -> Reconciled:
+    """A new purchase order from the vendor straight to FBA, bound to the shipment."""
+    tenant = caller.tenant_id
+    command = ReconcileToVendor(
+        shipment_id=shipment_id,
+        vendor_id=vendor_id,
+        purchase_order_id=f"po-{aggregates.ids.new_id()}",
+    )
+
+    def attempt() -> Reconciled:
+        shipment = aggregates.load(tenant, StreamKind.SHIPMENT, shipment_id)
+        if shipment.state is None:
+            raise NotFound(f"inbound shipment {shipment_id} not found")
+        vendor = aggregates.load(tenant, StreamKind.VENDOR, vendor_id)
+        destination = aggregates.load(tenant, StreamKind.WAREHOUSE, destination_of(shipment.state))
+        decision = reconcile_to_vendor(command, shipment.state, vendor.state, destination.state)
+        versions = aggregates.save(
+            event_context(caller, aggregates.clock),
+            decision,
+            {(StreamKind.SHIPMENT.value, shipment_id): shipment.version},
+        )
+        return Reconciled(
+            transfer_order_id=None,
+            sales_order_id=None,
             purchase_order_id=command.purchase_order_id,
             shipment_version=versions[(StreamKind.SHIPMENT.value, shipment_id)],
         )

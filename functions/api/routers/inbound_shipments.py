@@ -6,7 +6,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from domain.errors import NotFound
 from functions.api import contract
-from functions.api.commands.transfers import reconcile_shipment
+from functions.api.commands.transfers import (
+    reconcile_from_vendor,
+    reconcile_shipment,
+    reconcile_to_order,
+)
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
 from functions.api.models.common import ID_PATTERN, MAX_PAGE
 from functions.api.models.shipments import (
@@ -16,7 +20,7 @@ from functions.api.models.shipments import (
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
-from functions.shared.views.models import ShipmentDetail
+from functions.shared.views.models import PlanDifference, ShipmentDetail
 
 router = resource_router()
 TAGS = ["inbound shipments"]
@@ -59,10 +63,16 @@ RECONCILED_LINKS = {
     "/inbound-shipments/<shipment_id>/reconcile",
     status_code=201,
     tags=TAGS,
-    summary="Reconcile a shipment into a transfer order",
-    description="Creates, atomically, a transfer order, a sales order (units committed at the "
-    "source warehouse) and a purchase order (units on order at the marketplace's FBA "
-    "warehouse). Reconciling twice is a 409. " + contract.APPENDED,
+    summary="Reconcile a shipment: from a source warehouse, onto a purchase order, or from a "
+    "vendor",
+    description="Exactly one of: `source_warehouse_id` creates, atomically, a transfer order, a "
+    "sales order (units committed at the source warehouse) and a purchase order (units on order "
+    "at the marketplace's FBA warehouse); `purchase_order_id` binds the shipment to that open "
+    "purchase order into the marketplace's FBA warehouse (lines matched by SKU, the differences "
+    "from Amazon's plan listed here and on the order, which follows the plan from now on; a "
+    "transfer's order brings its transfer and sales order along); `vendor_id` creates a "
+    "purchase order from that vendor straight to FBA (no sales order). None or several: 422. "
+    "Reconciling twice is a 409. " + contract.APPENDED,
     responses=contract.responses(201, "Orders created", contract.COMMAND_ERRORS, RECONCILED_LINKS),
 )
 def reconcile(
@@ -74,15 +84,24 @@ def reconcile(
     idempotency_key: IdempotencyKey = None,
 ) -> Reconciled:
     def execute() -> Reconciled:
-        done = reconcile_shipment(
-            services.aggregates, caller, shipment_id, body.source_warehouse_id
-        )
+        aggregates = services.aggregates
+        if body.source_warehouse_id is not None:
+            done = reconcile_shipment(aggregates, caller, shipment_id, body.source_warehouse_id)
+        elif body.purchase_order_id is not None:
+            done = reconcile_to_order(aggregates, caller, shipment_id, body.purchase_order_id)
+        else:
+            assert body.vendor_id is not None  # exactly one is given (the request model)
+            done = reconcile_from_vendor(aggregates, caller, shipment_id, body.vendor_id)
         return Reconciled(
             shipment_id=shipment_id,
             transfer_order_id=done.transfer_order_id,
             sales_order_id=done.sales_order_id,
             purchase_order_id=done.purchase_order_id,
             shipment_version=done.shipment_version,
+            differences=[
+                PlanDifference(sku=c.sku, ordered=c.from_quantity, planned=c.to_quantity)
+                for c in done.differences
+            ],
         )
 
     return once(idempotency_key, body.model_dump(mode="json"), execute, Reconciled)

@@ -63,6 +63,9 @@ class ShipmentSummary(View):
     last_observed_at: AwareDatetime
     reconciled: bool
     transfer_order_ids: list[str]
+    purchase_order_ids: list[str] = Field(
+        description="The purchase order it is bound to (also when no transfer order is)"
+    )
     sku_count: int
     version: int = Field(
         description="Version of the shipment this answer shows; in a list, the version at "
@@ -156,8 +159,18 @@ class PurchaseOrderSummary(View):
     )
 
 
+class PlanDifference(View):
+    sku: str
+    ordered: int = Field(description="On the purchase order when it was bound")
+    planned: int = Field(description="In Amazon's plan: the order follows it from now on")
+
+
 class PurchaseOrder(PurchaseOrderSummary):
     lines: list[PurchaseOrderLine]
+    plan_differences: list[PlanDifference] = Field(
+        description="Reconciled to a shipment after it was placed: its lines that differed "
+        "from Amazon's plan then"
+    )
 
 
 class TransferOrderSummary(View):

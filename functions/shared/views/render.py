@@ -16,6 +16,7 @@ from functions.shared.views.models import (
     Address,
     Connection,
     OrderLine,
+    PlanDifference,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderSummary,
@@ -47,7 +48,10 @@ def shipment_summary(doc: ShipmentDoc) -> ShipmentSummary | None:
         discovered_at=doc.discovered_at,
         last_observed_at=shipment.last_observed_at,
         reconciled=reconciliation is not None,
-        transfer_order_ids=[reconciliation.transfer_order_id] if reconciliation else [],
+        transfer_order_ids=[reconciliation.transfer_order_id]
+        if reconciliation and reconciliation.transfer_order_id
+        else [],
+        purchase_order_ids=[reconciliation.purchase_order_id] if reconciliation else [],
         sku_count=len(shipment.lines),
         version=doc.version,
         units_shipped=sum(line.quantity_shipped for line in shipment.lines.values()),
@@ -139,6 +143,10 @@ def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrder | None:
                 unit_cost=line.unit_cost,
             )
             for line in sorted(doc.order.lines.values(), key=lambda line: line.sku)
+        ],
+        plan_differences=[
+            PlanDifference(sku=c.sku, ordered=c.from_quantity, planned=c.to_quantity)
+            for c in doc.order.bound_differences
         ],
     )
 
