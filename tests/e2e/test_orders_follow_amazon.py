@@ -294,3 +294,53 @@ def test_a_cancelled_shipment_that_amazon_receives_anyway_reopens_its_orders(
     )
     seller.expect_stock("received after cancel", seller.fba, {"A": figures(on_hand=10)})
     seller.expect_stock("received after cancel", seller.main, {"A": figures(on_hand=40)})
+
+
+def test_a_vendors_shipment_straight_to_fba_is_followed_by_its_purchase_order_alone(
+    seller_of: Callable[[tuple[str, ...]], Seller],
+) -> None:
+    # Given a vendor, and a WORKING shipment A10 B4 the vendor sends straight to FBA
+    seller = seller_of(("A", "B"))
+    vendor = seller.call(
+        "POST", "/vendors", 201, json={"name": "Acme", "lead_time_days": 9, "currency": "USD"}
+    )["vendor_id"]
+    shipment_id = seller.amazon.create_shipment(seller.seller_id, US, {"A": 10, "B": 4})
+    seller.sync()
+    eventually(
+        f"shipment {shipment_id} listed",
+        lambda: seller.call("GET", "/inbound-shipments?reconciled=false", 200)["items"],
+        lambda items: any(s["shipment_id"] == shipment_id for s in items),
+    )
+
+    # When it is reconciled from the vendor, then Amazon receives A6 B4 and closes it
+    ids = seller.call(
+        "POST",
+        f"/inbound-shipments/{shipment_id}/reconcile",
+        201,
+        json={"vendor_id": vendor},
+    )
+    seller.expect_stock(
+        "on order at FBA",
+        seller.fba,
+        {"A": figures(on_order=10), "B": figures(on_order=4)},
+    )
+    seller.amazon.set_status(shipment_id, "SHIPPED")
+    seller.amazon.receive(shipment_id, {"A": 6, "B": 4})
+    assert seller.amazon.close(shipment_id)["status"] == "CLOSED"
+    seller.sync()
+
+    # Then the purchase order closes short, MAIN never moved, and FBA holds what Amazon received
+    order = seller.expect_order(
+        "purchase-orders",
+        ids["purchase_order_id"],
+        lambda o: o["status"] == "closed_short",
+        "closed short",
+    )
+    assert (ids["transfer_order_id"], ids["sales_order_id"]) == (None, None)
+    assert received(order) == {"A": 6, "B": 4}
+    seller.expect_stock(
+        "received at FBA",
+        seller.fba,
+        {"A": figures(on_hand=6, discrepancy=4), "B": figures(on_hand=4)},
+    )
+    seller.expect_stock("MAIN untouched", seller.main, {"A": figures(on_hand=50)})
