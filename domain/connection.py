@@ -10,7 +10,7 @@ lapsed), the connection is `authorization_lost` until the seller authorizes agai
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from domain.errors import AlreadyExists, InvalidCommand, NotFound
 from domain.marketplaces import Region, country_of, region_of
@@ -22,6 +22,30 @@ DEFAULT_WATCH_WINDOW_DAYS = 60
 MAX_WATCH_WINDOW_DAYS = 365
 
 
+class OrderType(StrEnum):
+    """What a shipment the sync discovers becomes."""
+
+    NONE = "none"  # it waits on the Inbound Shipments list for a reconcile
+    PURCHASE_ORDER = "purchase_order"  # a purchase order with an unknown source, bound to it
+    TRANSFER_ORDER = "transfer_order"  # a reconcile from the default source warehouse
+
+
+class OrderRule(BaseModel):
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    default_order_type: OrderType = OrderType.NONE
+    default_source_warehouse_id: str | None = None
+
+    @model_validator(mode="after")
+    def _source_for_transfers(self) -> "OrderRule":
+        if (
+            self.default_order_type is OrderType.TRANSFER_ORDER
+            and not self.default_source_warehouse_id
+        ):
+            raise ValueError("default_order_type transfer_order needs default_source_warehouse_id")
+        return self
+
+
 class ConnectionCreated(DomainEvent):
     type: Literal["ConnectionCreated"] = "ConnectionCreated"
     connection_id: str
@@ -29,12 +53,18 @@ class ConnectionCreated(DomainEvent):
     region: Region
     marketplace_ids: tuple[str, ...]
     watch_window_days: int = DEFAULT_WATCH_WINDOW_DAYS
+    order_rule: OrderRule = OrderRule()
+    marketplace_overrides: dict[str, OrderRule] = Field(default_factory=dict)
 
 
 class ConnectionSettingsChanged(DomainEvent):
+    """The settings that changed (None: unchanged); overrides replace the whole map."""
+
     type: Literal["ConnectionSettingsChanged"] = "ConnectionSettingsChanged"
     connection_id: str
-    watch_window_days: int
+    watch_window_days: int | None = None
+    order_rule: OrderRule | None = None
+    marketplace_overrides: dict[str, OrderRule] | None = None
 
 
 class ConnectionAuthorizationLost(DomainEvent):
@@ -63,11 +93,17 @@ class CreateConnection(Command):
     seller_id: str = Field(min_length=1)
     region: Region
     marketplace_ids: tuple[str, ...] = Field(min_length=1)
+    order_rule: OrderRule = OrderRule()
+    marketplace_overrides: dict[str, OrderRule] = Field(default_factory=dict)
 
 
 class ChangeConnectionSettings(Command):
+    """None leaves a setting as it is."""
+
     connection_id: str
-    watch_window_days: int = Field(ge=1, le=MAX_WATCH_WINDOW_DAYS)
+    watch_window_days: int | None = Field(default=None, ge=1, le=MAX_WATCH_WINDOW_DAYS)
+    order_rule: OrderRule | None = None
+    marketplace_overrides: dict[str, OrderRule] | None = None
 
 
 class MarkAuthorizationLost(Command):
@@ -88,9 +124,15 @@ class Connection(BaseModel):
     region: Region
     marketplace_ids: tuple[str, ...]
     watch_window_days: int = DEFAULT_WATCH_WINDOW_DAYS
+    order_rule: OrderRule = OrderRule()
+    marketplace_overrides: dict[str, OrderRule] = Field(default_factory=dict)
     status: ConnectionStatus = ConnectionStatus.ACTIVE
     authorization_lost_at: AwareDatetime | None = None
     amazon_error: str | None = None
+
+    def rule_for(self, marketplace_id: str) -> OrderRule:
+        """What a shipment discovered in this marketplace becomes."""
+        return self.marketplace_overrides.get(marketplace_id, self.order_rule)
 
 
 def check_marketplaces(region: Region, marketplace_ids: tuple[str, ...]) -> None:
@@ -117,6 +159,10 @@ def decide_create(command: CreateConnection, state: Connection | None) -> Decisi
                 seller_id=command.seller_id,
                 region=command.region,
                 marketplace_ids=command.marketplace_ids,
+                order_rule=command.order_rule,
+                marketplace_overrides=_overrides_of(
+                    command.marketplace_ids, command.marketplace_overrides
+                ),
             )
         ]
     }
@@ -148,13 +194,7 @@ def decide(command: Command, state: Connection | None) -> list[DomainEvent]:
         raise NotFound("connection not found")
     match command:
         case ChangeConnectionSettings():
-            if command.watch_window_days == state.watch_window_days:
-                return []
-            return [
-                ConnectionSettingsChanged(
-                    connection_id=state.connection_id, watch_window_days=command.watch_window_days
-                )
-            ]
+            return _change_settings(state, command)
         case MarkAuthorizationLost():
             if state.status is ConnectionStatus.AUTHORIZATION_LOST:
                 return []  # already known: a job that was in flight found out too
@@ -170,12 +210,41 @@ def decide(command: Command, state: Connection | None) -> list[DomainEvent]:
     raise TypeError(f"not a connection command: {type(command).__name__}")
 
 
+def _change_settings(state: Connection, command: ChangeConnectionSettings) -> list[DomainEvent]:
+    if command.marketplace_overrides is not None:
+        _overrides_of(state.marketplace_ids, command.marketplace_overrides)
+    asked = command.model_dump(exclude={"connection_id"}, exclude_none=True)
+    current = state.model_dump(include=set(asked))
+    changed = {name: getattr(command, name) for name in asked if asked[name] != current[name]}
+    if not changed:
+        return []
+    return [ConnectionSettingsChanged(connection_id=state.connection_id, **changed)]
+
+
+def _overrides_of(
+    marketplace_ids: tuple[str, ...], overrides: dict[str, OrderRule]
+) -> dict[str, OrderRule]:
+    strangers = sorted(set(overrides) - set(marketplace_ids))
+    if strangers:
+        raise InvalidCommand(
+            f"marketplace_overrides names {', '.join(strangers)}, not a marketplace of this "
+            "connection",
+            field="marketplace_overrides",
+        )
+    return overrides
+
+
 def evolve(state: Connection | None, event: DomainEvent) -> Connection | None:
     match event:
         case ConnectionCreated():
             return Connection(**event.model_dump(exclude={"type", "schema_version"}))
         case ConnectionSettingsChanged() if state is not None:
-            return state.model_copy(update={"watch_window_days": event.watch_window_days})
+            changed = {
+                name: getattr(event, name)
+                for name in ("watch_window_days", "order_rule", "marketplace_overrides")
+                if getattr(event, name) is not None
+            }
+            return state.model_copy(update=changed)
         case ConnectionAuthorizationLost() if state is not None:
             return state.model_copy(
                 update={
