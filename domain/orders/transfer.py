@@ -155,29 +155,41 @@ def reconcile_to_vendor(
     shipment = _reconcilable(command.shipment_id, shipment)
     if vendor is None:
         raise NotFound(f"vendor {command.vendor_id} not found", field="vendor_id")
+    return bound_purchase_order(shipment, command.purchase_order_id, destination, vendor)
+
+
+def bound_purchase_order(
+    shipment: InboundShipment,
+    purchase_order_id: str,
+    destination: Warehouse | None,
+    vendor: Vendor | None,
+) -> Decision:
+    """A new purchase order into the shipment's FBA warehouse, bound to it, lines from Amazon's
+    plan: from the vendor, or (None) from a source nobody named yet (`unknown`)."""
     destination = _fba_destination(shipment, destination)
-    costs = {product.sku: product.unit_cost for product in vendor.products}
+    costs = {product.sku: product.unit_cost for product in vendor.products} if vendor else {}
     lines = tuple(
         PurchaseLine(sku=line.sku, quantity=line.quantity, unit_cost=costs.get(line.sku))
         for line in _planned_lines(shipment)
     )
+    vendor_id = vendor.vendor_id if vendor else None
     return {
         (StreamKind.SHIPMENT, shipment.shipment_id): [
             InboundShipmentReconciled(
                 shipment_id=shipment.shipment_id,
-                purchase_order_id=command.purchase_order_id,
+                purchase_order_id=purchase_order_id,
                 destination_warehouse_id=destination.warehouse_id,
-                vendor_id=vendor.vendor_id,
+                vendor_id=vendor_id,
             )
         ],
-        (StreamKind.PURCHASE_ORDER, command.purchase_order_id): [
+        (StreamKind.PURCHASE_ORDER, purchase_order_id): [
             PurchaseOrderCreated(
-                purchase_order_id=command.purchase_order_id,
+                purchase_order_id=purchase_order_id,
                 shipment_id=shipment.shipment_id,
                 warehouse_id=destination.warehouse_id,
                 lines=lines,
-                source_type=SourceType.VENDOR,
-                vendor_id=vendor.vendor_id,
+                source_type=SourceType.VENDOR if vendor else SourceType.UNKNOWN,
+                vendor_id=vendor_id,
                 received_by_amazon=True,
             )
         ],

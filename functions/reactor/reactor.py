@@ -1,15 +1,22 @@
-"""Keeping a reconciled shipment's orders in step with Amazon, one shipment event at a time.
+"""Keeping a reconciled shipment's orders in step with Amazon, one shipment event at a time,
+and importing a shipment nobody reconciled by its connection's rule (`domain.orders.importing`).
 
 The decision is `follow_shipment` on the shipment as that event left it and the orders' current
 states; the orders record the shipment version they followed, so a redelivered or late event
 decides nothing new. Appends carry the triggering event as cause and Amazon's time.
 """
 
+from datetime import datetime
+
+from domain.connection import Connection, OrderRule, OrderType
+from domain.connection import evolve as evolve_connection
 from domain.event_store import EventContext, RecordedEvent
-from domain.inbound_shipment.state import fold
+from domain.inbound_shipment.state import InboundShipment, fold
 from domain.messages import Decision
 from domain.orders.follow_shipment import follow_shipment
+from domain.orders.importing import import_shipment, importable
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
+from domain.orders.transfer import destination_of
 from domain.streams import StreamId, StreamKind
 from functions.shared.aggregates import Aggregates, retry_on_conflict
 
@@ -25,7 +32,60 @@ class Reactor:
         shipment_id = self._shipment_of(recorded)
         if shipment_id is None:
             return {}
-        return retry_on_conflict(lambda: self._follow(recorded, shipment_id))
+        return retry_on_conflict(
+            lambda: self._import(recorded, shipment_id) or self._follow(recorded, shipment_id)
+        )
+
+    def _import(self, recorded: RecordedEvent, shipment_id: str) -> Decision:
+        """An unreconciled shipment becomes what its connection's rule at discovery says; the
+        reconcile is then followed when its own event comes through."""
+        if recorded.stream_id.kind is not StreamKind.SHIPMENT:
+            return {}
+        tenant = recorded.tenant_id
+        stream = StreamId(tenant_id=tenant, kind=StreamKind.SHIPMENT, entity_id=shipment_id)
+        observations = self._aggregates.store.read(stream)
+        shipment = fold([e.event for e in observations])
+        if shipment is None or not importable(shipment):
+            return {}
+        rule = self._rule_at(tenant, shipment, discovered_at=observations[0].occurred_at)
+        if rule.default_order_type is OrderType.NONE:
+            return {}
+        source_id = rule.default_source_warehouse_id
+        source = (
+            self._aggregates.load(tenant, StreamKind.WAREHOUSE, source_id).state
+            if source_id
+            else None
+        )
+        destination = self._aggregates.load(
+            tenant, StreamKind.WAREHOUSE, destination_of(shipment)
+        ).state
+        decision = import_shipment(shipment, rule, source, destination)
+        if decision:
+            context = EventContext(
+                tenant_id=tenant,
+                actor=ACTOR,
+                correlation_id=recorded.correlation_id,
+                causation_id=recorded.event_id,
+                occurred_at=recorded.occurred_at,
+            )
+            self._aggregates.save(
+                context, decision, {(StreamKind.SHIPMENT.value, shipment_id): len(observations)}
+            )
+        return decision
+
+    def _rule_at(
+        self, tenant: str, shipment: InboundShipment, discovered_at: datetime
+    ) -> OrderRule:
+        """The connection's rule for the shipment's marketplace when it was discovered."""
+        stream = StreamId(
+            tenant_id=tenant, kind=StreamKind.CONNECTION, entity_id=shipment.connection_id
+        )
+        connection: Connection | None = None
+        for event in self._aggregates.store.read(stream):
+            if event.occurred_at > discovered_at:
+                break
+            connection = evolve_connection(connection, event.event)
+        return connection.rule_for(shipment.marketplace_id) if connection else OrderRule()
 
     def _shipment_of(self, recorded: RecordedEvent) -> str | None:
         """The shipment whose orders may need to follow it after this event."""
