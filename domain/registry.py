@@ -23,6 +23,7 @@ from domain.inbound_shipment.events import (
     InboundShipmentLinesRemoved,
     InboundShipmentReceiptsChanged,
     InboundShipmentReconciled,
+    InboundShipmentSourceSet,
     InboundShipmentStatusChanged,
 )
 from domain.inventory import AmazonInventoryReported
@@ -40,6 +41,7 @@ from domain.orders.purchase_order import (
     PurchaseOrderReceived,
     PurchaseOrderReopened,
     PurchaseOrderShipped,
+    PurchaseOrderSourceSet,
     PurchaseOrderWriteOffCorrected,
 )
 from domain.orders.sales_order import (
@@ -72,6 +74,7 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     InboundShipmentReceiptsChanged,
     InboundShipmentClosed,
     InboundShipmentCancelled,
+    InboundShipmentSourceSet,
     InboundShipmentReconciled,
     TransferOrderCreated,
     SalesOrderCreated,
@@ -93,6 +96,7 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     PurchaseOrderFollowedShipment,
     PurchaseOrderEdited,
     PurchaseOrderBound,
+    PurchaseOrderSourceSet,
     TransferOrderBound,
     AmazonInventoryReported,
     VendorCreated,

@@ -119,6 +119,17 @@ class InboundShipmentReconciled(DomainEvent):
     vendor_id: str | None = None
 
 
+class InboundShipmentSourceSet(DomainEvent):
+    """Its unknown-source purchase order became a transfer from this warehouse: the transfer
+    and its sales order now follow the shipment too."""
+
+    type: Literal["InboundShipmentSourceSet"] = "InboundShipmentSourceSet"
+    shipment_id: str
+    transfer_order_id: str
+    sales_order_id: str
+    source_warehouse_id: str
+
+
 InboundShipmentEvent = (
     InboundShipmentDiscovered
     | InboundShipmentDetailsChanged
@@ -130,4 +141,5 @@ InboundShipmentEvent = (
     | InboundShipmentClosed
     | InboundShipmentCancelled
     | InboundShipmentReconciled
+    | InboundShipmentSourceSet
 )

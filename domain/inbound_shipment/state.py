@@ -14,6 +14,7 @@ from domain.inbound_shipment.events import (
     InboundShipmentLinesRemoved,
     InboundShipmentReceiptsChanged,
     InboundShipmentReconciled,
+    InboundShipmentSourceSet,
     InboundShipmentStatusChanged,
 )
 from domain.messages import DomainEvent
@@ -159,6 +160,11 @@ def _evolve_existing(state: InboundShipment, event: DomainEvent) -> InboundShipm
             return state.model_copy(update={"reconciliation": reconciliation})
         case InboundShipmentCancelled():
             return state.model_copy(update={"cancelled_at": event.observed_at})
+        case InboundShipmentSourceSet() if state.reconciliation is not None:
+            reconciliation = state.reconciliation.model_copy(
+                update=event.model_dump(exclude={"type", "schema_version", "shipment_id"})
+            )
+            return state.model_copy(update={"reconciliation": reconciliation})
     return state
 
 

@@ -12,9 +12,16 @@ taken) and decides nothing.
 """
 
 from domain.connection import OrderRule, OrderType
+from domain.errors import InvalidCommand, InvalidTransition, NotFound
+from domain.inbound_shipment.events import InboundShipmentSourceSet
 from domain.inbound_shipment.state import InboundShipment
-from domain.messages import Decision
+from domain.messages import Command, Decision
+from domain.orders.lines import OrderLine
+from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderSourceSet, SourceType
+from domain.orders.sales_order import SalesOrderCreated
 from domain.orders.transfer import ReconcileShipment, bound_purchase_order, reconcile
+from domain.orders.transfer_order import TransferOrderCreated
+from domain.streams import StreamKind
 from domain.warehouse import Warehouse, WarehouseKind
 
 
@@ -57,4 +64,111 @@ def import_shipment(
         return {}
     return reconcile(
         imported_ids(shipment.shipment_id, source.warehouse_id), shipment, source, destination
+    )
+
+
+class NotUnknownSource(InvalidTransition):
+    code = "not_unknown_source"
+
+
+class SourceAlreadySet(InvalidTransition):
+    code = "source_already_set"
+
+
+class SourceNotUsable(InvalidCommand):
+    code = "source_not_usable"
+
+
+class SetSource(Command):
+    purchase_order_id: str
+    source_warehouse_id: str
+
+
+def set_source(
+    command: SetSource,
+    order: PurchaseOrder | None,
+    shipment: InboundShipment | None,
+    source: Warehouse | None,
+) -> Decision:
+    """An unknown-source purchase order bound to a shipment becomes a transfer from `source`:
+    the transfer and its sales order (committed at the source) are what a reconcile from there
+    would have made, and from now on follow the shipment with the order (the goods leave the
+    source as of Amazon's observation that they left). Setting the same source again decides
+    nothing."""
+    if order is None:
+        raise NotFound(f"purchase order {command.purchase_order_id} not found")
+    if source is None or source.kind is WarehouseKind.FBA or not source.enabled:
+        why = "not found" if source is None else f"{source.kind} or disabled"
+        raise SourceNotUsable(
+            f"warehouse {command.source_warehouse_id} is {why}: a source is one of your own "
+            "enabled warehouses"
+        )
+    if order.source_warehouse_id == source.warehouse_id:
+        return {}  # set already, to this very source
+    if order.source_warehouse_id is not None:
+        raise SourceAlreadySet(
+            f"purchase order {order.purchase_order_id} already comes from warehouse "
+            f"{order.source_warehouse_id}"
+        )
+    if order.source_type is not SourceType.UNKNOWN:
+        raise NotUnknownSource(
+            f"purchase order {order.purchase_order_id} comes from a {order.source_type}, not an "
+            "unknown source"
+        )
+    if shipment is None or shipment.reconciliation is None or order.shipment_id is None:
+        raise NotUnknownSource(
+            f"purchase order {order.purchase_order_id} is not bound to an FBA shipment"
+        )
+    ids = set_source_ids(order.purchase_order_id)
+    lines = tuple(
+        OrderLine(sku=line.sku, quantity=line.quantity_ordered)
+        for line in order.lines.values()
+        if line.quantity_ordered
+    )
+    return {
+        (StreamKind.PURCHASE_ORDER, order.purchase_order_id): [
+            PurchaseOrderSourceSet(
+                purchase_order_id=order.purchase_order_id,
+                transfer_order_id=ids.transfer_order_id,
+                source_warehouse_id=source.warehouse_id,
+            )
+        ],
+        (StreamKind.TRANSFER_ORDER, ids.transfer_order_id): [
+            TransferOrderCreated(
+                transfer_order_id=ids.transfer_order_id,
+                shipment_id=order.shipment_id,
+                sales_order_id=ids.sales_order_id,
+                purchase_order_id=order.purchase_order_id,
+                source_warehouse_id=source.warehouse_id,
+                destination_warehouse_id=order.warehouse_id,
+                lines=lines,
+            )
+        ],
+        (StreamKind.SALES_ORDER, ids.sales_order_id): [
+            SalesOrderCreated(
+                sales_order_id=ids.sales_order_id,
+                transfer_order_id=ids.transfer_order_id,
+                warehouse_id=source.warehouse_id,
+                lines=lines,
+            )
+        ],
+        (StreamKind.SHIPMENT, shipment.shipment_id): [
+            InboundShipmentSourceSet(
+                shipment_id=shipment.shipment_id,
+                transfer_order_id=ids.transfer_order_id,
+                sales_order_id=ids.sales_order_id,
+                source_warehouse_id=source.warehouse_id,
+            )
+        ],
+    }
+
+
+def set_source_ids(purchase_order_id: str) -> ReconcileShipment:
+    """The transfer and sales order a set source makes, named after the purchase order."""
+    return ReconcileShipment(
+        shipment_id="",
+        source_warehouse_id="",
+        transfer_order_id=f"to-{purchase_order_id}",
+        sales_order_id=f"so-{purchase_order_id}",
+        purchase_order_id=purchase_order_id,
     )

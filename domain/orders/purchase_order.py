@@ -111,6 +111,15 @@ class PurchaseOrderBound(DomainEvent):
     differences: tuple[LineChange, ...]  # per SKU: ordered (from) -> Amazon's plan (to)
 
 
+class PurchaseOrderSourceSet(DomainEvent):
+    """An unknown-source order is now the inbound half of a transfer from a warehouse."""
+
+    type: Literal["PurchaseOrderSourceSet"] = "PurchaseOrderSourceSet"
+    purchase_order_id: str
+    transfer_order_id: str
+    source_warehouse_id: str
+
+
 class PurchaseOrderShipped(DomainEvent):
     """The goods left the source: what is on order is now in transit (as of `shipped_at`)."""
 
@@ -292,6 +301,7 @@ class PurchaseOrder(BaseModel):
     warehouse_id: str
     lines: dict[str, POLine]
     source_type: SourceType = SourceType.WAREHOUSE
+    source_warehouse_id: str | None = None  # set with the source of an unknown-source order
     vendor_id: str | None = None
     reference: str | None = None
     expected_date: date | None = None
@@ -622,17 +632,8 @@ def _evolve_existing(state: PurchaseOrder, event: DomainEvent) -> PurchaseOrder:
     match event:
         case PurchaseOrderShipped():
             return state.model_copy(update={"shipped": True, "shipped_at": event.shipped_at})
-        case PurchaseOrderBound():
-            return state.model_copy(
-                update={"shipment_id": event.shipment_id, "bound_differences": event.differences}
-            )
-        case PurchaseOrderEdited():
-            edited = event.model_dump(
-                exclude={"type", "schema_version", "purchase_order_id"}, exclude_none=True
-            )
-            if event.lines is not None:
-                edited["lines"] = _po_lines(event.lines)
-            return state.model_copy(update=edited)
+        case PurchaseOrderBound() | PurchaseOrderSourceSet() | PurchaseOrderEdited():
+            return _evolve_terms(state, event)
         case (
             PurchaseOrderLinesAdded()
             | PurchaseOrderLinesAmended()
@@ -650,6 +651,32 @@ def _evolve_existing(state: PurchaseOrder, event: DomainEvent) -> PurchaseOrder:
         case PurchaseOrderFollowedShipment():
             return state.model_copy(update={"followed_shipment_version": event.shipment_version})
     return state
+
+
+def _evolve_terms(
+    state: PurchaseOrder, event: PurchaseOrderBound | PurchaseOrderSourceSet | PurchaseOrderEdited
+) -> PurchaseOrder:
+    """What the order is bound to, where it comes from, and the user's edits."""
+    match event:
+        case PurchaseOrderBound():
+            return state.model_copy(
+                update={"shipment_id": event.shipment_id, "bound_differences": event.differences}
+            )
+        case PurchaseOrderSourceSet():
+            return state.model_copy(
+                update={
+                    "transfer_order_id": event.transfer_order_id,
+                    "source_warehouse_id": event.source_warehouse_id,
+                    "source_type": SourceType.WAREHOUSE,
+                }
+            )
+        case PurchaseOrderEdited():
+            edited = event.model_dump(
+                exclude={"type", "schema_version", "purchase_order_id"}, exclude_none=True
+            )
+            if event.lines is not None:
+                edited["lines"] = _po_lines(event.lines)
+            return state.model_copy(update=edited)
 
 
 def _evolve_lines(

@@ -47,7 +47,7 @@ class Reactor:
         shipment = fold([e.event for e in observations])
         if shipment is None or not importable(shipment):
             return {}
-        rule = self._rule_at(tenant, shipment, discovered_at=observations[0].occurred_at)
+        rule = self._rule_at(tenant, shipment, discovered_at=observations[0].recorded_at)
         if rule.default_order_type is OrderType.NONE:
             return {}
         source_id = rule.default_source_warehouse_id
@@ -76,13 +76,14 @@ class Reactor:
     def _rule_at(
         self, tenant: str, shipment: InboundShipment, discovered_at: datetime
     ) -> OrderRule:
-        """The connection's rule for the shipment's marketplace when it was discovered."""
+        """The connection's rule for the shipment's marketplace when its discovery was
+        recorded (the settings recorded by then)."""
         stream = StreamId(
             tenant_id=tenant, kind=StreamKind.CONNECTION, entity_id=shipment.connection_id
         )
         connection: Connection | None = None
         for event in self._aggregates.store.read(stream):
-            if event.occurred_at > discovered_at:
+            if event.recorded_at > discovered_at:
                 break
             connection = evolve_connection(connection, event.event)
         return connection.rule_for(shipment.marketplace_id) if connection else OrderRule()

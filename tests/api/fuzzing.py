@@ -82,6 +82,7 @@ EXPECTED_STATUSES: list[dict[str, Any]] = [
         # sku"), and a transfer's source is neither an FBA warehouse nor its destination: 422.
         "include-name-regex": (
             "^(POST /(purchase-orders|transfer-orders)(/[^/]+/receipts)?"
+            "|POST /purchase-orders/set-source"
             "|PATCH /purchase-orders/[^/]+)$"
         ),
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},

@@ -105,6 +105,10 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
         ("POST", "/purchase-orders/{purchase_order_id}/cancel"): Call(
             f"/purchase-orders/{ids['vendor_po']}/cancel"
         ),
+        ("POST", "/purchase-orders/set-source"): Call(
+            "/purchase-orders/set-source",
+            {"purchase_order_ids": [ids["vendor_po"]], "source_warehouse_id": source},
+        ),
         ("POST", "/transfer-orders"): Call(
             "/transfer-orders",
             {"source_warehouse_id": source, "destination_warehouse_id": ids["store"], **count},
@@ -211,11 +215,16 @@ def test_another_tenant_sees_nothing_of_tenant_a_and_changes_nothing(
             assert listed == [], (route, listed)
         elif route == "/stock/ledger":
             assert (reply.status, reply.json["entries"]) == (200, []), reply.text
+        elif route == "/purchase-orders/set-source":  # one result per id: each unknown to B
+            codes = [r["code"] for r in reply.json["results"]]
+            assert (reply.status, codes) == (200, ["not_found"]), reply.text
         else:
             assert reply.status == 404, (route, reply.text)
             assert reply.json["code"].endswith("not_found"), (route, reply.text)
         if reply.status < 300:  # what B sees holds nothing of A's beyond what B asked for
             seen = reply.json["entries"] if route == "/stock/ledger" else reply.json
+            if route == "/purchase-orders/set-source":
+                seen = [r["code"] for r in seen["results"]]  # B's own request names A's ids
             assert not a_ids & set(json.dumps(seen).split('"')), route
 
     assert api.get(f"/history/sales-order/{tenant_a['sales_order_id']}").json == history_before

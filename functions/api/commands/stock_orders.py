@@ -1,12 +1,13 @@
 """Stock orders a user places and works: purchase orders to vendors, transfers between
-warehouses, and the receipts, close and cancel of each."""
+warehouses, the receipts, close and cancel of each, and the source of imported orders."""
 
 from dataclasses import dataclass
 
-from domain.errors import NotFound
+from domain.errors import DomainError, NotFound
 from domain.messages import Command, Decision
 from domain.orders import purchase_order as po
 from domain.orders import sales_order as so
+from domain.orders.importing import SetSource, set_source, set_source_ids
 from domain.orders.placing import (
     CreateTransferOrder,
     PlacePurchaseOrder,
@@ -146,3 +147,49 @@ def receive_transfer(
         return versions[(PO.value, transfer.purchase_order_id)]
 
     return with_retries(attempt)
+
+
+@dataclass(frozen=True)
+class SourceSet:
+    purchase_order_id: str
+    transfer_order_id: str | None = None
+    error: DomainError | None = None
+
+
+def set_sources(
+    aggregates: Aggregates, caller: Caller, purchase_order_ids: list[str], source_warehouse_id: str
+) -> list[SourceSet]:
+    """Each order on its own (one append each): one refused never holds the others back."""
+    return [
+        _set_source(
+            aggregates,
+            caller,
+            SetSource(purchase_order_id=po_id, source_warehouse_id=source_warehouse_id),
+        )
+        for po_id in purchase_order_ids
+    ]
+
+
+def _set_source(aggregates: Aggregates, caller: Caller, command: SetSource) -> SourceSet:
+    tenant, po_id = caller.tenant_id, command.purchase_order_id
+
+    def attempt() -> SourceSet:
+        order = aggregates.load(tenant, PO, po_id)
+        shipment_id = order.state.shipment_id if order.state else None
+        shipment = (
+            aggregates.load(tenant, StreamKind.SHIPMENT, shipment_id) if shipment_id else None
+        )
+        source = aggregates.load(tenant, StreamKind.WAREHOUSE, command.source_warehouse_id)
+        decision = set_source(
+            command, order.state, shipment.state if shipment else None, source.state
+        )
+        read = {(PO.value, po_id): order.version}
+        if shipment is not None and shipment_id:
+            read[(StreamKind.SHIPMENT.value, shipment_id)] = shipment.version
+        aggregates.save(event_context(caller, aggregates.clock), decision, read)
+        return SourceSet(po_id, set_source_ids(po_id).transfer_order_id)
+
+    try:
+        return with_retries(attempt)
+    except DomainError as error:
+        return SourceSet(po_id, error=error)

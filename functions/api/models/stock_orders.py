@@ -2,7 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
@@ -141,3 +141,39 @@ class PurchaseOrderPage(ReadModel):
         description="Pass as `cursor` for the next page (a page filtered by `sku` or a date can "
         "hold fewer items than `limit` and still have one)"
     )
+
+
+MAX_SET_SOURCE = 500
+
+
+def _each_once(ids: list[str]) -> list[str]:
+    if len(set(ids)) != len(ids):
+        raise ValueError("each purchase order id at most once")
+    return ids
+
+
+class SetSourceRequest(ApiModel):
+    purchase_order_ids: Annotated[
+        list[Annotated[str, Field(pattern=ID_PATTERN)]],
+        Field(min_length=1, max_length=MAX_SET_SOURCE, description="1 to 500 ids, each once"),
+        AfterValidator(_each_once),
+    ]
+    source_warehouse_id: WarehouseId = Field(description="One of your own, enabled warehouses")
+
+
+class SetSourceResult(ApiModel):
+    purchase_order_id: str
+    result: Literal["ok", "error"]
+    transfer_order_id: str | None = Field(
+        default=None, description="The transfer order it is the inbound half of, when ok"
+    )
+    code: str | None = Field(
+        default=None,
+        description="When refused: `not_found`, `not_unknown_source`, `source_not_usable` "
+        "(unknown, disabled or not your own) or `source_already_set` (from another warehouse)",
+    )
+    message: str | None = None
+
+
+class SetSourceResults(ApiModel):
+    results: list[SetSourceResult] = Field(description="One per id, in the order sent")

@@ -22,6 +22,9 @@ from functions.api.models.stock_orders import (
     PurchaseOrderPage,
     PurchaseOrderResult,
     ReceiptRequest,
+    SetSourceRequest,
+    SetSourceResult,
+    SetSourceResults,
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
@@ -103,6 +106,50 @@ def create(
         return _result(command.purchase_order_id, after)
 
     return once(idempotency_key, body.model_dump(mode="json"), execute, PurchaseOrderResult)
+
+
+@router.post(
+    "/purchase-orders/set-source",
+    tags=TAGS,
+    summary="Name the source warehouse of imported purchase orders (up to 500 at once)",
+    description="Each unknown-source purchase order bound to an FBA shipment becomes the "
+    "inbound half of a transfer from that warehouse, with the ledger a reconcile from there "
+    "would have made: committed at the source until Amazon shows the goods left, then leaving "
+    "it as of that observation. Every id gets its own result (`ok`, or an error `code` and "
+    "`message`); one refused holds no other back. Setting the same source again is `ok` and "
+    "changes nothing. Start from `GET /purchase-orders?source_type=unknown`. " + contract.APPENDED,
+    responses=contract.responses(200, "One result per id", contract.COMMAND_ERRORS),
+)
+def set_source(
+    body: SetSourceRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> SetSourceResults:
+    def execute() -> SetSourceResults:
+        done = stock_orders.set_sources(
+            services.aggregates, caller, body.purchase_order_ids, body.source_warehouse_id
+        )
+        return SetSourceResults(
+            results=[
+                SetSourceResult(
+                    purchase_order_id=d.purchase_order_id,
+                    result="ok",
+                    transfer_order_id=d.transfer_order_id,
+                )
+                if d.error is None
+                else SetSourceResult(
+                    purchase_order_id=d.purchase_order_id,
+                    result="error",
+                    code=d.error.code,
+                    message=str(d.error),
+                )
+                for d in done
+            ]
+        )
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, SetSourceResults)
 
 
 @router.get(
