@@ -5,6 +5,7 @@ reason, never fatal to the page), the token of the next page, and the rate Amazo
 (`x-amzn-RateLimit-Limit`). Failures are typed so that callers know what to retry.
 """
 
+from datetime import date
 from typing import Final, Protocol
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -34,6 +35,7 @@ class ShipmentHeader(BaseModel):
     destination_fc: str = ""
     ship_from: Address = Address()
     status: str = Field(min_length=1)
+    confirmed_need_by_date: date | None = None  # Amazon's ConfirmedNeedByDate
 
 
 class ShipmentItem(BaseModel):

@@ -4,9 +4,14 @@ Opening a connection creates an FBA warehouse per marketplace and one FBM wareho
 region. The LWA refresh token never enters the domain: it lives in the secret store.
 
 When Amazon no longer honours the connection's authorization (the seller revoked it, or it
-lapsed), the connection is `authorization_lost` until the seller authorizes again.
+lapsed), the connection is `authorization_lost` until the seller authorizes again. One the user
+disconnects is `disconnected` (its syncs stop, its data stays) until it is authorized again.
+
+Its marketplaces may change: an added one gets its FBA warehouse (or has it enabled again), a
+removed one has it disabled, never deleted (its stock and history stay), and loses its override.
 """
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Literal
 
@@ -16,10 +21,19 @@ from domain.errors import AlreadyExists, InvalidCommand, NotFound
 from domain.marketplaces import Region, country_of, region_of
 from domain.messages import Command, Decision, DomainEvent
 from domain.streams import StreamKind
-from domain.warehouse import WarehouseCreated, WarehouseKind, fba_warehouse_id, fbm_warehouse_id
+from domain.warehouse import (
+    Warehouse,
+    WarehouseCreated,
+    WarehouseEnabledChanged,
+    WarehouseKind,
+    fba_warehouse_id,
+    fbm_warehouse_id,
+)
 
 DEFAULT_WATCH_WINDOW_DAYS = 60
 MAX_WATCH_WINDOW_DAYS = 365
+SOURCE_FIELD = "default_source_warehouse_id"
+SETTINGS = ("watch_window_days", "order_rule", "marketplace_overrides")
 
 
 class OrderType(StrEnum):
@@ -46,6 +60,52 @@ class OrderRule(BaseModel):
         return self
 
 
+def checked_rule(
+    default_order_type: OrderType, default_source_warehouse_id: str | None, at: str = ""
+) -> OrderRule:
+    """The rule, or InvalidCommand naming the field (`at` prefixes it): a transfer needs its
+    source."""
+    if default_order_type is OrderType.TRANSFER_ORDER and not default_source_warehouse_id:
+        raise InvalidCommand(
+            "default_order_type transfer_order needs default_source_warehouse_id: the own "
+            "warehouse the goods of each discovered shipment leave from",
+            field=f"{at}{SOURCE_FIELD}",
+        )
+    return OrderRule(
+        default_order_type=default_order_type,
+        default_source_warehouse_id=default_source_warehouse_id,
+    )
+
+
+def sources_of(
+    order_rule: OrderRule | None, overrides: Mapping[str, OrderRule] | None
+) -> dict[str, str]:
+    """The default source warehouses these rules name, by the request field naming each."""
+    named = {SOURCE_FIELD: order_rule.default_source_warehouse_id} if order_rule else {}
+    for marketplace_id, rule in sorted((overrides or {}).items()):
+        named[f"marketplace_overrides.{marketplace_id}.{SOURCE_FIELD}"] = (
+            rule.default_source_warehouse_id
+        )
+    return {field: warehouse_id for field, warehouse_id in named.items() if warehouse_id}
+
+
+def check_source(warehouse_id: str, warehouse: Warehouse | None, field: str) -> None:
+    """A default source is one of the tenant's own warehouses, enabled: unknown is NotFound,
+    Amazon's or disabled is InvalidCommand, each naming `field`."""
+    if warehouse is None:
+        raise NotFound(f"warehouse {warehouse_id} not found", field=field)
+    if warehouse.kind is not WarehouseKind.OWN:
+        raise InvalidCommand(
+            f"warehouse {warehouse_id} is an Amazon {warehouse.kind.value.upper()} warehouse: "
+            "a default source is one of your own warehouses",
+            field=field,
+        )
+    if not warehouse.enabled:
+        raise InvalidCommand(
+            f"warehouse {warehouse_id} is disabled: enable it first, or name another", field=field
+        )
+
+
 class ConnectionCreated(DomainEvent):
     type: Literal["ConnectionCreated"] = "ConnectionCreated"
     connection_id: str
@@ -67,6 +127,17 @@ class ConnectionSettingsChanged(DomainEvent):
     marketplace_overrides: dict[str, OrderRule] | None = None
 
 
+class ConnectionMarketplacesChanged(DomainEvent):
+    """The connection's marketplaces are now `marketplace_ids`; overrides of the removed ones
+    lapse."""
+
+    type: Literal["ConnectionMarketplacesChanged"] = "ConnectionMarketplacesChanged"
+    connection_id: str
+    marketplace_ids: tuple[str, ...]
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
 class ConnectionAuthorizationLost(DomainEvent):
     """Amazon refused the connection's grant: `amazon_error` is Amazon's code (never a token)."""
 
@@ -83,9 +154,18 @@ class ConnectionReauthorized(DomainEvent):
     connection_id: str
 
 
+class ConnectionDisconnected(DomainEvent):
+    """The user disconnected it: its syncs stop and its refresh token is deleted."""
+
+    type: Literal["ConnectionDisconnected"] = "ConnectionDisconnected"
+    connection_id: str
+    disconnected_at: AwareDatetime
+
+
 class ConnectionStatus(StrEnum):
     ACTIVE = "active"
     AUTHORIZATION_LOST = "authorization_lost"
+    DISCONNECTED = "disconnected"
 
 
 class CreateConnection(Command):
@@ -93,6 +173,9 @@ class CreateConnection(Command):
     seller_id: str = Field(min_length=1)
     region: Region
     marketplace_ids: tuple[str, ...] = Field(min_length=1)
+    watch_window_days: int = Field(
+        default=DEFAULT_WATCH_WINDOW_DAYS, ge=1, le=MAX_WATCH_WINDOW_DAYS
+    )
     order_rule: OrderRule = OrderRule()
     marketplace_overrides: dict[str, OrderRule] = Field(default_factory=dict)
 
@@ -106,6 +189,11 @@ class ChangeConnectionSettings(Command):
     marketplace_overrides: dict[str, OrderRule] | None = None
 
 
+class ChangeConnectionMarketplaces(Command):
+    connection_id: str
+    marketplace_ids: tuple[str, ...] = Field(min_length=1)
+
+
 class MarkAuthorizationLost(Command):
     connection_id: str
     lost_at: AwareDatetime
@@ -114,6 +202,11 @@ class MarkAuthorizationLost(Command):
 
 class Reauthorize(Command):
     connection_id: str
+
+
+class Disconnect(Command):
+    connection_id: str
+    disconnected_at: AwareDatetime
 
 
 class Connection(BaseModel):
@@ -129,21 +222,25 @@ class Connection(BaseModel):
     status: ConnectionStatus = ConnectionStatus.ACTIVE
     authorization_lost_at: AwareDatetime | None = None
     amazon_error: str | None = None
+    disconnected_at: AwareDatetime | None = None
 
     def rule_for(self, marketplace_id: str) -> OrderRule:
         """What a shipment discovered in this marketplace becomes."""
         return self.marketplace_overrides.get(marketplace_id, self.order_rule)
 
 
-def check_marketplaces(region: Region, marketplace_ids: tuple[str, ...]) -> None:
+def check_marketplaces(
+    region: Region, marketplace_ids: tuple[str, ...], field: str | None = None
+) -> None:
     """Raises InvalidCommand unless these are distinct SP-API marketplaces of the region."""
     wrong = [m for m in marketplace_ids if region_of(m) is not region]
     if wrong:
         raise InvalidCommand(
-            f"marketplaces {', '.join(wrong)} are not SP-API marketplaces of region {region.value}"
+            f"marketplaces {', '.join(wrong)} are not SP-API marketplaces of region {region.value}",
+            field=field,
         )
     if len(set(marketplace_ids)) != len(marketplace_ids):
-        raise InvalidCommand("each marketplace may appear only once")
+        raise InvalidCommand("each marketplace may appear only once", field=field)
 
 
 def decide_create(command: CreateConnection, state: Connection | None) -> Decision:
@@ -159,24 +256,17 @@ def decide_create(command: CreateConnection, state: Connection | None) -> Decisi
                 seller_id=command.seller_id,
                 region=command.region,
                 marketplace_ids=command.marketplace_ids,
+                watch_window_days=command.watch_window_days,
                 order_rule=command.order_rule,
-                marketplace_overrides=_overrides_of(
+                marketplace_overrides=check_overrides(
                     command.marketplace_ids, command.marketplace_overrides
                 ),
             )
         ]
     }
     for marketplace_id in command.marketplace_ids:
-        warehouse_id = fba_warehouse_id(cid, marketplace_id)
-        decision[(StreamKind.WAREHOUSE, warehouse_id)] = [
-            WarehouseCreated(
-                warehouse_id=warehouse_id,
-                name=f"Amazon FBA {country_of(marketplace_id)} ({command.seller_id})",
-                kind=WarehouseKind.FBA,
-                connection_id=cid,
-                marketplace_id=marketplace_id,
-            )
-        ]
+        created = _fba_warehouse(cid, command.seller_id, marketplace_id)
+        decision[(StreamKind.WAREHOUSE, created.warehouse_id)] = [created]
     fbm_id = fbm_warehouse_id(cid)
     decision[(StreamKind.WAREHOUSE, fbm_id)] = [
         WarehouseCreated(
@@ -189,6 +279,54 @@ def decide_create(command: CreateConnection, state: Connection | None) -> Decisi
     return decision
 
 
+def _fba_warehouse(connection_id: str, seller_id: str, marketplace_id: str) -> WarehouseCreated:
+    return WarehouseCreated(
+        warehouse_id=fba_warehouse_id(connection_id, marketplace_id),
+        name=f"Amazon FBA {country_of(marketplace_id)} ({seller_id})",
+        kind=WarehouseKind.FBA,
+        connection_id=connection_id,
+        marketplace_id=marketplace_id,
+    )
+
+
+def decide_marketplaces(
+    command: ChangeConnectionMarketplaces,
+    state: Connection | None,
+    fba_warehouses: Mapping[str, Warehouse | None],
+) -> Decision:
+    """The connection's new marketplaces and what their FBA warehouses need: created or enabled
+    for an added one, disabled (never deleted) for a removed one. `fba_warehouses`: the FBA
+    warehouse of each marketplace added or removed, by marketplace (None: never created)."""
+    if state is None:
+        raise NotFound("connection not found")
+    check_marketplaces(state.region, command.marketplace_ids, field="marketplace_ids")
+    added = tuple(m for m in command.marketplace_ids if m not in state.marketplace_ids)
+    removed = tuple(m for m in state.marketplace_ids if m not in command.marketplace_ids)
+    if not added and not removed:
+        return {}
+    cid = state.connection_id
+    decision: Decision = {
+        (StreamKind.CONNECTION, cid): [
+            ConnectionMarketplacesChanged(
+                connection_id=cid,
+                marketplace_ids=command.marketplace_ids,
+                added=added,
+                removed=removed,
+            )
+        ]
+    }
+    for marketplace_id, enabled in [*((m, True) for m in added), *((m, False) for m in removed)]:
+        warehouse = fba_warehouses[marketplace_id]
+        key = (StreamKind.WAREHOUSE, fba_warehouse_id(cid, marketplace_id))
+        if warehouse is None and enabled:
+            decision[key] = [_fba_warehouse(cid, state.seller_id, marketplace_id)]
+        elif warehouse is not None and warehouse.enabled != enabled:
+            decision[key] = [
+                WarehouseEnabledChanged(warehouse_id=warehouse.warehouse_id, enabled=enabled)
+            ]
+    return decision
+
+
 def decide(command: Command, state: Connection | None) -> list[DomainEvent]:
     if state is None:
         raise NotFound("connection not found")
@@ -196,8 +334,9 @@ def decide(command: Command, state: Connection | None) -> list[DomainEvent]:
         case ChangeConnectionSettings():
             return _change_settings(state, command)
         case MarkAuthorizationLost():
-            if state.status is ConnectionStatus.AUTHORIZATION_LOST:
-                return []  # already known: a job that was in flight found out too
+            if state.status is not ConnectionStatus.ACTIVE:
+                # Already known (a job in flight found out too), or disconnected: nothing lost.
+                return []
             return [
                 ConnectionAuthorizationLost(
                     connection_id=state.connection_id,
@@ -207,21 +346,32 @@ def decide(command: Command, state: Connection | None) -> list[DomainEvent]:
             ]
         case Reauthorize():
             return [ConnectionReauthorized(connection_id=state.connection_id)]
+        case Disconnect():
+            if state.status is ConnectionStatus.DISCONNECTED:
+                return []
+            return [
+                ConnectionDisconnected(
+                    connection_id=state.connection_id, disconnected_at=command.disconnected_at
+                )
+            ]
     raise TypeError(f"not a connection command: {type(command).__name__}")
 
 
 def _change_settings(state: Connection, command: ChangeConnectionSettings) -> list[DomainEvent]:
     if command.marketplace_overrides is not None:
-        _overrides_of(state.marketplace_ids, command.marketplace_overrides)
-    asked = command.model_dump(exclude={"connection_id"}, exclude_none=True)
-    current = state.model_dump(include=set(asked))
-    changed = {name: getattr(command, name) for name in asked if asked[name] != current[name]}
+        check_overrides(state.marketplace_ids, command.marketplace_overrides)
+    asked = [name for name in SETTINGS if getattr(command, name) is not None]
+    changed = {
+        name: getattr(command, name)
+        for name in asked
+        if getattr(command, name) != getattr(state, name)
+    }
     if not changed:
         return []
     return [ConnectionSettingsChanged(connection_id=state.connection_id, **changed)]
 
 
-def _overrides_of(
+def check_overrides(
     marketplace_ids: tuple[str, ...], overrides: dict[str, OrderRule]
 ) -> dict[str, OrderRule]:
     strangers = sorted(set(overrides) - set(marketplace_ids))
@@ -240,11 +390,14 @@ def evolve(state: Connection | None, event: DomainEvent) -> Connection | None:
             return Connection(**event.model_dump(exclude={"type", "schema_version"}))
         case ConnectionSettingsChanged() if state is not None:
             changed = {
-                name: getattr(event, name)
-                for name in ("watch_window_days", "order_rule", "marketplace_overrides")
-                if getattr(event, name) is not None
+                name: getattr(event, name) for name in SETTINGS if getattr(event, name) is not None
             }
             return state.model_copy(update=changed)
+        case ConnectionMarketplacesChanged() if state is not None:
+            kept = {m: r for m, r in state.marketplace_overrides.items() if m not in event.removed}
+            return state.model_copy(
+                update={"marketplace_ids": event.marketplace_ids, "marketplace_overrides": kept}
+            )
         case ConnectionAuthorizationLost() if state is not None:
             return state.model_copy(
                 update={
@@ -259,6 +412,14 @@ def evolve(state: Connection | None, event: DomainEvent) -> Connection | None:
                     "status": ConnectionStatus.ACTIVE,
                     "authorization_lost_at": None,
                     "amazon_error": None,
+                    "disconnected_at": None,
+                }
+            )
+        case ConnectionDisconnected() if state is not None:
+            return state.model_copy(
+                update={
+                    "status": ConnectionStatus.DISCONNECTED,
+                    "disconnected_at": event.disconnected_at,
                 }
             )
     return state

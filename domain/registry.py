@@ -10,6 +10,8 @@ from typing import Any, Final
 from domain.connection import (
     ConnectionAuthorizationLost,
     ConnectionCreated,
+    ConnectionDisconnected,
+    ConnectionMarketplacesChanged,
     ConnectionReauthorized,
     ConnectionSettingsChanged,
 )
@@ -35,6 +37,7 @@ from domain.orders.purchase_order import (
     PurchaseOrderCreated,
     PurchaseOrderDiscrepancyAcknowledged,
     PurchaseOrderEdited,
+    PurchaseOrderExpectedDateFollowed,
     PurchaseOrderFollowedShipment,
     PurchaseOrderLinesAdded,
     PurchaseOrderLinesAmended,
@@ -53,16 +56,26 @@ from domain.orders.sales_order import (
     SalesOrderShippedOverPlan,
 )
 from domain.orders.transfer_order import TransferOrderBound, TransferOrderCreated
+from domain.planning import PlanningSettingsChanged
 from domain.vendor import VendorChanged, VendorCreated
-from domain.warehouse import StockAdjusted, StockCounted, WarehouseCreated, WarehouseEnabledChanged
+from domain.warehouse import (
+    StockAdjusted,
+    StockCounted,
+    WarehouseCreated,
+    WarehouseEnabledChanged,
+    WarehouseRenamed,
+)
 
 _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     ConnectionCreated,
     ConnectionSettingsChanged,
     ConnectionAuthorizationLost,
     ConnectionReauthorized,
+    ConnectionMarketplacesChanged,
+    ConnectionDisconnected,
     WarehouseCreated,
     WarehouseEnabledChanged,
+    WarehouseRenamed,
     StockCounted,
     StockAdjusted,
     InboundShipmentDiscovered,
@@ -97,10 +110,12 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     PurchaseOrderEdited,
     PurchaseOrderBound,
     PurchaseOrderSourceSet,
+    PurchaseOrderExpectedDateFollowed,
     TransferOrderBound,
     AmazonInventoryReported,
     VendorCreated,
     VendorChanged,
+    PlanningSettingsChanged,
 )
 
 EVENT_TYPES: Final[Mapping[str, type[DomainEvent]]] = {

@@ -16,6 +16,7 @@ class StreamKind(StrEnum):
     PURCHASE_ORDER = "purchase_order"
     FBA_INVENTORY = "fba_inventory"
     VENDOR = "vendor"
+    SETTINGS = "settings"  # a tenant's settings, one stream per topic (e.g. "planning")
 
 
 class StreamId(BaseModel):

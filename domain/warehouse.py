@@ -1,5 +1,10 @@
 """Warehouse: FBA (one per marketplace of a connection), FBM (one per connection's region) and
-the seller's own warehouses, whose stock is set by counts and adjustments."""
+the seller's own warehouses, whose stock is set by counts and adjustments.
+
+Any warehouse may be renamed. Only the seller's own are enabled or disabled by hand: an FBA
+warehouse is enabled while its marketplace is one of its connection's (see `domain.connection`),
+and an FBM warehouse while its connection exists. A disabled warehouse keeps its stock and
+history; it is no source or destination of new orders."""
 
 from decimal import Decimal
 from enum import StrEnum
@@ -55,6 +60,12 @@ class WarehouseEnabledChanged(DomainEvent):
     enabled: bool
 
 
+class WarehouseRenamed(DomainEvent):
+    type: Literal["WarehouseRenamed"] = "WarehouseRenamed"
+    warehouse_id: str
+    name: str
+
+
 class StockCounted(DomainEvent):
     """On hand was counted: the count replaces whatever the figure was."""
 
@@ -79,6 +90,11 @@ class CreateWarehouse(Command):
 class SetWarehouseEnabled(Command):
     warehouse_id: str
     enabled: bool
+
+
+class RenameWarehouse(Command):
+    warehouse_id: str
+    name: str = Field(min_length=1, max_length=200)
 
 
 class CountStock(Command):
@@ -119,9 +135,14 @@ def decide(command: Command, state: Warehouse | None) -> list[DomainEvent]:
         case SetWarehouseEnabled():
             if state.enabled == command.enabled:
                 return []
+            _require_own_to_enable(state)
             return [
                 WarehouseEnabledChanged(warehouse_id=state.warehouse_id, enabled=command.enabled)
             ]
+        case RenameWarehouse():
+            if state.name == command.name:
+                return []
+            return [WarehouseRenamed(warehouse_id=state.warehouse_id, name=command.name)]
         case CountStock():
             _require_own(state)
             _require_distinct_skus([line.sku for line in command.lines])
@@ -151,6 +172,22 @@ def _require_own(state: Warehouse) -> None:
         )
 
 
+def _require_own_to_enable(state: Warehouse) -> None:
+    if state.kind is WarehouseKind.FBA:
+        raise InvalidCommand(
+            f"FBA warehouse {state.warehouse_id} is enabled while marketplace "
+            f"{state.marketplace_id} is one of connection {state.connection_id}'s: add or remove "
+            "the marketplace on the connection instead",
+            field="enabled",
+        )
+    if state.kind is WarehouseKind.FBM:
+        raise InvalidCommand(
+            f"FBM warehouse {state.warehouse_id} follows connection {state.connection_id}: "
+            "only your own warehouses are enabled or disabled by hand",
+            field="enabled",
+        )
+
+
 def _require_distinct_skus(skus: list[str]) -> None:
     if len(set(skus)) != len(skus):
         raise InvalidCommand("each SKU may appear only once per count or adjustment")
@@ -162,4 +199,6 @@ def evolve(state: Warehouse | None, event: DomainEvent) -> Warehouse | None:
             return Warehouse(**event.model_dump(exclude={"type", "schema_version"}))
         case WarehouseEnabledChanged() if state is not None:
             return state.model_copy(update={"enabled": event.enabled})
+        case WarehouseRenamed() if state is not None:
+            return state.model_copy(update={"name": event.name})
     return state

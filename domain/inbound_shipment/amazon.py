@@ -4,6 +4,7 @@ Statuses are kept as strings: Amazon returns values absent from its own enum (RE
 and will add more; an unknown status is kept and treated as "not yet shipped".
 """
 
+from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -78,4 +79,5 @@ class AmazonShipmentSnapshot(BaseModel):
     destination_fc: str = ""
     ship_from: Address = Address()
     status: str = Field(min_length=1)
+    confirmed_need_by_date: date | None = None
     lines: tuple[AmazonShipmentLine, ...] | None = None

@@ -1,5 +1,6 @@
 """Events of the InboundShipment aggregate: what we observed Amazon do, and what users decided."""
 
+from datetime import date
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
@@ -44,6 +45,7 @@ class InboundShipmentDiscovered(DomainEvent):
     ship_from: Address
     status: str
     observed_at: AwareDatetime
+    confirmed_need_by_date: date | None = None
 
 
 class InboundShipmentDetailsChanged(DomainEvent):
@@ -53,6 +55,7 @@ class InboundShipmentDetailsChanged(DomainEvent):
     destination_fc: str
     ship_from: Address
     observed_at: AwareDatetime
+    confirmed_need_by_date: date | None = None
 
 
 class InboundShipmentStatusChanged(DomainEvent):

@@ -37,6 +37,7 @@ def observe(
                 ship_from=snapshot.ship_from,
                 status=snapshot.status,
                 observed_at=observed_at,
+                confirmed_need_by_date=snapshot.confirmed_need_by_date,
             )
         )
         previous_phase = None
@@ -61,8 +62,14 @@ def _details_and_status(
     state: InboundShipment, snapshot: AmazonShipmentSnapshot, observed_at: AwareDatetime
 ) -> list[DomainEvent]:
     events: list[DomainEvent] = []
-    details = (snapshot.name, snapshot.destination_fc, snapshot.ship_from)
-    if details != (state.name, state.destination_fc, state.ship_from):
+    details = (
+        snapshot.name,
+        snapshot.destination_fc,
+        snapshot.ship_from,
+        snapshot.confirmed_need_by_date,
+    )
+    known = (state.name, state.destination_fc, state.ship_from, state.confirmed_need_by_date)
+    if details != known:
         events.append(
             InboundShipmentDetailsChanged(
                 shipment_id=state.shipment_id,
@@ -70,6 +77,7 @@ def _details_and_status(
                 destination_fc=snapshot.destination_fc,
                 ship_from=snapshot.ship_from,
                 observed_at=observed_at,
+                confirmed_need_by_date=snapshot.confirmed_need_by_date,
             )
         )
     if snapshot.status != state.status:

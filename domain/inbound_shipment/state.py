@@ -1,5 +1,7 @@
 """InboundShipment state and its total `evolve`: our record of an Amazon FBA inbound shipment."""
 
+from datetime import date
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from domain.inbound_shipment.amazon import GOODS_LEFT_PHASES, Address, ShipmentPhase, phase_of
@@ -64,6 +66,7 @@ class InboundShipment(BaseModel):
     destination_fc: str
     ship_from: Address
     status: str
+    confirmed_need_by_date: date | None = None  # when Amazon expects the goods
     lines: dict[str, LineState] = {}
     status_history: tuple[StatusObservation, ...] = ()
     reconciliation: Reconciliation | None = None
@@ -129,6 +132,7 @@ def _evolve_existing(state: InboundShipment, event: DomainEvent) -> InboundShipm
                     "name": event.name,
                     "destination_fc": event.destination_fc,
                     "ship_from": event.ship_from,
+                    "confirmed_need_by_date": event.confirmed_need_by_date,
                     "last_observed_at": event.observed_at,
                 }
             )

@@ -86,6 +86,13 @@ def follow_shipment(
         _release(orders, shipment)
         return orders.decision(shipment_version)
     _reopen(orders, shipment, at)
+    orders.buy(
+        po.FollowNeedByDate(
+            purchase_order_id=purchase_order.purchase_order_id,
+            need_by=shipment.confirmed_need_by_date,
+            observed_at=at,
+        )
+    )
     _follow_plan(orders, shipment, at)
     _ship(orders, shipment)
     _follow_plan(orders, shipment, at)  # once shipped, units over the plan left the source

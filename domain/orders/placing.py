@@ -8,7 +8,7 @@ Amazon receives it.
 
 from datetime import date
 
-from domain.errors import InvalidCommand, InvalidTransition, NotFound
+from domain.errors import InvalidCommand, NotFound
 from domain.messages import Command, Decision
 from domain.orders.lines import OrderLine
 from domain.orders.purchase_order import (
@@ -49,13 +49,7 @@ def place_purchase_order(
     if vendor is None:
         raise NotFound(f"vendor {command.vendor_id} not found", field="vendor_id")
     destination = _destination(command.destination_warehouse_id, destination)
-    costs = {product.sku: product.unit_cost for product in vendor.products}
-    lines = tuple(
-        line
-        if line.unit_cost is not None or line.sku not in costs
-        else line.model_copy(update={"unit_cost": costs[line.sku]})
-        for line in command.lines
-    )
+    lines = with_vendor_costs(command.lines, vendor)
     created = PurchaseOrderCreated(
         purchase_order_id=command.purchase_order_id,
         warehouse_id=destination.warehouse_id,
@@ -67,6 +61,17 @@ def place_purchase_order(
         received_by_amazon=destination.kind is WarehouseKind.FBA,
     )
     return {(StreamKind.PURCHASE_ORDER, command.purchase_order_id): [created]}
+
+
+def with_vendor_costs(lines: tuple[PurchaseLine, ...], vendor: Vendor) -> tuple[PurchaseLine, ...]:
+    """Each line without a unit cost takes the vendor's for its SKU, when it has one."""
+    costs = {product.sku: product.unit_cost for product in vendor.products}
+    return tuple(
+        line
+        if line.unit_cost is not None or line.sku not in costs
+        else line.model_copy(update={"unit_cost": costs[line.sku]})
+        for line in lines
+    )
 
 
 def create_transfer_order(
@@ -90,7 +95,7 @@ def create_transfer_order(
             field="source_warehouse_id",
         )
     if not source.enabled:
-        raise InvalidTransition(
+        raise InvalidCommand(
             f"source warehouse {source.warehouse_id} is disabled: enable it first",
             field="source_warehouse_id",
         )
@@ -135,7 +140,7 @@ def _destination(warehouse_id: str, destination: Warehouse | None) -> Warehouse:
             f"destination warehouse {warehouse_id} not found", field="destination_warehouse_id"
         )
     if not destination.enabled:
-        raise InvalidTransition(
+        raise InvalidCommand(
             f"destination warehouse {warehouse_id} is disabled: enable it first",
             field="destination_warehouse_id",
         )

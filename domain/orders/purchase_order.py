@@ -120,6 +120,15 @@ class PurchaseOrderSourceSet(DomainEvent):
     source_warehouse_id: str
 
 
+class PurchaseOrderExpectedDateFollowed(DomainEvent):
+    """A bound order's expected date is Amazon's: the shipment's confirmed need-by date."""
+
+    type: Literal["PurchaseOrderExpectedDateFollowed"] = "PurchaseOrderExpectedDateFollowed"
+    purchase_order_id: str
+    expected_date: date
+    observed_at: AwareDatetime
+
+
 class PurchaseOrderShipped(DomainEvent):
     """The goods left the source: what is on order is now in transit (as of `shipped_at`)."""
 
@@ -200,6 +209,12 @@ class BindToShipment(Command):
     purchase_order_id: str
     shipment_id: str
     planned: dict[str, int]  # Amazon's plan per SKU
+
+
+class FollowNeedByDate(Command):
+    purchase_order_id: str
+    need_by: date | None  # Amazon's ConfirmedNeedByDate (None: Amazon gives none)
+    observed_at: AwareDatetime
 
 
 class EditPurchaseOrder(Command):
@@ -383,15 +398,32 @@ def _bind(state: PurchaseOrder, command: BindToShipment) -> list[DomainEvent]:
     ]
 
 
+def _follow_need_by(state: PurchaseOrder, command: FollowNeedByDate) -> list[DomainEvent]:
+    if command.need_by is None or command.need_by == state.expected_date:
+        return []
+    return [
+        PurchaseOrderExpectedDateFollowed(
+            purchase_order_id=state.purchase_order_id,
+            expected_date=command.need_by,
+            observed_at=command.observed_at,
+        )
+    ]
+
+
 def _edit(state: PurchaseOrder, command: EditPurchaseOrder) -> list[DomainEvent]:
     _unlocked(state, "edit")
+    if state.transfer_order_id is not None:
+        raise InvalidTransition(
+            f"purchase order {state.purchase_order_id} is the inbound half of transfer order "
+            f"{state.transfer_order_id}: its lines are the transfer's"
+        )
     if state.status is not PurchaseOrderStatus.OPEN:
         raise InvalidTransition(
             f"purchase order {state.purchase_order_id} is {state.status}: only an open order "
             "with nothing received can be edited"
         )
     changed: dict[str, object] = {}
-    if command.lines is not None and command.lines != _lines_of(state):
+    if command.lines is not None and _by_sku(command.lines) != _by_sku(_lines_of(state)):
         changed["lines"] = command.lines
     if command.reference is not None and command.reference != state.reference:
         changed["reference"] = command.reference
@@ -469,6 +501,10 @@ def _received_by_user(state: PurchaseOrder, action: str) -> None:
             f"{state.warehouse_id}: Amazon receives it (and closes it with its shipment), "
             f"so it cannot {action} here"
         )
+
+
+def _by_sku(lines: tuple[PurchaseLine, ...]) -> dict[str, PurchaseLine]:
+    return {line.sku: line for line in lines}
 
 
 def _lines_of(state: PurchaseOrder) -> tuple[PurchaseLine, ...]:
@@ -603,6 +639,7 @@ _HANDLERS: dict[type[Command], Callable[[PurchaseOrder, Any], list[DomainEvent]]
     WithdrawPurchaseOrder: _withdraw,
     AcknowledgeDiscrepancy: lambda state, _: _acknowledge(state),
     # Amazon's (following a bound shipment)
+    FollowNeedByDate: _follow_need_by,
     AmendPurchaseOrderLines: _amend,
     MarkPurchaseOrderShipped: _ship,
     RecordAmazonReceipts: lambda state, c: _receipts(state, c.received_totals, c.observed_at),
@@ -634,6 +671,8 @@ def _evolve_existing(state: PurchaseOrder, event: DomainEvent) -> PurchaseOrder:
             return state.model_copy(update={"shipped": True, "shipped_at": event.shipped_at})
         case PurchaseOrderBound() | PurchaseOrderSourceSet() | PurchaseOrderEdited():
             return _evolve_terms(state, event)
+        case PurchaseOrderExpectedDateFollowed():
+            return state.model_copy(update={"expected_date": event.expected_date})
         case (
             PurchaseOrderLinesAdded()
             | PurchaseOrderLinesAmended()

@@ -85,7 +85,7 @@ def _planned_lines(shipment: InboundShipment) -> tuple[OrderLine, ...]:
 
 def _fba_destination(shipment: InboundShipment, destination: Warehouse | None) -> Warehouse:
     if destination is None or not destination.enabled:
-        raise InvalidTransition(
+        raise InvalidCommand(
             f"the FBA warehouse for marketplace {shipment.marketplace_id} is missing or disabled"
         )
     return destination
@@ -214,7 +214,7 @@ def reconcile(
             field="source_warehouse_id",
         )
     if not source.enabled:
-        raise InvalidTransition(
+        raise InvalidCommand(
             f"source warehouse {source.warehouse_id} is disabled", field="source_warehouse_id"
         )
     destination = _fba_destination(shipment, destination)

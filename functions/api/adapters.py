@@ -6,6 +6,7 @@ function called on first use (see `functions.api.wiring.AwsClients`), and the sy
 import their reader on first use, so other requests' cold starts pay for neither.
 """
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -41,14 +42,24 @@ class SecretsManagerRefreshTokens:
         )
 
     def replace(self, tenant_id: str, connection_id: str, refresh_token: str) -> None:
-        self._client().put_secret_value(
-            SecretId=self.secret_name(tenant_id, connection_id), SecretString=refresh_token
-        )
+        """The connection's token becomes this one; stored afresh if a disconnect deleted it."""
+        client = self._client()
+        try:
+            client.put_secret_value(
+                SecretId=self.secret_name(tenant_id, connection_id), SecretString=refresh_token
+            )
+        except client.exceptions.ResourceNotFoundException:
+            self.store(tenant_id, connection_id, refresh_token)
 
     def discard(self, tenant_id: str, connection_id: str) -> None:
-        self._client().delete_secret(
-            SecretId=self.secret_name(tenant_id, connection_id), ForceDeleteWithoutRecovery=True
-        )
+        """Deleted at once, without a recovery window; already gone is fine (a retried
+        disconnect)."""
+        client = self._client()
+        with contextlib.suppress(client.exceptions.ResourceNotFoundException):
+            client.delete_secret(
+                SecretId=self.secret_name(tenant_id, connection_id),
+                ForceDeleteWithoutRecovery=True,
+            )
 
 
 class SqsSyncJobs:

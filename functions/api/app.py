@@ -30,6 +30,7 @@ ROUTERS = {
     "vendors": "functions.api.routers.vendors",
     "stock": "functions.api.routers.stock",
     "history": "functions.api.routers.history",
+    "settings": "functions.api.routers.settings",
 }
 DESCRIPTION = (
     "Inbound shipments synced from Amazon, reconciled into transfer orders, and exact stock. "

@@ -4,20 +4,34 @@ that asked for it, single use, and valid for ten minutes.
 The state is the only proof that the seller who comes back from Amazon's consent page started
 from this tenant's request, so it is random (256 bits), kept server-side, and taken (deleted)
 atomically by the one request that completes it.
+
+It also keeps the settings the connection opens with (watch window, order rules), checked when
+the authorization starts, so that the rule holds from the very first sync.
 """
 
 import secrets
 from datetime import timedelta
 from typing import Final
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from domain.connection import DEFAULT_WATCH_WINDOW_DAYS, OrderRule
 from domain.marketplaces import Region
 from functions.connection_state.keys import authorization_pk
 from functions.shared.adapters.state_store import StateTable
 
 LIFETIME: Final = timedelta(minutes=10)
 _SK: Final = "pending"
+
+
+class OpeningSettings(BaseModel):
+    """What a connection opens with besides its marketplaces."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    watch_window_days: int = DEFAULT_WATCH_WINDOW_DAYS
+    order_rule: OrderRule = OrderRule()
+    marketplace_overrides: dict[str, OrderRule] = Field(default_factory=dict)
 
 
 class PendingAuthorization(BaseModel):
@@ -29,6 +43,7 @@ class PendingAuthorization(BaseModel):
     marketplace_ids: tuple[str, ...]
     requested_at: AwareDatetime
     expires_at: AwareDatetime
+    settings: OpeningSettings = OpeningSettings()  # absent from items stored before it existed
 
 
 class PendingAuthorizations:
@@ -41,6 +56,7 @@ class PendingAuthorizations:
         region: Region,
         marketplace_ids: tuple[str, ...],
         now: AwareDatetime,
+        settings: OpeningSettings | None = None,
     ) -> PendingAuthorization:
         pending = PendingAuthorization(
             state=secrets.token_urlsafe(32),
@@ -49,6 +65,7 @@ class PendingAuthorizations:
             marketplace_ids=marketplace_ids,
             requested_at=now,
             expires_at=now + LIFETIME,
+            settings=settings or OpeningSettings(),
         )
         self._save(pending)
         return pending

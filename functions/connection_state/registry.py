@@ -24,7 +24,8 @@ class RegisteredConnection(BaseModel):
     region: Region
     marketplace_ids: tuple[str, ...]
     last_run_at: AwareDatetime
-    status: ConnectionStatus = ConnectionStatus.ACTIVE  # the schedule skips a lost one
+    # The schedule skips a connection that is not active (authorization lost, disconnected).
+    status: ConnectionStatus = ConnectionStatus.ACTIVE
 
 
 class ConnectionRegistry:
@@ -44,6 +45,12 @@ class ConnectionRegistry:
         entry = _entry(tenant_id, connection, now)
         sk = connection_sk(tenant_id, entry.connection_id)
         self._table.put(subscription_pk(subscription_id), sk, entry)
+
+    def unsubscribed(self, subscription_id: str, tenant_id: str, connection_id: str) -> None:
+        """`subscription_id` no longer serves the connection (it was disconnected)."""
+        self._table.delete(
+            subscription_pk(subscription_id), connection_sk(tenant_id, connection_id)
+        )
 
     def connections(self) -> list[RegisteredConnection]:
         return [

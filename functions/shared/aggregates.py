@@ -16,7 +16,7 @@ from typing import Any, Final, Generic, Literal, Protocol, TypeVar, overload
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
-from domain import connection, vendor, warehouse
+from domain import connection, planning, vendor, warehouse
 from domain.errors import ConcurrencyConflict
 from domain.event_store import EventContext, EventStore, StreamAppend
 from domain.inbound_shipment import state as inbound_shipment
@@ -37,6 +37,7 @@ EVOLVERS: Mapping[StreamKind, Callable[[Any, DomainEvent], Any]] = {
     StreamKind.SALES_ORDER: sales_order.evolve,
     StreamKind.PURCHASE_ORDER: purchase_order.evolve,
     StreamKind.VENDOR: vendor.evolve,
+    StreamKind.SETTINGS: planning.evolve,
 }
 
 
@@ -48,6 +49,7 @@ STATES: Mapping[StreamKind, type[BaseModel]] = {
     StreamKind.SALES_ORDER: sales_order.SalesOrder,
     StreamKind.PURCHASE_ORDER: purchase_order.PurchaseOrder,
     StreamKind.VENDOR: vendor.Vendor,
+    StreamKind.SETTINGS: planning.PlanningSettings,
 }
 SNAPSHOT_EVERY: Final = 200
 # Bump when an evolver changes what a state means for the same events: old snapshots then lapse.
@@ -117,6 +119,10 @@ class Aggregates:
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.VENDOR], entity_id: str
     ) -> Loaded[vendor.Vendor]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.SETTINGS], entity_id: str
+    ) -> Loaded[planning.PlanningSettings]: ...
     @overload
     def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]: ...
 

@@ -69,13 +69,9 @@ def deps() -> Deps:
 
 def handle(event: dict[str, Any], context: LambdaContext, deps: Deps) -> dict[str, int]:
     now = deps.clock.now()
-    # A connection whose authorization Amazon no longer honours waits for the seller: its
-    # re-authorization queues a sync at once.
-    connections = [
-        c
-        for c in deps.registry.connections()
-        if c.status is not ConnectionStatus.AUTHORIZATION_LOST
-    ]
+    # A connection whose authorization Amazon no longer honours, or that the user disconnected,
+    # waits for the seller: its re-authorization queues a sync at once.
+    connections = [c for c in deps.registry.connections() if c.status is ConnectionStatus.ACTIVE]
     queued = 0
     for connection in connections:
         job = SyncJob(

@@ -88,6 +88,19 @@ EXPECTED_STATUSES: list[dict[str, Any]] = [
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},
     },
     {
+        # A connection's settings and marketplaces, and a warehouse's `enabled`, are refused by
+        # what ids name, which no schema can say: a default source that is Amazon's or disabled,
+        # an override or a marketplace not of the connection's region, a `transfer_order` whose
+        # source is neither sent nor in force; enabling or disabling an FBA or FBM warehouse
+        # (they follow their connection): 422, nothing appended.
+        "include-name-regex": (
+            "^(PUT|POST) /connections/[^/]+/settings$"
+            "|^PATCH /(connections|warehouses)/[^/]+$"
+            "|^POST /connections/authorizations$"
+        ),
+        "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},
+    },
+    {
         # The same for a new refresh token of an existing connection: Amazon refuses a made-up
         # one, 422 and nothing changes.
         "include-name-regex": "^PUT /connections/[^/]+/credentials$",

@@ -55,8 +55,11 @@ def test_reads_document_their_consistency() -> None:
         if "get" not in operations or path.startswith("/history"):
             continue
         read = operations["get"]
-        if path.endswith("}"):  # one resource: read your writes, or 503 while being rebuilt
+        # One resource (or its settings): read your writes, or 503 while being rebuilt.
+        if path.endswith(("}", "}/settings")):
             assert "Read your writes" in read["description"], path
             assert "503" in read["responses"], path
+        elif path.startswith("/settings/"):  # a tenant's settings, read from the log itself
+            assert "Read your writes" in read["description"], path
         else:
             assert "eventually consistent" in read["description"], path

@@ -313,7 +313,7 @@ def test_unknown_or_disabled_references_are_refused_with_the_field(
         "body.destination_warehouse_id",
     )
     assert (disabled.status, disabled.json["errors"][0]["field"]) == (
-        409,
+        422,
         "body.destination_warehouse_id",
     )
     assert "disabled" in disabled.json["message"]
@@ -508,3 +508,36 @@ def test_reconcile_to_an_order_into_an_own_warehouse_is_refused(
     assert (reply.status, reply.json["errors"][0]["field"]) == (422, "body.purchase_order_id")
     assert (unknown.status, unknown.json["errors"][0]["field"]) == (404, "body.purchase_order_id")
     assert api.get(f"/purchase-orders/{po_id}").json["locked"] is False
+
+
+def test_a_transfers_purchase_order_receives_as_its_transfer_and_is_not_edited(
+    api: ApiClient, store: str
+) -> None:
+    source = an_own_warehouse(api, "Main")
+    api.post(f"/warehouses/{source}/stock-counts", {"lines": [{"sku": SKU, "quantity": 20}]})
+    created = api.post(
+        "/transfer-orders",
+        {
+            "source_warehouse_id": source,
+            "destination_warehouse_id": store,
+            "lines": [{"sku": SKU, "quantity": 5}],
+        },
+    ).json
+    api.post(f"/transfer-orders/{created['transfer_order_id']}/ship")
+    po_path = f"/purchase-orders/{created['purchase_order_id']}"
+
+    received = api.post(f"{po_path}/receipts", {"lines": [{"sku": SKU, "quantity": 7}]})
+    edit = patch(api, po_path, {"lines": [{"sku": SKU, "quantity": 9}]})
+
+    assert (received.status, received.json["status"]) == (200, "received"), received.text
+    assert figures(api, source)["on_hand"] == 13  # the 2 over the plan left the source too
+    assert figures(api, store)["on_hand"] == 7
+    assert (edit.status, edit.json["code"]) == (409, "invalid_transition")
+
+
+def test_edited_lines_take_the_vendors_unit_costs(api: ApiClient, vendor: str, store: str) -> None:
+    po_id = order(api, vendor, store).json["purchase_order_id"]
+
+    patch(api, f"/purchase-orders/{po_id}", {"lines": [{"sku": SKU, "quantity": 3}]})
+
+    assert api.get(f"/purchase-orders/{po_id}").json["lines"][0]["unit_cost"] == "2.5"

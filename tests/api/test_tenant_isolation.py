@@ -11,7 +11,14 @@ from functions.api.app import openapi_json
 from functions.api.handler import app
 from functions.api.wiring import Services
 from tests.api.gateway import ApiClient, Reply
-from tests.api.givens import REFRESH_TOKEN, SELLER, US, a_purchase_order_closed_short, reconciled
+from tests.api.givens import (
+    CA,
+    REFRESH_TOKEN,
+    SELLER,
+    US,
+    a_purchase_order_closed_short,
+    reconciled,
+)
 
 READS_VIEWS = True
 
@@ -61,9 +68,25 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
         ("POST", "/connections/{connection_id}/sync"): Call(
             f"/connections/{ids['connection_id']}/sync"
         ),
+        ("GET", "/connections/{connection_id}/settings"): Call(
+            f"/connections/{ids['connection_id']}/settings"
+        ),
+        ("PUT", "/connections/{connection_id}/settings"): Call(
+            f"/connections/{ids['connection_id']}/settings",
+            {"default_order_type": "transfer_order", "default_source_warehouse_id": source},
+        ),
+        ("PATCH", "/connections/{connection_id}"): Call(
+            f"/connections/{ids['connection_id']}", {"marketplace_ids": [US, CA]}
+        ),
+        ("POST", "/connections/{connection_id}/disconnect"): Call(
+            f"/connections/{ids['connection_id']}/disconnect"
+        ),
         ("GET", "/warehouses"): Call("/warehouses"),
         ("POST", "/warehouses"): Call("/warehouses", {"name": "B's own"}),
         ("GET", "/warehouses/{warehouse_id}"): Call(f"/warehouses/{source}"),
+        ("PATCH", "/warehouses/{warehouse_id}"): Call(
+            f"/warehouses/{source}", {"name": "B's name", "enabled": False}
+        ),
         ("POST", "/warehouses/{warehouse_id}/stock-counts"): Call(
             f"/warehouses/{source}/stock-counts", count
         ),
@@ -119,6 +142,10 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
         ("POST", "/transfer-orders/{transfer_order_id}/receipts"): Call(
             f"/transfer-orders/{ids['own_transfer']}/receipts", count
         ),
+        ("GET", "/settings/planning"): Call("/settings/planning"),
+        ("PUT", "/settings/planning"): Call(
+            "/settings/planning", {"ignore_unreceived": {"enabled": False}}
+        ),
         ("GET", "/stock"): Call("/stock", query={"sku": sku}),
         ("GET", "/stock/ledger"): Call("/stock/ledger", query={"warehouse_id": source, "sku": sku}),
         ("GET", "/history/{kind}/{entity_id}"): Call(
@@ -165,6 +192,8 @@ def tenant_a(api: ApiClient, services: Services) -> dict[str, str]:
         {"lines": [{"sku": "SKU-1", "quantity": 50}]},
     )
     started = api.post("/connections/authorizations", {"region": "NA", "marketplace_ids": [US]})
+    planning = {"ignore_unreceived": {"enabled": True, "days_after_expected": 7}}
+    assert api.request("PUT", "/settings/planning", body=planning).status == 200
     vendor = api.post("/vendors", {"name": "A's vendor", "lead_time_days": 5, "currency": "EUR"})
     vendor_id = vendor.json["vendor_id"]
     store = api.post("/warehouses", {"name": "A's store"}).json["warehouse_id"]
@@ -215,6 +244,8 @@ def test_another_tenant_sees_nothing_of_tenant_a_and_changes_nothing(
             assert listed == [], (route, listed)
         elif route == "/stock/ledger":
             assert (reply.status, reply.json["entries"]) == (200, []), reply.text
+        elif route == "/settings/planning":  # the caller's own settings, never A's
+            assert (reply.status, reply.json["version"]) == (200, 0), reply.text
         elif route == "/purchase-orders/set-source":  # one result per id: each unknown to B
             codes = [r["code"] for r in reply.json["results"]]
             assert (reply.status, codes) == (200, ["not_found"]), reply.text
@@ -240,6 +271,7 @@ def test_another_tenant_sees_nothing_of_tenant_a_and_changes_nothing(
         None,
         0,
     )
+    assert api.get("/settings/planning").json["ignore_unreceived"]["enabled"] is True
     transfer = api.get(f"/transfer-orders/{tenant_a['own_transfer']}").json
     assert transfer["sales_order"]["status"] == "open"
 

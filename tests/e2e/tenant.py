@@ -18,16 +18,18 @@ DEADLINE_SECONDS = 30.0
 T = TypeVar("T")
 
 
-def eventually(what: str, read: Callable[[], T], shows: Callable[[T], bool]) -> T:
-    """`read()` again until `shows` it, or fail after DEADLINE_SECONDS with the last answer."""
-    deadline = time.monotonic() + DEADLINE_SECONDS
+def eventually(
+    what: str, read: Callable[[], T], shows: Callable[[T], bool], seconds: float = DEADLINE_SECONDS
+) -> T:
+    """`read()` again until `shows` it, or fail after `seconds` with the last answer."""
+    deadline = time.monotonic() + seconds
     while True:
         answer = read()
         if shows(answer):
             return answer
         if time.monotonic() > deadline:
             raise AssertionError(
-                f"{what}: not shown within {DEADLINE_SECONDS:g} s; last answer: {answer!r}"
+                f"{what}: not shown within {seconds:g} s; last answer: {answer!r}"
             )
         time.sleep(0.3)
 

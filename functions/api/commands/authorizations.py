@@ -4,23 +4,27 @@ Amazon sends back exchanged for a refresh token, and only then a connection.
 The seller id is the one Amazon's redirect names (`selling_partner_id`); the refresh token came
 from Login with Amazon for the seller who consented. A state that is unknown, already used,
 another tenant's or expired creates nothing.
+
+The settings the connection opens with (watch window, order rules) are checked when the
+authorization starts, kept with it, and applied when it completes, so that the rule holds from
+the very first sync.
 """
 
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from domain.connection import check_marketplaces
 from domain.marketplaces import Region
 from functions.api.auth import Caller
 from functions.api.commands.connections import (
     OpenedConnection,
     amazon_unavailable,
+    check_opening,
     new_connection,
     open_connection,
 )
 from functions.api.commands.ports import Connecting
 from functions.api.errors import ApiError
-from functions.connection_state.authorizations import PendingAuthorization
+from functions.connection_state.authorizations import OpeningSettings, PendingAuthorization
 from functions.shared.adapters.lwa import GrantRefused, LwaUnavailable
 from functions.shared.aggregates import Aggregates
 
@@ -37,11 +41,13 @@ def start_authorization(
     caller: Caller,
     region: Region,
     marketplace_ids: tuple[str, ...],
+    settings: OpeningSettings | None = None,
 ) -> ConsentLink:
-    # The marketplaces are checked now, not after the seller has been to Amazon and back.
-    check_marketplaces(region, marketplace_ids)
+    # Checked now, not after the seller has been to Amazon and back.
+    settings = settings or OpeningSettings()
+    check_opening(aggregates, caller, region, marketplace_ids, settings)
     opened = connecting.pending.open(
-        caller.tenant_id, region, marketplace_ids, aggregates.clock.now()
+        caller.tenant_id, region, marketplace_ids, aggregates.clock.now(), settings
     )
     url = connecting.grants.consent_url(marketplace_ids[0], opened.state)
     return ConsentLink(consent_url=url, pending=opened)
@@ -85,5 +91,7 @@ def complete_authorization(
     except LwaUnavailable as failure:
         connecting.pending.put_back(taken)  # the seller may try completing again
         raise amazon_unavailable(failure) from None
-    command = new_connection(aggregates, selling_partner_id, taken.region, taken.marketplace_ids)
+    command = new_connection(
+        aggregates, selling_partner_id, taken.region, taken.marketplace_ids, taken.settings
+    )
     return open_connection(aggregates, connecting, caller, command, refresh_token)

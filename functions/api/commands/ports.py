@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Protocol
 
 from domain.marketplaces import Region
-from functions.connection_state.authorizations import PendingAuthorization
+from functions.connection_state.authorizations import OpeningSettings, PendingAuthorization
 from functions.connection_state.status import SyncStatus
 from functions.connection_state.sync_jobs import SyncJob
 
@@ -44,7 +44,12 @@ class Grants(Protocol):
 
 class PendingAuthorizations(Protocol):
     def open(
-        self, tenant_id: str, region: Region, marketplace_ids: tuple[str, ...], now: datetime
+        self,
+        tenant_id: str,
+        region: Region,
+        marketplace_ids: tuple[str, ...],
+        now: datetime,
+        settings: OpeningSettings | None = None,
     ) -> PendingAuthorization: ...
 
     def take(self, state: str) -> PendingAuthorization | None: ...

@@ -1,6 +1,7 @@
 """Stock orders a user places and works: purchase orders to vendors, transfers between
 warehouses, the receipts, close and cancel of each, and the source of imported orders."""
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from domain.errors import DomainError, NotFound
@@ -13,9 +14,11 @@ from domain.orders.placing import (
     PlacePurchaseOrder,
     create_transfer_order,
     place_purchase_order,
+    with_vendor_costs,
 )
 from domain.orders.transfer_order import TransferOrder
 from domain.streams import StreamKind
+from domain.warehouse import Warehouse
 from functions.api.auth import Caller
 from functions.api.commands.base import event_context, with_retries
 from functions.api.commands.transfers import ship_sales_order
@@ -52,8 +55,32 @@ def place(aggregates: Aggregates, caller: Caller, command: PlacePurchaseOrder) -
 
 def edit(aggregates: Aggregates, caller: Caller, command: po.EditPurchaseOrder) -> OrderAfter:
     """Decided once on the order as read: a concurrent edit makes this one a 409 (never a
-    silent overwrite of what the other user just saw and changed)."""
+    silent overwrite of what the other user just saw and changed). New lines without a unit
+    cost take the vendor's, as when the order was placed."""
+    order = aggregates.load(caller.tenant_id, PO, command.purchase_order_id).state
+    if command.lines is not None and order is not None and order.vendor_id is not None:
+        vendor = aggregates.load(caller.tenant_id, StreamKind.VENDOR, order.vendor_id).state
+        if vendor is not None:
+            lines = with_vendor_costs(command.lines, vendor)
+            command = command.model_copy(update={"lines": lines})
     return _decide_order(aggregates, caller, command.purchase_order_id, command)
+
+
+def receive(
+    aggregates: Aggregates, caller: Caller, purchase_order_id: str, units: dict[str, int]
+) -> OrderAfter:
+    """Units counted in; on the inbound half of a transfer, as the transfer's receipt (units
+    over its plan left the source too)."""
+    order = aggregates.load(caller.tenant_id, PO, purchase_order_id).state
+    if order is not None and order.transfer_order_id is not None:
+        receive_transfer(aggregates, caller, order.transfer_order_id, units)
+        after = aggregates.load(caller.tenant_id, PO, purchase_order_id)
+        assert after.state is not None
+        return OrderAfter(after.version, after.state.status)
+    command = po.ReceiveUnits(
+        purchase_order_id=purchase_order_id, units=units, received_at=aggregates.clock.now()
+    )
+    return act_on_order(aggregates, caller, purchase_order_id, command)
 
 
 def act_on_order(
@@ -156,21 +183,26 @@ class SourceSet:
     error: DomainError | None = None
 
 
+SET_SOURCE_WORKERS = 8  # orders set at once: a request of 500 stays well within API Gateway's 29 s
+
+
 def set_sources(
     aggregates: Aggregates, caller: Caller, purchase_order_ids: list[str], source_warehouse_id: str
 ) -> list[SourceSet]:
-    """Each order on its own (one append each): one refused never holds the others back."""
-    return [
-        _set_source(
-            aggregates,
-            caller,
-            SetSource(purchase_order_id=po_id, source_warehouse_id=source_warehouse_id),
-        )
+    """Each order on its own (one append each, a few at once): one refused never holds the
+    others back. Results in the order of the ids."""
+    source = aggregates.load(caller.tenant_id, StreamKind.WAREHOUSE, source_warehouse_id).state
+    commands = [
+        SetSource(purchase_order_id=po_id, source_warehouse_id=source_warehouse_id)
         for po_id in purchase_order_ids
     ]
+    with ThreadPoolExecutor(max_workers=SET_SOURCE_WORKERS) as pool:
+        return list(pool.map(lambda c: _set_source(aggregates, caller, c, source), commands))
 
 
-def _set_source(aggregates: Aggregates, caller: Caller, command: SetSource) -> SourceSet:
+def _set_source(
+    aggregates: Aggregates, caller: Caller, command: SetSource, source: Warehouse | None
+) -> SourceSet:
     tenant, po_id = caller.tenant_id, command.purchase_order_id
 
     def attempt() -> SourceSet:
@@ -179,10 +211,7 @@ def _set_source(aggregates: Aggregates, caller: Caller, command: SetSource) -> S
         shipment = (
             aggregates.load(tenant, StreamKind.SHIPMENT, shipment_id) if shipment_id else None
         )
-        source = aggregates.load(tenant, StreamKind.WAREHOUSE, command.source_warehouse_id)
-        decision = set_source(
-            command, order.state, shipment.state if shipment else None, source.state
-        )
+        decision = set_source(command, order.state, shipment.state if shipment else None, source)
         read = {(PO.value, po_id): order.version}
         if shipment is not None and shipment_id:
             read[(StreamKind.SHIPMENT.value, shipment_id)] = shipment.version

@@ -1,11 +1,23 @@
-"""The seller's own warehouses: creating them and setting their stock by count."""
+"""Warehouses: creating the seller's own, renaming and enabling or disabling them, and setting
+their stock by count."""
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import reduce
 
+from domain.errors import NotFound
+from domain.messages import Command, DomainEvent
 from domain.streams import StreamKind
-from domain.warehouse import CountLine, CountStock, CreateWarehouse
+from domain.warehouse import (
+    CountLine,
+    CountStock,
+    CreateWarehouse,
+    RenameWarehouse,
+    SetWarehouseEnabled,
+    Warehouse,
+)
 from domain.warehouse import decide as decide_warehouse
+from domain.warehouse import evolve as evolve_warehouse
 from functions.api.auth import Caller
 from functions.api.commands.base import event_context, with_retries
 from functions.shared.aggregates import Aggregates
@@ -32,5 +44,38 @@ def count_stock(
         events = decide_warehouse(command, loaded.state)
         context = event_context(caller, aggregates.clock)
         return aggregates.save(context, {key: events}, {key: loaded.version})[key], counted_at
+
+    return with_retries(attempt)
+
+
+def change_warehouse(
+    aggregates: Aggregates,
+    caller: Caller,
+    warehouse_id: str,
+    name: str | None = None,
+    enabled: bool | None = None,
+) -> tuple[Warehouse, int]:
+    """Rename and/or enable or disable, all or nothing (FBA and FBM warehouses are renamed only:
+    they follow their connection). Returns the warehouse as it now is, and its version."""
+    key = (StreamKind.WAREHOUSE.value, warehouse_id)
+    commands: list[Command] = []
+    if name is not None:
+        commands.append(RenameWarehouse(warehouse_id=warehouse_id, name=name))
+    if enabled is not None:
+        commands.append(SetWarehouseEnabled(warehouse_id=warehouse_id, enabled=enabled))
+
+    def attempt() -> tuple[Warehouse, int]:
+        loaded = aggregates.load(caller.tenant_id, StreamKind.WAREHOUSE, warehouse_id)
+        state, events = loaded.state, list[DomainEvent]()
+        for command in commands:
+            decided = decide_warehouse(command, state)
+            state = reduce(evolve_warehouse, decided, state)
+            events.extend(decided)
+        if state is None:
+            raise NotFound(f"warehouse {warehouse_id} not found")
+        if not events:
+            return state, loaded.version
+        context = event_context(caller, aggregates.clock)
+        return state, aggregates.save(context, {key: events}, {key: loaded.version})[key]
 
     return with_retries(attempt)

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StrictBool
 
 from functions.api.models.common import MAX_QUANTITY, SKU_PATTERN, ApiModel, ReadModel
 from functions.shared.views.models import Warehouse
@@ -15,6 +15,25 @@ class CreateWarehouseRequest(ApiModel):
         description="Only your own warehouses are created here; FBA and FBM "
         "warehouses come with a connection",
     )
+
+
+class ChangeWarehouseRequest(ApiModel):
+    """The fields to change (absent or null: unchanged)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200, pattern=r"\S")
+    enabled: StrictBool | None = Field(
+        default=None,
+        description="Your own warehouses only (FBA and FBM warehouses follow their connection: "
+        "422). A disabled warehouse is no source or destination of new orders, nor a default "
+        "source of a connection; it keeps its stock and history",
+    )
+
+
+class WarehouseChanged(ApiModel):
+    warehouse_id: str
+    name: str
+    enabled: bool
+    version: int = Field(description="Version of the warehouse stream after this command")
 
 
 class WarehouseCreated(ApiModel):

@@ -118,7 +118,23 @@ def create(
     "it as of that observation. Every id gets its own result (`ok`, or an error `code` and "
     "`message`); one refused holds no other back. Setting the same source again is `ok` and "
     "changes nothing. Start from `GET /purchase-orders?source_type=unknown`. " + contract.APPENDED,
-    responses=contract.responses(200, "One result per id", contract.COMMAND_ERRORS),
+    responses=contract.responses(
+        200,
+        "One result per id",
+        contract.COMMAND_ERRORS,
+        {
+            "GetTransferOrder": contract.link(
+                "GET /transfer-orders/{transfer_order_id}",
+                "The transfer the first order became (when ok)",
+                transfer_order_id=contract.returned("results/0/transfer_order_id"),
+            ),
+            "GetPurchaseOrder": contract.link(
+                "GET /purchase-orders/{purchase_order_id}",
+                "The first order",
+                purchase_order_id=contract.returned("results/0/purchase_order_id"),
+            ),
+        },
+    ),
 )
 def set_source(
     body: SetSourceRequest,
@@ -245,13 +261,11 @@ def receive(
     once: OnceDep,
     idempotency_key: IdempotencyKey = None,
 ) -> PurchaseOrderResult:
-    command = po.ReceiveUnits(
-        purchase_order_id=purchase_order_id,
-        units=body.units(),
-        received_at=services.aggregates.clock.now(),
-    )
-    sent = body.model_dump(mode="json")
-    return _act(purchase_order_id, command, caller, services, once, idempotency_key, sent)
+    def execute() -> PurchaseOrderResult:
+        after = stock_orders.receive(services.aggregates, caller, purchase_order_id, body.units())
+        return _result(purchase_order_id, after)
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, PurchaseOrderResult)
 
 
 @router.post(
@@ -305,15 +319,14 @@ def _act(
     services: ServicesDep,
     once: OnceDep,
     idempotency_key: str | None,
-    sent: dict[str, object] | None = None,
 ) -> PurchaseOrderResult:
-    """Receive, close or cancel, at most once per Idempotency-Key."""
+    """Close or cancel, at most once per Idempotency-Key."""
 
     def execute() -> PurchaseOrderResult:
         after = stock_orders.act_on_order(services.aggregates, caller, purchase_order_id, command)
         return _result(purchase_order_id, after)
 
-    return once(idempotency_key, sent or {}, execute, PurchaseOrderResult)
+    return once(idempotency_key, {}, execute, PurchaseOrderResult)
 
 
 def _result(purchase_order_id: str, after: stock_orders.OrderAfter) -> PurchaseOrderResult:

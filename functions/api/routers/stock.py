@@ -36,7 +36,10 @@ def get_stock(
     limit: Limit = MAX_PAGE,
     cursor: Cursor = None,
 ) -> StockList:
-    page = services.views.get_stock(caller.tenant_id, warehouse_id, sku, as_of, limit, cursor)
+    now = services.aggregates.clock.now()
+    page = services.views.get_stock(
+        caller.tenant_id, warehouse_id, sku, as_of, limit, cursor, now=now
+    )
     return StockList(items=page.items, next_cursor=page.next_cursor)
 
 

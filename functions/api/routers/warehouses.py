@@ -3,12 +3,14 @@
 from domain.errors import NotFound
 from domain.warehouse import CountLine
 from functions.api import contract
-from functions.api.commands.warehouses import count_stock, create_warehouse
+from functions.api.commands.warehouses import change_warehouse, count_stock, create_warehouse
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
 from functions.api.models.warehouses import (
+    ChangeWarehouseRequest,
     CreateWarehouseRequest,
     StockCounted,
     StockCountRequest,
+    WarehouseChanged,
     WarehouseCreated,
     WarehouseList,
 )
@@ -25,6 +27,11 @@ def _links_of(warehouse_id: str) -> dict[str, contract.Link]:
     return {
         "GetWarehouse": contract.link(
             "GET /warehouses/{warehouse_id}", "The warehouse", warehouse_id=warehouse_id
+        ),
+        "ChangeWarehouse": contract.link(
+            "PATCH /warehouses/{warehouse_id}",
+            "Rename it, enable or disable it",
+            warehouse_id=warehouse_id,
         ),
         "CountStock": contract.link(
             "POST /warehouses/{warehouse_id}/stock-counts",
@@ -66,6 +73,42 @@ def create(
         return WarehouseCreated(warehouse_id=warehouse_id, version=version)
 
     return once(idempotency_key, body.model_dump(mode="json"), execute, WarehouseCreated)
+
+
+@router.patch(
+    "/warehouses/<warehouse_id>",
+    tags=TAGS,
+    summary="Rename a warehouse, or enable or disable one of your own",
+    description="Only the fields sent change, all or nothing. Any warehouse may be renamed. "
+    "`enabled` is for your own warehouses: an FBA warehouse is enabled while its marketplace is "
+    "one of its connection's (add or remove it with PATCH /connections/{connection_id}), an FBM "
+    "warehouse while its connection exists, so changing theirs is 422. A disabled warehouse is "
+    "no source or destination of new orders, nor a connection's default source; it keeps its "
+    "stock and history, and can be enabled again. " + contract.APPENDED,
+    responses=contract.responses(
+        200,
+        "Warehouse changed",
+        contract.COMMAND_ERRORS,
+        _links_of(contract.returned("warehouse_id")),
+    ),
+)
+def change(
+    warehouse_id: EntityId,
+    body: ChangeWarehouseRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> WarehouseChanged:
+    def execute() -> WarehouseChanged:
+        changed, version = change_warehouse(
+            services.aggregates, caller, warehouse_id, name=body.name, enabled=body.enabled
+        )
+        return WarehouseChanged(
+            warehouse_id=warehouse_id, name=changed.name, enabled=changed.enabled, version=version
+        )
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, WarehouseChanged)
 
 
 @router.post(

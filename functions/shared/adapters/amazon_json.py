@@ -11,6 +11,7 @@ The caps sit well above what Amazon documents (an address line 180 characters, a
 """
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -68,6 +69,7 @@ class InboundShipmentInfo(_Amazon):
         None, alias="DestinationFulfillmentCenterId", max_length=MAX_ID
     )
     shipment_status: str = Field(alias="ShipmentStatus", max_length=MAX_CODE)
+    confirmed_need_by_date: date | None = Field(None, alias="ConfirmedNeedByDate")
 
     def to_domain(self) -> ShipmentHeader:
         return ShipmentHeader(
@@ -76,6 +78,7 @@ class InboundShipmentInfo(_Amazon):
             destination_fc=self.destination_fulfillment_center_id or "",
             ship_from=self.ship_from_address.to_domain() if self.ship_from_address else Address(),
             status=self.shipment_status,
+            confirmed_need_by_date=self.confirmed_need_by_date,
         )
 
 

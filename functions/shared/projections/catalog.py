@@ -3,7 +3,7 @@ events move: counts set on hand, adjustments add to it."""
 
 from typing import Any
 
-from domain import connection, vendor, warehouse
+from domain import connection, planning, vendor, warehouse
 from domain.event_store import RecordedEvent
 from domain.stock import StockFigures
 from domain.stock.ledger import AmazonReport, LedgerFact
@@ -12,7 +12,7 @@ from domain.streams import StreamId
 from domain.warehouse import StockAdjusted, StockCounted
 from functions.shared.projections.changes import IndexKeys
 from functions.shared.views import keys
-from functions.shared.views.docs import ConnectionDoc, VendorDoc, WarehouseDoc
+from functions.shared.views.docs import ConnectionDoc, SettingsDoc, VendorDoc, WarehouseDoc
 from functions.shared.views.items import ViewItem
 
 
@@ -105,6 +105,32 @@ class VendorProjection:
 
     def facts(
         self, before: VendorDoc, after: VendorDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        return []
+
+    def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
+        return []
+
+
+class SettingsProjection:
+    """A tenant's settings: the doc only (read by the queries that apply them)."""
+
+    rendered: tuple[str, ...] = ()  # no rows
+
+    def initial(self, stream_id: StreamId) -> SettingsDoc:
+        return SettingsDoc(stream_id=str(stream_id))
+
+    def evolve(self, doc: SettingsDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        return {"planning": planning.evolve(doc.planning, recorded.event)}
+
+    def rows(self, doc: SettingsDoc) -> list[ViewItem]:
+        return []
+
+    def doc_index(self, doc: SettingsDoc) -> IndexKeys:
+        return IndexKeys()
+
+    def facts(
+        self, before: SettingsDoc, after: SettingsDoc, recorded: RecordedEvent
     ) -> list[LedgerFact]:
         return []
 

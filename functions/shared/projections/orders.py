@@ -7,8 +7,9 @@ from typing import Any, Final
 
 from domain.event_store import RecordedEvent
 from domain.orders import purchase_order, sales_order, transfer_order
-from domain.orders.purchase_order import PurchaseOrderCreated
+from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderCreated
 from domain.orders.transfer_order import TransferOrderCreated
+from domain.planning import Incoming
 from domain.stock import Contribution, purchase_order_contribution, sales_order_contribution
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.stock.movements import order_movements
@@ -25,6 +26,7 @@ from functions.shared.views.items import ViewItem
 from functions.shared.views.render import purchase_order_summary
 
 PURCHASE_ORDER_ROW: Final = "purchase_order_summary"
+INCOMING_ROW: Final = "incoming"
 SKU_SEPARATOR: Final = "\n"  # never in a SKU (see the API's SKU pattern)
 
 
@@ -119,6 +121,7 @@ class PurchaseOrderProjection(_NoStock):
         tenant, vendor = doc.tenant_id, summary.vendor_id or "-"
         sk = keys.newest_first(summary.created_at, summary.purchase_order_id)
         return [
+            *_incoming_rows(doc.order, tenant, doc.version),
             ViewItem(
                 pk=keys.purchase_orders(tenant),
                 sk=sk,
@@ -137,7 +140,7 @@ class PurchaseOrderProjection(_NoStock):
                     "expected_date": (summary.expected_date or date.max).isoformat(),
                 },
                 rev=doc.version,
-            )
+            ),
         ]
 
     def doc_index(self, doc: PurchaseOrderDoc) -> IndexKeys:
@@ -157,6 +160,31 @@ class PurchaseOrderProjection(_NoStock):
             transfer_order_id=order.transfer_order_id,
             shipment_id=order.shipment_id,
         )
+
+
+def _incoming_rows(order: PurchaseOrder, tenant_id: str, version: int) -> list[ViewItem]:
+    """Per SKU, the units of an open order into FBA still on their way (for planning)."""
+    if not order.received_by_amazon or order.cancelled or order.closed:
+        return []
+    received = any(line.quantity_received for line in order.lines.values())
+    return [
+        ViewItem.of(
+            keys.incoming(tenant_id, order.warehouse_id),
+            keys.join(line.sku, order.purchase_order_id),
+            INCOMING_ROW,
+            Incoming(
+                purchase_order_id=order.purchase_order_id,
+                shipment_id=order.shipment_id,
+                sku=line.sku,
+                units=line.shortfall,
+                expected_date=order.expected_date,
+                anything_received=received,
+            ),
+            rev=version,
+        )
+        for line in order.lines.values()
+        if line.shortfall > 0
+    ]
 
 
 # An order's contribution, once per doc: the `after` of one step is the `before` of the next.

@@ -7,6 +7,7 @@ from domain.event_store import RecordedEvent
 from domain.streams import StreamId, StreamKind
 from functions.shared.projections.catalog import (
     ConnectionProjection,
+    SettingsProjection,
     VendorProjection,
     WarehouseProjection,
 )
@@ -30,6 +31,7 @@ PROJECTIONS: Final[Mapping[StreamKind, Projection[Any]]] = {
     StreamKind.CONNECTION: ConnectionProjection(),
     StreamKind.FBA_INVENTORY: InventoryProjection(),
     StreamKind.VENDOR: VendorProjection(),
+    StreamKind.SETTINGS: SettingsProjection(),
 }
 
 Rows = dict[tuple[str, str], ViewItem]

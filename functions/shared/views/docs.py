@@ -15,6 +15,7 @@ from domain.inbound_shipment.state import InboundShipment
 from domain.orders.purchase_order import PurchaseOrder
 from domain.orders.sales_order import SalesOrder
 from domain.orders.transfer_order import TransferOrder
+from domain.planning import PlanningSettings
 from domain.streams import SEPARATOR
 from domain.vendor import Vendor
 from domain.warehouse import Warehouse
@@ -92,6 +93,11 @@ class VendorDoc(StreamDoc):
     vendor: Vendor | None = None
 
 
+class SettingsDoc(StreamDoc):
+    kind: Literal["settings"] = "settings"
+    planning: PlanningSettings | None = None
+
+
 class InventoryDoc(StreamDoc):
     """Amazon's reports go onto stock rows; the doc only keeps the stream's position."""
 
@@ -106,6 +112,7 @@ Doc = Annotated[
     | WarehouseDoc
     | ConnectionDoc
     | VendorDoc
+    | SettingsDoc
     | InventoryDoc,
     Field(discriminator="kind"),
 ]

@@ -77,6 +77,11 @@ def purchase_orders_by(tenant_id: str, facet: str, value: str) -> str:
     return join(tenant_id, "PURCHASE_ORDERS", facet, value)
 
 
+def incoming(tenant_id: str, warehouse_id: str) -> str:
+    """The open orders' units on their way into an FBA warehouse, by SKU then order."""
+    return join(tenant_id, "INCOMING", warehouse_id)
+
+
 @lru_cache(maxsize=4096)  # a few keys per tenant, built for every event
 def shipments(tenant_id: str) -> str:
     return join(tenant_id, "SHIPMENTS")

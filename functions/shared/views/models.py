@@ -215,20 +215,44 @@ class Warehouse(View):
     )
 
 
+class OrderRule(View):
+    default_order_type: str = Field(
+        description="What a shipment the sync discovers becomes: `none` (it waits on the Inbound "
+        "Shipments list for a reconcile), `purchase_order` (a purchase order with an unknown "
+        "source, bound to the shipment) or `transfer_order` (a reconcile from "
+        "`default_source_warehouse_id`)"
+    )
+    default_source_warehouse_id: str | None = Field(
+        default=None, description="One of your own warehouses; required for `transfer_order`"
+    )
+
+
 class Connection(View):
     connection_id: str
     seller_id: str
     region: str
     marketplace_ids: list[str]
     watch_window_days: int
+    default_order_type: str = Field(
+        description="The rule for shipments discovered in every marketplace "
+        "without an override: `none`, `purchase_order` or `transfer_order`",
+    )
+    default_source_warehouse_id: str | None = Field(
+        default=None, description="The own warehouse a `transfer_order` starts from"
+    )
+    marketplace_overrides: dict[str, OrderRule] = Field(
+        description="The rule of a marketplace that differs, by marketplace id"
+    )
     status: str = Field(
-        description="`active`, or `authorization_lost` when Amazon no longer honours the "
-        "connection's grant (its syncs stop until it is authorized again)"
+        description="`active`; `authorization_lost` when Amazon no longer honours the "
+        "connection's grant (its syncs stop until it is authorized again); `disconnected` when "
+        "you disconnected it (its syncs stopped, its refresh token was deleted, its data stays)"
     )
     authorization_lost_at: AwareDatetime | None = None
     amazon_error: str | None = Field(
         default=None, description="Amazon's error code when the authorization was lost"
     )
+    disconnected_at: AwareDatetime | None = None
     action: str | None = Field(default=None, description="What to do, when something is needed")
     version: int = Field(
         description="Version of the resource this answer shows (how many events it applied); "
@@ -253,6 +277,16 @@ class AmazonStock(View):
     source: str
 
 
+class IgnoredShipment(View):
+    purchase_order_id: str
+    shipment_id: str | None
+    units: int
+    expected_date: date
+    ignored_since: AwareDatetime = Field(
+        description="Expected date + `days_after_expected`: nothing was received by then"
+    )
+
+
 class StockRow(View):
     warehouse_id: str
     sku: str
@@ -267,6 +301,15 @@ class StockRow(View):
         description="Amazon's figures (FBA warehouses, current stock only)"
     )
     as_of: AwareDatetime | None = None
+    incoming_for_planning: int | None = Field(
+        default=None,
+        description="What planning counts as incoming: on order + in transit + receiving, less "
+        "the units of FBA shipments `ignore_unreceived` leaves out (current stock only)",
+    )
+    ignored_shipments: list[IgnoredShipment] = Field(
+        default_factory=list,
+        description="The FBA shipments whose units planning ignores here, and since when",
+    )
 
 
 class LedgerEntry(View):

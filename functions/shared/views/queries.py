@@ -255,8 +255,10 @@ class ViewQueries:
         as_of: AwareDatetime | None = None,
         limit: int = 100,
         cursor: str | None = None,
+        now: AwareDatetime | None = None,
     ) -> Page[StockRow]:
-        return self._stock.stock(tenant_id, warehouse_id, sku, as_of, limit, cursor)
+        """`now`: the instant "ignore unreceived" is judged at (None: not judged)."""
+        return self._stock.stock(tenant_id, warehouse_id, sku, as_of, limit, cursor, now)
 
     def get_ledger(
         self,

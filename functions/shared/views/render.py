@@ -199,13 +199,28 @@ REAUTHORIZE: Final = (
 )
 
 
+RECONNECT: Final = (
+    "You disconnected this connection: its syncs stopped and its refresh token was deleted; its "
+    "data stays. To sync it again, authorize the app in Seller Central and send the new refresh "
+    "token with PUT /connections/{connection_id}/credentials."
+)
+
+
 def connection_view(doc: ConnectionDoc) -> Connection | None:
     connection = doc.connection
     if connection is None:
         return None
-    lost = connection.status is ConnectionStatus.AUTHORIZATION_LOST
-    action = REAUTHORIZE.format(connection_id=connection.connection_id) if lost else None
-    return Connection(**connection.model_dump(mode="json"), action=action, version=doc.version)
+    actions = {
+        ConnectionStatus.AUTHORIZATION_LOST: REAUTHORIZE,
+        ConnectionStatus.DISCONNECTED: RECONNECT,
+    }
+    action = actions.get(connection.status)
+    return Connection(
+        **connection.model_dump(mode="json", exclude={"order_rule"}),
+        **connection.order_rule.model_dump(mode="json"),
+        action=action.format(connection_id=connection.connection_id) if action else None,
+        version=doc.version,
+    )
 
 
 def vendor_view(doc: VendorDoc) -> Vendor | None:

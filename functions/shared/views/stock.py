@@ -5,8 +5,9 @@ from collections.abc import Iterable
 
 from pydantic import AwareDatetime
 
+from domain.planning import Incoming, PlanningSettings, ignored_since
 from domain.stock.ledger import LedgerFact, StockState, fold
-from functions.shared.views.models import AmazonStock, LedgerEntry, StockRow
+from functions.shared.views.models import AmazonStock, IgnoredShipment, LedgerEntry, StockRow
 
 
 def ledger_entries(facts: Iterable[LedgerFact], on_hand_before: int = 0) -> list[LedgerEntry]:
@@ -40,6 +41,32 @@ def stock_row(state: StockState) -> StockRow:
         )
         if amazon
         else None,
+    )
+
+
+def planned(
+    row: StockRow, incoming: list[Incoming], settings: PlanningSettings, now: AwareDatetime
+) -> StockRow:
+    """The row with the units planning ignores taken out of what it counts as incoming."""
+    ignored = []
+    for units in incoming:
+        since = ignored_since(units, settings, now)
+        if since is not None and units.expected_date is not None:
+            ignored.append(
+                IgnoredShipment(
+                    purchase_order_id=units.purchase_order_id,
+                    shipment_id=units.shipment_id,
+                    units=units.units,
+                    expected_date=units.expected_date,
+                    ignored_since=since,
+                )
+            )
+    total = row.on_order + row.in_transit + row.receiving
+    return row.model_copy(
+        update={
+            "incoming_for_planning": max(total - sum(i.units for i in ignored), 0),
+            "ignored_shipments": ignored,
+        }
     )
 
 

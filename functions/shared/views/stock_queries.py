@@ -7,13 +7,16 @@ from typing import Final
 
 from pydantic import AwareDatetime
 
+from domain.planning import PLANNING, Incoming, PlanningSettings
 from domain.stock.ledger import LedgerFact, StockState
+from domain.streams import StreamId, StreamKind
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys
-from functions.shared.views.items import ViewItem
+from functions.shared.views.docs import SettingsDoc, parse_doc
+from functions.shared.views.items import RowKey, ViewItem
 from functions.shared.views.models import LedgerEntry, Page, StockRow
 from functions.shared.views.rows import stock_key
-from functions.shared.views.stock import ledger_entries, stock_row, stock_row_as_of
+from functions.shared.views.stock import ledger_entries, planned, stock_row, stock_row_as_of
 from functions.shared.views.table import Partition, ViewTable
 
 ON_HAND: Final = "on_hand"
@@ -31,6 +34,7 @@ class StockQueries:
         as_of: AwareDatetime | None,
         limit: int,
         cursor: str | None = None,
+        now: AwareDatetime | None = None,
     ) -> Page[StockRow]:
         """Rows in (warehouse, SKU) order. As of an instant, each row of the page is folded
         from its own ledger up to then (rows with no movement by then are left out)."""
@@ -43,7 +47,7 @@ class StockQueries:
             items, next_cursor = self._table.page(partition, limit, cursor, descending=False)
             states = [item.parse(StockState) for item in items]
         if as_of is None:
-            rows = [stock_row(state) for state in states]
+            rows = self._for_planning(tenant_id, [stock_row(state) for state in states], now)
         else:
             folded = (self._as_of(tenant_id, s.warehouse_id, s.sku, as_of) for s in states)
             rows = [row for row in folded if row is not None]
@@ -60,6 +64,32 @@ class StockQueries:
         next_cursor = self._table.cursor_after(partition, last_key, {ON_HAND: on_hand})
         return Page[LedgerEntry](items=entries, next_cursor=next_cursor)
 
+    def _for_planning(
+        self, tenant_id: str, rows: list[StockRow], now: AwareDatetime | None
+    ) -> list[StockRow]:
+        """Each row with what planning counts as incoming (see `domain.planning`)."""
+        settings = self._planning(tenant_id)
+        wanted = {row.warehouse_id for row in rows if _incoming(row)}
+        if not settings.ignore_unreceived.enabled or now is None or not wanted:
+            return [
+                row.model_copy(update={"incoming_for_planning": _incoming(row)}) for row in rows
+            ]
+        incoming: dict[tuple[str, str], list[Incoming]] = {}
+        for warehouse_id in sorted(wanted):
+            for item in self._table.all(Partition(keys.incoming(tenant_id, warehouse_id))):
+                units = item.parse(Incoming)
+                incoming.setdefault((warehouse_id, units.sku), []).append(units)
+        return [
+            planned(row, incoming.get((row.warehouse_id, row.sku), []), settings, now)
+            for row in rows
+        ]
+
+    def _planning(self, tenant_id: str) -> PlanningSettings:
+        stream = StreamId(tenant_id=tenant_id, kind=StreamKind.SETTINGS, entity_id=PLANNING)
+        item = self._table.get(RowKey(pk=keys.doc_pk(stream), sk=keys.DOC))
+        doc = parse_doc(item.data) if item else None
+        return doc.planning if isinstance(doc, SettingsDoc) and doc.planning else PlanningSettings()
+
     def _as_of(
         self, tenant_id: str, warehouse_id: str, sku: str, as_of: AwareDatetime
     ) -> StockRow | None:
@@ -75,6 +105,10 @@ def _stock_partition(tenant_id: str, warehouse_id: str | None, sku: str | None) 
     if sku is not None:
         return Partition(keys.stock_by_sku(tenant_id, sku), VIEWS_GSI2)
     return Partition(keys.stock_all(tenant_id), VIEWS_GSI1)
+
+
+def _incoming(row: StockRow) -> int:
+    return row.on_order + row.in_transit + row.receiving
 
 
 def _facts(items: Iterable[ViewItem]) -> Iterator[LedgerFact]:

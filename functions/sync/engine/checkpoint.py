@@ -65,6 +65,9 @@ class SyncCursor(BaseModel):
     listed_through: dict[str, AwareDatetime] = {}  # marketplace -> end of its last full listing
     # The connection's FBA_INVENTORY_AVAILABILITY_CHANGES subscription, once made.
     inventory_subscription_id: str | None = None
+    # The marketplaces the subscription's registry entry names (the notifications consumer
+    # records those only): written again when the connection's change.
+    subscribed_marketplace_ids: list[str] | None = None
 
 
 def new_plan(

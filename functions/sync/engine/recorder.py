@@ -99,6 +99,7 @@ def _snapshot(
             "destination_fc": state.destination_fc,
             "ship_from": state.ship_from,
             "status": state.status,
+            "confirmed_need_by_date": state.confirmed_need_by_date,
         }
     else:
         return None

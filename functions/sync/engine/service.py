@@ -161,13 +161,31 @@ class ConnectionSync:
         if connection.status is ConnectionStatus.AUTHORIZATION_LOST:
             logger.info("authorization lost: job consumed until re-authorized", extra=where)
             return None
+        if connection.status is ConnectionStatus.DISCONNECTED:
+            logger.info("disconnected: job consumed until re-authorized", extra=where)
+            self._park_disconnected(tenant, connection)
+            return None
         saved = self._checkpoints.get(tenant, connection_id)
         if job.reason is SyncReason.CONTINUATION and (saved is None or saved.run_id != job.run_id):
             logger.info(
                 "continuation of a finished run: nothing to do", extra={"run_id": job.run_id}
             )
             return None
+        if saved is not None:  # a run begun before marketplaces were removed goes on without them
+            saved.marketplaces = [
+                m for m in saved.marketplaces if m.marketplace_id in connection.marketplace_ids
+            ]
         return connection, saved
+
+    def _park_disconnected(self, tenant: str, connection: Connection) -> None:
+        """The schedule learns the connection is disconnected (it stops queueing it), Amazon's
+        notifications stop reaching it, and a run it had begun is dropped."""
+        connection_id = connection.connection_id
+        self._registry.register(tenant, connection, self._s.clock.now())
+        cursor = self._checkpoints.cursor(tenant, connection_id)
+        if self._subscription.stop(tenant, connection_id, cursor):
+            self._checkpoints.save_cursor(tenant, connection_id, cursor)
+        self._checkpoints.clear(tenant, connection_id)
 
     def _authorization_refused(
         self, job: SyncJob, plan: SyncCheckpoint, connection: Connection, refused: AmazonAuthFailed
@@ -230,7 +248,13 @@ class ConnectionSync:
         )
         window = connection.watch_window_days
         run = RunIdentity(job.tenant_id, job.connection_id, plan.run_id, plan.correlation_id)
-        watched = self._watch.entries(job.tenant_id, job.connection_id, now, window)
+        watched = {
+            shipment_id: entry
+            for shipment_id, entry in self._watch.entries(
+                job.tenant_id, job.connection_id, now, window
+            ).items()
+            if entry.marketplace_id in connection.marketplace_ids  # not of a removed marketplace
+        }
         return ShipmentSync(
             run,
             pacer,

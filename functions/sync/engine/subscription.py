@@ -27,8 +27,16 @@ class InventorySubscription:
         now: AwareDatetime,
     ) -> None:
         """Subscribe unless the cursor says it is done; a failure is logged and tried again by
-        the next run (the sync itself goes on: polling still finds every change)."""
-        if self._destination is None or cursor.inventory_subscription_id is not None:
+        the next run (the sync itself goes on: polling still finds every change). Once
+        subscribed, the registry entry follows the connection's marketplaces."""
+        if self._destination is None:
+            return
+        if cursor.inventory_subscription_id is not None:
+            if cursor.subscribed_marketplace_ids != list(connection.marketplace_ids):
+                self._registry.subscribed(
+                    cursor.inventory_subscription_id, tenant_id, connection, now
+                )
+                cursor.subscribed_marketplace_ids = list(connection.marketplace_ids)
             return
         counters.count(counters.calls, SUBSCRIBE)
         try:
@@ -44,3 +52,14 @@ class InventorySubscription:
             return
         self._registry.subscribed(subscription_id, tenant_id, connection, now)
         cursor.inventory_subscription_id = subscription_id
+        cursor.subscribed_marketplace_ids = list(connection.marketplace_ids)
+
+    def stop(self, tenant_id: str, connection_id: str, cursor: SyncCursor) -> bool:
+        """The connection was disconnected: Amazon's notifications no longer reach it (its next
+        subscribing, once connected again, routes them anew). True when the cursor changed."""
+        if cursor.inventory_subscription_id is None:
+            return False
+        self._registry.unsubscribed(cursor.inventory_subscription_id, tenant_id, connection_id)
+        cursor.inventory_subscription_id = None
+        cursor.subscribed_marketplace_ids = None
+        return True

@@ -1,11 +1,13 @@
 """Reconciling a shipment onto an existing purchase order into FBA, or from a vendor straight to
 FBA, and following Amazon with a purchase order alone: given these events, when this, then that."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from domain.errors import InvalidCommand, InvalidTransition, NotFound, OrderLocked
+from domain.inbound_shipment.observe import observe
 from domain.orders import purchase_order as po
 from domain.orders.follow_shipment import follow_shipment
 from domain.orders.lines import LineChange
@@ -22,7 +24,7 @@ from domain.stock import purchase_order_contribution
 from domain.stock.contributions import StockFigures
 from domain.streams import StreamKind
 from domain.vendor import Vendor, VendorProduct
-from tests.unit.domain.builders import at, fold, new_id
+from tests.unit.domain.builders import at, fold, new_id, snapshot
 from tests.unit.domain.scenario import Scenario, fba_warehouse_for, own_warehouse
 
 VENDOR = Vendor(
@@ -250,3 +252,30 @@ def test_a_shipment_reconciled_once_is_not_reconciled_again() -> None:
     with pytest.raises(NotFound, match="vendor"):
         second = first.model_copy(update={"vendor_id": "vendor-x"})
         reconcile_to_vendor(second, observed({"A": (1, 0)}).shipment(), None, None)
+
+
+def test_a_bound_order_takes_amazons_confirmed_need_by_date_as_its_expected_date() -> None:
+    scenario = observed({"A": (10, 0)})
+    shipment = scenario.shipment()
+    assert shipment is not None
+    command = ReconcileToVendor(
+        shipment_id=scenario.shipment_id, vendor_id=VENDOR.vendor_id, purchase_order_id="po-v"
+    )
+    scenario.apply(reconcile_to_vendor(command, shipment, VENDOR, fba_warehouse_for(shipment)))
+    dated = snapshot(scenario.shipment_id, "WORKING", {"A": (10, 0)}).model_copy(
+        update={"confirmed_need_by_date": date(2026, 12, 24)}
+    )
+    scenario.apply(
+        {(StreamKind.SHIPMENT, scenario.shipment_id): observe(scenario.shipment(), dated, at(3))}
+    )
+
+    follow(scenario, "po-v", 3)
+    follow(scenario, "po-v", 4)  # the same date again decides nothing
+
+    followed = [
+        e
+        for e in scenario.events(StreamKind.PURCHASE_ORDER, "po-v")
+        if isinstance(e, po.PurchaseOrderExpectedDateFollowed)
+    ]
+    assert [e.expected_date for e in followed] == [date(2026, 12, 24)]
+    assert order_of(scenario, "po-v").expected_date == date(2026, 12, 24)

@@ -86,11 +86,11 @@ def test_reconciling_needs_an_existing_enabled_non_fba_source_and_an_enabled_des
     command = command_for(scenario, source)
     with pytest.raises(NotFound):
         reconcile(command, shipment, None, destination)
-    with pytest.raises(InvalidTransition, match="disabled"):
+    with pytest.raises(InvalidCommand, match="disabled"):
         reconcile(command, shipment, own_warehouse(enabled=False), destination)
-    with pytest.raises(InvalidTransition, match="missing or disabled"):
+    with pytest.raises(InvalidCommand, match="missing or disabled"):
         reconcile(command, shipment, source, None)
-    with pytest.raises(InvalidTransition, match="missing or disabled"):
+    with pytest.raises(InvalidCommand, match="missing or disabled"):
         reconcile(command, shipment, source, destination.model_copy(update={"enabled": False}))
     fba_source = source.model_copy(update={"kind": WarehouseKind.FBA})
     with pytest.raises(InvalidCommand):
