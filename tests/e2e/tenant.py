@@ -28,9 +28,7 @@ def eventually(
         if shows(answer):
             return answer
         if time.monotonic() > deadline:
-            raise AssertionError(
-                f"{what}: not shown within {seconds:g} s; last answer: {answer!r}"
-            )
+            raise AssertionError(f"{what}: not shown within {seconds:g} s; last answer: {answer!r}")
         time.sleep(0.3)
 
 
