@@ -111,3 +111,48 @@ def test_bad_id_lists_are_refused_whole(api: ApiClient, ids: list[str]) -> None:
 
     assert (reply.status, reply.json["code"]) == (422, "validation_failed"), reply.text
     assert reply.json["errors"][0]["field"].startswith("body.purchase_order_ids")
+
+
+def test_a_set_source_leaves_the_ledger_a_reconcile_from_there_would(
+    api: ApiClient, services: Services
+) -> None:
+    assert api.tenant is not None
+    ids, fba = imported_orders(api, services, 1)  # SKU-1 x 10, imported
+    main = an_own_warehouse(api, "Main")
+    connection_id = api.get("/connections").json["items"][0]["connection_id"]
+    reconciled = a_synced_shipment(services, api.tenant, connection_id, {"SKU-1": 10})
+    # (no reactor runs on this one: the user reconciles it, as under the rule none)
+    api.post(f"/inbound-shipments/{reconciled}/reconcile", {"source_warehouse_id": main})
+
+    set_source(api, ids, main)
+
+    def movements(order_ids: set[str]) -> dict[str, list[dict[str, int]]]:
+        figures = ("on_hand", "committed", "on_order", "in_transit", "receiving", "discrepancy")
+        by_warehouse = {}
+        for warehouse_id in (main, fba):
+            entries = api.get("/stock/ledger", warehouse_id=warehouse_id, sku="SKU-1").json
+            by_warehouse[warehouse_id] = [
+                {name: entry[name] for name in figures}
+                for entry in entries["entries"]
+                if entry["order_id"] in order_ids
+            ]
+        return by_warehouse
+
+    reconcile_ids = {
+        o["purchase_order_id"]
+        for o in api.get("/purchase-orders").json["items"]
+        if o["purchase_order_id"] not in ids
+    }
+    reconcile_ids |= {t["sales_order_id"] for t in api.get("/transfer-orders").json["items"]}
+    imported_ids = {ids[0], f"so-{ids[0]}"}
+    assert movements(imported_ids) == movements(reconcile_ids - imported_ids)
+    assert movements(imported_ids)[main] == [
+        {
+            "on_hand": 0,
+            "committed": 10,
+            "on_order": 0,
+            "in_transit": 0,
+            "receiving": 0,
+            "discrepancy": 0,
+        }
+    ]
