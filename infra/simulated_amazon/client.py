@@ -256,6 +256,81 @@ class ControlClient:
         """Quirks off; the messages held back are sent now (`released` counts them)."""
         return self._call("DELETE", "/_sim/notifications/quirks")
 
+    # Fulfillment Inbound v2024-03-20 (inbound plans)
+
+    def set_placement_options(
+        self, seller_id: str, options: Sequence[Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """The placement options generatePlacementOptions offers the seller from now on, in
+        this order: each {"shipment_count": n (1-50; capped at the plan's units), "fee"?: 0.0,
+        "discount"?: 0.0, "currency"?: the marketplace's}; fees and discounts are totals per
+        option. Leave out every option with shipment_count 1 to offer no single-shipment
+        option; `[]` offers nothing. Returns {seller_id, options, configured}."""
+        body = {"options": [dict(option) for option in options]}
+        return self._call("PUT", f"/_sim/sellers/{seller_id}/placement-options", body)
+
+    def placement_options(self, seller_id: str) -> dict[str, Any]:
+        """{seller_id, options, configured}: configured false means the defaults (a split
+        into 2 shipments without fee, and 1 shipment for a fee of 45.00)."""
+        return self._call("GET", f"/_sim/sellers/{seller_id}/placement-options")
+
+    def reset_placement_options(self, seller_id: str) -> dict[str, Any]:
+        """Back to the default placement options."""
+        return self._call("DELETE", f"/_sim/sellers/{seller_id}/placement-options")
+
+    def set_operation_duration(self, seller_id: str, seconds: float) -> dict[str, Any]:
+        """How long the seller's operations stay IN_PROGRESS (simulated seconds; advance the
+        clock to end them sooner; 0: done by the next request). Returns {seller_id, seconds}."""
+        body = {"seconds": seconds}
+        return self._call("PUT", f"/_sim/sellers/{seller_id}/operation-duration", body)
+
+    def operation_duration(self, seller_id: str) -> float:
+        path = f"/_sim/sellers/{seller_id}/operation-duration"
+        return float(self._call("GET", path)["seconds"])
+
+    def fail_next_operation(
+        self,
+        seller_id: str,
+        operation: str,
+        count: int = 1,
+        problems: Sequence[Mapping[str, Any]] | None = None,
+        outcome: str = "FAILED",
+    ) -> list[dict[str, Any]]:
+        """The seller's next `count` operations of this kind (createInboundPlan,
+        generatePackingOptions, confirmPackingOption, setPackingInformation,
+        generatePlacementOptions, confirmPlacementOption, cancelInboundPlan) end with `outcome`
+        ("FAILED": nothing changes; "SUCCESS": applied, with the problems as warnings) and
+        `problems` [{code, message, severity?="ERROR", details?}] (default: Amazon's
+        InternalServerError "ERROR: Something went wrong. Please try again later.").
+        The call's own checks run first: a refused call does not use the failure up.
+        Returns the seller's pending failures."""
+        body: dict[str, Any] = {"operation": operation, "count": count, "outcome": outcome}
+        if problems is not None:
+            body["problems"] = [dict(problem) for problem in problems]
+        path = f"/_sim/sellers/{seller_id}/operation-failures"
+        return list(self._call("POST", path, body)["pending"])
+
+    def operation_failures(self, seller_id: str) -> list[dict[str, Any]]:
+        path = f"/_sim/sellers/{seller_id}/operation-failures"
+        return list(self._call("GET", path)["pending"])
+
+    def clear_operation_failures(self, seller_id: str) -> None:
+        self._call("DELETE", f"/_sim/sellers/{seller_id}/operation-failures")
+
+    def inbound_plans(self, seller_id: str) -> list[dict[str, Any]]:
+        """The seller's inbound plans, oldest first, as `inbound_plan` shows each."""
+        path = f"/_sim/sellers/{seller_id}/inbound-plans"
+        return list(self._call("GET", path)["inbound_plans"])
+
+    def inbound_plan(self, inbound_plan_id: str) -> dict[str, Any]:
+        """{inbound_plan_id, seller_id, marketplace_id, name, status, created_at,
+        last_updated_at, items: [{msku, quantity}], packing_option_id, placement_option_id
+        (the confirmed ones, or None), placement_options: [{placement_option_id, status,
+        shipment_ids, fee, discount, currency}], shipments: [{shipment_id,
+        shipment_confirmation_id, placement_option_id, warehouse_id, status, items: {msku:
+        units}}], operations: [{operation_id, operation, status}]}."""
+        return self._call("GET", f"/_sim/inbound-plans/{inbound_plan_id}")
+
     def reset(self) -> None:
         self._call("POST", "/_sim/reset")
 

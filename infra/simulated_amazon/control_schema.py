@@ -23,6 +23,23 @@ FaultOperation = Literal[
     "getSubscription",
     "getSubscriptionById",
     "deleteSubscriptionById",
+    # Fulfillment Inbound v2024-03-20
+    "listInboundPlans",
+    "createInboundPlan",
+    "getInboundPlan",
+    "cancelInboundPlan",
+    "listInboundPlanItems",
+    "listPackingGroupItems",
+    "setPackingInformation",
+    "listPackingOptions",
+    "generatePackingOptions",
+    "confirmPackingOption",
+    "listPlacementOptions",
+    "generatePlacementOptions",
+    "confirmPlacementOption",
+    "getShipment",
+    "listShipmentItems",
+    "getInboundOperationStatus",
 ]
 
 

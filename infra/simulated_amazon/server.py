@@ -23,7 +23,12 @@ from .faults import FaultInjector
 from .grantless_gateway import GrantlessGateway
 from .http_types import Request, Response, control_error, sp_api_error
 from .inbound_api import InboundApi
+from .inbound_plan_control import InboundPlanControl
+from .inbound_plan_settings import DEFAULT_OPERATION_SECONDS
+from .inbound_plans import InboundPlans
+from .inbound_plans_api import INBOUND_PLAN_RATE_LIMITS, InboundPlansApi
 from .inventory_api import InventoryApi
+from .inventory_changes import FigureChanges
 from .lwa import LwaTokenService
 from .notifications import SIMULATED_APPLICATION_ID, InventoryNotifier, SqsClientFactory
 from .notifications_api import NOTIFICATIONS_RATE_LIMITS, NOTIFICATIONS_SCOPE, NotificationsApi
@@ -50,6 +55,8 @@ class SimulatedAmazon:
     `notifications_endpoint_url` is the SQS endpoint subscriptions' queues are resolved on;
     `application_id` is stamped on notifications. `real_time` is the monotonic clock access
     tokens and authorization codes expire on (tests may pass a fake one).
+    `inbound_operation_seconds`: how long Fulfillment Inbound v2024-03-20 operations stay
+    IN_PROGRESS on the simulated clock, unless the seller's setting says otherwise.
     """
 
     def __init__(
@@ -64,6 +71,7 @@ class SimulatedAmazon:
         start_time: datetime | None = None,
         application_id: str = SIMULATED_APPLICATION_ID,
         real_time: Callable[[], float] = time.monotonic,
+        inbound_operation_seconds: float = DEFAULT_OPERATION_SECONDS,
     ) -> None:
         if page_size < 1:
             raise ValueError("page_size must be >= 1")
@@ -86,6 +94,15 @@ class SimulatedAmazon:
         self.tokens = LwaTokenService(self.store, real_time, self.codes)
         self.notifier = InventoryNotifier(sqs_client_factory, self.subscriptions, application_id)
         self.notifier.configure(notifications_endpoint_url)
+        self.inbound_plans_rate_limiter = RateLimiter(
+            self.clock.monotonic, rate_scale, INBOUND_PLAN_RATE_LIMITS, header_on_429
+        )
+        self.inbound_plans = InboundPlans(
+            self.store,
+            self.clock,
+            FigureChanges(self.store, self.notifier, self.clock),
+            inbound_operation_seconds,
+        )
         self.router = self._build_router(page_size)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -152,6 +169,8 @@ class SimulatedAmazon:
 
     def handle(self, request: Request) -> Response:
         try:
+            # Inbound plan operations whose time has come complete before anything is read.
+            self.inbound_plans.settle()
             return self.router.dispatch(request)
         except Exception:
             log.exception("simulator failed on %s %s", request.method, request.path)
@@ -201,6 +220,13 @@ class SimulatedAmazon:
             grantless(seller_grant_too=True),
         ).register(router)
         ConsentApi(self.store, self.codes).register(router)
+        InboundPlansApi(self.inbound_plans).register(
+            router,
+            SpApiGateway(
+                self.store, self.tokens, self.inbound_plans_rate_limiter, self.faults, self.stats
+            ),
+        )
+        InboundPlanControl(self.inbound_plans).register(router)
         ControlApi(
             store=self.store,
             clock=self.clock,
@@ -217,6 +243,8 @@ class SimulatedAmazon:
                 self.subscriptions.clear,
                 limiter.reset,
                 self.notifier.clear_quirks,
+                self.inbound_plans.clear,
+                self.inbound_plans_rate_limiter.reset,
             ],
         ).register(router)
         return router

@@ -6,7 +6,9 @@ body against the model's response schema for that operation and HTTP status: the
 `definitions`, `$ref`s resolved, validated with `jsonschema`, with the `date-time` and `date`
 formats checked (RFC 3339). `assert_response_matches_model` also checks the headers the model
 declares for the status and that the body is JSON. `assert_matches_notification_schema` checks a
-notification message against Amazon's payload schema for its type.
+notification message against Amazon's payload schema for its type. `request_body_violations`
+checks a request body against the model's schema for the operation's body parameter, as
+Amazon's gateway sees it (objects open, nothing closed: clients such as sp_api add keys).
 
 Stricter than the models on one point: objects are closed. The models leave
 `additionalProperties` unset, which lets anything through; here an object may carry only the
@@ -36,7 +38,12 @@ from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker, Val
 
 MODELS_DIR = Path(__file__).with_name("amazon_models")
 # Swagger 2.0 API models, by file name in MODELS_DIR.
-API_MODELS = ("fulfillmentInboundV0.json", "fbaInventory.json", "notifications.json")
+API_MODELS = (
+    "fulfillmentInboundV0.json",
+    "fulfillmentInbound_2024-03-20.json",
+    "fbaInventory.json",
+    "notifications.json",
+)
 # JSON Schemas (draft 7) of notification messages, by notification type.
 NOTIFICATION_SCHEMAS = {
     "FBA_INVENTORY_AVAILABILITY_CHANGES": "FBAInventoryAvailabilityChangeNotification.json",
@@ -313,6 +320,42 @@ def assert_response_matches_model(
     return assert_matches_model(
         operation_id, response.status_code, response.json(), deviations=deviations
     )
+
+
+def _request_body_schema(operation_id: str) -> dict[str, Any]:
+    found = operation(operation_id)
+    item = _model(found.model)["paths"][found.path][found.method.lower()]
+    bodies = [p for p in item.get("parameters", []) if p.get("in") == "body"]
+    if not bodies:
+        raise AssertionError(f"{operation_id} takes no body in Amazon's model")
+    schema: dict[str, Any] = bodies[0]["schema"]
+    return schema
+
+
+@cache
+def _request_validator(operation_id: str) -> Draft202012Validator:
+    # As published (open objects): what Amazon's gateway refuses, not what it never sends.
+    root = {
+        **_request_body_schema(operation_id),
+        "definitions": _model(operation(operation_id).model)["definitions"],
+    }
+    return Draft202012Validator(root, format_checker=FORMATS)
+
+
+def request_body_violations(operation_id: str, body: Any) -> list[str]:
+    """What the model's body schema for the operation refuses in `body` (empty: valid)."""
+    return [
+        f"{error.json_path}: {error.message}"
+        for error in _request_validator(operation_id).iter_errors(body)
+    ]
+
+
+def assert_request_matches_model(operation_id: str, body: Any) -> None:
+    problems = request_body_violations(operation_id, body)
+    if problems:
+        raise AssertionError(
+            f"{operation_id} request does not match Amazon's model:\n  " + "\n  ".join(problems)
+        )
 
 
 def _check_deviations_apply(operation_id: str, deviations: Collection[Deviation]) -> None:
