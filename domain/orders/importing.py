@@ -18,9 +18,8 @@ from domain.inbound_shipment.state import InboundShipment
 from domain.messages import Command, Decision
 from domain.orders.lines import OrderLine
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderSourceSet, SourceType
-from domain.orders.sales_order import SalesOrderCreated
 from domain.orders.transfer import ReconcileShipment, bound_purchase_order, reconcile
-from domain.orders.transfer_order import TransferOrderCreated
+from domain.orders.transfer_order import transfer_streams
 from domain.streams import StreamKind
 from domain.warehouse import Warehouse, WarehouseKind
 
@@ -133,25 +132,15 @@ def set_source(
                 source_warehouse_id=source.warehouse_id,
             )
         ],
-        (StreamKind.TRANSFER_ORDER, ids.transfer_order_id): [
-            TransferOrderCreated(
-                transfer_order_id=ids.transfer_order_id,
-                shipment_id=order.shipment_id,
-                sales_order_id=ids.sales_order_id,
-                purchase_order_id=order.purchase_order_id,
-                source_warehouse_id=source.warehouse_id,
-                destination_warehouse_id=order.warehouse_id,
-                lines=lines,
-            )
-        ],
-        (StreamKind.SALES_ORDER, ids.sales_order_id): [
-            SalesOrderCreated(
-                sales_order_id=ids.sales_order_id,
-                transfer_order_id=ids.transfer_order_id,
-                warehouse_id=source.warehouse_id,
-                lines=lines,
-            )
-        ],
+        **transfer_streams(
+            ids.transfer_order_id,
+            ids.sales_order_id,
+            order.purchase_order_id,
+            source.warehouse_id,
+            order.warehouse_id,
+            lines,
+            shipment_id=order.shipment_id,
+        ),
         (StreamKind.SHIPMENT, shipment.shipment_id): [
             InboundShipmentSourceSet(
                 shipment_id=shipment.shipment_id,

@@ -18,8 +18,7 @@ from domain.orders.purchase_order import (
     Reference,
     SourceType,
 )
-from domain.orders.sales_order import SalesOrderCreated
-from domain.orders.transfer_order import TransferOrderCreated
+from domain.orders.transfer_order import transfer_streams
 from domain.streams import StreamKind
 from domain.vendor import Vendor
 from domain.warehouse import Warehouse, WarehouseKind
@@ -103,24 +102,14 @@ def create_transfer_order(
     lines = tuple(OrderLine(sku=line.sku, quantity=line.quantity) for line in command.lines)
     ids = command
     return {
-        (StreamKind.TRANSFER_ORDER, ids.transfer_order_id): [
-            TransferOrderCreated(
-                transfer_order_id=ids.transfer_order_id,
-                sales_order_id=ids.sales_order_id,
-                purchase_order_id=ids.purchase_order_id,
-                source_warehouse_id=source.warehouse_id,
-                destination_warehouse_id=destination.warehouse_id,
-                lines=lines,
-            )
-        ],
-        (StreamKind.SALES_ORDER, ids.sales_order_id): [
-            SalesOrderCreated(
-                sales_order_id=ids.sales_order_id,
-                transfer_order_id=ids.transfer_order_id,
-                warehouse_id=source.warehouse_id,
-                lines=lines,
-            )
-        ],
+        **transfer_streams(
+            ids.transfer_order_id,
+            ids.sales_order_id,
+            ids.purchase_order_id,
+            source.warehouse_id,
+            destination.warehouse_id,
+            lines,
+        ),
         (StreamKind.PURCHASE_ORDER, ids.purchase_order_id): [
             PurchaseOrderCreated(
                 purchase_order_id=ids.purchase_order_id,

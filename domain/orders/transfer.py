@@ -21,9 +21,13 @@ from domain.orders.purchase_order import (
     SourceType,
 )
 from domain.orders.purchase_order import decide as decide_purchase_order
-from domain.orders.sales_order import MarkSalesOrderShipped, SalesOrder, SalesOrderCreated
+from domain.orders.sales_order import MarkSalesOrderShipped, SalesOrder
 from domain.orders.sales_order import decide as decide_sales_order
-from domain.orders.transfer_order import TransferOrder, TransferOrderBound, TransferOrderCreated
+from domain.orders.transfer_order import (
+    TransferOrder,
+    TransferOrderBound,
+    transfer_streams,
+)
 from domain.streams import StreamKind
 from domain.vendor import Vendor
 from domain.warehouse import Warehouse, WarehouseKind, fba_warehouse_id
@@ -231,25 +235,15 @@ def reconcile(
                 destination_warehouse_id=destination.warehouse_id,
             )
         ],
-        (StreamKind.TRANSFER_ORDER, ids.transfer_order_id): [
-            TransferOrderCreated(
-                transfer_order_id=ids.transfer_order_id,
-                shipment_id=shipment.shipment_id,
-                sales_order_id=ids.sales_order_id,
-                purchase_order_id=ids.purchase_order_id,
-                source_warehouse_id=source.warehouse_id,
-                destination_warehouse_id=destination.warehouse_id,
-                lines=lines,
-            )
-        ],
-        (StreamKind.SALES_ORDER, ids.sales_order_id): [
-            SalesOrderCreated(
-                sales_order_id=ids.sales_order_id,
-                transfer_order_id=ids.transfer_order_id,
-                warehouse_id=source.warehouse_id,
-                lines=lines,
-            )
-        ],
+        **transfer_streams(
+            ids.transfer_order_id,
+            ids.sales_order_id,
+            ids.purchase_order_id,
+            source.warehouse_id,
+            destination.warehouse_id,
+            lines,
+            shipment_id=shipment.shipment_id,
+        ),
         (StreamKind.PURCHASE_ORDER, ids.purchase_order_id): [
             PurchaseOrderCreated(
                 purchase_order_id=ids.purchase_order_id,

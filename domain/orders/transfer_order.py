@@ -5,8 +5,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from domain.messages import DomainEvent
+from domain.messages import Decision, DomainEvent
 from domain.orders.lines import OrderLine
+from domain.orders.sales_order import SalesOrderCreated
+from domain.streams import StreamKind
 
 
 class TransferOrderCreated(DomainEvent):
@@ -46,3 +48,37 @@ def evolve(state: TransferOrder | None, event: DomainEvent) -> TransferOrder | N
     if isinstance(event, TransferOrderBound) and state is not None:
         return state.model_copy(update={"shipment_id": event.shipment_id})
     return state
+
+
+def transfer_streams(
+    transfer_order_id: str,
+    sales_order_id: str,
+    purchase_order_id: str,
+    source_warehouse_id: str,
+    destination_warehouse_id: str,
+    lines: tuple[OrderLine, ...],
+    shipment_id: str | None = None,
+) -> Decision:
+    """A transfer order and the sales order out of its source (its purchase order into the
+    destination is the caller's: created new, or an existing one given its source)."""
+    return {
+        (StreamKind.TRANSFER_ORDER, transfer_order_id): [
+            TransferOrderCreated(
+                transfer_order_id=transfer_order_id,
+                shipment_id=shipment_id,
+                sales_order_id=sales_order_id,
+                purchase_order_id=purchase_order_id,
+                source_warehouse_id=source_warehouse_id,
+                destination_warehouse_id=destination_warehouse_id,
+                lines=lines,
+            )
+        ],
+        (StreamKind.SALES_ORDER, sales_order_id): [
+            SalesOrderCreated(
+                sales_order_id=sales_order_id,
+                transfer_order_id=transfer_order_id,
+                warehouse_id=source_warehouse_id,
+                lines=lines,
+            )
+        ],
+    }
