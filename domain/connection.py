@@ -90,10 +90,14 @@ def sources_of(
 
 
 def check_source(warehouse_id: str, warehouse: Warehouse | None, field: str) -> None:
-    """A default source is one of the tenant's own warehouses, enabled: unknown is NotFound,
-    Amazon's or disabled is InvalidCommand, each naming `field`."""
+    """A default source is one of the tenant's own warehouses, enabled: else InvalidCommand
+    naming `field` (a setting naming no warehouse of the tenant's is a bad value, not a
+    missing resource: the connection itself is there)."""
     if warehouse is None:
-        raise NotFound(f"warehouse {warehouse_id} not found", field=field)
+        raise InvalidCommand(
+            f"warehouse {warehouse_id} is not one of your warehouses: name one of your own",
+            field=field,
+        )
     if warehouse.kind is not WarehouseKind.OWN:
         raise InvalidCommand(
             f"warehouse {warehouse_id} is an Amazon {warehouse.kind.value.upper()} warehouse: "

@@ -137,7 +137,7 @@ def test_a_default_source_must_be_one_of_your_own_warehouses_enabled(
     another_tenants = put(api, connection_id, transfer(theirs))
     in_override = put(api, connection_id, {"marketplace_overrides": {US: transfer("wh-nope")}})
 
-    assert (unknown.status, unknown.json["code"]) == (404, "not_found")
+    assert (unknown.status, unknown.json["code"]) == (422, "invalid_command")
     assert refused_field(unknown) == "body.default_source_warehouse_id"
     assert (amazons.status, refused_field(amazons)) == (422, "body.default_source_warehouse_id")
     assert "FBA" in amazons.json["message"]
@@ -146,9 +146,9 @@ def test_a_default_source_must_be_one_of_your_own_warehouses_enabled(
         "body.default_source_warehouse_id",
     )
     assert "disabled" in switched_off.json["message"]
-    assert another_tenants.status == 404  # another tenant's warehouse is unknown here
+    assert another_tenants.status == 422  # another tenant's warehouse is unknown here
     assert (in_override.status, refused_field(in_override)) == (
-        404,
+        422,
         f"body.marketplace_overrides.{US}.default_source_warehouse_id",
     )
     assert logged(api, services, connection_id) == ["ConnectionCreated"]
@@ -238,7 +238,7 @@ def test_a_connection_opened_with_rules_has_them_from_its_first_sync(api: ApiCli
     ("settings", "status", "field"),
     [
         ({"default_order_type": "transfer_order"}, 422, "body.default_source_warehouse_id"),
-        (transfer("wh-nope"), 404, "body.default_source_warehouse_id"),
+        (transfer("wh-nope"), 422, "body.default_source_warehouse_id"),
         ({"marketplace_overrides": {MX: PURCHASE}}, 422, "body.marketplace_overrides"),
     ],
 )

@@ -145,7 +145,7 @@ def test_a_default_source_is_an_enabled_own_warehouse() -> None:
     field = "default_source_warehouse_id"
 
     check_source("wh-1", own(), field)  # nothing to say
-    with pytest.raises(NotFound) as unknown:
+    with pytest.raises(InvalidCommand, match="not one of your") as unknown:
         check_source("wh-nope", None, field)
     with pytest.raises(InvalidCommand, match="FBA") as amazons:
         check_source("fba-1", fba, field)
