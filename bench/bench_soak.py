@@ -5,10 +5,13 @@ connection, jobs in flight, the dead-letter queues, what revoked connections sho
 from a change in Amazon to the API showing it, and the runtime's RSS at the end over after the
 warm-up (moto runs apart, its RSS shown for reference). Everything listens on 127.0.0.1 only.
 
-The local runtime has one sync worker, and moto answers a Query by walking the table and copies
-a whole table on each TransactWriteItems: the `worker:` line gives the syncs it made per second
-and how long a round of every active connection takes. When that round outlasts the schedule,
-a change waits for its connection's turn in the round, not for the next tick.
+The runtime's RSS is that of its processes: its own and its sync workers' execution environments
+(`LOCAL_SYNC_WORKER_CONCURRENCY`, four by default, as Lambda scales the worker out). moto runs
+with `infra.local.moto_speedups` (a Query reads its partition, a transaction copies only what it
+writes). The `worker:` line gives the syncs made per second, how long a round of every active
+connection takes, and the CPU the runtime and moto used: when the round outlasts the schedule, a
+change waits for its connection's turn in the round, not for the next tick. Every part runs on
+this machine's cores, so its other load shows in these figures.
 
 `tests/e2e/test_soak.py` asserts the same bounds at a smaller size."""
 

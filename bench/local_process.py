@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from pathlib import Path
@@ -41,9 +41,43 @@ def rss_mib(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time a process has used so far, user and system (Linux: /proc/<pid>/stat)."""
+    """CPU time a process has used so far, user and system, with that of its children that
+    ended and were waited for (Linux: /proc/<pid>/stat)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def tree(pid: int) -> list[int]:
+    """A process and its descendants alive now (Linux: /proc/<pid>/task/*/children)."""
+    found, waiting = [], [pid]
+    while waiting:
+        current = waiting.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                waiting.extend(int(child) for child in task.read_text().split())
+            except FileNotFoundError:  # the thread ended meanwhile
+                continue
+    return found
+
+
+def _alive(measure: Callable[[int], float], pid: int) -> float:
+    try:
+        return measure(pid)
+    except (FileNotFoundError, ProcessLookupError, RuntimeError):  # it exited meanwhile
+        return 0.0
+
+
+def rss_mib_by_process(pid: int) -> dict[int, float]:
+    """`rss_mib` of a process and of each of its descendants, by process id (the local runtime
+    and the execution environments it runs its sync workers in)."""
+    return {p: _alive(rss_mib, p) for p in tree(pid)}
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """`cpu_seconds` of a process and its descendants (those that ended counted by the process
+    that waited for them)."""
+    return sum(_alive(cpu_seconds, p) for p in tree(pid))
 
 
 def _serve_moto_into(log_path: Path, address: "Queue[tuple[str, int]]", stop: Event) -> None:
@@ -58,7 +92,9 @@ class MotoProcess:
 
     def __init__(self, log_path: Path) -> None:
         self.log_path = log_path
-        processes = multiprocessing.get_context("fork")
+        # spawn: a fork of a process running threads (a test session's own moto) could inherit a
+        # lock one of them held.
+        processes = multiprocessing.get_context("spawn")
         self._address: Queue[tuple[str, int]] = processes.Queue()
         self._stop = processes.Event()
         self._process = processes.Process(

@@ -11,6 +11,9 @@ def serve_moto(address: "Queue[tuple[str, int]]", stop: EventType) -> None:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from moto.server import ThreadedMotoServer
 
+    from infra.local import moto_speedups
+
+    moto_speedups.apply()
     # werkzeug writes headers and body apart; with Nagle on, each call waits on a delayed ACK.
     MotoRequestHandler.disable_nagle_algorithm = True
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise

@@ -15,7 +15,14 @@ from typing import Any
 import boto3
 import httpx
 
-from bench.local_process import LocalProcess, MotoProcess, cpu_seconds, rss_mib
+from bench.local_process import (
+    LocalProcess,
+    MotoProcess,
+    cpu_seconds,
+    rss_mib,
+    rss_mib_by_process,
+    tree_cpu_seconds,
+)
 from bench.soak import Change, Sample, SoakPlan, SoakReport, error_lines
 from infra.simulated_amazon.client import ControlClient
 
@@ -268,7 +275,7 @@ class Probe:
             queued=queued,
             in_flight=in_flight,
             dead_letters=sum(sum(self._depth(name)) for name in DEAD_LETTER_QUEUES),
-            rss_mib=rss_mib(self._runtime.pid),
+            process_rss_mib=rss_mib_by_process(self._runtime.pid),
             moto_rss_mib=rss_mib(self._moto.pid),
             active=sum(status == "active" for status in statuses.values()),
         )
@@ -370,13 +377,14 @@ def run_soak(plan: SoakPlan, log_dir: Path, progress: Progress = lambda _: None)
         started = time.monotonic()
         soak = Soak(plan, runtime, moto, progress)
         soak.set_up()
-        setup_seconds, rss_after_setup = time.monotonic() - started, rss_mib(runtime.pid)
+        setup_seconds = time.monotonic() - started
+        rss_after_setup = sum(rss_mib_by_process(runtime.pid).values())
         progress(
             f"  set-up: {plan.connections} connections synced once in {setup_seconds:.0f} s; "
             f"runtime RSS {rss_after_setup:.0f} MiB, moto {rss_mib(moto.pid):.0f} MiB"
         )
         calls_before = soak.amazon.control.calls().get(GET_SHIPMENTS, {}).get("served", 0)
-        cpu_before = cpu_seconds(runtime.pid), cpu_seconds(moto.pid)
+        cpu_before = tree_cpu_seconds(runtime.pid), cpu_seconds(moto.pid)
         probe = Probe(runtime, moto, soak.fleet)
         with Watch(soak.fleet.tenants, plan.poll_seconds) as watch:
             soak.run(watch, probe)
@@ -393,7 +401,7 @@ def run_soak(plan: SoakPlan, log_dir: Path, progress: Progress = lambda _: None)
                 statuses[s.connection_id] != "active" for s in soak.fleet.healthy
             ),
             rss_after_setup=rss_after_setup,
-            runtime_cpu_cores=(cpu_seconds(runtime.pid) - cpu_before[0]) / wall,
+            runtime_cpu_cores=(tree_cpu_seconds(runtime.pid) - cpu_before[0]) / wall,
             moto_cpu_cores=(cpu_seconds(moto.pid) - cpu_before[1]) / wall,
             sync_listings_per_second=(calls - calls_before) / wall,
             runtime_errors=error_lines(runtime.output()),

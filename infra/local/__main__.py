@@ -29,6 +29,7 @@ def main() -> None:
         f"  Simulated Amazon:  {sim}   (control API: {sim}/_sim/)",
         f"  AWS (moto server): {endpoints.aws}",
         f"  Sync schedule:     every {config.schedule_seconds:g} s",
+        f"  Sync workers:      {config.sync_worker_concurrency} at once, each in a process",
         f"  Data:              {kept}",
         f"  Demo tenant:       Authorization: {token}",
         f"  Try:               curl -H 'Authorization: {token}' {api}/warehouses",

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 DEMO_TENANT = "demo"
+DEFAULT_SYNC_WORKER_CONCURRENCY = 4
+MAX_SYNC_WORKER_CONCURRENCY = 32
 
 
 class LocalConfig(BaseModel):
@@ -21,6 +23,14 @@ class LocalConfig(BaseModel):
     sim_rate_scale: float = Field(default=1.0, alias="LOCAL_SIM_RATE_SCALE", gt=0)
     data_dir: Path | None = Field(default=None, alias="LOCAL_DATA_DIR")
     save_seconds: float = Field(default=5.0, alias="LOCAL_SAVE_SECONDS", gt=0)
+    # Sync worker invocations at once, each in an execution environment (a process) of its own,
+    # as Lambda scales the SQS-triggered worker out; one job per invocation.
+    sync_worker_concurrency: int = Field(
+        default=DEFAULT_SYNC_WORKER_CONCURRENCY,
+        alias="LOCAL_SYNC_WORKER_CONCURRENCY",
+        ge=1,
+        le=MAX_SYNC_WORKER_CONCURRENCY,
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "LocalConfig":

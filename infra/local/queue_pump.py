@@ -3,10 +3,19 @@
 Succeeded messages are deleted; failed ones (batchItemFailures, or the whole batch when the
 handler raises) stay on the queue and come back after their visibility timeout, so the queue's
 own redrive policy moves poison messages to its DLQ, as in AWS.
+
+`concurrency` pollers, each a thread that receives a batch, waits for the handler's answer and
+deletes what succeeded, as Lambda scales out an SQS-triggered function: up to that many
+invocations run at once, so the handler must be thread-safe (`ExecutionEnvironments` gives
+each invocation a process of its own). Receives take turns: moto decides which FIFO message
+groups are in flight once per ReceiveMessage call, so two receives at once could hand out two
+messages of one group; one at a time, a group's next message waits for its previous one to be
+deleted, as on SQS.
 """
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any] | None]
+STOP_SECONDS = 10.0
 
 
 class QueuePump:
@@ -29,7 +39,10 @@ class QueuePump:
         name: str,
         batch_size: int = 10,
         timeout_seconds: float = 300.0,
+        concurrency: int = 1,
     ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
         self._client = client
         self._queue_url = queue_url
         self._queue_arn = queue_arn
@@ -38,25 +51,33 @@ class QueuePump:
         self._batch_size = batch_size
         self._timeout_seconds = timeout_seconds
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"queue-pump-{name}", daemon=True)
+        self._receiving = threading.Lock()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"queue-pump-{name}-{n}", daemon=True)
+            for n in range(concurrency)
+        ]
 
     def start(self) -> "QueuePump":
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=10)
+        deadline = time.monotonic() + STOP_SECONDS
+        for thread in self._threads:
+            thread.join(timeout=max(deadline - time.monotonic(), 0.0))
 
     def pump_once(self, wait_seconds: int = 1) -> int:
         """Receive one batch and hand it to the handler; the number of messages received."""
-        messages = self._client.receive_message(
-            QueueUrl=self._queue_url,
-            MaxNumberOfMessages=self._batch_size,
-            WaitTimeSeconds=wait_seconds,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        ).get("Messages", [])
+        with self._receiving:
+            messages = self._client.receive_message(
+                QueueUrl=self._queue_url,
+                MaxNumberOfMessages=self._batch_size,
+                WaitTimeSeconds=wait_seconds,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
         if not messages:
             return 0
         records = [self._record(m) for m in messages]
@@ -67,7 +88,10 @@ class QueuePump:
             response = self._handler({"Records": records}, context) or {}
             failed = {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
         except Exception:
-            log.exception("%s failed on a batch of %d messages", self._name, len(records))
+            if self._stop.is_set():  # the runtime stops: the batch comes back after its timeout
+                log.warning("%s stopped during a batch of %d messages", self._name, len(records))
+            else:
+                log.exception("%s failed on a batch of %d messages", self._name, len(records))
             failed = {m["MessageId"] for m in messages}
         for message in messages:
             if message["MessageId"] not in failed:

@@ -1,5 +1,7 @@
 """The whole backend on one machine, on its embedded default: moto in server mode for AWS, the
 simulated Amazon for SP-API, and the same Lambda handlers as AWS, fed the same event shapes.
+The sync worker, which Lambda scales out, runs in execution environments of its own (processes,
+`LOCAL_SYNC_WORKER_CONCURRENCY` at once); the other functions run on this process's threads.
 
 Start order matters: the environment the handlers read is set before they are imported, so
 their lazily built adapters (boto3 clients honour AWS_ENDPOINT_URL) all talk to the moto server.
@@ -17,6 +19,7 @@ import boto3
 from functions.shared import settings as env_names
 from infra.local import persistence
 from infra.local.config import LocalConfig
+from infra.local.execution_environment import ExecutionEnvironments
 from infra.local.http_front import ApiFront
 from infra.local.provision_sync import (
     create_cursor_key_secret,
@@ -123,14 +126,18 @@ class LocalRuntime:
             ],
         ).start()
         self._parts.append(self.stream_pump)
+        concurrency = self.config.sync_worker_concurrency
+        sync_workers = ExecutionEnvironments("functions.sync.worker", "sync-worker", concurrency)
+        self._parts.append(sync_workers)  # stopped after the pump that invokes them
         self._parts.append(
             QueuePump(
                 sqs,
                 sync_queue.url,
                 sync_queue.arn,
-                _handler("functions.sync.worker"),
+                sync_workers.invoke,
                 "sync-worker",
                 batch_size=1,
+                concurrency=concurrency,
             ).start()
         )
         self._parts.append(
@@ -155,8 +162,14 @@ class LocalRuntime:
         return Endpoints(api=front.url, simulator=simulator.url, aws=aws_url)
 
     def _start_moto(self) -> str:
+        from moto.moto_server.werkzeug_app import MotoRequestHandler
         from moto.server import ThreadedMotoServer
 
+        from infra.local import moto_speedups
+
+        moto_speedups.apply()
+        # werkzeug writes headers and body apart; with Nagle on, each call waits on a delayed ACK.
+        MotoRequestHandler.disable_nagle_algorithm = True
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's per-request lines
         moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
         moto.start()
