@@ -2,9 +2,9 @@
 with moto in a process of its own (`LOCAL_AWS_ENDPOINT`), for benchmarks that drive it over HTTP
 and watch each process from outside: its memory, its log, the queues on moto.
 
-Apart, because moto keeps every table in its memory and deep-copies a whole table (its items and
-its stream records) on each TransactWriteItems: in the runtime's process that would be most of
-the memory measured and its growth, none of it the backend's."""
+Apart, because moto keeps every table in its memory, with every stream record (and plain moto
+deep-copies a whole table on each TransactWriteItems): in the runtime's process that would be
+most of the memory measured and its growth, none of it the backend's."""
 
 import multiprocessing
 import os
@@ -84,11 +84,12 @@ def _serve_moto_into(log_path: Path, address: "Queue[tuple[str, int]]", stop: Ev
     with log_path.open("wb") as log:  # werkzeug's tracebacks of moto's own failures
         os.dup2(log.fileno(), 1)
         os.dup2(log.fileno(), 2)
-    serve_moto(address, stop)
+    serve_moto(address, stop, speedups=True)
 
 
 class MotoProcess:
-    """moto in server mode in a child process (bench.moto_server), its output in `log_path`."""
+    """moto in server mode in a child process (bench.moto_server), with the local runtime's
+    speedups (`infra.local.moto_speedups`), its output in `log_path`."""
 
     def __init__(self, log_path: Path) -> None:
         self.log_path = log_path
