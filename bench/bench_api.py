@@ -123,6 +123,7 @@ def moto_services() -> Any:
         state_table="state",
         idempotency_table="idempotency",
         sync_queue_url="unused",
+        amazon_jobs_queue_url="unused",
         refresh_token_secret_prefix="bench/",
         lwa_app_secret_id="unused",
         cursor_key_secret_id="unused",  # the measured list is not paged

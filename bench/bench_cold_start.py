@@ -731,6 +731,7 @@ class World:
             **self.store_settings(),
             "IDEMPOTENCY_TABLE": self.TABLES["idempotency"],
             "SYNC_QUEUE_URL": self.sync_queue_url,
+            "AMAZON_JOBS_QUEUE_URL": self.sync_queue_url,  # no job is queued: any queue
             "REFRESH_TOKEN_SECRET_PREFIX": self.REFRESH_PREFIX,
             "LWA_APP_SECRET_ID": self.LWA_APP_SECRET,
             "CURSOR_KEY_SECRET_ID": "bench/cursor-key",  # read only when a list pages

@@ -43,6 +43,8 @@ from domain.orders.purchase_order import (
     PurchaseOrderLinesAmended,
     PurchaseOrderReceived,
     PurchaseOrderReopened,
+    PurchaseOrderSaveEnded,
+    PurchaseOrderSaveStarted,
     PurchaseOrderShipped,
     PurchaseOrderSourceSet,
     PurchaseOrderWriteOffCorrected,
@@ -57,10 +59,12 @@ from domain.orders.sales_order import (
 )
 from domain.orders.transfer_order import TransferOrderBound, TransferOrderCreated
 from domain.planning import PlanningSettingsChanged
+from domain.save_to_amazon.job import AMAZON_JOB_EVENTS
 from domain.vendor import VendorChanged, VendorCreated
 from domain.warehouse import (
     StockAdjusted,
     StockCounted,
+    WarehouseAddressSet,
     WarehouseCreated,
     WarehouseEnabledChanged,
     WarehouseRenamed,
@@ -76,6 +80,7 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     WarehouseCreated,
     WarehouseEnabledChanged,
     WarehouseRenamed,
+    WarehouseAddressSet,
     StockCounted,
     StockAdjusted,
     InboundShipmentDiscovered,
@@ -111,11 +116,14 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     PurchaseOrderBound,
     PurchaseOrderSourceSet,
     PurchaseOrderExpectedDateFollowed,
+    PurchaseOrderSaveStarted,
+    PurchaseOrderSaveEnded,
     TransferOrderBound,
     AmazonInventoryReported,
     VendorCreated,
     VendorChanged,
     PlanningSettingsChanged,
+    *AMAZON_JOB_EVENTS,
 )
 
 EVENT_TYPES: Final[Mapping[str, type[DomainEvent]]] = {

@@ -17,6 +17,7 @@ class StreamKind(StrEnum):
     FBA_INVENTORY = "fba_inventory"
     VENDOR = "vendor"
     SETTINGS = "settings"  # a tenant's settings, one stream per topic (e.g. "planning")
+    AMAZON_JOB = "amazon_job"  # a Save-to-Amazon job: its steps, as checkpoints
 
 
 class StreamId(BaseModel):

@@ -66,6 +66,31 @@ class WarehouseRenamed(DomainEvent):
     name: str
 
 
+class WarehouseAddress(BaseModel):
+    """Where a warehouse ships from: what Amazon asks of a shipment's source (every field may
+    be left out; saving to Amazon names the ones it needs)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    name: str | None = Field(default=None, min_length=1, max_length=50)
+    company_name: str | None = Field(default=None, max_length=50)
+    address_line_1: str | None = Field(default=None, min_length=1, max_length=180)
+    address_line_2: str | None = Field(default=None, max_length=60)
+    city: str | None = Field(default=None, min_length=1, max_length=30)
+    state_or_province_code: str | None = Field(default=None, max_length=64)
+    district_or_county: str | None = Field(default=None, max_length=50)
+    country_code: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    postal_code: str | None = Field(default=None, min_length=1, max_length=32)
+    phone_number: str | None = Field(default=None, min_length=1, max_length=20)
+    email: str | None = Field(default=None, max_length=1024)
+
+
+class WarehouseAddressSet(DomainEvent):
+    type: Literal["WarehouseAddressSet"] = "WarehouseAddressSet"
+    warehouse_id: str
+    address: WarehouseAddress
+
+
 class StockCounted(DomainEvent):
     """On hand was counted: the count replaces whatever the figure was."""
 
@@ -97,6 +122,11 @@ class RenameWarehouse(Command):
     name: str = Field(min_length=1, max_length=200)
 
 
+class SetWarehouseAddress(Command):
+    warehouse_id: str
+    address: WarehouseAddress
+
+
 class CountStock(Command):
     warehouse_id: str
     lines: tuple[CountLine, ...] = Field(min_length=1)
@@ -118,6 +148,7 @@ class Warehouse(BaseModel):
     connection_id: str | None = None
     marketplace_id: str | None = None
     enabled: bool = True
+    address: WarehouseAddress | None = None
 
 
 def decide(command: Command, state: Warehouse | None) -> list[DomainEvent]:
@@ -132,17 +163,8 @@ def decide(command: Command, state: Warehouse | None) -> list[DomainEvent]:
     if state is None:
         raise NotFound("warehouse not found")
     match command:
-        case SetWarehouseEnabled():
-            if state.enabled == command.enabled:
-                return []
-            _require_own_to_enable(state)
-            return [
-                WarehouseEnabledChanged(warehouse_id=state.warehouse_id, enabled=command.enabled)
-            ]
-        case RenameWarehouse():
-            if state.name == command.name:
-                return []
-            return [WarehouseRenamed(warehouse_id=state.warehouse_id, name=command.name)]
+        case SetWarehouseEnabled() | RenameWarehouse() | SetWarehouseAddress():
+            return _change(state, command)
         case CountStock():
             _require_own(state)
             _require_distinct_skus([line.sku for line in command.lines])
@@ -162,6 +184,38 @@ def decide(command: Command, state: Warehouse | None) -> list[DomainEvent]:
                 )
             ]
     raise TypeError(f"not a warehouse command: {type(command).__name__}")
+
+
+def _change(
+    state: Warehouse, command: SetWarehouseEnabled | RenameWarehouse | SetWarehouseAddress
+) -> list[DomainEvent]:
+    """The warehouse's own settings: enabled, name, address."""
+    match command:
+        case SetWarehouseEnabled():
+            if state.enabled == command.enabled:
+                return []
+            _require_own_to_enable(state)
+            return [
+                WarehouseEnabledChanged(warehouse_id=state.warehouse_id, enabled=command.enabled)
+            ]
+        case RenameWarehouse():
+            if state.name == command.name:
+                return []
+            return [WarehouseRenamed(warehouse_id=state.warehouse_id, name=command.name)]
+        case SetWarehouseAddress():
+            return _set_address(state, command)
+
+
+def _set_address(state: Warehouse, command: SetWarehouseAddress) -> list[DomainEvent]:
+    if state.address == command.address:
+        return []
+    if state.kind is not WarehouseKind.OWN:
+        raise InvalidCommand(
+            f"{state.kind.value.upper()} warehouse {state.warehouse_id} is Amazon's: only your "
+            "own warehouses have an address you set",
+            field="address",
+        )
+    return [WarehouseAddressSet(warehouse_id=state.warehouse_id, address=command.address)]
 
 
 def _require_own(state: Warehouse) -> None:
@@ -201,4 +255,6 @@ def evolve(state: Warehouse | None, event: DomainEvent) -> Warehouse | None:
             return state.model_copy(update={"enabled": event.enabled})
         case WarehouseRenamed() if state is not None:
             return state.model_copy(update={"name": event.name})
+        case WarehouseAddressSet() if state is not None:
+            return state.model_copy(update={"address": event.address})
     return state

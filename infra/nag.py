@@ -68,7 +68,7 @@ def acknowledge(stack: BackendStack) -> None:
         )
 
     wildcard = _flatten(Stack.of(stack).resolve(stack.backbone.credentials.refresh_token_arns))
-    for function in (stack.api.handler, stack.sync.worker):
+    for function in (stack.api.handler, stack.sync.worker, stack.amazon_jobs.runner):
         _acknowledge(
             _default_policy(function),
             f"AwsSolutions-IAM5[Resource::{wildcard}]",

@@ -8,6 +8,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, Node
 
 from functions.shared.settings import NOTIFICATIONS_QUEUE_ARN
+from infra.constructs.amazon_jobs import AmazonJobs
 from infra.constructs.api import Api, ApiOptions
 from infra.constructs.backbone import Backbone, SpApiApplication
 from infra.constructs.edge import Edge, EdgeOptions
@@ -106,11 +107,13 @@ class BackendStack(Stack):
             NOTIFICATIONS_QUEUE_ARN, self.notifications.queue.queue_arn
         )
         self.projections = Projections(self, "Projections", backbone=self.backbone)
+        self.amazon_jobs = AmazonJobs(self, "AmazonJobs", backbone=self.backbone)
         self.api = Api(
             self,
             "Api",
             backbone=self.backbone,
             sync_queue=self.sync.queue,
+            amazon_jobs_queue=self.amazon_jobs.queue,
             options=ApiOptions(stage_name=config.stage),
         )
         self.edge = Edge(
@@ -128,6 +131,7 @@ class BackendStack(Stack):
             self.notifications.consumer,
             self.projections.projector,
             self.projections.reactor,
+            self.amazon_jobs.runner,
         )
         self.observability = Observability(
             self,
@@ -139,6 +143,7 @@ class BackendStack(Stack):
                     "notifications": self.notifications.dead_letter_queue,
                     "projector": self.projections.projector_dead_letters,
                     "reactor": self.projections.reactor_dead_letters,
+                    "amazon-jobs": self.amazon_jobs.dead_letter_queue,
                 },
                 stream_consumers=(self.projections.projector, self.projections.reactor),
                 sync_worker=self.sync.worker,

@@ -17,7 +17,12 @@ from domain.inbound_shipment.events import InboundShipmentSourceSet
 from domain.inbound_shipment.state import InboundShipment
 from domain.messages import Command, Decision
 from domain.orders.lines import OrderLine
-from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderSourceSet, SourceType
+from domain.orders.purchase_order import (
+    PurchaseOrder,
+    PurchaseOrderSourceSet,
+    SourceType,
+    refuse_while_saving,
+)
 from domain.orders.transfer import ReconcileShipment, bound_purchase_order, reconcile
 from domain.orders.transfer_order import transfer_streams
 from domain.streams import StreamKind
@@ -118,6 +123,7 @@ def set_source(
         raise NotUnknownSource(
             f"purchase order {order.purchase_order_id} is not bound to an FBA shipment"
         )
+    refuse_while_saving(order)  # (an unknown source's order is bound from its import: never)
     ids = set_source_ids(order.purchase_order_id)
     lines = tuple(
         OrderLine(sku=line.sku, quantity=line.quantity_ordered)

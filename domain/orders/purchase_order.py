@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from domain.errors import InvalidCommand, InvalidTransition, NotFound, OrderLocked, ReceivedByAmazon
 from domain.messages import Command, DomainEvent
@@ -203,12 +203,64 @@ class PurchaseOrderFollowedShipment(DomainEvent):
     type: Literal["PurchaseOrderFollowedShipment"] = "PurchaseOrderFollowedShipment"
     purchase_order_id: str
     shipment_version: int
+    shipment_id: str | None = None  # None (events before several shipments): its only shipment
+
+
+class PurchaseOrderSaveStarted(DomainEvent):
+    """A job is creating the order's inbound shipments at Amazon ("Save to Amazon"): until the
+    save ends the order is neither edited, withdrawn, received nor bound by hand."""
+
+    type: Literal["PurchaseOrderSaveStarted"] = "PurchaseOrderSaveStarted"
+    purchase_order_id: str
+    job_id: str
+
+
+class PurchaseOrderSaveEnded(DomainEvent):
+    """The save ended: `saved` once the shipments Amazon made of the order are bound to it (the
+    order is then locked, following all of them), `failed` with the job's code (an order still
+    bound to nothing is editable again; one bound to some shipments follows those)."""
+
+    type: Literal["PurchaseOrderSaveEnded"] = "PurchaseOrderSaveEnded"
+    purchase_order_id: str
+    job_id: str
+    outcome: Literal["failed", "saved"]
+    code: str | None = None  # why it failed
 
 
 class BindToShipment(Command):
     purchase_order_id: str
     shipment_id: str
     planned: dict[str, int]  # Amazon's plan per SKU
+
+
+class StartSaveToAmazon(Command):
+    """A job starts creating the order's inbound shipments at Amazon."""
+
+    purchase_order_id: str
+    job_id: str
+
+
+class BindSavedShipment(Command):
+    """One of the shipments Amazon made of the order while `job_id` saved it (Amazon may split
+    an order into several): the order follows it too from the save's end."""
+
+    purchase_order_id: str
+    shipment_id: str
+    job_id: str
+    planned: dict[str, int]  # this shipment's plan per SKU
+
+
+class EndSaveToAmazon(Command):
+    """Every shipment Amazon made of the order is bound: the save ends, the order stays locked."""
+
+    purchase_order_id: str
+    job_id: str
+
+
+class FailSaveToAmazon(Command):
+    purchase_order_id: str
+    job_id: str
+    code: str  # the job's reason (e.g. Amazon's error code)
 
 
 class FollowNeedByDate(Command):
@@ -312,7 +364,7 @@ class PurchaseOrder(BaseModel):
 
     purchase_order_id: str
     transfer_order_id: str | None = None
-    shipment_id: str | None = None  # the FBA shipment it is bound to
+    shipment_ids: tuple[str, ...] = ()  # the FBA shipments it is bound to, in binding order
     warehouse_id: str
     lines: dict[str, POLine]
     source_type: SourceType = SourceType.WAREHOUSE
@@ -326,12 +378,44 @@ class PurchaseOrder(BaseModel):
     shipped_at: AwareDatetime | None = None
     closed: bool = False
     cancelled: bool = False
-    followed_shipment_version: int = 0
+    # Per bound shipment, the version of it the orders reflect (the reactor's follow).
+    followed_shipment_versions: dict[str, int] = {}
+    saving_job_id: str | None = None  # the job saving it to Amazon, while it does
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_shipment_before(cls, data: Any) -> Any:
+        """States recorded with one shipment (views, snapshots, `PurchaseOrderCreated`'s
+        fields) name it `shipment_id` and its followed version `followed_shipment_version`."""
+        if not isinstance(data, dict) or not (
+            "shipment_id" in data or "followed_shipment_version" in data
+        ):
+            return data
+        data = dict(data)
+        shipment_id = data.pop("shipment_id", None)
+        followed = data.pop("followed_shipment_version", 0)
+        if "shipment_ids" not in data:
+            data["shipment_ids"] = (shipment_id,) if shipment_id else ()
+        if "followed_shipment_versions" not in data:
+            data["followed_shipment_versions"] = (
+                {shipment_id: followed} if shipment_id and followed else {}
+            )
+        return data
+
+    @property
+    def shipment_id(self) -> str | None:
+        """The (first) FBA shipment it is bound to."""
+        return self.shipment_ids[0] if self.shipment_ids else None
+
+    @property
+    def followed_shipment_version(self) -> int:
+        """The version followed of its (first) shipment."""
+        return self.followed_shipment_versions.get(self.shipment_id or "", 0)
 
     @property
     def locked(self) -> bool:
         """Amazon owns it: bound to an FBA shipment, it follows Amazon's plan and receipts."""
-        return self.shipment_id is not None
+        return bool(self.shipment_ids)
 
     @property
     def status(self) -> PurchaseOrderStatus:
@@ -368,8 +452,9 @@ def decide(command: Command, state: PurchaseOrder | None) -> list[DomainEvent]:
 
 def _bind(state: PurchaseOrder, command: BindToShipment) -> list[DomainEvent]:
     """Only an open order into FBA with nothing received, bound to no shipment yet."""
-    if state.shipment_id == command.shipment_id:
+    if command.shipment_id in state.shipment_ids:
         return []
+    refuse_while_saving(state)
     if state.locked:
         raise OrderLocked(
             f"purchase order {state.purchase_order_id} is already bound to FBA shipment "
@@ -398,6 +483,131 @@ def _bind(state: PurchaseOrder, command: BindToShipment) -> list[DomainEvent]:
     ]
 
 
+def refuse_while_saving(state: PurchaseOrder) -> None:
+    """While a job saves the order to Amazon, the user's changes wait for the save to end."""
+    if state.saving_job_id is not None:
+        raise OrderLocked(
+            f"a save to Amazon is in progress (job {state.saving_job_id}) on purchase order "
+            f"{state.purchase_order_id}: wait for it to end",
+            field="purchase_order_id",
+        )
+
+
+def _start_save(state: PurchaseOrder, command: StartSaveToAmazon) -> list[DomainEvent]:
+    """An open order into FBA with units to send, bound to nothing and not being saved (the same
+    job starting again decides nothing)."""
+    if state.saving_job_id == command.job_id:
+        return []
+    refuse_while_saving(state)
+    if state.locked:
+        raise OrderLocked(
+            f"purchase order {state.purchase_order_id} is already saved to Amazon: it is bound "
+            f"to FBA shipment(s) {', '.join(state.shipment_ids)}",
+            field="purchase_order_id",
+        )
+    if not state.received_by_amazon:
+        raise InvalidCommand(
+            f"purchase order {state.purchase_order_id} goes into your warehouse "
+            f"{state.warehouse_id}, not an FBA warehouse: there is nothing to save to Amazon",
+            field="purchase_order_id",
+        )
+    if not any(line.quantity_ordered > 0 for line in state.lines.values()):
+        raise InvalidCommand(
+            f"purchase order {state.purchase_order_id} has no line with units to send",
+            field="purchase_order_id",
+        )
+    if state.status is not PurchaseOrderStatus.OPEN:
+        raise InvalidTransition(
+            f"purchase order {state.purchase_order_id} is {state.status}: only an open order "
+            "can be saved to Amazon",
+            field="purchase_order_id",
+        )
+    return [
+        PurchaseOrderSaveStarted(purchase_order_id=state.purchase_order_id, job_id=command.job_id)
+    ]
+
+
+def _saving_job(state: PurchaseOrder, job_id: str) -> None:
+    """Only the job saving the order binds its shipments and ends the save."""
+    if state.saving_job_id == job_id:
+        return
+    doing = (
+        f"job {state.saving_job_id} is saving it"
+        if state.saving_job_id
+        else "no save to Amazon is in progress"
+    )
+    raise OrderLocked(
+        f"job {job_id} is not saving purchase order {state.purchase_order_id} ({doing})",
+        field="job_id",
+    )
+
+
+def _bind_saved(state: PurchaseOrder, command: BindSavedShipment) -> list[DomainEvent]:
+    """One more of the shipments the save made. Its differences are the order's lines against
+    the plans of every shipment bound so far: the last binding's are the whole order's against
+    Amazon's whole plan. (While the order is saved its lines change neither by hand nor by
+    following Amazon, so the plans bound before are the lines as the differences left them.)"""
+    if command.shipment_id in state.shipment_ids:
+        return []
+    _saving_job(state, command.job_id)
+    ordered = {sku: line.quantity_ordered for sku, line in state.lines.items()}
+    planned = dict(bound_plan(state))
+    for sku, units in command.planned.items():
+        planned[sku] = planned.get(sku, 0) + units
+    return [
+        PurchaseOrderBound(
+            purchase_order_id=state.purchase_order_id,
+            shipment_id=command.shipment_id,
+            differences=changes_towards(ordered, planned),
+        )
+    ]
+
+
+def bound_plan(state: PurchaseOrder) -> dict[str, int]:
+    """Amazon's plan per SKU, of the shipments bound so far, as recorded when they were bound
+    (the order's lines then, changed by the differences); nothing when none is."""
+    if not state.locked:
+        return {}
+    planned = {sku: line.quantity_ordered for sku, line in state.lines.items()}
+    planned.update({change.sku: change.to_quantity for change in state.bound_differences})
+    return {sku: units for sku, units in planned.items() if units}
+
+
+def _end_save(state: PurchaseOrder, command: EndSaveToAmazon) -> list[DomainEvent]:
+    """Every shipment the save made is bound: the order stays locked, following them all. Ended
+    already (and bound): nothing to decide."""
+    if state.saving_job_id is None and state.locked:
+        return []
+    _saving_job(state, command.job_id)
+    if not state.locked:
+        raise InvalidTransition(
+            f"no shipment is bound to purchase order {state.purchase_order_id} yet: bind the "
+            "shipments Amazon made of it, or fail the save",
+            field="purchase_order_id",
+        )
+    return [
+        PurchaseOrderSaveEnded(
+            purchase_order_id=state.purchase_order_id, job_id=command.job_id, outcome="saved"
+        )
+    ]
+
+
+def _fail_save(state: PurchaseOrder, command: FailSaveToAmazon) -> list[DomainEvent]:
+    """The save failed: an order bound to nothing is the user's again; one bound to some of
+    the shipments stays bound to (and follows) those. Nothing in progress: nothing to decide."""
+    if state.saving_job_id is None:
+        return []
+    _saving_job(state, command.job_id)
+    return [
+        PurchaseOrderSaveEnded(
+            purchase_order_id=state.purchase_order_id,
+            job_id=command.job_id,
+            outcome="failed",
+            code=command.code,
+        )
+    ]
+
+
 def _follow_need_by(state: PurchaseOrder, command: FollowNeedByDate) -> list[DomainEvent]:
     if command.need_by is None or command.need_by == state.expected_date:
         return []
@@ -411,6 +621,7 @@ def _follow_need_by(state: PurchaseOrder, command: FollowNeedByDate) -> list[Dom
 
 
 def _edit(state: PurchaseOrder, command: EditPurchaseOrder) -> list[DomainEvent]:
+    refuse_while_saving(state)
     _unlocked(state, "edit")
     if state.transfer_order_id is not None:
         raise InvalidTransition(
@@ -435,6 +646,7 @@ def _edit(state: PurchaseOrder, command: EditPurchaseOrder) -> list[DomainEvent]
 
 
 def _receive(state: PurchaseOrder, command: ReceiveUnits) -> list[DomainEvent]:
+    refuse_while_saving(state)
     _received_by_user(state, "receive")
     if state.cancelled or state.closed:
         raise InvalidTransition(
@@ -450,6 +662,7 @@ def _receive(state: PurchaseOrder, command: ReceiveUnits) -> list[DomainEvent]:
 
 
 def _close_receiving(state: PurchaseOrder, command: CloseReceiving) -> list[DomainEvent]:
+    refuse_while_saving(state)
     _received_by_user(state, "close")
     if state.cancelled or state.closed:
         raise InvalidTransition(f"purchase order {state.purchase_order_id} is {state.status}")
@@ -468,6 +681,7 @@ def _close_receiving(state: PurchaseOrder, command: CloseReceiving) -> list[Doma
 
 
 def _withdraw(state: PurchaseOrder, command: WithdrawPurchaseOrder) -> list[DomainEvent]:
+    refuse_while_saving(state)
     _unlocked(state, "cancel")
     if state.transfer_order_id is not None:
         raise InvalidTransition(
@@ -638,6 +852,11 @@ _HANDLERS: dict[type[Command], Callable[[PurchaseOrder, Any], list[DomainEvent]]
     CloseReceiving: _close_receiving,
     WithdrawPurchaseOrder: _withdraw,
     AcknowledgeDiscrepancy: lambda state, _: _acknowledge(state),
+    # a job's, saving the order to Amazon
+    StartSaveToAmazon: _start_save,
+    BindSavedShipment: _bind_saved,
+    EndSaveToAmazon: _end_save,
+    FailSaveToAmazon: _fail_save,
     # Amazon's (following a bound shipment)
     FollowNeedByDate: _follow_need_by,
     AmendPurchaseOrderLines: _amend,
@@ -687,9 +906,29 @@ def _evolve_existing(state: PurchaseOrder, event: DomainEvent) -> PurchaseOrder:
             return state.model_copy(update={"cancelled": True})
         case PurchaseOrderReopened():
             return state.model_copy(update={"cancelled": False, "closed": False})
-        case PurchaseOrderFollowedShipment():
-            return state.model_copy(update={"followed_shipment_version": event.shipment_version})
+        case (
+            PurchaseOrderFollowedShipment() | PurchaseOrderSaveStarted() | PurchaseOrderSaveEnded()
+        ):
+            return _evolve_with_amazon(state, event)
     return state
+
+
+def _evolve_with_amazon(
+    state: PurchaseOrder,
+    event: PurchaseOrderFollowedShipment | PurchaseOrderSaveStarted | PurchaseOrderSaveEnded,
+) -> PurchaseOrder:
+    """A save to Amazon in progress, and the shipment versions the order follows."""
+    match event:
+        case PurchaseOrderSaveStarted():
+            return state.model_copy(update={"saving_job_id": event.job_id})
+        case PurchaseOrderSaveEnded():
+            return state.model_copy(update={"saving_job_id": None})
+        case PurchaseOrderFollowedShipment():
+            shipment_id = event.shipment_id or state.shipment_id  # None: its only shipment
+            if shipment_id is None:
+                return state
+            versions = {**state.followed_shipment_versions, shipment_id: event.shipment_version}
+            return state.model_copy(update={"followed_shipment_versions": versions})
 
 
 def _evolve_terms(
@@ -698,8 +937,11 @@ def _evolve_terms(
     """What the order is bound to, where it comes from, and the user's edits."""
     match event:
         case PurchaseOrderBound():
+            shipment_ids = state.shipment_ids
+            if event.shipment_id not in shipment_ids:
+                shipment_ids = (*shipment_ids, event.shipment_id)
             return state.model_copy(
-                update={"shipment_id": event.shipment_id, "bound_differences": event.differences}
+                update={"shipment_ids": shipment_ids, "bound_differences": event.differences}
             )
         case PurchaseOrderSourceSet():
             return state.model_copy(

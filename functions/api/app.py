@@ -31,6 +31,7 @@ ROUTERS = {
     "stock": "functions.api.routers.stock",
     "history": "functions.api.routers.history",
     "settings": "functions.api.routers.settings",
+    "amazon-jobs": "functions.api.routers.amazon_jobs",
 }
 DESCRIPTION = (
     "Inbound shipments synced from Amazon, reconciled into transfer orders, and exact stock. "

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
 
     from functions.api.commands.ports import SyncStatuses
+    from functions.shared.adapters.job_queue import JobQueue
     from functions.shared.views.queries import ViewQueries
 
 
@@ -45,6 +46,7 @@ class Services:
     connecting: Connecting
     sync_status: "SyncStatuses"
     idempotency: IdempotentCommands
+    amazon_jobs: "JobQueue"
 
 
 class AwsClients:
@@ -111,6 +113,7 @@ def build_services(
     ids: IdGenerator | None = None,
 ) -> Services:
     from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+    from functions.shared.adapters.job_queue import JobQueue
     from functions.shared.adapters.snapshots import StateTableSnapshots
     from functions.shared.adapters.state_store import StateTable
     from functions.shared.views.cursor import CursorCodec
@@ -130,6 +133,7 @@ def build_services(
         connecting=_connecting(settings, clients),
         sync_status=StateTableSyncStatuses(settings.state_table, clients.dynamodb),
         idempotency=IdempotentCommands(settings.idempotency_table, clients.dynamodb),
+        amazon_jobs=JobQueue(lambda: clients.sqs, settings.amazon_jobs_queue_url),
     )
 
 

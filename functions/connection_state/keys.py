@@ -11,6 +11,8 @@ feed#{tenant}#{connection}  {run}#{marketplace}#{restarts}#{shipment}#{page}
 authorization#{state}       pending                a consent in progress (with a TTL)
 pending#{tenant}#{connection} {reason}             the sync job of that kind waiting (TTL)
 quota#{tenant}              connections            how many connections the tenant has
+placing#{tenant}#{connection} {job}                a Save-to-Amazon job confirming a
+                                                   placement, until it bound its shipments (TTL)
 """
 
 from typing import Final
@@ -57,3 +59,7 @@ def quota_pk(tenant_id: str) -> str:
 
 def pending_pk(tenant_id: str, connection_id: str) -> str:
     return f"pending#{tenant_id}#{connection_id}"
+
+
+def placing_pk(tenant_id: str, connection_id: str) -> str:
+    return f"placing#{tenant_id}#{connection_id}"

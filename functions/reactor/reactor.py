@@ -6,16 +6,21 @@ states; the orders record the shipment version they followed, so a redelivered o
 decides nothing new. Appends carry the triggering event as cause and Amazon's time.
 """
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from domain.connection import Connection, OrderRule, OrderType
 from domain.connection import evolve as evolve_connection
 from domain.event_store import EventContext, RecordedEvent
-from domain.inbound_shipment.state import InboundShipment, fold
+from domain.inbound_shipment.state import InboundShipment, Reconciliation, fold
 from domain.messages import Decision
-from domain.orders.follow_shipment import follow_shipment
+from domain.orders.follow_shipment import BoundShipments, follow_shipment
 from domain.orders.importing import import_shipment, importable
-from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
+from domain.orders.purchase_order import (
+    PurchaseOrder,
+    PurchaseOrderSaveEnded,
+    PurchaseOrderShipped,
+)
 from domain.orders.transfer import destination_of
 from domain.streams import StreamId, StreamKind
 from functions.shared.aggregates import Aggregates, retry_on_conflict
@@ -92,8 +97,9 @@ class Reactor:
         """The shipment whose orders may need to follow it after this event."""
         if recorded.stream_id.kind is StreamKind.SHIPMENT:
             return recorded.stream_id.entity_id
-        if isinstance(recorded.event, PurchaseOrderShipped):
+        if isinstance(recorded.event, PurchaseOrderShipped | PurchaseOrderSaveEnded):
             # Goods marked shipped after Amazon already closed the shipment: close the order now.
+            # A save to Amazon ended: the order follows the shipments bound while it went on.
             order: PurchaseOrder | None = self._aggregates.load(
                 recorded.tenant_id, StreamKind.PURCHASE_ORDER, recorded.stream_id.entity_id
             ).state
@@ -102,42 +108,61 @@ class Reactor:
 
     def _follow(self, recorded: RecordedEvent, shipment_id: str) -> Decision:
         """Follow the shipment as this event left it (a later observation is followed when its
-        own event comes), so each change is dated by the observation that showed it."""
+        own event comes), so each change is dated by the observation that showed it. An order
+        bound to several shipments follows this one combined with each other one as of the
+        version it already followed of it (its changes since come with its own events)."""
         tenant = recorded.tenant_id
-        stream = StreamId(tenant_id=tenant, kind=StreamKind.SHIPMENT, entity_id=shipment_id)
-        observations = self._aggregates.store.read(stream)
+        observations = self._observations(tenant, shipment_id)
         latest = fold([e.event for e in observations])
         if latest is None or latest.reconciliation is None:
             return {}
         reconciliation = latest.reconciliation
-        sales_order_id = reconciliation.sales_order_id  # None: a vendor's units, straight to FBA
+        purchase = self._aggregates.load(
+            tenant, StreamKind.PURCHASE_ORDER, reconciliation.purchase_order_id
+        )
+        order = purchase.state
+        if order is None or order.saving_job_id is not None:
+            return {}  # (saving: the save's end follows every shipment bound by then)
+        others = (
+            {
+                sid: self._observations(tenant, sid)
+                for sid in order.shipment_ids
+                if sid != shipment_id
+            }
+            if shipment_id in order.shipment_ids
+            else {}
+        )
+        # None: a vendor's units, straight to FBA (a source set later extends one shipment's)
+        sales_order_id = reconciliation.sales_order_id or next(
+            (r.sales_order_id for r in _reconciliations(others.values()) if r.sales_order_id),
+            None,
+        )
         sales = (
             self._aggregates.load(tenant, StreamKind.SALES_ORDER, sales_order_id)
             if sales_order_id
             else None
         )
-        purchase = self._aggregates.load(
-            tenant, StreamKind.PURCHASE_ORDER, reconciliation.purchase_order_id
-        )
-        if purchase.state is None or (sales is not None and sales.state is None):
+        if sales is not None and sales.state is None:
             return {}  # reconciling binds them in the same append: never seen in practice
         observed = _observed_version(recorded, observations)
-        followed = purchase.state.followed_shipment_version
+        followed = order.followed_shipment_versions.get(shipment_id, 0)
         if recorded.stream_id.kind is StreamKind.SHIPMENT and observed <= followed:
             return {}  # a redelivered or late event: the orders already reflect a later one
         version = max(observed, followed)
         shipment = fold([e.event for e in observations if e.version <= version])
         if shipment is None or shipment.reconciliation is None:
             return {}  # this observation came before the reconcile: that event follows it
+        shipments = BoundShipments.one(shipment, version)
+        for other_id, other in others.items():
+            shipments = _with_other(shipments, recorded, other, order, other_id)
         # Amazon's time, not the reaction's: the observation the decision reflects, however late
         # the reactor runs; never before the sales order's latest movement (a user's command
         # since), because a count at the source replaces on hand: a movement dated before it,
         # decided after it, would vanish. The destination only sums, so its order does not matter.
         floor = sales.latest_at if sales else None
-        at = shipment.last_observed_at if floor is None else max(shipment.last_observed_at, floor)
-        decision = follow_shipment(
-            shipment, sales.state if sales else None, purchase.state, at, version
-        )
+        observed_at = shipments.last_observed_at
+        at = observed_at if floor is None else max(observed_at, floor)
+        decision = follow_shipment(shipments, sales.state if sales else None, order, at)
         if decision:
             context = EventContext(
                 tenant_id=tenant,
@@ -155,6 +180,41 @@ class Reactor:
                 versions[(StreamKind.SALES_ORDER.value, sales_order_id)] = sales.version
             self._aggregates.save(context, decision, versions)
         return decision
+
+    def _observations(self, tenant: str, shipment_id: str) -> list[RecordedEvent]:
+        stream = StreamId(tenant_id=tenant, kind=StreamKind.SHIPMENT, entity_id=shipment_id)
+        return self._aggregates.store.read(stream)
+
+
+def _reconciliations(streams: Iterable[list[RecordedEvent]]) -> Iterator[Reconciliation]:
+    for observations in streams:
+        shipment = fold([e.event for e in observations])
+        if shipment is not None and shipment.reconciliation is not None:
+            yield shipment.reconciliation
+
+
+def _with_other(
+    shipments: BoundShipments,
+    recorded: RecordedEvent,
+    observations: list[RecordedEvent],
+    order: PurchaseOrder,
+    shipment_id: str,
+) -> BoundShipments:
+    """Another shipment of the order, as of the version the order followed of it; one never
+    followed yet (the save's end records them all), as it is now. For a user's command: as it
+    was known when the command was given, unless the order followed it further."""
+    followed = order.followed_shipment_versions.get(shipment_id, 0)
+    if recorded.stream_id.kind is StreamKind.SHIPMENT:
+        version = followed
+    else:
+        version = max(_observed_version(recorded, observations), followed)
+    shipment = fold([e.event for e in observations if e.version <= version]) if version else None
+    if shipment is None or shipment.reconciliation is None:
+        version = len(observations)
+        shipment = fold([e.event for e in observations])
+    if shipment is None:
+        return shipments  # (bound with its stream: never seen in practice)
+    return BoundShipments((*shipments.shipments, shipment), (*shipments.versions, version))
 
 
 def _observed_version(recorded: RecordedEvent, observations: list[RecordedEvent]) -> int:

@@ -23,6 +23,7 @@ from domain.inbound_shipment import state as inbound_shipment
 from domain.messages import Decision, DomainEvent
 from domain.orders import purchase_order, sales_order, transfer_order
 from domain.ports import Clock, IdGenerator
+from domain.save_to_amazon import job as amazon_job
 from domain.stock import moved_at
 from domain.streams import StreamId, StreamKind
 
@@ -38,6 +39,7 @@ EVOLVERS: Mapping[StreamKind, Callable[[Any, DomainEvent], Any]] = {
     StreamKind.PURCHASE_ORDER: purchase_order.evolve,
     StreamKind.VENDOR: vendor.evolve,
     StreamKind.SETTINGS: planning.evolve,
+    StreamKind.AMAZON_JOB: amazon_job.evolve,
 }
 
 
@@ -50,6 +52,7 @@ STATES: Mapping[StreamKind, type[BaseModel]] = {
     StreamKind.PURCHASE_ORDER: purchase_order.PurchaseOrder,
     StreamKind.VENDOR: vendor.Vendor,
     StreamKind.SETTINGS: planning.PlanningSettings,
+    StreamKind.AMAZON_JOB: amazon_job.AmazonJob,
 }
 SNAPSHOT_EVERY: Final = 200
 # Bump when an evolver changes what a state means for the same events: old snapshots then lapse.
@@ -123,6 +126,10 @@ class Aggregates:
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.SETTINGS], entity_id: str
     ) -> Loaded[planning.PlanningSettings]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.AMAZON_JOB], entity_id: str
+    ) -> Loaded[amazon_job.AmazonJob]: ...
     @overload
     def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]: ...
 

@@ -15,6 +15,7 @@ VIEWS_TABLE = "VIEWS_TABLE"
 STATE_TABLE = "STATE_TABLE"
 IDEMPOTENCY_TABLE = "IDEMPOTENCY_TABLE"
 SYNC_QUEUE_URL = "SYNC_QUEUE_URL"
+AMAZON_JOBS_QUEUE_URL = "AMAZON_JOBS_QUEUE_URL"
 LWA_APP_SECRET_ID = "LWA_APP_SECRET_ID"
 REFRESH_TOKEN_SECRET_PREFIX = "REFRESH_TOKEN_SECRET_PREFIX"
 SPAPI_APPLICATION_ID = "SPAPI_APPLICATION_ID"
@@ -45,6 +46,7 @@ class StoreSettings(_Settings):
 class ApiSettings(StoreSettings):
     idempotency_table: str = Field(alias=IDEMPOTENCY_TABLE)
     sync_queue_url: str = Field(alias=SYNC_QUEUE_URL)
+    amazon_jobs_queue_url: str = Field(alias=AMAZON_JOBS_QUEUE_URL)
     refresh_token_secret_prefix: str = Field(alias=REFRESH_TOKEN_SECRET_PREFIX)
     lwa_app_secret_id: str = Field(alias=LWA_APP_SECRET_ID)
     # The key that signs page cursors (any string of at least 32 characters).
@@ -64,4 +66,11 @@ class SyncSettings(StoreSettings):
     refresh_token_secret_prefix: str = Field(alias=REFRESH_TOKEN_SECRET_PREFIX)
     # Each connection subscribes Amazon's inventory notifications to this queue; unset, none do.
     notifications_queue_arn: str | None = Field(default=None, alias=NOTIFICATIONS_QUEUE_ARN)
+    spapi_endpoint: str | None = Field(default=None, alias=SPAPI_ENDPOINT)
+
+
+class AmazonJobSettings(StoreSettings):
+    amazon_jobs_queue_url: str = Field(alias=AMAZON_JOBS_QUEUE_URL)
+    lwa_app_secret_id: str = Field(alias=LWA_APP_SECRET_ID)
+    refresh_token_secret_prefix: str = Field(alias=REFRESH_TOKEN_SECRET_PREFIX)
     spapi_endpoint: str | None = Field(default=None, alias=SPAPI_ENDPOINT)

@@ -14,13 +14,13 @@ from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
 from functions.connection_state.enqueue import SyncQueue
 from functions.connection_state.pending import PendingJobs
+from functions.shared.adapters.credentials import CredentialStore
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.state_store import StateTable
 from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.aggregates import Aggregates
 from functions.shared.cold_start import settled
 from functions.shared.settings import SyncSettings
-from functions.sync.engine.credentials import CredentialStore
 from functions.sync.engine.service import ConnectionSync, SyncServices
 from functions.sync.engine.settings import SyncTuning
 

@@ -14,7 +14,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from functions.shared.settings import CURSOR_KEY_SECRET_ID, ApiSettings
+from functions.shared.settings import AMAZON_JOBS_QUEUE_URL, CURSOR_KEY_SECRET_ID, ApiSettings
 from infra.constructs.backbone import Backbone
 from infra.constructs.docs import ApiDocs
 from infra.constructs.function import FunctionSpec, environment_for
@@ -69,6 +69,7 @@ class Api(Construct):
         *,
         backbone: Backbone,
         sync_queue: sqs.IQueue,
+        amazon_jobs_queue: sqs.IQueue,
         options: ApiOptions,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -97,6 +98,7 @@ class Api(Construct):
         environment = {
             **backbone.environment(sync_queue),
             CURSOR_KEY_SECRET_ID: self.cursor_key.secret_arn,
+            AMAZON_JOBS_QUEUE_URL: amazon_jobs_queue.queue_url,
         }
         self.handler = backbone.function(
             self,
@@ -119,6 +121,7 @@ class Api(Construct):
         backbone.state.grant_state(role, "GetItem", "PutItem", "DeleteItem")
         backbone.state.grant_idempotency(role)
         grant_send(sync_queue, role)
+        grant_send(amazon_jobs_queue, role)  # a save to Amazon queues its job
         backbone.credentials.grant_write_refresh_tokens(role)
         # Login with Amazon proves refresh tokens and exchanges authorization codes as our app.
         backbone.credentials.grant_read_lwa_app(role)

@@ -55,9 +55,11 @@ class Projections(Construct):
             ),
         )
         # It loads the orders a shipment observation concerns and appends what they decide; it
-        # reads no view and keeps no state of its own (`functions/reactor/wiring.py`).
+        # reads no view and keeps no state of its own (`functions/reactor/wiring.py`), but the
+        # Save-to-Amazon jobs' placing markers (one Query before importing a shipment).
         backbone.event_store.grant_read(self.reactor.role)
         backbone.event_store.grant_append(self.reactor.role)
+        backbone.state.grant_state(self.reactor.role, "Query")
 
     def _consumer(
         self, backbone: Backbone, name: str, spec: FunctionSpec

@@ -47,6 +47,14 @@ def create_notifications_queue(
     return _queue_with_dlq(client, name, f"{name}-dlq", {}, visibility_timeout_seconds)
 
 
+def create_amazon_jobs_queue(
+    client: "SQSClient", name: str, visibility_timeout_seconds: int = 960
+) -> Queue:
+    """The standard queue of Save-to-Amazon jobs (a job waits by queueing itself with a delay),
+    and its DLQ. The visibility timeout outlasts a 15-minute run."""
+    return _queue_with_dlq(client, name, f"{name}-dlq", {}, visibility_timeout_seconds)
+
+
 def create_lwa_app_secret(
     client: "SecretsManagerClient", secret_id: str, lwa_app_id: str, lwa_client_secret: str
 ) -> None:

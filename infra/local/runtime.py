@@ -22,6 +22,7 @@ from infra.local.config import LocalConfig
 from infra.local.execution_environment import ExecutionEnvironments
 from infra.local.http_front import ApiFront
 from infra.local.provision_sync import (
+    create_amazon_jobs_queue,
     create_cursor_key_secret,
     create_lwa_app_secret,
     create_notifications_queue,
@@ -97,7 +98,11 @@ class LocalRuntime:
             create(self._dynamodb, name)
         sync_queue = create_sync_queue(sqs, "fba-sync", visibility_timeout_seconds=30)
         notifications = create_notifications_queue(sqs, "fba-notifications")
+        amazon_jobs = create_amazon_jobs_queue(
+            sqs, "fba-amazon-jobs", visibility_timeout_seconds=180
+        )
         os.environ[env_names.SYNC_QUEUE_URL] = sync_queue.url
+        os.environ[env_names.AMAZON_JOBS_QUEUE_URL] = amazon_jobs.url
         os.environ[env_names.NOTIFICATIONS_QUEUE_ARN] = notifications.arn
         create_lwa_app_secret(self._secrets, LWA_APP_SECRET, "local-app", "local-secret")
         create_cursor_key_secret(self._secrets, CURSOR_KEY_SECRET)
@@ -148,6 +153,17 @@ class LocalRuntime:
                 _handler("functions.notifications.handler"),
                 "notifications",
                 timeout_seconds=60,
+            ).start()
+        )
+        self._parts.append(
+            QueuePump(
+                sqs,
+                amazon_jobs.url,
+                amazon_jobs.arn,
+                _handler("functions.amazon_jobs.handler"),
+                "amazon-jobs",
+                batch_size=1,
+                timeout_seconds=120,
             ).start()
         )
         self.schedule = Schedule(

@@ -79,12 +79,14 @@ def aws(aws_clients: AwsClients, amazon: SimulatedAmazon) -> Iterator[Aws]:
     queue = clients.sqs.create_queue(
         QueueName=f"sync-{suffix}.fifo", Attributes={"FifoQueue": "true"}
     )
+    jobs = clients.sqs.create_queue(QueueName=f"amazon-jobs-{suffix}")
     settings = ApiSettings(
         events_table=f"events-{suffix}",
         views_table=f"views-{suffix}",
         state_table=f"state-{suffix}",
         idempotency_table=f"idempotency-{suffix}",
         sync_queue_url=queue["QueueUrl"],
+        amazon_jobs_queue_url=jobs["QueueUrl"],
         refresh_token_secret_prefix=f"fba/{suffix}/refresh-token/",
         lwa_app_secret_id=f"fba/{suffix}/lwa-app",
         cursor_key_secret_id=f"fba/{suffix}/cursor-key",

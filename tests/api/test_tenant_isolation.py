@@ -21,6 +21,15 @@ from tests.api.givens import (
 )
 
 READS_VIEWS = True
+SAVE = {"split": "amazon", "label_owner": "SELLER", "prep_owner": "NONE"}
+ADDRESS = {
+    "name": "A's warehouse",
+    "address_line_1": "1 Road",
+    "city": "Austin",
+    "country_code": "US",
+    "postal_code": "78701",
+    "phone_number": "+15125550100",
+}
 
 ROUTES = {
     (method.upper(), path)
@@ -142,6 +151,13 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
         ("POST", "/transfer-orders/{transfer_order_id}/receipts"): Call(
             f"/transfer-orders/{ids['own_transfer']}/receipts", count
         ),
+        ("POST", "/transfer-orders/{transfer_order_id}/save-to-amazon"): Call(
+            f"/transfer-orders/{ids['fba_transfer']}/save-to-amazon", SAVE
+        ),
+        ("POST", "/purchase-orders/{purchase_order_id}/save-to-amazon"): Call(
+            f"/purchase-orders/{ids['fba_transfer_po']}/save-to-amazon", SAVE
+        ),
+        ("GET", "/amazon-jobs/{job_id}"): Call(f"/amazon-jobs/{ids['job_id']}"),
         ("GET", "/settings/planning"): Call("/settings/planning"),
         ("PUT", "/settings/planning"): Call(
             "/settings/planning", {"ignore_unreceived": {"enabled": False}}
@@ -206,6 +222,17 @@ def tenant_a(api: ApiClient, services: Services) -> dict[str, str]:
         {"source_warehouse_id": ids["warehouse_id"], "destination_warehouse_id": store, **lines},
     )
     assert (vendor_po.status, transfer.status) == (201, 201), (vendor_po.text, transfer.text)
+    # A transfer into FBA, saved to Amazon (its job queued), and another not saved yet.
+    source = ids["warehouse_id"]
+    assert api.request("PATCH", f"/warehouses/{source}", body={"address": ADDRESS}).status == 200
+    fba = next(
+        w["warehouse_id"] for w in api.get("/warehouses").json["items"] if w["kind"] == "fba"
+    )
+    into_fba = {"source_warehouse_id": source, "destination_warehouse_id": fba, **lines}
+    saved = api.post("/transfer-orders", into_fba).json["transfer_order_id"]
+    job = api.post(f"/transfer-orders/{saved}/save-to-amazon", SAVE)
+    assert job.status == 202, job.text
+    fba_transfer = api.post("/transfer-orders", into_fba).json
     return {
         **ids,
         "state": started.json["state"],
@@ -213,6 +240,9 @@ def tenant_a(api: ApiClient, services: Services) -> dict[str, str]:
         "store": store,
         "vendor_po": vendor_po.json["purchase_order_id"],
         "own_transfer": transfer.json["transfer_order_id"],
+        "job_id": job.json["job_id"],
+        "fba_transfer": fba_transfer["transfer_order_id"],
+        "fba_transfer_po": fba_transfer["purchase_order_id"],
     }
 
 

@@ -1,4 +1,4 @@
-"""The six functions come from one construct: same runtime and settings, own log group and role,
+"""The seven functions come from one construct: same runtime and settings, own log group and role,
 and exactly the environment their settings model asks for."""
 
 from typing import Any
@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from functions.shared.settings import (
+    AMAZON_JOBS_QUEUE_URL,
     AUTHORIZATION_REDIRECT_URI,
     CURSOR_KEY_SECRET_ID,
     EVENTS_TABLE,
@@ -31,7 +32,8 @@ FUNCTIONS = {
         "api",
         STORE
         | {IDEMPOTENCY_TABLE, SYNC_QUEUE_URL, REFRESH_TOKEN_SECRET_PREFIX, LWA_APP_SECRET_ID}
-        | {SPAPI_APPLICATION_ID, AUTHORIZATION_REDIRECT_URI, CURSOR_KEY_SECRET_ID},
+        | {SPAPI_APPLICATION_ID, AUTHORIZATION_REDIRECT_URI, CURSOR_KEY_SECRET_ID}
+        | {AMAZON_JOBS_QUEUE_URL},
     ),
     "sync.dispatcher": ("functions.sync.dispatcher.lambda_handler", "sync-dispatcher", SYNC),
     "sync.worker": (
@@ -46,6 +48,13 @@ FUNCTIONS = {
     ),
     "projections.projector": ("functions.projector.handler.lambda_handler", "projector", STORE),
     "projections.reactor": ("functions.reactor.handler.lambda_handler", "reactor", STORE),
+    "amazon_jobs.runner": (
+        "functions.amazon_jobs.handler.lambda_handler",
+        "amazon-jobs",
+        STORE
+        | {AMAZON_JOBS_QUEUE_URL, LWA_APP_SECRET_ID, REFRESH_TOKEN_SECRET_PREFIX}
+        | {"SP_API_AUTH_CACHE_SIZE"},
+    ),
 }
 
 
@@ -56,7 +65,7 @@ def service_function(synth: Synthesized, path: str) -> Any:
     return construct
 
 
-def test_the_stack_has_exactly_the_six_functions(synth: Synthesized) -> None:
+def test_the_stack_has_exactly_the_seven_functions(synth: Synthesized) -> None:
     # Besides ours, only CDK's BucketDeployment function, which writes the API's documentation
     # to its bucket at deploy time (infra/constructs/docs.py) and never runs per request.
     functions = synth.of_type("AWS::Lambda::Function")

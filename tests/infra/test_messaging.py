@@ -103,7 +103,8 @@ def test_every_queue_is_encrypted_and_refuses_plain_http(synth: Synthesized) -> 
         for q in p["Properties"]["Queues"]
     }
 
-    assert len(queues) == 6  # sync + DLQ, notifications + DLQ, projector DLQ, reactor DLQ
+    # sync + DLQ, notifications + DLQ, projector DLQ, reactor DLQ, amazon jobs + DLQ
+    assert len(queues) == 8
     assert all(q["Properties"]["SqsManagedSseEnabled"] is True for q in queues.values())
     assert secured == set(queues)
 

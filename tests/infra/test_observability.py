@@ -55,7 +55,7 @@ def test_every_alarm_notifies_the_alarm_topic(synth: Synthesized) -> None:
     topic = {"Ref": synth.logical_id(synth.stack.observability.topic)}
 
     alarms = _alarms(synth)
-    assert len(alarms) == 4 + 2 + 1 + 6
+    assert len(alarms) == 5 + 2 + 1 + 7  # DLQs, stream ages, the worker's errors, throttles
     assert all(a["AlarmActions"] == [topic] for a in alarms)
     assert all(a["TreatMissingData"] == "notBreaching" for a in alarms)
 

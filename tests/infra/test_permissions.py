@@ -68,6 +68,7 @@ class Arns:
         self.inbox = arn(stack.notifications.queue)
         self.projector_dlq = arn(stack.projections.projector_dead_letters)
         self.reactor_dlq = arn(stack.projections.reactor_dead_letters)
+        self.amazon_jobs = arn(stack.amazon_jobs.queue)
         self.lwa_app = f"<{synth.logical_id(backbone.credentials.lwa_app_secret)}>"
         self.cursor_key = f"<{synth.logical_id(stack.api.cursor_key)}>"
 
@@ -84,6 +85,7 @@ def _expected(arns: Arns, path: str) -> dict[str, set[str]]:
             arns.state: STATE_GET | STATE_WRITE,
             arns.idempotency: IDEMPOTENCY,
             arns.sync_queue: SEND,
+            arns.amazon_jobs: SEND,
             arns.lwa_app: READ_SECRET,
             arns.cursor_key: READ_SECRET,
             REFRESH_TOKENS: WRITE_SECRET,
@@ -113,6 +115,14 @@ def _expected(arns: Arns, path: str) -> dict[str, set[str]]:
             arns.events: EVENTS_READ | APPEND,
             **stream,
             arns.reactor_dlq: DEAD_LETTER,
+            arns.state: STATE_QUERY,  # the Save-to-Amazon jobs' placing markers
+        },
+        "amazon_jobs.runner": {
+            arns.events: EVENTS_READ | APPEND,
+            arns.state: STATE_ALL,
+            arns.amazon_jobs: SEND | CONSUME,
+            arns.lwa_app: READ_SECRET,
+            REFRESH_TOKENS: READ_SECRET,
         },
     }
     return grants[path]
@@ -196,13 +206,14 @@ def readers_of(synth: Synthesized, secret_arn: str) -> set[str]:
     }
 
 
-def test_only_the_sync_worker_reads_refresh_tokens(synth: Synthesized) -> None:
-    assert readers_of(synth, REFRESH_TOKENS) == {"sync.worker"}
+def test_only_the_sync_worker_and_the_job_runner_read_refresh_tokens(synth: Synthesized) -> None:
+    assert readers_of(synth, REFRESH_TOKENS) == {"sync.worker", "amazon_jobs.runner"}
 
 
-def test_the_app_secret_is_read_by_the_sync_worker_and_the_api_only(synth: Synthesized) -> None:
+def test_the_app_secret_is_read_by_the_amazon_callers_only(synth: Synthesized) -> None:
     # The API proves refresh tokens and exchanges consent codes with Login with Amazon.
-    assert readers_of(synth, Arns(synth).lwa_app) == {"sync.worker", "api.handler"}
+    expected = {"sync.worker", "api.handler", "amazon_jobs.runner"}
+    assert readers_of(synth, Arns(synth).lwa_app) == expected
 
 
 def test_only_the_api_reads_the_cursor_key(synth: Synthesized) -> None:

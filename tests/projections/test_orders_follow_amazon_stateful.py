@@ -10,6 +10,15 @@ and counts MAIN with what is physically there; the reactor answers late. After e
 - replaying the stored events (encoded and decoded) gives the same states;
 - the views projected live, in shuffled batches with redeliveries, equal a rebuild in order.
 
+The user also saves a transfer from MAIN to Amazon ("Save to Amazon"), which Amazon splits into
+one to three shipments, each then moved, re-planned and received on its own (while the reactor
+answers in between the bindings, or late). The order follows all of them as one, and after every
+step: it ordered the sum of its live shipments' plans (a shipment cancelled before its goods left
+holds nothing; the order is released when all are), shipped exactly when every live shipment's
+goods left (or the user marked it), and received the sum of Amazon's totals from then on; units
+stay conserved at MAIN and FBA, and replay and rebuild still equal what was lived. (Nobody counts
+MAIN while a split order is partly gone: it leaves the books at once, as of the last departure.)
+
 Alongside, the user works stock orders between two more own warehouses (MAIN and FBA are left
 alone, so the figures above stay exact): purchase orders to a vendor placed, edited, received
 (partial, over, unplanned SKUs), closed, acknowledged and cancelled; transfers created, shipped
@@ -37,10 +46,11 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from domain import vendor as vendors
 from domain.errors import DomainError, InvalidTransition
 from domain.event_store import RecordedEvent
-from domain.inbound_shipment.amazon import GOODS_LEFT_PHASES, phase_of
+from domain.inbound_shipment.amazon import GOODS_LEFT_PHASES, ShipmentPhase, phase_of
 from domain.messages import Command, Decision
 from domain.orders import purchase_order as po
 from domain.orders import sales_order as so
+from domain.orders.follow_shipment import ENDED, BoundShipments
 from domain.orders.placing import (
     CreateTransferOrder,
     PlacePurchaseOrder,
@@ -49,6 +59,7 @@ from domain.orders.placing import (
 )
 from domain.orders.purchase_order import PurchaseLine, PurchaseOrder, PurchaseOrderStatus
 from domain.orders.sales_order import SalesOrder
+from domain.orders.saved_shipments import bind_saved_shipment
 from domain.orders.transfer import mark_shipped
 from domain.registry import decode_event, encode_event
 from domain.stock import ZERO, Contribution, StockFigures
@@ -88,6 +99,25 @@ UNITS = st.dictionaries(  # now and then an unplanned SKU
 )
 PICK = st.integers(0, 5)  # which order, modulo how many there are
 MAX_ORDERS = 3  # of each kind: enough to interleave, few enough to keep every step fast
+# Which shipment Amazon acts on: 0 the one the user reconciles, else one of the saved order's
+WHICH = st.integers(0, 3)
+SAVED_PLAN = st.dictionaries(st.sampled_from(SKUS), st.integers(1, 8), min_size=1, max_size=3)
+PARTS = st.integers(1, 3)  # how many shipments Amazon makes of the saved order
+
+
+@dataclass
+class SavedOrder:
+    """The user's transfer from MAIN to FBA, saved to Amazon into `shipments`; what Amazon
+    showed of each (goods seen gone: sticky, as the shipment's `left_source_at`), and whether
+    its goods left MAIN (the books' rule: every live shipment's goods seen gone, or the user
+    marked it shipped; sticky)."""
+
+    transfer_order_id: str
+    sales_order_id: str
+    purchase_order_id: str
+    shipments: list[str]
+    seen_gone: dict[str, bool]
+    shipped: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,6 +233,9 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
         seed=st.integers(0, 2**32 - 1),
         vendor_plan=PLAN,
         transfer_plan=PLAN,
+        save_at_start=st.booleans(),
+        saved_plan=SAVED_PLAN,
+        parts=PARTS,
     )
     def start(
         self,
@@ -210,6 +243,9 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
         seed: int,
         vendor_plan: dict[str, int],
         transfer_plan: dict[str, int],
+        save_at_start: bool,
+        saved_plan: dict[str, int],
+        parts: int,
     ) -> None:
         self.rng = random.Random(seed)
         self.seller = Seller(SKUS, react_inline=False, rng=random.Random(seed))
@@ -237,27 +273,33 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
         # one of each from the start, so their rules have an order to work from the first step
         self.place_a_vendor_order(into_the_store=True, plan=vendor_plan)
         self.create_a_transfer(from_the_store=True, plan=transfer_plan)
+        self.saved: SavedOrder | None = None
+        if save_at_start:
+            self.save_an_order_to_amazon(saved_plan, parts, reactor_between=False)
 
     # Amazon
 
-    @rule(plan=st.dictionaries(st.sampled_from(SKUS), st.integers(1, 20), max_size=3))
-    def amazon_changes_the_plan(self, plan: dict[str, int]) -> None:
+    @rule(plan=st.dictionaries(st.sampled_from(SKUS), st.integers(1, 20), max_size=3), which=WHICH)
+    def amazon_changes_the_plan(self, plan: dict[str, int], which: int) -> None:
         self._tick()
-        if self.world.amazon[self.shipment_id].status != "CLOSED":  # Amazon refuses (409)
-            self.world.amazon_plan(self.shipment_id, plan)
-            self._observe_amazon()
+        shipment_id = self._shipment(which)
+        if self.world.amazon[shipment_id].status != "CLOSED":  # Amazon refuses (409)
+            self.world.amazon_plan(shipment_id, plan)
+            self._observe_amazon(shipment_id)
 
-    @rule(status=st.sampled_from(STATUSES))
-    def amazon_moves_the_status(self, status: str) -> None:
+    @rule(status=st.sampled_from(STATUSES), which=WHICH)
+    def amazon_moves_the_status(self, status: str, which: int) -> None:
         self._tick()
-        self.world.amazon_status(self.shipment_id, status)
-        self._observe_amazon()
+        shipment_id = self._shipment(which)
+        self.world.amazon_status(shipment_id, status)
+        self._observe_amazon(shipment_id)
 
-    @rule(sku=st.sampled_from(SKUS), units=st.integers(-3, 12))
-    def amazon_receives(self, sku: str, units: int) -> None:
+    @rule(sku=st.sampled_from(SKUS), units=st.integers(-3, 12), which=WHICH)
+    def amazon_receives(self, sku: str, units: int, which: int) -> None:
         self._tick()
-        self.world.amazon_receives(self.shipment_id, sku, units)
-        self._observe_amazon()
+        shipment_id = self._shipment(which)
+        self.world.amazon_receives(shipment_id, sku, units)
+        self._observe_amazon(shipment_id)
 
     # The user
 
@@ -290,7 +332,106 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
     def count_main(self) -> None:
         """What is physically on MAIN's shelves, whatever the system knows yet."""
         self._tick()
-        self.world.count(self.seller.main, {sku: STOCK - self._left(sku) for sku in SKUS})
+        shelves = {sku: STOCK - self._left(sku) for sku in SKUS}
+        if self._saved_partly_gone() or min(shelves.values()) < 0:
+            return  # (see the docstring; and Amazon's numbers can exceed MAIN's 50)
+        self.world.count(self.seller.main, shelves)
+
+    # The user's order saved to Amazon
+
+    @precondition(lambda self: self.saved is None)
+    @rule(plan=SAVED_PLAN, parts=PARTS, reactor_between=st.booleans())
+    def save_an_order_to_amazon(
+        self, plan: dict[str, int], parts: int, reactor_between: bool
+    ) -> None:
+        """A transfer from MAIN to FBA, saved by a job: Amazon deals its units into `parts`
+        shipments (an empty one is not made), the job binds each and ends the save."""
+        self._tick()
+        new_id = self.world.ids.new_id
+        saved = SavedOrder(
+            transfer_order_id=f"to{new_id()[:8]}",
+            sales_order_id=f"so{new_id()[:8]}",
+            purchase_order_id=f"po{new_id()[:8]}",
+            shipments=[],
+            seen_gone={},
+        )
+        create = CreateTransferOrder(
+            transfer_order_id=saved.transfer_order_id,
+            sales_order_id=saved.sales_order_id,
+            purchase_order_id=saved.purchase_order_id,
+            source_warehouse_id=self.seller.main,
+            destination_warehouse_id=self.seller.fba,
+            lines=_lines(plan),
+        )
+        main, fba = (
+            self._load(StreamKind.WAREHOUSE, w) for w in (self.seller.main, self.seller.fba)
+        )
+        self.world.save(create_transfer_order(create, main, fba))
+        job = f"job{new_id()[:8]}"
+        po_id = saved.purchase_order_id
+        start = po.StartSaveToAmazon(purchase_order_id=po_id, job_id=job)
+        self._save_on(po_id, start)
+        split: list[dict[str, int]] = [{} for _ in range(parts)]
+        for sku, units in plan.items():
+            for _ in range(units):
+                part = split[self.rng.randrange(parts)]
+                part[sku] = part.get(sku, 0) + 1
+        for part in (p for p in split if p):
+            self._tick()
+            shipment_id = self.world.discover(part)
+            saved.shipments.append(shipment_id)
+            saved.seen_gone[shipment_id] = False
+            decision = bind_saved_shipment(
+                self._load(StreamKind.SHIPMENT, shipment_id),
+                self._load(StreamKind.PURCHASE_ORDER, po_id),
+                job,
+                self._load(StreamKind.TRANSFER_ORDER, saved.transfer_order_id),
+                self._load(StreamKind.SALES_ORDER, saved.sales_order_id),
+            )
+            self.world.save(decision, actor="system:job")
+            if reactor_between:  # it follows nothing of the order while the save goes on
+                start_at = len(self.world.log)
+                self.reactor_answers()
+                mine = {saved.purchase_order_id, saved.sales_order_id}
+                assert not [e for e in self.world.log[start_at:] if e.stream_id.entity_id in mine]
+        self._save_on(po_id, po.EndSaveToAmazon(purchase_order_id=po_id, job_id=job))
+        order = self._load(StreamKind.PURCHASE_ORDER, po_id)
+        assert order.shipment_ids == tuple(saved.shipments) and order.saving_job_id is None
+        self.saved = saved
+
+    @precondition(lambda self: self.saved is not None)
+    @rule()
+    def mark_the_saved_order_shipped(self) -> None:
+        """As a transfer's ship: the goods left, as of when Amazon showed them all gone if it
+        did."""
+        saved = self.saved
+        assert saved is not None
+        self._tick()
+        sales = self._load(StreamKind.SALES_ORDER, saved.sales_order_id)
+        purchase = self._load(StreamKind.PURCHASE_ORDER, saved.purchase_order_id)
+        shipments = BoundShipments(
+            tuple(self._load(StreamKind.SHIPMENT, sid) for sid in saved.shipments),
+            tuple(0 for _ in saved.shipments),
+        ).of_order(purchase)
+        try:
+            decision = mark_shipped(
+                sales, purchase, self.world.clock.now(), shipments.left_source_at
+            )
+        except InvalidTransition:
+            return  # shipped already, or released
+        self.world.save(decision)
+        saved.shipped = True
+
+    @precondition(lambda self: self.saved is not None)
+    @rule()
+    def acknowledge_the_saved_order(self) -> None:
+        assert self.saved is not None
+        self._tick()
+        with contextlib.suppress(DomainError):
+            self._save_on(
+                self.saved.purchase_order_id,
+                po.AcknowledgeDiscrepancy(purchase_order_id=self.saved.purchase_order_id),
+            )
 
     # The user's stock orders: to a vendor
 
@@ -494,6 +635,37 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
                 assert at_main.committed == at_fba.on_order, (sku, at_main, at_fba)
 
     @invariant()
+    def the_saved_order_follows_all_its_shipments_as_one(self) -> None:
+        """Ordered: the live shipments' plans summed; shipped exactly when the model says;
+        received: Amazon's totals summed, from the shipping on; released only when every
+        shipment is; once shipped, the sales order's units left MAIN."""
+        saved = self.saved
+        if self.reacted < len(self.world.log) or saved is None:
+            return
+        sales = self._load(StreamKind.SALES_ORDER, saved.sales_order_id)
+        purchase = self._load(StreamKind.PURCHASE_ORDER, saved.purchase_order_id)
+        live = self._live(saved)
+        if not live and not saved.shipped:
+            assert purchase.cancelled and sales.status is so.SalesOrderStatus.CANCELLED
+            return
+        assert not purchase.cancelled
+        ordered = {
+            s: line.quantity_ordered for s, line in purchase.lines.items() if line.quantity_ordered
+        }
+        assert ordered == _summed(self.world.amazon[sid].shipped for sid in live)
+        assert purchase.shipped == saved.shipped
+        assert (sales.status is so.SalesOrderStatus.SHIPPED) == saved.shipped
+        booked = {
+            s: line.quantity_received
+            for s, line in purchase.lines.items()
+            if line.quantity_received
+        }
+        received = _summed(self.world.amazon[sid].received for sid in saved.shipments)
+        assert booked == (received if saved.shipped else {})
+        ended = all(phase_of(self.world.amazon[sid].status) in ENDED for sid in live)
+        assert purchase.closed == (saved.shipped and ended)
+
+    @invariant()
     def the_purchase_order_received_amazons_last_totals(self) -> None:
         if self.reacted < len(self.world.log) or self.shipment_id not in self.world.reconciled:
             return
@@ -658,19 +830,64 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
         """Every act at its own minute: at one instant, a count and a shipment have no order."""
         self.world.clock.advance(1)
 
-    def _observe_amazon(self) -> None:
-        amazon = self.world.amazon[self.shipment_id]
-        if phase_of(amazon.status) in GOODS_LEFT_PHASES or any(amazon.received.values()):
-            self.goods_left = True
+    def _shipment(self, which: int) -> str:
+        if which == 0 or self.saved is None:
+            return self.shipment_id
+        return self.saved.shipments[which % len(self.saved.shipments)]
+
+    def _observe_amazon(self, shipment_id: str) -> None:
+        amazon = self.world.amazon[shipment_id]
+        gone = phase_of(amazon.status) in GOODS_LEFT_PHASES or any(amazon.received.values())
+        if shipment_id == self.shipment_id:
+            self.goods_left = self.goods_left or gone
+            return
+        saved = self.saved
+        assert saved is not None
+        saved.seen_gone[shipment_id] = saved.seen_gone[shipment_id] or gone
+        live = self._live(saved)
+        if not saved.shipped and live:
+            saved.shipped = all(saved.seen_gone[sid] for sid in live)
+
+    def _live(self, saved: SavedOrder) -> list[str]:
+        """The saved order's shipments that hold units: not cancelled before their goods were
+        seen gone (the user's word that they left stands while Amazon saw none of them go)."""
+        anyone_gone = any(saved.seen_gone.values())
+        return [
+            sid
+            for sid in saved.shipments
+            if phase_of(self.world.amazon[sid].status) is not ShipmentPhase.CANCELLED
+            or saved.seen_gone[sid]
+            or (saved.shipped and not anyone_gone)
+        ]
+
+    def _saved_partly_gone(self) -> bool:
+        saved = self.saved
+        return (
+            saved is not None
+            and not saved.shipped
+            and any(saved.seen_gone[sid] for sid in self._live(saved))
+        )
 
     def _left(self, sku: str) -> int:
         """Units of `sku` that left MAIN: once the goods went, Amazon's plan, or what Amazon
         received when it is more. Nothing left while the shipment was not reconciled (the
-        seller shipped someone else's stock, as far as MAIN is concerned)."""
+        seller shipped someone else's stock, as far as MAIN is concerned). The saved order's:
+        once shipped, its live shipments' plans or all they received, when that is more."""
         amazon = self.world.amazon[self.shipment_id]
-        if not self.goods_left or self.shipment_id not in self.world.reconciled:
-            return 0
-        return max(amazon.shipped.get(sku, 0), amazon.received.get(sku, 0))
+        left = 0
+        if self.goods_left and self.shipment_id in self.world.reconciled:
+            left = max(amazon.shipped.get(sku, 0), amazon.received.get(sku, 0))
+        saved = self.saved
+        if saved is not None and saved.shipped:
+            planned = sum(self.world.amazon[sid].shipped.get(sku, 0) for sid in self._live(saved))
+            received = sum(self.world.amazon[sid].received.get(sku, 0) for sid in saved.shipments)
+            left += max(planned, received)
+        return left
+
+    def _save_on(self, purchase_order_id: str, command: Command) -> None:
+        state = self._load(StreamKind.PURCHASE_ORDER, purchase_order_id)
+        if events := po.decide(command, state):
+            self.world.save({(StreamKind.PURCHASE_ORDER, purchase_order_id): events})
 
 
 def _status(acts: Acts) -> PurchaseOrderStatus:
@@ -709,6 +926,14 @@ def _assert_conserved(order: StockOrder, acts: Acts | None, figures: Contributio
 
 def _lines(plan: dict[str, int]) -> tuple[PurchaseLine, ...]:
     return tuple(PurchaseLine(sku=sku, quantity=units) for sku, units in plan.items())
+
+
+def _summed(counts: Iterable[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for per_sku in counts:
+        for sku, units in per_sku.items():
+            total[sku] = total.get(sku, 0) + units
+    return {sku: units for sku, units in total.items() if units}
 
 
 def _plus(counts: dict[str, int], more: dict[str, int]) -> dict[str, int]:

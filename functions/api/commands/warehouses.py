@@ -13,8 +13,10 @@ from domain.warehouse import (
     CountStock,
     CreateWarehouse,
     RenameWarehouse,
+    SetWarehouseAddress,
     SetWarehouseEnabled,
     Warehouse,
+    WarehouseAddress,
 )
 from domain.warehouse import decide as decide_warehouse
 from domain.warehouse import evolve as evolve_warehouse
@@ -54,6 +56,7 @@ def change_warehouse(
     warehouse_id: str,
     name: str | None = None,
     enabled: bool | None = None,
+    address: WarehouseAddress | None = None,
 ) -> tuple[Warehouse, int]:
     """Rename and/or enable or disable, all or nothing (FBA and FBM warehouses are renamed only:
     they follow their connection). Returns the warehouse as it now is, and its version."""
@@ -63,6 +66,8 @@ def change_warehouse(
         commands.append(RenameWarehouse(warehouse_id=warehouse_id, name=name))
     if enabled is not None:
         commands.append(SetWarehouseEnabled(warehouse_id=warehouse_id, enabled=enabled))
+    if address is not None:
+        commands.append(SetWarehouseAddress(warehouse_id=warehouse_id, address=address))
 
     def attempt() -> tuple[Warehouse, int]:
         loaded = aggregates.load(caller.tenant_id, StreamKind.WAREHOUSE, warehouse_id)

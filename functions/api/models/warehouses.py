@@ -4,6 +4,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, StrictBool
 
+from domain.warehouse import WarehouseAddress
 from functions.api.models.common import MAX_QUANTITY, SKU_PATTERN, ApiModel, ReadModel
 from functions.shared.views.models import Warehouse
 
@@ -27,12 +28,19 @@ class ChangeWarehouseRequest(ApiModel):
         "422). A disabled warehouse is no source or destination of new orders, nor a default "
         "source of a connection; it keeps its stock and history",
     )
+    address: WarehouseAddress | None = Field(
+        default=None,
+        description="Your own warehouses only (422 for FBA and FBM): where it ships from, "
+        "replaced whole. Saving a transfer to Amazon needs name, address_line_1, city, "
+        "country_code, postal_code and phone_number",
+    )
 
 
 class WarehouseChanged(ApiModel):
     warehouse_id: str
     name: str
     enabled: bool
+    address: WarehouseAddress | None = None
     version: int = Field(description="Version of the warehouse stream after this command")
 
 

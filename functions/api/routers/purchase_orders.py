@@ -11,9 +11,10 @@ from domain.messages import Command
 from domain.orders import purchase_order as po
 from domain.orders.placing import PlacePurchaseOrder
 from functions.api import contract
-from functions.api.commands import stock_orders
+from functions.api.commands import save_to_amazon, stock_orders
 from functions.api.commands.transfers import acknowledge_discrepancy
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
+from functions.api.models.amazon_jobs import SaveToAmazonAccepted, SaveToAmazonRequest
 from functions.api.models.common import MAX_PAGE, SKU_PATTERN, IsoDate
 from functions.api.models.orders import DiscrepancyAcknowledged, WrittenOffLine
 from functions.api.models.stock_orders import (
@@ -27,6 +28,7 @@ from functions.api.models.stock_orders import (
     SetSourceResults,
 )
 from functions.api.routers import resource_router
+from functions.api.routers.amazon_jobs import SAVE_DESCRIPTION, SAVE_RESPONSES
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
 from functions.shared.views.models import PurchaseOrder
 from functions.shared.views.queries import PurchaseOrderFilters
@@ -392,3 +394,28 @@ def get_purchase_order(
     if view is None:
         raise NotFound(f"purchase order {purchase_order_id} not found")
     return view
+
+
+@router.post(
+    "/purchase-orders/<purchase_order_id>/save-to-amazon",
+    status_code=202,
+    tags=TAGS,
+    summary="Save a purchase order into FBA to Amazon",
+    description=SAVE_DESCRIPTION,
+    responses=SAVE_RESPONSES,
+)
+def save_to_amazon_(
+    purchase_order_id: EntityId,
+    body: SaveToAmazonRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> SaveToAmazonAccepted:
+    def execute() -> SaveToAmazonAccepted:
+        job = save_to_amazon.save_purchase_order(
+            services.aggregates, services.amazon_jobs, caller, purchase_order_id, body
+        )
+        return SaveToAmazonAccepted.of(job)
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, SaveToAmazonAccepted)

@@ -5,8 +5,9 @@ user, or by reconciling an FBA shipment."""
 from domain.errors import NotFound
 from domain.orders.placing import CreateTransferOrder
 from functions.api import contract
-from functions.api.commands import stock_orders
+from functions.api.commands import save_to_amazon, stock_orders
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
+from functions.api.models.amazon_jobs import SaveToAmazonAccepted, SaveToAmazonRequest
 from functions.api.models.common import MAX_PAGE
 from functions.api.models.orders import TransferOrderPage
 from functions.api.models.stock_orders import (
@@ -16,6 +17,7 @@ from functions.api.models.stock_orders import (
     TransferOrderCreated,
 )
 from functions.api.routers import resource_router
+from functions.api.routers.amazon_jobs import SAVE_DESCRIPTION, SAVE_RESPONSES
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
 from functions.shared.views.models import TransferOrderDetail
 
@@ -213,3 +215,29 @@ def get_transfer_order(
     if view is None:
         raise NotFound(f"transfer order {transfer_order_id} not found")
     return view
+
+
+@router.post(
+    "/transfer-orders/<transfer_order_id>/save-to-amazon",
+    status_code=202,
+    tags=TAGS,
+    summary="Save a transfer order into FBA to Amazon",
+    description="Saves the transfer's inbound purchase order; `ship_from` defaults to the "
+    "source warehouse's address (`PATCH /warehouses/{id}` sets it). " + SAVE_DESCRIPTION,
+    responses=SAVE_RESPONSES,
+)
+def save_to_amazon_(
+    transfer_order_id: EntityId,
+    body: SaveToAmazonRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> SaveToAmazonAccepted:
+    def execute() -> SaveToAmazonAccepted:
+        job = save_to_amazon.save_transfer_order(
+            services.aggregates, services.amazon_jobs, caller, transfer_order_id, body
+        )
+        return SaveToAmazonAccepted.of(job)
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, SaveToAmazonAccepted)

@@ -78,7 +78,7 @@ def create(
 @router.patch(
     "/warehouses/<warehouse_id>",
     tags=TAGS,
-    summary="Rename a warehouse, or enable or disable one of your own",
+    summary="Rename a warehouse; enable, disable or set the address of one of your own",
     description="Only the fields sent change, all or nothing. Any warehouse may be renamed. "
     "`enabled` is for your own warehouses: an FBA warehouse is enabled while its marketplace is "
     "one of its connection's (add or remove it with PATCH /connections/{connection_id}), an FBM "
@@ -102,10 +102,19 @@ def change(
 ) -> WarehouseChanged:
     def execute() -> WarehouseChanged:
         changed, version = change_warehouse(
-            services.aggregates, caller, warehouse_id, name=body.name, enabled=body.enabled
+            services.aggregates,
+            caller,
+            warehouse_id,
+            name=body.name,
+            enabled=body.enabled,
+            address=body.address,
         )
         return WarehouseChanged(
-            warehouse_id=warehouse_id, name=changed.name, enabled=changed.enabled, version=version
+            warehouse_id=warehouse_id,
+            name=changed.name,
+            enabled=changed.enabled,
+            address=changed.address,
+            version=version,
         )
 
     return once(idempotency_key, body.model_dump(mode="json"), execute, WarehouseChanged)

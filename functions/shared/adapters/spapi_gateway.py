@@ -1,4 +1,6 @@
-"""The Amazon gateway over python-amazon-sp-api: the only module that imports `sp_api`.
+"""The Amazon gateway over python-amazon-sp-api, and the plumbing every adapter over sp_api
+shares (`SpApiSession`; `inbound_plans_gateway` is the other one): with it, the only modules that
+import `sp_api`.
 
 sp_api raises only when a body carries `errors`; a 5xx or 429 with an empty or HTML body comes
 back as an empty response. Every call here turns both into the port's typed errors.
@@ -120,6 +122,8 @@ RETRYABLE = (
 RATE_LIMIT_HEADER = "x-amzn-RateLimit-Limit"
 # The most one answer may hold; Amazon's pages are a small fraction of it.
 DEFAULT_MAX_RESPONSE_BYTES = 10_000_000
+# The most of Amazon's words a quoted refusal keeps (one message may hold 2,048 characters).
+MAX_QUOTED_REFUSAL = 4_000
 
 
 class LwaCredentials(BaseModel):
@@ -136,7 +140,7 @@ class _UnreadableAnswer(Exception):
     """sp_api could not read an answer's JSON (beyond the invalid JSON it reads as empty)."""
 
 
-class _KeepsStatus:
+class KeepsStatus:
     """Remembers the HTTP status of the last answer, which sp_api drops when the body is empty
     or HTML: a silent 429 must still empty our token bucket. Tells an answer sp_api cannot read
     (JSON nested past the parser's depth, a number of thousands of digits, a JSON value that is
@@ -154,11 +158,11 @@ class _KeepsStatus:
             raise _UnreadableAnswer(f"JSON sp_api cannot read ({type(error).__name__})") from None
 
 
-class _Inbound(_KeepsStatus, FulfillmentInboundV0):  # type: ignore[misc]
+class _Inbound(KeepsStatus, FulfillmentInboundV0):  # type: ignore[misc]
     """Fulfillment Inbound v0: the reads that return received quantities."""
 
 
-class _Inventories(_KeepsStatus, Inventories):  # type: ignore[misc]
+class _Inventories(KeepsStatus, Inventories):  # type: ignore[misc]
     pass
 
 
@@ -167,7 +171,7 @@ def _notifications_api() -> type[Any]:
     """The Notifications client, imported on first use (one subscription per connection)."""
     from sp_api.api.notifications.notifications import Notifications
 
-    return type("_Notifications", (_KeepsStatus, Notifications), {})
+    return type("_Notifications", (KeepsStatus, Notifications), {})
 
 
 @dataclass(frozen=True)
@@ -225,8 +229,14 @@ def _local_token_client(endpoint: str) -> type[AccessTokenClient]:
     return type("LocalAccessTokenClient", (_TokenClient,), attributes)
 
 
-class SpApiGateway:
-    """One seller in one region. `endpoint` points every call at a local simulator instead."""
+class SpApiSession:
+    """What every adapter over sp_api shares, for one seller in one region: the seller's LWA
+    credentials, the region's host (or, with `endpoint`, a local simulator), one bounded httpx
+    client under every sp_api client and its LWA client, and each call's answer or typed error.
+    """
+
+    # Whether a refusal's detail quotes Amazon's error messages, or only their code.
+    _quote_refusals = False
 
     def __init__(
         self,
@@ -249,6 +259,93 @@ class SpApiGateway:
             self._endpoint, self._aws_region = REGION_ENDPOINTS[region]
             self._token_client = _TokenClient
         self._clients: dict[tuple[str, str], Any] = {}
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+    # sp_api plumbing
+
+    def _client(self, api: type[Any], marketplace_id: str) -> Any:
+        key = (api.__name__, marketplace_id)
+        if key not in self._clients:
+            client = api(
+                marketplace=_Marketplace(self._endpoint, marketplace_id, self._aws_region),
+                credentials={
+                    "refresh_token": self._credentials.refresh_token.get_secret_value(),
+                    "lwa_app_id": self._credentials.lwa_app_id,
+                    "lwa_client_secret": self._credentials.lwa_client_secret.get_secret_value(),
+                },
+                auth_token_client_class=self._token_client,
+                timeout=self._timeout,
+                verify=_verify(self._endpoint),
+            )
+            _answer_through(client, self._bounded_http())
+            self._clients[key] = client
+        return self._clients[key]
+
+    def _bounded_http(self) -> httpx.Client:
+        if self._http is None:
+            tls = _verify(self._endpoint)
+            self._http = bounded_client(
+                ssl_context=tls if isinstance(tls, ssl.SSLContext) else None,
+                timeout_seconds=self._timeout,
+                max_bytes=self._max_bytes,
+            )
+        return self._http
+
+    def _answered(self, operation: str, client: KeepsStatus, response: Any) -> float | None:
+        """The rate Amazon applied to `response`, once it is known to be an answer: sp_api's
+        silent failure (a 5xx/429 whose body was empty or HTML) is the port's typed error."""
+        rate = _rate_limit(response.headers)
+        if not isinstance(response.payload, dict) or not response.payload:
+            status = client.last_status
+            if 200 <= status < 300 and response.payload:  # a list, a string: no page
+                raise AmazonUnreadable(operation, "unreadable page: payload is not an object", rate)
+            if status == 429:
+                raise AmazonThrottled(operation, "HTTP 429 with an empty or HTML body", rate)
+            raise AmazonUnavailable(operation, f"HTTP {status} with an empty or HTML body", rate)
+        return rate
+
+    def _request(self, operation: str, call: Callable[[], Any]) -> Any:
+        """sp_api's response, or the port's typed error. All of the call (each HTTP exchange
+        it makes: the LWA token, the request, the answer) ends within the timeout."""
+        try:
+            with deadline(self._timeout):
+                return call()
+        except SellingApiException as error:
+            typed = _typed(operation, error, quote=self._quote_refusals)
+            if isinstance(typed, AmazonAuthFailed):
+                self._forget_access_token()  # a refused access token must not be reused
+            raise typed from None
+        except AuthorizationError as error:
+            if int(error.status_code or 0) >= 500:
+                raise AmazonUnavailable(operation, f"LWA HTTP {error.status_code}") from None
+            code = str(error.error_code or "")
+            raise AmazonAuthFailed(operation, f"LWA refused: {code}", code=code) from None
+        except (AnswerRefused, _UnreadableAnswer, RecursionError) as error:
+            raise AmazonUnreadable(operation, _unreadable(error)) from None
+        except _LwaUnreadable as error:  # not this call's page: LWA's, worth a retry
+            raise AmazonUnavailable(operation, f"LWA's answer unreadable: {error}") from None
+        except httpx.TimeoutException:
+            detail = f"no complete answer within {self._timeout:g} s"
+            raise AmazonUnavailable(operation, detail) from None
+        except (httpx.HTTPError, JSONDecodeError) as error:
+            raise AmazonUnavailable(operation, f"transport: {type(error).__name__}") from None
+
+    def _forget_access_token(self) -> None:
+        key = build_cache_key(self._credentials.refresh_token.get_secret_value())
+        access_token_client.cache.pop(key, None)
+
+
+class SpApiGateway(SpApiSession):
+    """Fulfillment Inbound v0 reads, FBA inventory and the inventory notifications'
+    subscription (the port `AmazonGateway`). `endpoint` points every call at a local simulator
+    instead."""
 
     # The port
 
@@ -360,99 +457,25 @@ class SpApiGateway:
             raise AmazonUnavailable(SUBSCRIBE, "no subscriptionId in Amazon's answer")
         return str(subscription_id)
 
-    def close(self) -> None:
-        for client in self._clients.values():
-            client.close()
-        self._clients.clear()
-        if self._http is not None:
-            self._http.close()
-            self._http = None
-
     # sp_api plumbing
-
-    def _client(self, api: type[Any], marketplace_id: str) -> Any:
-        key = (api.__name__, marketplace_id)
-        if key not in self._clients:
-            client = api(
-                marketplace=_Marketplace(self._endpoint, marketplace_id, self._aws_region),
-                credentials={
-                    "refresh_token": self._credentials.refresh_token.get_secret_value(),
-                    "lwa_app_id": self._credentials.lwa_app_id,
-                    "lwa_client_secret": self._credentials.lwa_client_secret.get_secret_value(),
-                },
-                auth_token_client_class=self._token_client,
-                timeout=self._timeout,
-                verify=_verify(self._endpoint),
-            )
-            _answer_through(client, self._bounded_http())
-            self._clients[key] = client
-        return self._clients[key]
-
-    def _bounded_http(self) -> httpx.Client:
-        if self._http is None:
-            tls = _verify(self._endpoint)
-            self._http = bounded_client(
-                ssl_context=tls if isinstance(tls, ssl.SSLContext) else None,
-                timeout_seconds=self._timeout,
-                max_bytes=self._max_bytes,
-            )
-        return self._http
 
     def _call(
         self,
         operation: str,
-        client: _KeepsStatus,
+        client: KeepsStatus,
         call: Callable[[], Any],
         parse: Callable[[dict[str, Any], str, float | None], P],
         whole_body: bool = False,
     ) -> P:
         response = self._request(operation, call)
-        rate = _rate_limit(response.headers)
+        rate = self._answered(operation, client, response)
         body = {"payload": response.payload, "pagination": response.pagination}
-        if not isinstance(response.payload, dict) or not response.payload:
-            # sp_api's silent failure: a 5xx/429 whose body was empty or HTML.
-            status = client.last_status
-            if 200 <= status < 300 and response.payload:  # a list, a string: no page
-                raise AmazonUnreadable(operation, "unreadable page: payload is not an object", rate)
-            if status == 429:
-                raise AmazonThrottled(operation, "HTTP 429 with an empty or HTML body", rate)
-            raise AmazonUnavailable(operation, f"HTTP {status} with an empty or HTML body", rate)
         try:
             return parse(body if whole_body else response.payload, operation, rate)
         except amazon_json.MalformedPage as problem:
             raise AmazonUnreadable(operation, f"unreadable page: {problem}", rate) from None
         except RecursionError:
             raise AmazonUnreadable(operation, "unreadable page: nested too deeply", rate) from None
-
-    def _request(self, operation: str, call: Callable[[], Any]) -> Any:
-        """sp_api's response, or the port's typed error. All of the call (each HTTP exchange
-        it makes: the LWA token, the request, the answer) ends within the timeout."""
-        try:
-            with deadline(self._timeout):
-                return call()
-        except SellingApiException as error:
-            typed = _typed(operation, error)
-            if isinstance(typed, AmazonAuthFailed):
-                self._forget_access_token()  # a refused access token must not be reused
-            raise typed from None
-        except AuthorizationError as error:
-            if int(error.status_code or 0) >= 500:
-                raise AmazonUnavailable(operation, f"LWA HTTP {error.status_code}") from None
-            code = str(error.error_code or "")
-            raise AmazonAuthFailed(operation, f"LWA refused: {code}", code=code) from None
-        except (AnswerRefused, _UnreadableAnswer, RecursionError) as error:
-            raise AmazonUnreadable(operation, _unreadable(error)) from None
-        except _LwaUnreadable as error:  # not this call's page: LWA's, worth a retry
-            raise AmazonUnavailable(operation, f"LWA's answer unreadable: {error}") from None
-        except httpx.TimeoutException:
-            detail = f"no complete answer within {self._timeout:g} s"
-            raise AmazonUnavailable(operation, detail) from None
-        except (httpx.HTTPError, JSONDecodeError) as error:
-            raise AmazonUnavailable(operation, f"transport: {type(error).__name__}") from None
-
-    def _forget_access_token(self) -> None:
-        key = build_cache_key(self._credentials.refresh_token.get_secret_value())
-        access_token_client.cache.pop(key, None)
 
 
 def _answer_through(client: Any, http: httpx.Client) -> None:
@@ -491,8 +514,9 @@ def _rate_limit(headers: Any) -> float | None:
         return None
 
 
-def _typed(operation: str, error: SellingApiException) -> AmazonError:
-    """sp_api's exception (its body had `errors`) as the port's error, with the announced rate."""
+def _typed(operation: str, error: SellingApiException, quote: bool = False) -> AmazonError:
+    """sp_api's exception (its body had `errors`) as the port's error, with the announced rate.
+    `quote`: a refusal's detail quotes Amazon's messages (`HTTP 400 BadRequest: ERROR: ...`)."""
     rate = _rate_limit(error.headers)
     code = str(getattr(error, "amzn_code", "") or "")
     if isinstance(error, SellingApiRequestThrottledException):
@@ -502,7 +526,26 @@ def _typed(operation: str, error: SellingApiException) -> AmazonError:
     if isinstance(error, RETRYABLE) or type(error) is SellingApiException:
         # The base class stands for statuses sp_api has no class for (502, ...).
         return AmazonUnavailable(operation, f"HTTP {_status(error)} {code}", rate)
+    if quote:
+        return AmazonRejected(operation, _in_amazons_words(error), rate)
     return AmazonRejected(operation, f"HTTP {error.code} {code}", rate)
+
+
+def _in_amazons_words(error: SellingApiException) -> str:
+    """`HTTP <status> ` then each of Amazon's errors as `code: message`, at most
+    `MAX_QUOTED_REFUSAL` characters in all."""
+    listed = error.error if isinstance(error.error, list) else []
+    words = [
+        f"{entry.get('code') or ''}: {entry['message']}"
+        if entry.get("message")
+        else str(entry.get("code") or "")
+        for entry in listed
+        if isinstance(entry, dict)
+    ]
+    detail = f"HTTP {error.code} {'; '.join(words)}".rstrip()
+    if len(detail) > MAX_QUOTED_REFUSAL:
+        detail = detail[: MAX_QUOTED_REFUSAL - 1] + "…"
+    return detail
 
 
 def _status(error: SellingApiException) -> str:

@@ -5,6 +5,7 @@ from typing import Any
 
 from domain import connection, planning, vendor, warehouse
 from domain.event_store import RecordedEvent
+from domain.save_to_amazon import job as amazon_job
 from domain.stock import StockFigures
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.stock.movements import fact
@@ -12,7 +13,13 @@ from domain.streams import StreamId
 from domain.warehouse import StockAdjusted, StockCounted
 from functions.shared.projections.changes import IndexKeys
 from functions.shared.views import keys
-from functions.shared.views.docs import ConnectionDoc, SettingsDoc, VendorDoc, WarehouseDoc
+from functions.shared.views.docs import (
+    AmazonJobDoc,
+    ConnectionDoc,
+    SettingsDoc,
+    VendorDoc,
+    WarehouseDoc,
+)
 from functions.shared.views.items import ViewItem
 
 
@@ -131,6 +138,32 @@ class SettingsProjection:
 
     def facts(
         self, before: SettingsDoc, after: SettingsDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        return []
+
+    def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
+        return []
+
+
+class AmazonJobProjection:
+    """A Save-to-Amazon job: the doc only (its bindings move stock through the orders')."""
+
+    rendered: tuple[str, ...] = ()  # no rows
+
+    def initial(self, stream_id: StreamId) -> AmazonJobDoc:
+        return AmazonJobDoc(stream_id=str(stream_id))
+
+    def evolve(self, doc: AmazonJobDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        return {"job": amazon_job.evolve(doc.job, recorded.event)}
+
+    def rows(self, doc: AmazonJobDoc) -> list[ViewItem]:
+        return []
+
+    def doc_index(self, doc: AmazonJobDoc) -> IndexKeys:
+        return IndexKeys()
+
+    def facts(
+        self, before: AmazonJobDoc, after: AmazonJobDoc, recorded: RecordedEvent
     ) -> list[LedgerFact]:
         return []
 

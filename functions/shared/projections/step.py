@@ -6,6 +6,7 @@ from typing import Any, Final
 from domain.event_store import RecordedEvent
 from domain.streams import StreamId, StreamKind
 from functions.shared.projections.catalog import (
+    AmazonJobProjection,
     ConnectionProjection,
     SettingsProjection,
     VendorProjection,
@@ -32,6 +33,7 @@ PROJECTIONS: Final[Mapping[StreamKind, Projection[Any]]] = {
     StreamKind.FBA_INVENTORY: InventoryProjection(),
     StreamKind.VENDOR: VendorProjection(),
     StreamKind.SETTINGS: SettingsProjection(),
+    StreamKind.AMAZON_JOB: AmazonJobProjection(),
 }
 
 Rows = dict[tuple[str, str], ViewItem]

@@ -16,6 +16,7 @@ from domain.orders.purchase_order import PurchaseOrder
 from domain.orders.sales_order import SalesOrder
 from domain.orders.transfer_order import TransferOrder
 from domain.planning import PlanningSettings
+from domain.save_to_amazon.job import AmazonJob
 from domain.streams import SEPARATOR
 from domain.vendor import Vendor
 from domain.warehouse import Warehouse
@@ -98,6 +99,13 @@ class SettingsDoc(StreamDoc):
     planning: PlanningSettings | None = None
 
 
+class AmazonJobDoc(StreamDoc):
+    """A Save-to-Amazon job: the doc only (the API reads jobs from the log itself)."""
+
+    kind: Literal["amazon_job"] = "amazon_job"
+    job: AmazonJob | None = None
+
+
 class InventoryDoc(StreamDoc):
     """Amazon's reports go onto stock rows; the doc only keeps the stream's position."""
 
@@ -113,6 +121,7 @@ Doc = Annotated[
     | ConnectionDoc
     | VendorDoc
     | SettingsDoc
+    | AmazonJobDoc
     | InventoryDoc,
     Field(discriminator="kind"),
 ]

@@ -12,6 +12,8 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from domain.warehouse import WarehouseAddress
+
 T = TypeVar("T")
 
 
@@ -209,6 +211,11 @@ class Warehouse(View):
     connection_id: str | None
     marketplace_id: str | None
     enabled: bool
+    address: WarehouseAddress | None = Field(
+        default=None,
+        description="Where your own warehouse ships from: a transfer saved to Amazon ships "
+        "from it unless the request gives `ship_from`",
+    )
     version: int = Field(
         description="Version of the resource this answer shows (how many events it applied); "
         "a list can lag a read of the resource itself"

@@ -112,7 +112,7 @@ def purchase_order_summary(doc: PurchaseOrderDoc) -> PurchaseOrderSummary | None
         destination_warehouse_id=order.warehouse_id,
         warehouse_id=order.warehouse_id,
         shipment_id=order.shipment_id,
-        shipment_ids=[order.shipment_id] if order.shipment_id else [],
+        shipment_ids=list(order.shipment_ids),
         locked=order.locked,
         received_by_amazon=order.received_by_amazon,
         reference=order.reference,

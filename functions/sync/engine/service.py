@@ -27,12 +27,12 @@ from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.status import RunOutcome, RunReport, SyncStatusWriter
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.connection_state.watch_index import WatchIndex
+from functions.shared.adapters.credentials import CredentialStore
 from functions.shared.adapters.spapi_gateway import LwaCredentials
 from functions.shared.adapters.state_store import StateTable
 from functions.shared.aggregates import Aggregates, retry_on_conflict
 from functions.sync.engine.backfill import Backfill, FeedSpool
 from functions.sync.engine.checkpoint import CheckpointStore, SyncCheckpoint, SyncCursor, new_plan
-from functions.sync.engine.credentials import CredentialStore
 from functions.sync.engine.deadline import Deadline, OutOfTime
 from functions.sync.engine.invocation_end import InvocationEnd, KnownState
 from functions.sync.engine.pacing import GatewaySession, Pacer
