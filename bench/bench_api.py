@@ -98,6 +98,7 @@ def in_memory_services() -> Any:
         connecting=Discard(),  # type: ignore[arg-type]  # no connection route is measured
         sync_status=Discard(),  # type: ignore[arg-type]
         idempotency=IdempotentCommands("unused", client=None),  # type: ignore[arg-type]
+        amazon_jobs=Discard(),  # type: ignore[arg-type]  # no save to Amazon is measured
     )
 
 

@@ -50,7 +50,9 @@ JOB = StreamKind.AMAZON_JOB
 
 @dataclass(frozen=True)
 class JobTuning:
-    first_poll_seconds: float = 0.5  # the first wait for an operation; doubles up to the max
+    # Amazon's operations take a second or more: the first look is after this long, the next
+    # ones half as long again each time, up to the max.
+    first_poll_seconds: float = 1.0
     max_poll_seconds: float = 8.0
     margin_seconds: float = 15.0  # a run stops this long before its invocation's end
     throttled_seconds: float = 1.0  # after a 429: Amazon's rate for these calls is 2/s
@@ -219,6 +221,7 @@ class _Run:
             ],
         )
         self._polls = 0
+        raise _Wait(self._tuning.first_poll_seconds)  # an operation is never done at once
 
     def _start(self, job: j.AmazonJob, step: j.Step, plan_id: str | None) -> StartedOperation:
         plans, request = self._session.plans, job.request
@@ -309,7 +312,7 @@ class _Run:
         operation = self._session.plans.operation(operation_id)
         if operation.status == "IN_PROGRESS":
             self._polls += 1
-            delay = self._tuning.first_poll_seconds * 2 ** (self._polls - 1)
+            delay = self._tuning.first_poll_seconds * 1.5**self._polls
             raise _Wait(min(delay, self._tuning.max_poll_seconds))
         self._polls = 0
         ended = j.AmazonJobOperationEnded(

@@ -18,6 +18,16 @@ import httpx
 from infra.local.config import LocalConfig
 
 US = "ATVPDKIKX0DER"
+# Where the main warehouse ships from, as Amazon needs it for a saved shipment.
+DEMO_ADDRESS = {
+    "name": "Main warehouse",
+    "address_line_1": "500 Commerce Way",
+    "city": "Reno",
+    "state_or_province_code": "NV",
+    "country_code": "US",
+    "postal_code": "89501",
+    "phone_number": "+17755550100",
+}
 
 
 class DemoFailed(Exception):
@@ -225,6 +235,7 @@ class Demo:
             if expected not in types:
                 raise DemoFailed(f"the audit trail lacks {expected}: {types}")
         self.second_act(source_id)
+        self.save_to_amazon_act(seller, source_id, fba)
         print("\nDemo complete: every step showed what it should.")
 
     def second_act(self, main_id: str) -> None:
@@ -282,6 +293,112 @@ class Demo:
         receipt = {"lines": [{"sku": "MUG-RED", "quantity": 10}]}
         self.call(self.api, "POST", f"{path}/receipts", 200, json=receipt)
         self.expect_stock(store_id, "MUG-RED", on_hand=10, in_transit=0)
+
+    def save_to_amazon_act(self, seller: str, main_id: str, fba: str) -> None:
+        """A transfer into FBA created here and saved to Amazon (Fulfillment Inbound
+        v2024-03-20): Amazon splits it into three shipments, all bound to the order."""
+        self.step("Save to Amazon: the main warehouse gets the address Amazon ships from")
+        self.show(
+            self.call(
+                self.api,
+                "PATCH",
+                f"/warehouses/{main_id}",
+                200,
+                json={"address": DEMO_ADDRESS},
+            )
+        )
+
+        self.step("Amazon will offer a split into 3 shipments, or 1 shipment for a higher fee")
+        self.show(
+            self.call(
+                self.sim,
+                "PUT",
+                f"/_sim/sellers/{seller}/placement-options",
+                200,
+                json={
+                    "options": [
+                        {"shipment_count": 3, "fee": 12.5},
+                        {"shipment_count": 1, "fee": 89.0},
+                    ]
+                },
+            )
+        )
+
+        self.step("A transfer from the main warehouse into FBA, saved to Amazon (split: amazon)")
+        lines = {"MUG-RED": 12, "MUG-BLUE": 9, "MUG-GREEN": 30}
+        transfer = self.call(
+            self.api,
+            "POST",
+            "/transfer-orders",
+            201,
+            json={
+                "source_warehouse_id": main_id,
+                "destination_warehouse_id": fba,
+                "lines": [{"sku": sku, "quantity": q} for sku, q in lines.items()],
+            },
+        )
+        self.show(transfer)
+        saved = self.call(
+            self.api,
+            "POST",
+            f"/transfer-orders/{transfer['transfer_order_id']}/save-to-amazon",
+            202,
+            json={"split": "amazon", "label_owner": "SELLER", "prep_owner": "NONE"},
+        )
+        self.show(saved)
+
+        self.step("Amazon works through the plan: poll the job until it ends")
+        job = self.wait_for_job(saved["job_id"])
+        if job["status"] != "succeeded":
+            raise DemoFailed(f"the save to Amazon failed: {job['error']}")
+        chosen = next(
+            o for o in job["offered"] if o["placement_option_id"] == job["placement_option_id"]
+        )
+        for option in job["offered"]:
+            mark = "chosen" if option is chosen else "      "
+            print(
+                f"   {mark} {option['placement_option_id']}: {option['shipment_count']} "
+                f"shipment(s), fee {option['fee']} {option['currency']}"
+            )
+        fba_ids = sorted(job["shipment_ids"])
+        print(f"   FBA shipments: {', '.join(fba_ids)}")
+        if chosen["shipment_count"] != 3 or len(fba_ids) != 3:
+            raise DemoFailed(f"expected the 3-shipment split, bound 3 times: {job}")
+
+        self.step("The order is bound to the three shipments: it follows Amazon from now on")
+        order = self.call(self.api, "GET", f"/purchase-orders/{saved['purchase_order_id']}", 200)
+        shown = {k: order[k] for k in ("purchase_order_id", "status", "locked", "shipment_ids")}
+        shown["lines"] = {line["sku"]: line["quantity_ordered"] for line in order["lines"]}
+        self.show(shown)
+        if sorted(order["shipment_ids"]) != fba_ids:
+            raise DemoFailed(f"the order is bound to {order['shipment_ids']}, not {fba_ids}")
+        for fba_id in fba_ids:
+            placed = self.call(self.sim, "GET", f"/_sim/shipments/{fba_id}", 200)
+            units = ", ".join(f"{i['sku']} x{i['quantity_shipped']}" for i in placed["items"])
+            print(f"   {fba_id} to {placed['destination_fc']}: {units}")
+
+    def wait_for_job(self, job_id: str, timeout: float = 120.0) -> Any:
+        """The job once it ended; prints each step as it ends."""
+        started, shown = time.monotonic(), set[str]()
+
+        def probe() -> Any:
+            response = self.api.get(f"/amazon-jobs/{job_id}")
+            if response.status_code != 200:
+                raise DemoFailed(f"GET /amazon-jobs/{job_id}: {response.status_code}")
+            job = response.json()
+            for step in job["steps"]:
+                if step["status"] in ("succeeded", "failed") and step["step"] not in shown:
+                    shown.add(step["step"])
+                    print(
+                        f"   {time.monotonic() - started:5.1f} s  {step['step']:<28} "
+                        f"{step['status']:<10} operation {step['operation_id']}",
+                        flush=True,
+                    )
+            return job if job["status"] != "in_progress" else None
+
+        job = self.wait_for(f"job {job_id} to end", probe, timeout)
+        print(f"   {time.monotonic() - started:5.1f} s  job {job['status']}")
+        return job
 
     def expect_stock(self, warehouse_id: str, sku: str, **figures: int) -> dict[str, Any]:
         def probe() -> dict[str, Any] | None:

@@ -68,6 +68,7 @@ def test_a_disabled_own_warehouse_keeps_its_stock_and_history_and_is_no_source(
         "warehouse_id": store,
         "name": "Back room",
         "enabled": False,
+        "address": None,
         "version": 4,
     }
     assert again.json == changed.json  # nothing new appended
