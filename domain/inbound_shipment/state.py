@@ -114,6 +114,7 @@ def evolve(state: InboundShipment | None, event: DomainEvent) -> InboundShipment
             destination_fc=event.destination_fc,
             ship_from=event.ship_from,
             status=event.status,
+            confirmed_need_by_date=event.confirmed_need_by_date,
             status_history=(StatusObservation(status=event.status, observed_at=event.observed_at),),
             last_observed_at=event.observed_at,
         )

@@ -121,7 +121,7 @@ class BoundShipments:
         return _summed(shipment.received_totals() for shipment in self.shipments)
 
     def planned_quantities(self) -> dict[str, int]:
-        return _summed(shipment.planned_quantities() for shipment in self.shipments)
+        return _summed(shipment.planned_quantities() for shipment in self.live)
 
 
 def _summed(counts: Iterable[dict[str, int]]) -> dict[str, int]:

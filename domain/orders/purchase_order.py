@@ -4,11 +4,13 @@ Into an FBA warehouse only Amazon receives it: its receipts arrive as Amazon's *
 per SKU*; the order books only the delta, so the same totals twice book nothing. Into one of the
 seller's own warehouses the user receives it, a delivery at a time (partial, over and unplanned
 receipts all allowed), and closes it when nothing more will come. While bound to an Amazon
-shipment the order is locked: it follows Amazon, never edits, and its ordered quantities follow
-Amazon's plan. Per line, shortfall = max(ordered - received, 0) less what was written off:
-on order until shipped, in transit (or receiving) until closed, the discrepancy after. Units
-received beyond the plan came from the source, so they are never a discrepancy. A write-off
-never exceeds what is still missing: late-found units and plan changes correct it.
+shipment (or to the several Amazon made of it when a job saved it to Amazon) the order is
+locked: it follows Amazon, never edits, and its ordered quantities follow Amazon's plan. While a
+job saves it to Amazon, the user's changes wait for the save to end. Per line, shortfall =
+max(ordered - received, 0) less what was written off: on order until shipped, in transit (or
+receiving) until closed, the discrepancy after. Units received beyond the plan came from the
+source, so they are never a discrepancy. A write-off never exceeds what is still missing:
+late-found units and plan changes correct it.
 """
 
 from collections.abc import Callable

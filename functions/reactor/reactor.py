@@ -3,11 +3,16 @@ and importing a shipment nobody reconciled by its connection's rule (`domain.ord
 
 The decision is `follow_shipment` on the shipment as that event left it and the orders' current
 states; the orders record the shipment version they followed, so a redelivered or late event
-decides nothing new. Appends carry the triggering event as cause and Amazon's time.
+decides nothing new. Appends carry the triggering event as cause and Amazon's time. An order a
+save to Amazon split into several shipments follows one shipment's event combined with the
+others as of the versions it followed of them; while the save goes on it follows nothing, and
+the save's end follows them all.
 """
 
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import Protocol
 
 from domain.connection import Connection, OrderRule, OrderType
 from domain.connection import evolve as evolve_connection
@@ -26,11 +31,33 @@ from domain.streams import StreamId, StreamKind
 from functions.shared.aggregates import Aggregates, retry_on_conflict
 
 ACTOR = "system:reactor"
+# How long an import waits for a Save-to-Amazon job placing shipments of the same connection to
+# bind them (it then fails the record, which the stream retries).
+PLACING_WAIT_SECONDS = 30.0
+
+
+class Placing(Protocol):
+    def placing(self, tenant_id: str, connection_id: str, now: datetime) -> tuple[str, ...]:
+        """The Save-to-Amazon jobs of the connection between confirming a placement and
+        binding its shipments (`functions.connection_state.placing`)."""
+        ...
+
+
+class ImportDeferred(Exception):
+    """A job is still placing shipments of this connection: the record is tried again."""
 
 
 class Reactor:
-    def __init__(self, aggregates: Aggregates) -> None:
+    def __init__(
+        self,
+        aggregates: Aggregates,
+        placing: Placing | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """`placing` None: no Save-to-Amazon job ever places shipments (tests of following)."""
         self._aggregates = aggregates
+        self._placing = placing
+        self._sleep = sleep
 
     def react(self, recorded: RecordedEvent) -> Decision:
         """Append what the event calls for; returns what was appended ({} for nothing)."""
@@ -55,6 +82,8 @@ class Reactor:
         rule = self._rule_at(tenant, shipment, discovered_at=observations[0].recorded_at)
         if rule.default_order_type is OrderType.NONE:
             return {}
+        if self._waited_for_a_job(tenant, shipment.connection_id):
+            return self._import(recorded, shipment_id)  # the job may have bound it meanwhile
         source_id = rule.default_source_warehouse_id
         source = (
             self._aggregates.load(tenant, StreamKind.WAREHOUSE, source_id).state
@@ -77,6 +106,22 @@ class Reactor:
                 context, decision, {(StreamKind.SHIPMENT.value, shipment_id): len(observations)}
             )
         return decision
+
+    def _waited_for_a_job(self, tenant: str, connection_id: str) -> bool:
+        """While a Save-to-Amazon job of the connection places shipments, a new shipment may be
+        one it is about to bind: wait for the job (ImportDeferred if it takes too long). True
+        when a job was waited for: the caller reads the shipment again."""
+        if self._placing is None:
+            return False
+        waited = 0.0
+        while self._placing.placing(tenant, connection_id, self._aggregates.clock.now()):
+            if waited >= PLACING_WAIT_SECONDS:
+                raise ImportDeferred(
+                    f"a Save-to-Amazon job of connection {connection_id} is placing shipments"
+                )
+            self._sleep(1.0)
+            waited += 1.0
+        return waited > 0
 
     def _rule_at(
         self, tenant: str, shipment: InboundShipment, discovered_at: datetime
@@ -152,9 +197,11 @@ class Reactor:
         shipment = fold([e.event for e in observations if e.version <= version])
         if shipment is None or shipment.reconciliation is None:
             return {}  # this observation came before the reconcile: that event follows it
-        shipments = BoundShipments.one(shipment, version)
+        shipments: BoundShipments | None = BoundShipments.one(shipment, version)
         for other_id, other in others.items():
             shipments = _with_other(shipments, recorded, other, order, other_id)
+        if shipments is None:
+            return {}  # another one was bound after this observation: its binding follows it
         # Amazon's time, not the reaction's: the observation the decision reflects, however late
         # the reactor runs; never before the sales order's latest movement (a user's command
         # since), because a count at the source replaces on hand: a movement dated before it,
@@ -194,26 +241,30 @@ def _reconciliations(streams: Iterable[list[RecordedEvent]]) -> Iterator[Reconci
 
 
 def _with_other(
-    shipments: BoundShipments,
+    shipments: BoundShipments | None,
     recorded: RecordedEvent,
     observations: list[RecordedEvent],
     order: PurchaseOrder,
     shipment_id: str,
-) -> BoundShipments:
+) -> BoundShipments | None:
     """Another shipment of the order, as of the version the order followed of it; one never
-    followed yet (the save's end records them all), as it is now. For a user's command: as it
-    was known when the command was given, unless the order followed it further."""
+    followed yet (an event recorded before the save's end, which records them all), as it was
+    known when this event's observation (or command) was made: never anything observed after
+    it (the decision would be dated by that later observation, and this one's changes would
+    land after what the user did in between, such as a count at the source). For a user's
+    command: as known then, unless the order followed it further. None: not bound to the
+    order by then."""
+    if shipments is None:
+        return None
     followed = order.followed_shipment_versions.get(shipment_id, 0)
-    if recorded.stream_id.kind is StreamKind.SHIPMENT:
+    if recorded.stream_id.kind is StreamKind.SHIPMENT and followed:
         version = followed
     else:
-        version = max(_observed_version(recorded, observations), followed)
-    shipment = fold([e.event for e in observations if e.version <= version]) if version else None
+        known = [e.version for e in observations if e.occurred_at <= recorded.occurred_at]
+        version = max(max(known, default=0), followed)
+    shipment = fold([e.event for e in observations if e.version <= version])
     if shipment is None or shipment.reconciliation is None:
-        version = len(observations)
-        shipment = fold([e.event for e in observations])
-    if shipment is None:
-        return shipments  # (bound with its stream: never seen in practice)
+        return None
     return BoundShipments((*shipments.shipments, shipment), (*shipments.versions, version))
 
 

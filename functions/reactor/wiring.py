@@ -22,10 +22,13 @@ class Deps:
 def build(
     settings: StoreSettings, client: "DynamoDBClient", ids: IdGenerator, clock: Clock
 ) -> Deps:
+    from functions.connection_state.placing import PlacingJobs
     from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+    from functions.shared.adapters.state_store import StateTable
 
     store = DynamoDBEventStore(settings.events_table, client)
-    return Deps(reactor=Reactor(Aggregates(store, ids, clock)))
+    placing = PlacingJobs(StateTable(settings.state_table, client))
+    return Deps(reactor=Reactor(Aggregates(store, ids, clock), placing))
 
 
 @cache

@@ -399,11 +399,12 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
         assert order.shipment_ids == tuple(saved.shipments) and order.saving_job_id is None
         self.saved = saved
 
-    @precondition(lambda self: self.saved is not None)
+    @precondition(lambda self: self.saved is not None and self.reacted == len(self.world.log))
     @rule()
     def mark_the_saved_order_shipped(self) -> None:
         """As a transfer's ship: the goods left, as of when Amazon showed them all gone if it
-        did."""
+        did. (With the reactor caught up: Amazon's showing them all gone may have been true
+        only for a while, and the order's shipping as of then is the reactor's to decide.)"""
         saved = self.saved
         assert saved is not None
         self._tick()

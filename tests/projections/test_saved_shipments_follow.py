@@ -4,6 +4,7 @@ A10 B6 C4 to FBA, which Amazon splits into S1 (A4 B6), S2 (A6) and S3 (C4)."""
 
 from datetime import datetime
 
+from domain.messages import Command
 from domain.orders import purchase_order as po
 from domain.orders.placing import CreateTransferOrder, create_transfer_order
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderStatus
@@ -44,7 +45,7 @@ class SavedTransfer:
     def _load(self, kind: StreamKind, entity_id: str) -> object:
         return self.world.aggregates.load(self.world.tenant_id, kind, entity_id).state
 
-    def decide(self, command: po.Command) -> None:
+    def decide(self, command: Command) -> None:
         events = po.decide(command, self.orders()[1])
         self.world.save({(StreamKind.PURCHASE_ORDER, self.po_id): events}, actor="system:job")
 
@@ -271,4 +272,30 @@ def test_a_shipment_cancelled_before_leaving_takes_its_units_off_and_all_cancell
     figures = seller.figures()
     assert figures.of(seller.main, "B") == StockFigures(on_hand=44)
     assert figures.of(seller.fba, "B") == StockFigures(discrepancy=6)
+    assert_conserved(seller)
+
+
+def test_units_amazon_receives_before_the_others_left_are_never_counted_twice() -> None:
+    # Given the transfer saved into three shipments
+    seller, order, shipments = saved()
+    s1, s2, s3 = shipments
+    world = seller.world
+    # When Amazon receives S1 in full while S2 and S3 are still WORKING
+    seller.later(DAY)
+    world.amazon_receives(s1, "A", 4)
+    world.amazon_receives(s1, "B", 6)
+    # Then MAIN still holds them committed, FBA has them on order (not on hand besides)
+    assert order.received() == {} and not order.orders()[1].shipped
+    figures = seller.figures()
+    assert figures.of(seller.main, "B") == StockFigures(on_hand=50, committed=6)
+    assert figures.of(seller.fba, "B") == StockFigures(on_order=6)
+    # When S2 and S3 leave: everything ships, S1's receipts are booked
+    seller.later(DAY)
+    world.amazon_status(s2, "SHIPPED")
+    world.amazon_status(s3, "SHIPPED")
+    assert order.received() == {"A": 4, "B": 6}
+    figures = seller.figures()
+    assert figures.of(seller.main, "B") == StockFigures(on_hand=44)
+    assert figures.of(seller.fba, "B") == StockFigures(on_hand=6)
+    assert figures.of(seller.fba, "A") == StockFigures(on_hand=4, receiving=6)
     assert_conserved(seller)

@@ -21,7 +21,11 @@ from domain.orders.follow_shipment import BoundShipments, follow_shipment
 from domain.orders.lines import LineChange
 from domain.orders.placing import CreateTransferOrder, create_transfer_order
 from domain.orders.saved_shipments import bind_saved_shipment
-from domain.orders.transfer import ReconcileToPurchaseOrder, reconcile_to_purchase_order
+from domain.orders.transfer import (
+    ReconcileToPurchaseOrder,
+    mark_shipped,
+    reconcile_to_purchase_order,
+)
 from domain.registry import decode_event, encode_event
 from domain.streams import StreamKind
 from domain.warehouse import Warehouse, WarehouseKind, fba_warehouse_id
@@ -555,6 +559,38 @@ def test_three_shipments_receiving_over_days_are_followed_as_one_order() -> None
     assert book.follow(S1) == {} and book.follow(S3) == {}
 
 
+def test_a_transfers_receipts_wait_until_every_live_shipment_left() -> None:
+    # Given a transfer saved into three shipments, none gone
+    book = saved_into_three(transfer_order(A=10, B=6, C=4))
+    book.follow(S1)
+    # When Amazon receives S1's units while S2 and S3 are still WORKING
+    book.amazon_receives(S1, DAY, A=4, B=6)
+    waiting = book.follow(S1)
+    # Then nothing is booked yet: MAIN still holds them all (booked at FBA too, twice counted)
+    assert types(waiting[(StreamKind.PURCHASE_ORDER, PO_ID)]) == ["PurchaseOrderFollowedShipment"]
+    assert book.received() == {} and not book.order().shipped
+    assert book.committed() == {"A": 10, "B": 6, "C": 4}
+    # When the other two leave: the order ships as of the last of them, and books the receipts
+    book.amazon_moves(S2, "SHIPPED", 2 * DAY)
+    book.follow(S2)
+    book.amazon_moves(S3, "SHIPPED", 3 * DAY)
+    shipped = book.follow(S3)
+    assert types(shipped[(StreamKind.PURCHASE_ORDER, PO_ID)]) == [
+        "PurchaseOrderShipped",
+        "PurchaseOrderReceived",
+        "PurchaseOrderFollowedShipment",
+    ]
+    assert book.order().shipped_at == at(3 * DAY) and book.received() == {"A": 4, "B": 6}
+
+
+def test_a_vendors_order_books_amazons_receipts_at_once() -> None:
+    book = saved_into_three(vendor_order(A=10, B=6, C=4))
+    book.follow(S1)
+    book.amazon_receives(S1, DAY, A=4)
+    book.follow(S1)
+    assert book.received() == {"A": 4} and not book.order().shipped
+
+
 def test_a_shipment_cancelled_before_its_goods_left_takes_its_units_off_the_order() -> None:
     book = saved_into_three(transfer_order(A=10, B=6, C=4))
     book.follow(S1)
@@ -610,6 +646,22 @@ def test_the_order_is_released_only_when_every_shipment_is_cancelled_before_leav
     sales = book.sales()
     assert sales is not None and sales.status is so.SalesOrderStatus.OPEN
     assert book.ordered() == {"A": 6} and book.committed() == {"A": 6}
+
+
+def test_the_users_word_that_the_goods_left_stands_until_amazon_sees_some_leave() -> None:
+    # Given a transfer saved into three shipments, marked shipped by the user
+    book = saved_into_three(transfer_order(A=10, B=6, C=4))
+    book.follow(S1)
+    book.apply(mark_shipped(book.sales(), book.order(), at(DAY)))
+    # When Amazon cancels S3 before it saw any of them leave: its goods left, on the user's word
+    book.amazon_moves(S3, "CANCELLED", 2 * DAY)
+    book.follow(S3)
+    assert book.ordered() == {"A": 10, "B": 6, "C": 4} and book.committed() == book.ordered()
+    # When Amazon receives S1: it saw goods leave, and S3's never did
+    book.amazon_receives(S1, 3 * DAY, A=4, B=6)
+    book.follow(S1)
+    assert book.ordered() == {"A": 10, "B": 6} and book.committed() == {"A": 10, "B": 6}
+    assert book.received() == {"A": 4, "B": 6}
 
 
 def test_the_expected_date_is_the_latest_confirmed_need_by_date() -> None:
