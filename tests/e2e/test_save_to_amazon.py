@@ -241,3 +241,42 @@ def test_bad_requests_are_refused_with_the_field_named(backend: RunningBackend) 
     seller.call("POST", "/purchase-orders/po-unknown/save-to-amazon", 404, json=SAVE)
     seller.call("GET", "/amazon-jobs/aj-unknown", 404)
     assert seller.call("GET", "/purchase-orders", 200)["items"][0]["status"] == "open"
+
+
+def test_throttling_is_waited_out_and_a_failed_operation_binds_nothing(
+    backend: RunningBackend,
+) -> None:
+    seller = Seller(backend)
+    for operation in ("createInboundPlan", "confirmPackingOption"):
+        seller.amazon.inject_fault(operation, 429, count=2)
+    throttled = seller.transfer(seller.source_with_stock())
+    accepted = seller.call(
+        "POST", f"/transfer-orders/{throttled['transfer_order_id']}/save-to-amazon", 202, json=SAVE
+    )
+    assert seller.job_ended(accepted["job_id"])["status"] == "succeeded"
+    assert len(seller.amazon.inbound_plans(seller.seller_id)) == 1
+
+    seller.amazon.fail_next_operation(seller.seller_id, "confirmPlacementOption")
+    failing = seller.transfer(seller.source_with_stock())
+    accepted = seller.call(
+        "POST", f"/transfer-orders/{failing['transfer_order_id']}/save-to-amazon", 202, json=SAVE
+    )
+    job = seller.job_ended(accepted["job_id"])
+
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == "amazon_operation_failed"
+    assert job["error"]["step"] == "confirm_placement_option"
+    assert job["error"]["problems"][0]["code"] == "InternalServerError"
+    assert job["shipments"] == [] and job["shipment_ids"] == []
+    order = seller.call("GET", f"/purchase-orders/{failing['purchase_order_id']}", 200)
+    assert (order["status"], order["shipment_ids"]) == ("open", [])
+    # The plan is cancelled and the order free again: saved once more, it succeeds.
+    eventually(
+        "the failed job's plan cancelled",
+        lambda: seller.call("GET", f"/amazon-jobs/{accepted['job_id']}", 200),
+        lambda job: job["plan_cancelled"] is True,
+    )
+    again = seller.call(
+        "POST", f"/transfer-orders/{failing['transfer_order_id']}/save-to-amazon", 202, json=SAVE
+    )
+    assert seller.job_ended(again["job_id"])["status"] == "succeeded"
