@@ -10,14 +10,12 @@ shipments at once (so the order never shows one shipment's part of the plan as A
 """
 
 from domain.errors import InvalidCommand, InvalidTransition
-from domain.inbound_shipment.events import InboundShipmentReconciled
 from domain.inbound_shipment.state import InboundShipment
 from domain.messages import Decision
 from domain.orders import purchase_order as po
 from domain.orders.sales_order import SalesOrder
-from domain.orders.transfer import destination_of
-from domain.orders.transfer_order import TransferOrder, TransferOrderBound
-from domain.streams import StreamKind
+from domain.orders.transfer import bound_to_order, destination_of
+from domain.orders.transfer_order import TransferOrder
 
 
 def bind_saved_shipment(
@@ -67,27 +65,7 @@ def bind_saved_shipment(
         raise InvalidTransition(
             f"inbound shipment {shipment.shipment_id} has no lines yet", field="shipment_id"
         )
-    decision: Decision = {
-        (StreamKind.SHIPMENT, shipment.shipment_id): [
-            InboundShipmentReconciled(
-                shipment_id=shipment.shipment_id,
-                transfer_order_id=transfer.transfer_order_id if transfer else None,
-                sales_order_id=transfer.sales_order_id if transfer else None,
-                purchase_order_id=order_id,
-                source_warehouse_id=transfer.source_warehouse_id if transfer else None,
-                destination_warehouse_id=destination,
-                vendor_id=purchase_order.vendor_id,
-            )
-        ],
-        (StreamKind.PURCHASE_ORDER, order_id): bound_events,
-    }
-    if transfer is not None:
-        decision[(StreamKind.TRANSFER_ORDER, transfer.transfer_order_id)] = [
-            TransferOrderBound(
-                transfer_order_id=transfer.transfer_order_id, shipment_id=shipment.shipment_id
-            )
-        ]
-    return decision
+    return bound_to_order(shipment, purchase_order, transfer, bound_events)
 
 
 def _check_transfer(

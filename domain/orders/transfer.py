@@ -10,7 +10,7 @@ from pydantic import AwareDatetime
 from domain.errors import InvalidCommand, InvalidTransition, NotFound
 from domain.inbound_shipment.events import InboundShipmentReconciled
 from domain.inbound_shipment.state import InboundShipment
-from domain.messages import Command, Decision
+from domain.messages import Command, Decision, DomainEvent
 from domain.orders.lines import OrderLine
 from domain.orders.purchase_order import (
     BindToShipment,
@@ -125,6 +125,17 @@ def reconcile_to_purchase_order(
         ),
         order,
     )
+    return bound_to_order(shipment, order, transfer, bound)
+
+
+def bound_to_order(
+    shipment: InboundShipment,
+    order: PurchaseOrder,
+    transfer: TransferOrder | None,
+    bound: list[DomainEvent],
+) -> Decision:
+    """The shipment reconciled to the order (and a transfer's transfer order bound to it too),
+    with the order's own binding events."""
     decision: Decision = {
         (StreamKind.SHIPMENT, shipment.shipment_id): [
             InboundShipmentReconciled(
@@ -133,7 +144,7 @@ def reconcile_to_purchase_order(
                 sales_order_id=transfer.sales_order_id if transfer else None,
                 purchase_order_id=order.purchase_order_id,
                 source_warehouse_id=transfer.source_warehouse_id if transfer else None,
-                destination_warehouse_id=destination,
+                destination_warehouse_id=destination_of(shipment),
                 vendor_id=order.vendor_id,
             )
         ],

@@ -2,8 +2,10 @@
 from a vendor), ship the sales order, settle a discrepancy."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain.errors import NotFound
+from domain.orders.follow_shipment import BoundShipments
 from domain.orders.lines import LineChange
 from domain.orders.purchase_order import (
     AcknowledgeDiscrepancy,
@@ -22,6 +24,7 @@ from domain.orders.transfer import (
     reconcile_to_purchase_order,
     reconcile_to_vendor,
 )
+from domain.orders.transfer_order import TransferOrder
 from domain.streams import StreamKind
 from functions.api.auth import Caller
 from functions.api.commands.base import event_context, with_retries
@@ -152,6 +155,21 @@ def reconcile_from_vendor(
     return with_retries(attempt)
 
 
+def _seen_gone_at(
+    aggregates: Aggregates, tenant: str, transfer: TransferOrder | None
+) -> datetime | None:
+    """When Amazon first showed the goods of every shipment the transfer is bound to gone (all
+    of them, for one Amazon split), or None."""
+    shipments = [
+        aggregates.load(tenant, StreamKind.SHIPMENT, shipment_id).state
+        for shipment_id in (transfer.shipment_ids if transfer else ())
+    ]
+    known = [shipment for shipment in shipments if shipment is not None]
+    if not known:
+        return None
+    return BoundShipments(tuple(known), tuple(0 for _ in known)).left_source_at
+
+
 def ship_sales_order(aggregates: Aggregates, caller: Caller, sales_order_id: str) -> Shipped:
     """The goods left the source: the sales order ships, its purchase order goes in transit."""
     tenant = caller.tenant_id
@@ -169,16 +187,11 @@ def ship_sales_order(aggregates: Aggregates, caller: Caller, sales_order_id: str
             if purchase_order_id
             else None
         )
-        shipment = (
-            aggregates.load(tenant, StreamKind.SHIPMENT, transfer.shipment_id).state
-            if transfer and transfer.shipment_id
-            else None
-        )
         decision = mark_shipped(
             sales.state,
             purchase.state if purchase else None,
             aggregates.clock.now(),
-            shipment.left_source_at if shipment else None,
+            _seen_gone_at(aggregates, tenant, transfer),
         )
         read = {(StreamKind.SALES_ORDER.value, sales_order_id): sales.version}
         if purchase is not None and purchase_order_id:
