@@ -4,14 +4,13 @@ record of it, so the order follows it from then on and no sync imports it as a n
 
 from typing import Final
 
-from domain.orders.saved_shipments import bind_saved_shipment
-
 from domain.amazon_gateway import AmazonGateway, ShipmentItem, ShipmentQuery
 from domain.event_store import EventContext
 from domain.inbound_shipment.amazon import AmazonShipmentSnapshot
 from domain.inbound_shipment.observe import observe
 from domain.inbound_shipment.state import InboundShipment, evolve
 from domain.messages import Decision
+from domain.orders.saved_shipments import bind_saved_shipment
 from domain.save_to_amazon import job as j
 from domain.streams import StreamKind
 from functions.shared.aggregates import Aggregates
