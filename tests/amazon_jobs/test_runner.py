@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from domain.orders.purchase_order import PurchaseOrderStatus
-from domain.save_to_amazon.job import Outcome, Step
+from domain.save_to_amazon.job import AmazonJobFailed, Outcome, Step
 from domain.streams import StreamKind
 from infra.simulated_amazon import ControlClient, SimulatedAmazon
 from tests.amazon_jobs.harness import Crash, JobWorld
@@ -188,3 +188,28 @@ def test_a_job_delivered_twice_runs_once(world: JobWorld) -> None:
 
     assert world.job(job_id).outcome is Outcome.SUCCEEDED
     assert world.creates() == 1
+
+
+def test_a_job_that_cannot_be_queued_fails_at_once_and_frees_the_order(world: JobWorld) -> None:
+    from functions.api.commands.save_to_amazon import save_purchase_order
+    from functions.api.errors import ApiError
+    from functions.api.models.amazon_jobs import SaveToAmazonRequest
+    from functions.shared.adapters.job_queue import JobQueue
+
+    _, po_id = world.transfer(LINES)
+    missing = JobQueue(lambda: world.aws.sqs, f"{world.queue.url}-missing")
+    request = SaveToAmazonRequest.model_validate(
+        {"split": "amazon", "label_owner": "SELLER", "prep_owner": "NONE"}
+    )
+
+    with pytest.raises(ApiError) as refused:
+        save_purchase_order(world.aggregates, missing, world._caller(), po_id, request)
+
+    assert (refused.value.status, refused.value.code) == (503, "not_queued")
+    order = world.order(po_id)
+    assert order.saving_job_id is None and not order.locked
+    jobs = [e for e in world.store.read_all() if e.stream_id.kind is StreamKind.AMAZON_JOB]
+    assert [e.type for e in jobs] == ["AmazonJobRequested", "AmazonJobFailed"]
+    failed = jobs[-1].event
+    assert isinstance(failed, AmazonJobFailed) and failed.code == "not_queued"
+    assert world.creates() == 0

@@ -105,6 +105,13 @@ def test_a_transfer_split_into_three_shipments_is_received_across_them(
     po_id = transfer["purchase_order_id"]
     order = seller.call("GET", f"/purchase-orders/{po_id}", 200)
     assert sorted(order["shipment_ids"]) == sorted(job["shipment_ids"])
+    # Saving changes no figure: still on order at FBA, committed at the source.
+    eventually(
+        "on order at FBA as before the save",
+        lambda: seller.stock(seller.fba),
+        lambda rows: {sku: r["on_order"] for sku, r in rows.items()} == LINES,
+    )
+    assert {sku: r["committed"] for sku, r in seller.stock(source).items()} == LINES
     patched = seller.call("PATCH", f"/purchase-orders/{po_id}", 409, json={"reference": "x"})
     assert patched["code"] == "order_locked"
     again = seller.call(
