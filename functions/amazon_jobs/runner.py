@@ -93,17 +93,8 @@ class JobRunner:
         try:
             session = self._open_session(tenant_id, first.request.connection_id)
         except AmazonAuthFailed as error:
-            version = self._aggregates.load(tenant_id, JOB, job_id).version
-            fail_job(
-                self._aggregates,
-                tenant_id,
-                first,
-                version,
-                None,
-                "authorization_lost",
-                _said(error),
-            )
-            return 1  # its plan (if any) cannot be cancelled without credentials: next run ends
+            self._unreachable(tenant_id, job_id, _said(error))
+            return None
         with session:
             run = _Run(self, tenant_id, job_id, session)
             while True:
@@ -117,6 +108,27 @@ class JobRunner:
                     self._sleep(seconds)
                 if remaining_ms() / 1000 < self._tuning.margin_seconds:
                     return 1
+
+    def _unreachable(self, tenant_id: str, job_id: str, reason: str) -> None:
+        """Without the connection's credentials the job cannot go on: it fails (freeing the
+        order), and a plan Amazon made for it stays (nothing can cancel it now)."""
+        loaded = self._aggregates.load(tenant_id, JOB, job_id)
+        assert loaded.state is not None
+        if loaded.state.outcome is j.Outcome.IN_PROGRESS:
+            fail_job(
+                self._aggregates,
+                tenant_id,
+                loaded.state,
+                loaded.version,
+                None,
+                "authorization_lost",
+                reason,
+            )
+            loaded = self._aggregates.load(tenant_id, JOB, job_id)
+        assert loaded.state is not None
+        if j.next_action(loaded.state) != j.Done():
+            give_up_cancel(self._aggregates, tenant_id, job_id, loaded.version, reason)
+        self._placing.end(tenant_id, loaded.state.request.connection_id, job_id)
 
 
 class _Run:
@@ -421,20 +433,7 @@ class _Run:
         step = _step_of(action)
         if job.outcome is j.Outcome.FAILED:
             # Cancelling a plan Amazon will not cancel (already voided, shipped): stop trying.
-            problem = OperationProblem(code="Refused", message=_said(error))
-            self._append(
-                version,
-                [
-                    j.AmazonJobOperationEnded(
-                        job_id=self._job_id,
-                        step=j.Step.CANCEL_PLAN,
-                        operation_id="",
-                        status="FAILED",
-                        problems=(problem,),
-                        at=self._now(),
-                    )
-                ],
-            )
+            give_up_cancel(self._aggregates, self._tenant, self._job_id, version, _said(error))
             return
         adopted = any(
             s.status == "succeeded" and s.operation_id is None for s in job.steps.values()
@@ -510,6 +509,25 @@ def fail_job(
             (JOB.value, job.job_id): version,
             (StreamKind.PURCHASE_ORDER.value, order_id): order.version,
         },
+    )
+
+
+def give_up_cancel(
+    aggregates: Aggregates, tenant_id: str, job_id: str, version: int, reason: str
+) -> None:
+    """Record that the failed job's plan will not be cancelled (the job then needs nothing)."""
+    ended = j.AmazonJobOperationEnded(
+        job_id=job_id,
+        step=j.Step.CANCEL_PLAN,
+        operation_id="",
+        status="FAILED",
+        problems=(OperationProblem(code="Refused", message=reason),),
+        at=aggregates.clock.now(),
+    )
+    aggregates.save(
+        job_context(aggregates, tenant_id, job_id),
+        {(JOB.value, job_id): [ended]},
+        {(JOB.value, job_id): version},
     )
 
 

@@ -5,7 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Self
 
-from domain.amazon_gateway import AmazonAuthFailed, AmazonGateway
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+from domain.amazon_gateway import AmazonAuthFailed, AmazonGateway, AmazonUnavailable
 from domain.connection import ConnectionStatus
 from domain.marketplaces import Region
 from domain.save_to_amazon.gateway import InboundPlansGateway
@@ -45,6 +47,11 @@ def session_opener(
             found = credentials.for_connection(tenant_id, connection_id)
         except UnreadableSecret as error:
             raise AmazonAuthFailed(OPEN_SESSION, f"no usable credentials: {error}") from None
+        except GetParameterError as error:
+            if "ResourceNotFoundException" in str(error):  # deleted: the connection is gone
+                raise AmazonAuthFailed(OPEN_SESSION, "the seller's credentials are gone") from None
+            # Secrets Manager failed to answer: the message is delivered again later.
+            raise AmazonUnavailable(OPEN_SESSION, "credentials could not be read") from None
         return AmazonSession(
             plans=open_plans(found, connection.region), reads=open_reads(found, connection.region)
         )

@@ -213,3 +213,25 @@ def test_a_job_that_cannot_be_queued_fails_at_once_and_frees_the_order(world: Jo
     failed = jobs[-1].event
     assert isinstance(failed, AmazonJobFailed) and failed.code == "not_queued"
     assert world.creates() == 0
+
+
+def test_credentials_gone_fail_the_job_and_free_the_order(world: JobWorld) -> None:
+    _, po_id = world.transfer(LINES)
+    job_id = world.save_order(po_id)
+    crashing, _ = world.crashing_runner("create_plan")
+    with pytest.raises(Crash):
+        world.run(job_id, crashing)  # a plan exists at Amazon now
+    world.aws.secrets.delete_secret(
+        SecretId=f"{world.token_prefix}{world.tenant_id}/{world.connection_id}",
+        ForceDeleteWithoutRecovery=True,
+    )
+
+    runs = world.run(job_id, world.crashing_runner("never")[0])  # fresh credentials cache
+
+    job = world.job(job_id)
+    assert runs == 1
+    assert job.outcome is Outcome.FAILED and job.failure is not None
+    assert job.failure.code == "authorization_lost"
+    assert not job.plan_cancelled  # nothing can cancel it without the seller's grant
+    order = world.order(po_id)
+    assert order.saving_job_id is None and not order.locked
