@@ -18,12 +18,13 @@ SAVE_DESCRIPTION = (
     "and follows Amazon; with `split: none` a plan Amazon will only split fails with "
     "`placement_requires_split` (the plan is cancelled, the order stays open). 422 naming the "
     "field: destination not an FBA warehouse, order not open, no lines, ship-from fields Amazon "
-    "requires missing; 409: already saved, or a save in progress. " + contract.APPENDED
+    "requires missing; 409: already saved, or a save in progress; 503 `not_queued` when the job "
+    "could not be queued (nothing was sent, the order is as it was). " + contract.APPENDED
 )
 SAVE_RESPONSES = contract.responses(
     202,
     "Save to Amazon started",
-    contract.COMMAND_ERRORS,
+    (*contract.COMMAND_ERRORS, 503),  # 503 `not_queued`: nothing sent, the order as it was
     {
         "GetAmazonJob": contract.link(
             "GET /amazon-jobs/{job_id}",
