@@ -242,6 +242,29 @@ class LocalRuntime:
         data = persistence.load(self._data_file())
         if data is not None:
             persistence.restore(data, self._dynamodb, self._secrets, self._simulator)
+            self._requeue_unfinished_jobs()
+
+    def _requeue_unfinished_jobs(self) -> None:
+        """A Save-to-Amazon job waits in its queue, which is not saved: queue every job the
+        restored log shows unfinished again (SQS keeps them across restarts in AWS)."""
+        from domain.save_to_amazon.job import Done, fold, next_action
+        from domain.streams import StreamKind
+        from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
+        from functions.shared.adapters.job_queue import JobMessage, JobQueue
+
+        store = DynamoDBEventStore(TABLES[env_names.EVENTS_TABLE], self._dynamodb)
+        streams: dict[Any, list[Any]] = {}
+        for recorded in store.read_all():
+            if recorded.stream_id.kind is StreamKind.AMAZON_JOB:
+                streams.setdefault(recorded.stream_id, []).append(recorded.event)
+        queue = JobQueue(
+            lambda: boto3.client("sqs", region_name=REGION),
+            os.environ[env_names.AMAZON_JOBS_QUEUE_URL],
+        )
+        for stream_id, events in streams.items():
+            job = fold(events)
+            if job is not None and next_action(job) != Done():
+                queue.submit(JobMessage(tenant_id=stream_id.tenant_id, job_id=job.job_id))
 
     def _save(self) -> None:
         if self.config.data_dir is None or not self._parts:
