@@ -11,6 +11,8 @@ imported once whatever happens: a second decision finds it reconciled (or its or
 taken) and decides nothing.
 """
 
+from dataclasses import dataclass
+
 from domain.connection import OrderRule, OrderType
 from domain.errors import InvalidCommand, InvalidTransition, NotFound
 from domain.inbound_shipment.events import InboundShipmentSourceSet
@@ -29,14 +31,18 @@ from domain.streams import StreamKind
 from domain.warehouse import Warehouse, WarehouseKind
 
 
-def imported_ids(shipment_id: str, source_warehouse_id: str) -> ReconcileShipment:
-    return ReconcileShipment(
-        shipment_id=shipment_id,
-        source_warehouse_id=source_warehouse_id,
-        transfer_order_id=f"to-{shipment_id}",
-        sales_order_id=f"so-{shipment_id}",
-        purchase_order_id=f"po-{shipment_id}",
-    )
+@dataclass(frozen=True)
+class OrderIds:
+    """The ids of the orders an import or a set source makes, derived from what they stem
+    from, so that deciding twice takes the same streams."""
+
+    transfer_order_id: str
+    sales_order_id: str
+    purchase_order_id: str
+
+    @classmethod
+    def named_after(cls, name: str, purchase_order_id: str | None = None) -> "OrderIds":
+        return cls(f"to-{name}", f"so-{name}", purchase_order_id or f"po-{name}")
 
 
 def importable(shipment: InboundShipment) -> bool:
@@ -61,14 +67,19 @@ def import_shipment(
         return {}
     if destination is None or not destination.enabled:
         return {}
+    ids = OrderIds.named_after(shipment.shipment_id)
     if rule.default_order_type is OrderType.PURCHASE_ORDER:
-        ids = imported_ids(shipment.shipment_id, "")
         return bound_purchase_order(shipment, ids.purchase_order_id, destination, vendor=None)
     if source is None or not source.enabled or source.kind is WarehouseKind.FBA:
         return {}
-    return reconcile(
-        imported_ids(shipment.shipment_id, source.warehouse_id), shipment, source, destination
+    command = ReconcileShipment(
+        shipment_id=shipment.shipment_id,
+        source_warehouse_id=source.warehouse_id,
+        transfer_order_id=ids.transfer_order_id,
+        sales_order_id=ids.sales_order_id,
+        purchase_order_id=ids.purchase_order_id,
     )
+    return reconcile(command, shipment, source, destination)
 
 
 class NotUnknownSource(InvalidTransition):
@@ -158,12 +169,6 @@ def set_source(
     }
 
 
-def set_source_ids(purchase_order_id: str) -> ReconcileShipment:
+def set_source_ids(purchase_order_id: str) -> OrderIds:
     """The transfer and sales order a set source makes, named after the purchase order."""
-    return ReconcileShipment(
-        shipment_id="",
-        source_warehouse_id="",
-        transfer_order_id=f"to-{purchase_order_id}",
-        sales_order_id=f"so-{purchase_order_id}",
-        purchase_order_id=purchase_order_id,
-    )
+    return OrderIds.named_after(purchase_order_id, purchase_order_id)
