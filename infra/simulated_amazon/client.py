@@ -331,6 +331,19 @@ class ControlClient:
         units}}], operations: [{operation_id, operation, status}]}."""
         return self._call("GET", f"/_sim/inbound-plans/{inbound_plan_id}")
 
+    def add_orders(self, seller_id: str, orders: list[dict[str, Any]]) -> list[str]:
+        """Give the seller orders, as the Reports API's order and returns reports show them:
+        each `{marketplace_id, fulfillment_channel: "AFN"|"MFN", purchase_date,
+        last_updated_date?, order_status?="Shipped" (Orders API statuses, "Canceled"
+        included), amazon_order_id?, lines: [{sku, quantity}], returns?: [{sku, quantity,
+        return_date, reason?}]}` (date-times with a zone). Returns the amazon order ids."""
+        path = f"/_sim/sellers/{seller_id}/orders"
+        return list(self._call("POST", path, {"orders": orders})["amazon_order_ids"])
+
+    def orders(self, seller_id: str) -> list[dict[str, Any]]:
+        """The seller's orders as given, with their ids and UTC timestamps."""
+        return list(self._call("GET", f"/_sim/sellers/{seller_id}/orders")["orders"])
+
     def reset(self) -> None:
         self._call("POST", "/_sim/reset")
 

@@ -144,6 +144,20 @@ class ControlApi:
         ]
         for method, template, handler in routes:
             router.add(method, template, _answering_errors(handler))
+        # Reports API for sales (orders and returns reports) and its control routes.
+        from .reports_api import register_reports
+
+        self._reset_hooks.extend(
+            register_reports(
+                router,
+                store=self._store,
+                clock=self._clock,
+                tokens=self._tokens,
+                faults=self._faults,
+                stats=self._stats,
+                rate_limiter=self._rate_limiter,
+            )
+        )
 
     # Sellers and shipments
 

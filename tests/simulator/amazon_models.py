@@ -43,6 +43,7 @@ API_MODELS = (
     "fulfillmentInbound_2024-03-20.json",
     "fbaInventory.json",
     "notifications.json",
+    "reports_2021-06-30.json",
 )
 # JSON Schemas (draft 7) of notification messages, by notification type.
 NOTIFICATION_SCHEMAS = {
