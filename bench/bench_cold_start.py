@@ -376,6 +376,58 @@ def lambda_handler(event, context):
     )
 '''
 
+ANCHOR_AMAZON_JOBS = '''"""A standard-queue job runner: batch processor, pydantic, Logger, boto3."""
+import os
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
+from pydantic import BaseModel, Json
+
+logger = Logger()
+dynamodb, sqs = boto3.client("dynamodb"), boto3.client("sqs")
+secrets = boto3.client("secretsmanager")
+
+
+class Job(BaseModel):
+    tenant_id: str
+    job_id: str
+
+
+class JobRecord(SqsRecordModel):
+    body: Json[Job]
+
+
+processor = BatchProcessor(event_type=EventType.SQS, model=JobRecord)
+
+
+def record_handler(record: JobRecord) -> None:
+    job = record.body
+    logger.append_keys(tenant_id=job.tenant_id, job_id=job.job_id)
+    found = dynamodb.query(
+        TableName=os.environ["EVENTS_TABLE"],
+        KeyConditionExpression="stream_id = :s",
+        ExpressionAttributeValues={":s": {"S": job.tenant_id + "#job#" + job.job_id}},
+    )["Items"]
+    if not found:
+        logger.info("no such job")
+        return
+    secrets.get_secret_value(SecretId=os.environ["LWA_APP_SECRET_ID"])
+
+
+@logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event, context):
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
+'''
+
+
 _STREAM_ANCHOR_HEAD = """import json
 import os
 from datetime import datetime
@@ -538,6 +590,12 @@ def _worker_job(world: "World", who: str) -> list[dict[str, Any]]:
     return [_sqs_batch(json.dumps(job), world.sync_queue_arn, f"{tenant}#{connection}")]
 
 
+def _amazon_job(world: "World", who: str) -> list[dict[str, Any]]:
+    """A job no one started: the runner reads its stream once, finds nothing and ends."""
+    job = {"tenant_id": TENANT, "job_id": f"job-{uuid.uuid4().hex}"}
+    return [_sqs_batch(json.dumps(job), "arn:aws:sqs:us-east-1:123456789012:amazon-jobs")]
+
+
 def _notification(world: "World", who: str) -> list[dict[str, Any]]:
     sku, notification_id = f"SKU-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
     body = inventory_change(world.seller_a, sku, notification_id, world.subscription_a)
@@ -555,7 +613,8 @@ def _reactor_record(world: "World", who: str) -> list[dict[str, Any]]:
 FIRST_REQUESTS = (
     "   first requests: api GET /warehouses (5 rows) + POST /warehouses with an Idempotency-Key; "
     "sync dispatcher: a schedule event (1 connection registered); sync worker: one job, a first "
-    "sync of 1 shipment x 3 lines from the simulated SP-API; notifications: one inventory "
+    "sync of 1 shipment x 3 lines from the simulated SP-API; amazon jobs: one message naming a "
+    "job that does not exist (reads its stream once, ends); notifications: one inventory "
     "change (1 connection); projector: one shipment's first event; reactor: one event of an "
     "unreconciled shipment (reads its stream, decides nothing). Anchors: the same inputs."
 )
@@ -590,6 +649,14 @@ FUNCTIONS = (
         ANCHOR_WORKER,
         lambda w: w.sync_settings(worker=True),
         _worker_job,
+        _no_failures,
+    ),
+    Function(
+        "amazon jobs",
+        "functions.amazon_jobs.handler",
+        ANCHOR_AMAZON_JOBS,
+        lambda w: w.amazon_job_settings(),
+        _amazon_job,
         _no_failures,
     ),
     Function(
@@ -752,6 +819,15 @@ class World:
             settings["EVENTS_TABLE"] = self.TABLES["worker_events"]
             settings["STATE_TABLE"] = self.TABLES["worker_state"]
         return settings
+
+    def amazon_job_settings(self) -> dict[str, str]:
+        return {
+            **self.store_settings(),
+            "AMAZON_JOBS_QUEUE_URL": self.sync_queue_url,  # no job waits, none is queued
+            "LWA_APP_SECRET_ID": self.LWA_APP_SECRET,
+            "REFRESH_TOKEN_SECRET_PREFIX": self.REFRESH_PREFIX,
+            "SPAPI_ENDPOINT": self.sim_url,
+        }
 
     # Set-up -------------------------------------------------------------------------------
 
@@ -1065,12 +1141,17 @@ class Pairs:
 
 
 def run_pairs(
-    world: World, modes: list[Mode], probe: Path, repetitions: int, profiles: Path | None = None
+    world: World,
+    modes: list[Mode],
+    probe: Path,
+    repetitions: int,
+    profiles: Path | None = None,
+    functions: tuple[Function, ...] = FUNCTIONS,
 ) -> dict[str, dict[str, Pairs]]:
-    results = {mode.label: {f.name: Pairs() for f in FUNCTIONS} for mode in modes}
+    results = {mode.label: {f.name: Pairs() for f in functions} for mode in modes}
     for repetition in range(repetitions):
         for mode in modes:
-            for function in FUNCTIONS:
+            for function in functions:
                 env = {**world.base_env(function.name), **function.settings(world)}
                 pair = results[mode.label][function.name]
                 order = ("function", "anchor") if repetition % 2 == 0 else ("anchor", "function")
@@ -1142,7 +1223,14 @@ def main(argv: list[str] | None = None) -> None:
         help="write a cProfile of each function's and anchor's first run (with bytecode) here; "
         "its figures then carry the profiler's overhead",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=[f.name for f in FUNCTIONS],
+        help="measure only this function (repeatable); default all",
+    )
     args = parser.parse_args(argv if argv is not None else [])
+    functions = tuple(f for f in FUNCTIONS if not args.only or f.name in args.only)
     repetitions = args.repetitions or (QUICK_REPETITIONS if args.quick else REPETITIONS)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
@@ -1170,7 +1258,7 @@ def main(argv: list[str] | None = None) -> None:
                 world.provision(projector_records=repetitions * len(modes))
                 if args.profile:
                     args.profile.mkdir(parents=True, exist_ok=True)
-                results = run_pairs(world, modes, probe, repetitions, args.profile)
+                results = run_pairs(world, modes, probe, repetitions, args.profile, functions)
                 served = control.calls()
                 control.disconnect()
         finally:
@@ -1179,9 +1267,10 @@ def main(argv: list[str] | None = None) -> None:
         for mode in modes:
             written = list(mode.without_bytecode.rglob("*.pyc")) if mode.without_bytecode else []
             assert not written, f"bytecode was written in {mode.path}: {written[:3]}"
-    worker_runs = repetitions * len(modes)
-    synced = served.get(GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID, {}).get("served", 0)
-    assert synced > worker_runs, f"the worker runs read {synced} shipments' items, not more"
+    if any(f.name == "sync worker" for f in functions):
+        worker_runs = repetitions * len(modes)
+        synced = served.get(GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID, {}).get("served", 0)
+        assert synced > worker_runs, f"the worker runs read {synced} shipments' items, not more"
     report(results, repetitions)
 
 
