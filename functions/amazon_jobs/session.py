@@ -13,7 +13,7 @@ from domain.marketplaces import Region
 from domain.save_to_amazon.gateway import InboundPlansGateway
 from domain.streams import StreamKind
 from functions.shared.adapters.credentials import CredentialStore, UnreadableSecret
-from functions.shared.adapters.spapi_gateway import LwaCredentials
+from functions.shared.adapters.lwa import LwaCredentials
 from functions.shared.aggregates import Aggregates
 
 OPEN_SESSION = "openSession"

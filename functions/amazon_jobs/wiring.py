@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from domain.amazon_gateway import AmazonGateway
     from domain.save_to_amazon.gateway import InboundPlansGateway
-    from functions.shared.adapters.spapi_gateway import LwaCredentials
+    from functions.shared.adapters.lwa import LwaCredentials
 
 
 @dataclass(frozen=True)
@@ -51,19 +51,22 @@ def build(
 ) -> Deps:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-    from functions.shared.adapters.inbound_plans_gateway import SpApiInboundPlans
-    from functions.shared.adapters.spapi_gateway import SpApiGateway
-
     aggregates = Aggregates(
         DynamoDBEventStore(settings.events_table, dynamodb),
         ids or RandomIds(),
         clock or SystemClock(),
     )
 
+    # sp_api and httpx are imported when a job first talks to Amazon, not at cold start (a
+    # message for a job already done needs neither).
     def open_plans(credentials: "LwaCredentials", region: Region) -> "InboundPlansGateway":
+        from functions.shared.adapters.inbound_plans_gateway import SpApiInboundPlans
+
         return SpApiInboundPlans(credentials, region, settings.spapi_endpoint)
 
     def open_reads(credentials: "LwaCredentials", region: Region) -> "AmazonGateway":
+        from functions.shared.adapters.spapi_gateway import SpApiGateway
+
         return SpApiGateway(credentials, region, settings.spapi_endpoint)
 
     credentials = CredentialStore(

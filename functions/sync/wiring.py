@@ -51,7 +51,8 @@ def build(
 ) -> Deps:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
-    from functions.shared.adapters.spapi_gateway import LwaCredentials, SpApiGateway
+    from functions.shared.adapters.lwa import LwaCredentials
+    from functions.shared.adapters.spapi_gateway import SpApiGateway
 
     clock = clock or SystemClock()
     ids = ids or RandomIds()

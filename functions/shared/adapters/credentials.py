@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
-from functions.shared.adapters.lwa import UnreadableSecret, read_lwa_app, read_secret
-from functions.shared.adapters.spapi_gateway import LwaCredentials
+from functions.shared.adapters.lwa import (
+    LwaCredentials,
+    UnreadableSecret,
+    read_lwa_app,
+    read_secret,
+)
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider

@@ -22,6 +22,16 @@ MAX_ANSWER_BYTES: Final = 64 * 1024
 REFUSED_ERRORS: Final = frozenset({"invalid_grant", "unauthorized_client"})
 
 
+class LwaCredentials(BaseModel):
+    """Our LWA app's client id and secret, and the seller's refresh token."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    lwa_app_id: str
+    lwa_client_secret: SecretStr
+    refresh_token: SecretStr
+
+
 class LwaApp(BaseModel):
     """Our LWA app's client id and secret, as the app secret holds them."""
 

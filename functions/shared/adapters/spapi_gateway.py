@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import BaseModel, ConfigDict, SecretStr
 
 from domain.amazon_gateway import (
     FBA_INVENTORY_AVAILABILITY_CHANGES,
@@ -48,6 +47,7 @@ from domain.amazon_gateway import (
 from domain.marketplaces import Region
 from functions.shared.adapters import amazon_json
 from functions.shared.adapters.bounded_http import AnswerRefused, bounded_client, deadline
+from functions.shared.adapters.lwa import LwaCredentials as LwaCredentials  # re-exported
 
 
 def _defer_init(package: str) -> None:
@@ -124,16 +124,6 @@ RATE_LIMIT_HEADER = "x-amzn-RateLimit-Limit"
 DEFAULT_MAX_RESPONSE_BYTES = 10_000_000
 # The most of Amazon's words a quoted refusal keeps (one message may hold 2,048 characters).
 MAX_QUOTED_REFUSAL = 4_000
-
-
-class LwaCredentials(BaseModel):
-    """Our LWA app's client id and secret, and the seller's refresh token."""
-
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
-    lwa_app_id: str
-    lwa_client_secret: SecretStr
-    refresh_token: SecretStr
 
 
 class _UnreadableAnswer(Exception):

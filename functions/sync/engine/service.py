@@ -28,7 +28,7 @@ from functions.connection_state.status import RunOutcome, RunReport, SyncStatusW
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
 from functions.connection_state.watch_index import WatchIndex
 from functions.shared.adapters.credentials import CredentialStore
-from functions.shared.adapters.spapi_gateway import LwaCredentials
+from functions.shared.adapters.lwa import LwaCredentials
 from functions.shared.adapters.state_store import StateTable
 from functions.shared.aggregates import Aggregates, retry_on_conflict
 from functions.sync.engine.backfill import Backfill, FeedSpool
