@@ -105,6 +105,8 @@ def test_a_transfer_split_into_three_shipments_is_received_across_them(
     po_id = transfer["purchase_order_id"]
     order = seller.call("GET", f"/purchase-orders/{po_id}", 200)
     assert sorted(order["shipment_ids"]) == sorted(job["shipment_ids"])
+    shown = seller.call("GET", f"/transfer-orders/{transfer['transfer_order_id']}", 200)
+    assert sorted(shown["shipment_ids"]) == sorted(job["shipment_ids"])
     # Saving changes no figure: still on order at FBA, committed at the source.
     eventually(
         "on order at FBA as before the save",

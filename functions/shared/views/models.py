@@ -178,7 +178,12 @@ class PurchaseOrder(PurchaseOrderSummary):
 class TransferOrderSummary(View):
     transfer_order_id: str
     shipment_id: str | None = Field(
-        description="The FBA shipment it was reconciled from; null for one you created"
+        description="The (first) FBA shipment it is bound to: reconciled from, or made by "
+        "saving it to Amazon; null while bound to none"
+    )
+    shipment_ids: list[str] = Field(
+        default_factory=list,
+        description="Every FBA shipment it is bound to (several when Amazon split it)",
     )
     sales_order_id: str
     purchase_order_id: str
