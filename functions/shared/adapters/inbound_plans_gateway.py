@@ -25,7 +25,7 @@ from functools import cache, partial
 from typing import Any, Final, TypeVar
 
 from domain.amazon_gateway import AmazonUnreadable
-from domain.marketplaces import MARKETPLACES, Region
+from domain.marketplaces import MARKETPLACES
 from domain.save_to_amazon.gateway import (
     Operation,
     OperationProblem,
@@ -41,9 +41,7 @@ from domain.save_to_amazon.gateway import (
     StartedOperation,
 )
 from functions.shared.adapters.spapi_gateway import (
-    DEFAULT_MAX_RESPONSE_BYTES,
     KeepsStatus,
-    LwaCredentials,
     SpApiSession,
 )
 
@@ -106,20 +104,6 @@ class SpApiInboundPlans(SpApiSession):
     at a local simulator instead."""
 
     _quote_refusals = True
-
-    def __init__(
-        self,
-        credentials: LwaCredentials,
-        region: Region,
-        endpoint: str | None = None,
-        timeout_seconds: float = 10.0,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> None:
-        """`timeout_seconds`: the most one call may take, all of it; `max_response_bytes`: the
-        most one answer may hold."""
-        super().__init__(credentials, region, endpoint, timeout_seconds, max_response_bytes)
-        # What sp_api puts in its marketplace keys (no operation here reads them).
-        self._marketplace_id = next(m for m, (_, r) in MARKETPLACES.items() if r is region)
 
     # The port
 
@@ -244,7 +228,9 @@ class SpApiInboundPlans(SpApiSession):
 
     def _answer(self, operation: str, call: Callable[..., Any], *args: Any) -> _Answer:
         """`call(api, *args)`'s answer (the body but its pagination), or the typed error."""
-        api = self._client(_inbound_plans_api(), self._marketplace_id)
+        # What sp_api puts in its marketplace keys (no operation here reads them).
+        marketplace = next(m for m, (_, r) in MARKETPLACES.items() if r is self._region)
+        api = self._client(_inbound_plans_api(), marketplace)
         response = self._request(operation, partial(call, api, *args))
         rate = self._answered(operation, api, response)
         return _Answer(operation, response.payload, _next_token(operation, response, rate), rate)

@@ -239,6 +239,7 @@ class SpApiSession:
         """`timeout_seconds`: the most one call may take, all of it; `max_response_bytes`: the
         most one answer may hold."""
         self._credentials = credentials
+        self._region = region
         self._timeout = timeout_seconds
         self._max_bytes = max_response_bytes
         self._http: httpx.Client | None = None  # every sp_api client's, and LWA's, once made
