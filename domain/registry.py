@@ -59,6 +59,7 @@ from domain.orders.sales_order import (
 )
 from domain.orders.transfer_order import TransferOrderBound, TransferOrderCreated
 from domain.planning import PlanningSettingsChanged
+from domain.sales import AmazonOrderObserved, AmazonReturnObserved
 from domain.save_to_amazon.job import AMAZON_JOB_EVENTS
 from domain.vendor import VendorChanged, VendorCreated
 from domain.warehouse import (
@@ -124,6 +125,8 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     VendorChanged,
     PlanningSettingsChanged,
     *AMAZON_JOB_EVENTS,
+    AmazonOrderObserved,
+    AmazonReturnObserved,
 )
 
 EVENT_TYPES: Final[Mapping[str, type[DomainEvent]]] = {

@@ -18,6 +18,9 @@ class StreamKind(StrEnum):
     VENDOR = "vendor"
     SETTINGS = "settings"  # a tenant's settings, one stream per topic (e.g. "planning")
     AMAZON_JOB = "amazon_job"  # a Save-to-Amazon job: its steps, as checkpoints
+    AMAZON_ORDER = "amazon_order"  # a customer order at Amazon: what sold, cancelled, returned
+    PRODUCT = "product"  # what the seller plans: one or more listings
+    LISTING = "listing"  # a seller SKU in one marketplace and channel of a connection
 
 
 class StreamId(BaseModel):

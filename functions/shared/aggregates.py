@@ -16,7 +16,7 @@ from typing import Any, Final, Generic, Literal, Protocol, TypeVar, overload
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
-from domain import connection, planning, vendor, warehouse
+from domain import connection, planning, sales, vendor, warehouse
 from domain.errors import ConcurrencyConflict
 from domain.event_store import EventContext, EventStore, StreamAppend
 from domain.inbound_shipment import state as inbound_shipment
@@ -40,6 +40,7 @@ EVOLVERS: Mapping[StreamKind, Callable[[Any, DomainEvent], Any]] = {
     StreamKind.VENDOR: vendor.evolve,
     StreamKind.SETTINGS: planning.evolve,
     StreamKind.AMAZON_JOB: amazon_job.evolve,
+    StreamKind.AMAZON_ORDER: sales.evolve,
 }
 
 
@@ -53,6 +54,7 @@ STATES: Mapping[StreamKind, type[BaseModel]] = {
     StreamKind.VENDOR: vendor.Vendor,
     StreamKind.SETTINGS: planning.PlanningSettings,
     StreamKind.AMAZON_JOB: amazon_job.AmazonJob,
+    StreamKind.AMAZON_ORDER: sales.AmazonOrder,
 }
 SNAPSHOT_EVERY: Final = 200
 # Bump when an evolver changes what a state means for the same events: old snapshots then lapse.
@@ -130,6 +132,10 @@ class Aggregates:
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.AMAZON_JOB], entity_id: str
     ) -> Loaded[amazon_job.AmazonJob]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.AMAZON_ORDER], entity_id: str
+    ) -> Loaded[sales.AmazonOrder]: ...
     @overload
     def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]: ...
 
