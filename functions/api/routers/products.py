@@ -1,0 +1,159 @@
+"""/products: what the seller plans, its listings, and its figures summed over them."""
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Annotated, TypeVar
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from domain.errors import NotFound
+from domain.products.product import CreateProduct
+from functions.api import contract
+from functions.api.commands.products import create_product
+from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
+from functions.api.errors import ApiError
+from functions.api.models.common import ID_PATTERN, MAX_PAGE
+from functions.api.models.products import (
+    CreateProductRequest,
+    ProductCreated,
+    ProductDetail,
+    ProductLedgerPage,
+    ProductPage,
+    ProductStockList,
+)
+from functions.api.routers import resource_router
+from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Instant, Limit
+from functions.api.wiring import Services
+from functions.shared.views.product_models import Product
+from functions.shared.views.product_queries import TooManyListings
+
+router = resource_router()
+TAGS = ["products"]
+R = TypeVar("R")
+WarehouseFilter = Annotated[str, Query(pattern=ID_PATTERN, description="Warehouse id")]
+
+
+def _links_of(product_id: str) -> dict[str, contract.Link]:
+    return {
+        "GetProduct": contract.link(
+            "GET /products/{product_id}", "The product", product_id=product_id
+        ),
+        "GetProductStock": contract.link(
+            "GET /products/{product_id}/stock", "Its stock", product_id=product_id
+        ),
+    }
+
+
+@router.post(
+    "/products",
+    status_code=201,
+    tags=TAGS,
+    summary="Create a product",
+    description="A product is what you plan; listings (seller SKUs at Amazon) map to it. Its "
+    "id follows from its SKU: a second product of the same SKU is refused (409), as is one "
+    "whose SKU a discovered listing already created. " + contract.APPENDED,
+    responses=contract.responses(
+        201, "Product created", contract.COMMAND_ERRORS, _links_of(contract.returned("product_id"))
+    ),
+)
+def create(
+    body: CreateProductRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ProductCreated:
+    def execute() -> ProductCreated:
+        command = CreateProduct(sku=body.sku, name=body.name, barcode=body.barcode)
+        version = create_product(services.aggregates, caller, command)
+        return ProductCreated(product_id=command.product_id, version=version)
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, ProductCreated)
+
+
+@router.get(
+    "/products",
+    tags=TAGS,
+    summary="Your products, by SKU, by page",
+    description=contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "A page of products", contract.READ_ERRORS),
+)
+def list_products(
+    caller: CallerDep, services: ServicesDep, limit: Limit = MAX_PAGE // 2, cursor: Cursor = None
+) -> ProductPage:
+    page = services.views.products.list_products(caller.tenant_id, limit=limit, cursor=cursor)
+    return ProductPage(items=page.items, next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/products/<product_id>",
+    tags=TAGS,
+    summary="One product and its listings",
+    description=contract.READ_YOUR_WRITES + " Its listings are eventually consistent.",
+    responses=contract.responses(200, "The product", contract.READ_ONE_ERRORS),
+)
+def get_product(product_id: EntityId, caller: CallerDep, services: ServicesDep) -> ProductDetail:
+    product = _product(services, caller.tenant_id, product_id)
+    listings = _bounded(lambda: services.views.products.listings_of(caller.tenant_id, product_id))
+    return ProductDetail(**product.model_dump(), listings=listings)
+
+
+@router.get(
+    "/products/<product_id>/stock",
+    tags=TAGS,
+    summary="A product's stock per warehouse: the sums over its listings",
+    description="At an FBA or FBM warehouse, the rows of the product's listings there; at a "
+    "warehouse of your own, the rows of the product's SKU (and of a seller SKU whose every "
+    "listing maps to it). Each warehouse shows the rows it summed. Remapping a listing moves "
+    "its figures, past ones included. With `as_of`, the figures as they stood then. "
+    + contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "Stock per warehouse", contract.ITEM_ERRORS),
+)
+def get_product_stock(
+    product_id: EntityId,
+    caller: CallerDep,
+    services: ServicesDep,
+    warehouse_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    as_of: Annotated[Instant | None, Query(description="ISO 8601 instant with offset")] = None,
+) -> ProductStockList:
+    product = _product(services, caller.tenant_id, product_id)
+    queries = services.views.products
+    rows = _bounded(lambda: queries.stock(caller.tenant_id, product, warehouse_id, as_of))
+    return ProductStockList(items=rows)
+
+
+@router.get(
+    "/products/<product_id>/ledger",
+    tags=TAGS,
+    summary="Every movement of a product at one warehouse, and the listing it came from",
+    description="The ledger of each row the product's stock sums there, one after the other "
+    "(each oldest first, with that row's running `on_hand_after`), a page at a time. "
+    + contract.EVENTUALLY_CONSISTENT,
+    responses=contract.responses(200, "Ledger entries", contract.ITEM_ERRORS),
+)
+def get_product_ledger(
+    product_id: EntityId,
+    warehouse_id: WarehouseFilter,
+    caller: CallerDep,
+    services: ServicesDep,
+    limit: Limit = MAX_PAGE,
+    cursor: Cursor = None,
+) -> ProductLedgerPage:
+    product = _product(services, caller.tenant_id, product_id)
+    queries = services.views.products
+    page = _bounded(lambda: queries.ledger(caller.tenant_id, product, warehouse_id, limit, cursor))
+    return ProductLedgerPage(items=page.items, next_cursor=page.next_cursor)
+
+
+def _product(services: Services, tenant_id: str, product_id: str) -> Product:
+    product = services.views.products.get_product(tenant_id, product_id)
+    if product is None:
+        raise NotFound(f"product {product_id} not found")
+    return product
+
+
+def _bounded(read: Callable[[], R]) -> R:
+    try:
+        return read()
+    except TooManyListings as refused:
+        raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "too_many_listings", str(refused)) from None

@@ -1,0 +1,213 @@
+"""Products and listings over the API: listings discovered from Amazon's reads and mapped to
+the product of their SKU, a person's remap, and a product's stock summed over its listings
+(remapping moves every figure, past ones included)."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from domain.event_store import EventContext, RecordedEvent, StreamAppend
+from domain.inventory import AmazonInventoryFigures, AmazonInventoryReported
+from domain.products.product import product_id_for
+from domain.streams import StreamId, StreamKind
+from domain.warehouse import fba_warehouse_id
+from functions.api.wiring import Services
+from functions.reactor.listings import ListingDiscovery
+from tests.api.gateway import ApiClient
+from tests.api.givens import OBSERVED_AT, US, reconciled
+
+READS_VIEWS = True
+
+
+def discovered(services: Services, tenant: str) -> None:
+    """What the reactor does: every event of the tenant so far, through listing discovery."""
+    discovery = ListingDiscovery(services.aggregates)
+    events: list[RecordedEvent] = [
+        recorded
+        for recorded in services.events.read_all()
+        if recorded.stream_id.tenant_id == tenant
+    ]
+    for recorded in events:
+        discovery.react(recorded)
+
+
+def inventory_report(services: Services, tenant: str, warehouse_id: str, sku: str) -> None:
+    """What the inventory recorder appends (its stream has no aggregate)."""
+    stream = StreamId(tenant_id=tenant, kind=StreamKind.FBA_INVENTORY, entity_id=warehouse_id)
+    version = len(services.events.read(stream))
+    context = EventContext(
+        tenant_id=tenant, actor="sync:test", correlation_id="sync-run-1", occurred_at=OBSERVED_AT
+    )
+    report = AmazonInventoryReported(
+        warehouse_id=warehouse_id,
+        sku=sku,
+        fnsku=f"X0{sku}",
+        figures=AmazonInventoryFigures(fulfillable=4),
+        reported_at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+        source="summaries",
+    )
+    services.events.append(
+        [
+            StreamAppend.of(
+                stream, version, [report], context, [f"ev-{uuid.uuid4().hex}"], OBSERVED_AT
+            )
+        ]
+    )
+
+
+def listing_of(api: ApiClient, sku: str) -> dict:  # type: ignore[type-arg]
+    items = api.get("/listings").json["items"]
+    return next(item for item in items if item["sku"] == sku)
+
+
+def test_reads_from_amazon_discover_listings_mapped_to_the_product_of_their_sku(
+    api: ApiClient, services: Services
+) -> None:
+    assert api.tenant is not None
+    ids = reconciled(api, services)  # a shipment of SKU-1 and SKU-2
+    fba = fba_warehouse_id(ids["connection_id"], US)
+    inventory_report(services, api.tenant, fba, "SKU-3")
+
+    discovered(services, api.tenant)
+    discovered(services, api.tenant)  # a redelivery: nothing new
+
+    listings = api.get("/listings", connection_id=ids["connection_id"], channel="fba")
+    assert listings.status == 200, listings.text
+    assert [(item["sku"], item["fnsku"], item["mapped_by"]) for item in listings.json["items"]] == [
+        ("SKU-1", "X0SKU-1", "sku"),
+        ("SKU-2", "X0SKU-2", "sku"),
+        ("SKU-3", "X0SKU-3", "sku"),
+    ]
+    assert {item["warehouse_id"] for item in listings.json["items"]} == {fba}
+    products = api.get("/products").json["items"]
+    assert [(p["sku"], p["created_by"]) for p in products] == [
+        ("SKU-1", "listing"),
+        ("SKU-2", "listing"),
+        ("SKU-3", "listing"),
+    ]
+    assert api.get("/listings", channel="fbm").json["items"] == []
+    assert api.get("/listings", mapped="true").json["items"] == []
+    assert len(api.get("/listings", marketplace_id=US, mapped="false").json["items"]) == 3
+
+
+def test_a_product_is_created_once_per_sku(api: ApiClient) -> None:
+    created = api.post("/products", {"sku": "MUG", "name": "Blue mug", "barcode": "0123456789012"})
+    again = api.post("/products", {"sku": "MUG", "name": "Another"})
+    blank = api.post("/products", {"sku": "MUG-2", "name": " "})
+    unknown_field = api.post("/products", {"sku": "MUG-3", "name": "Mug", "colour": "blue"})
+
+    assert created.status == 201, created.text
+    assert created.json["product_id"] == product_id_for("MUG")
+    assert again.status == 409 and again.json["code"] == "already_exists", again.text
+    assert blank.status == 422 and unknown_field.status == 422
+    product = api.get(f"/products/{created.json['product_id']}")
+    assert product.status == 200, product.text
+    assert (product.json["name"], product.json["barcode"], product.json["listings"]) == (
+        "Blue mug",
+        "0123456789012",
+        [],
+    )
+    assert api.get("/products/prod-unknown").status == 404
+    assert [p["sku"] for p in api.get("/products").json["items"]] == ["MUG"]
+
+
+def test_a_product_sums_its_listings_and_a_remap_moves_every_figure(
+    api: ApiClient, services: Services
+) -> None:
+    assert api.tenant is not None
+    ids = reconciled(api, services)  # SKU-1 x 10 and SKU-2 x 5 on order at FBA
+    fba = fba_warehouse_id(ids["connection_id"], US)
+    discovered(services, api.tenant)
+    before_remap = datetime.now(UTC) + timedelta(seconds=1)
+    mug = api.post("/products", {"sku": "MUG", "name": "Mug"}).json["product_id"]
+    own = ids["warehouse_id"]
+    counted = api.post(
+        f"/warehouses/{own}/stock-counts",
+        {"lines": [{"sku": "MUG", "quantity": 7}, {"sku": "SKU-1", "quantity": 3}]},
+    )
+    assert counted.status == 200, counted.text
+
+    for sku in ("SKU-1", "SKU-2"):
+        remapped = api.request(
+            "PUT", f"/listings/{listing_of(api, sku)['listing_id']}", body={"product_id": mug}
+        )
+        assert remapped.status == 200, remapped.text
+
+    stock = api.get(f"/products/{mug}/stock")
+    assert stock.status == 200, stock.text
+    by_warehouse = {row["warehouse_id"]: row for row in stock.json["items"]}
+    assert by_warehouse[fba]["on_order"] == 15  # SKU-1 10 + SKU-2 5, both now the mug's
+    assert [r["stock"]["sku"] for r in by_warehouse[fba]["listings"]] == ["SKU-1", "SKU-2"]
+    # At your own warehouse: the mug's SKU, and the seller SKUs whose every listing is the mug's.
+    assert by_warehouse[own]["on_hand"] == 7 + 3
+    assert by_warehouse[own]["committed"] == 10 + 5
+    assert api.get(f"/products/{product_id_for('SKU-1')}/stock").json["items"] == []
+    # Past figures follow the remap too: as of before it, the mug already had them.
+    past = api.get(f"/products/{mug}/stock", warehouse_id=fba, as_of=before_remap.isoformat())
+    assert past.status == 200, past.text
+    assert past.json["items"][0]["on_order"] == 15
+
+    ledger = api.get(f"/products/{mug}/ledger", warehouse_id=fba, limit="1")
+    assert ledger.status == 200, ledger.text
+    entries = ledger.json["items"]
+    cursor = ledger.json["next_cursor"]
+    while cursor:
+        page = api.get(f"/products/{mug}/ledger", warehouse_id=fba, limit="1", cursor=cursor)
+        entries += page.json["items"]
+        cursor = page.json["next_cursor"]
+    assert {(e["entry"]["sku"], e["listing_id"]) for e in entries} == {
+        ("SKU-1", listing_of(api, "SKU-1")["listing_id"]),
+        ("SKU-2", listing_of(api, "SKU-2")["listing_id"]),
+    }
+    assert sum(e["entry"]["on_order"] for e in entries) == 15
+
+    back = api.request(
+        "PUT",
+        f"/listings/{listing_of(api, 'SKU-1')['listing_id']}",
+        body={"product_id": product_id_for("SKU-1")},
+    )
+    assert back.status == 200, back.text
+    after = {row["warehouse_id"]: row for row in api.get(f"/products/{mug}/stock").json["items"]}
+    assert after[fba]["on_order"] == 5
+    assert (after[own]["on_hand"], after[own]["committed"]) == (7, 5)
+    sku_1 = api.get(f"/products/{product_id_for('SKU-1')}/stock").json["items"]
+    assert {row["warehouse_id"]: row["on_order"] for row in sku_1}[fba] == 10
+
+
+def test_remapping_refuses_unknown_products_and_listings(
+    api: ApiClient, services: Services
+) -> None:
+    assert api.tenant is not None
+    reconciled(api, services)
+    discovered(services, api.tenant)
+    listing = listing_of(api, "SKU-1")
+
+    unknown_product = api.request(
+        "PUT", f"/listings/{listing['listing_id']}", body={"product_id": "prod-none"}
+    )
+    unknown_listing = api.request(
+        "PUT", "/listings/lst-none", body={"product_id": listing["product_id"]}
+    )
+    malformed = api.request("PUT", f"/listings/{listing['listing_id']}", body={"product": "x"})
+
+    assert unknown_product.status == 422, unknown_product.text
+    assert unknown_product.json["errors"][0]["field"] == "body.product_id"
+    assert unknown_listing.status == 404
+    assert malformed.status == 422
+    assert api.get(f"/listings/{listing['listing_id']}").json["version"] == listing["version"]
+
+
+def test_another_tenant_sees_none_of_it(api: ApiClient, services: Services) -> None:
+    assert api.tenant is not None
+    reconciled(api, services)
+    discovered(services, api.tenant)
+    listing = listing_of(api, "SKU-1")
+    other = api.as_tenant("tenant-other-" + api.tenant)
+
+    assert other.get(f"/products/{listing['product_id']}").status == 404
+    assert other.get(f"/products/{listing['product_id']}/stock").status == 404
+    assert other.get(f"/listings/{listing['listing_id']}").status == 404
+    assert other.get("/listings").json["items"] == []
+    assert other.get("/products").json["items"] == []
+    mine = other.post("/products", {"sku": "OWN", "name": "Own"}).json["product_id"]
+    refused = other.request("PUT", f"/listings/{listing['listing_id']}", body={"product_id": mine})
+    assert refused.status == 404
