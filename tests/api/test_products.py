@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 from domain.event_store import EventContext, RecordedEvent, StreamAppend
 from domain.inventory import AmazonInventoryFigures, AmazonInventoryReported
 from domain.products.product import product_id_for
+from domain.sales import AmazonOrderLine, AmazonOrderObserved, LineStatus, SalesChannel
 from domain.streams import StreamId, StreamKind
 from domain.warehouse import fba_warehouse_id
 from functions.api.wiring import Services
 from functions.reactor.listings import ListingDiscovery
 from tests.api.gateway import ApiClient
-from tests.api.givens import OBSERVED_AT, US, reconciled
+from tests.api.givens import OBSERVED_AT, US, a_connection, append, reconciled
 
 READS_VIEWS = True
 
@@ -211,3 +212,160 @@ def test_another_tenant_sees_none_of_it(api: ApiClient, services: Services) -> N
     mine = other.post("/products", {"sku": "OWN", "name": "Own"}).json["product_id"]
     refused = other.request("PUT", f"/listings/{listing['listing_id']}", body={"product_id": mine})
     assert refused.status == 404
+
+
+def an_amazon_order(
+    services: Services, tenant: str, connection_id: str, order_id: str, sku: str, units: int
+) -> None:
+    """What the sales sync appends for an FBA order of `units` x `sku`, shipped."""
+    append(
+        services,
+        tenant,
+        StreamKind.AMAZON_ORDER,
+        order_id,
+        AmazonOrderObserved(
+            amazon_order_id=order_id,
+            connection_id=connection_id,
+            marketplace_id=US,
+            channel=SalesChannel.FBA,
+            warehouse_id=fba_warehouse_id(connection_id, US),
+            purchased_at=datetime(2026, 11, 3, 15, tzinfo=UTC),
+            updated_at=datetime(2026, 11, 4, 9, tzinfo=UTC),
+            lines=(AmazonOrderLine(sku=sku, quantity=units, status=LineStatus.SHIPPED),),
+        ),
+    )
+
+
+def test_a_products_sales_sum_its_listings_and_follow_a_remap(
+    api: ApiClient, services: Services
+) -> None:
+    assert api.tenant is not None
+    connection_id = a_connection(api)
+    an_amazon_order(services, api.tenant, connection_id, "111-0000001-0000001", "TEE-S", 2)
+    an_amazon_order(services, api.tenant, connection_id, "111-0000001-0000002", "TEE-M", 3)
+    discovered(services, api.tenant)
+    tee = api.post("/products", {"sku": "TEE", "name": "T-shirt"}).json["product_id"]
+    fba = fba_warehouse_id(connection_id, US)
+    window = {"from": "2026-11-01", "to": "2026-11-30"}
+
+    small = api.get("/sales", product_id=product_id_for("TEE-S"), granularity="month", **window)
+    assert small.status == 200, small.text
+    assert [(p["start"], p["sold"]) for p in small.json["periods"]] == [("2026-11-01", 2)]
+    for sku in ("TEE-S", "TEE-M"):
+        listing = listing_of(api, sku)
+        api.request("PUT", f"/listings/{listing['listing_id']}", body={"product_id": tee})
+
+    both = api.get("/sales", product_id=tee, warehouse_id=fba, **window)
+    by_day = {p["start"]: p["sold"] for p in both.json["periods"] if p["sold"]}
+    assert both.status == 200, both.text
+    assert by_day == {"2026-11-03": 5}
+    assert {(s["warehouse_id"], s["sku"]) for s in both.json["summed"]} == {
+        (fba, "TEE-S"),
+        (fba, "TEE-M"),
+    }
+    moved = api.get("/sales", product_id=product_id_for("TEE-S"), granularity="month", **window)
+    assert moved.json["periods"][0]["sold"] == 0
+
+    too_long = api.get("/sales", product_id=tee, **{"from": "2020-01-01", "to": "2026-11-30"})
+    backwards = api.get("/sales", product_id=tee, **{"from": "2026-11-30", "to": "2026-11-01"})
+    assert too_long.status == 422 and too_long.json["errors"][0]["field"] == "query.to"
+    assert backwards.status == 422, backwards.text
+    assert api.get("/sales", product_id="prod-unknown").status == 404
+    assert api.get("/sales", product_id=tee, warehouse_id="wh-unknown").status == 404
+    assert api.get("/sales").status == 400  # product_id is required
+
+
+def test_a_products_planning_and_forecast_edits(api: ApiClient) -> None:
+    mug = api.post("/products", {"sku": "MUG", "name": "Mug"}).json["product_id"]
+    vendor = api.post("/vendors", {"name": "Acme", "lead_time_days": 20, "currency": "USD"})
+    planning = {
+        "forecast_method": "seasonal",
+        "lead_time_days": 14,
+        "days_of_stock": 45,
+        "vendor_id": vendor.json["vendor_id"],
+    }
+    next_month = (datetime.now(UTC).date().replace(day=1) + timedelta(days=32)).replace(day=1)
+
+    changed = api.request(
+        "PATCH", f"/products/{mug}", body={"name": "Blue mug", "planning": planning}
+    )
+    edited = api.request(
+        "PUT",
+        f"/products/{mug}/forecast-edits",
+        body={"month": next_month.isoformat(), "units": 400},
+    )
+
+    assert changed.status == 200, changed.text
+    assert edited.status == 200, edited.text
+    shown = api.get(f"/products/{mug}").json
+    assert shown["name"] == "Blue mug"
+    assert shown["planning"] == {**planning, "forecast_days": 90}
+    assert shown["forecast_edits"] == {next_month.isoformat(): 400}
+    unchanged = api.request("PATCH", f"/products/{mug}", body={"name": "Blue mug"})
+    assert unchanged.json["version"] == edited.json["version"]
+
+
+def test_bad_planning_and_edits_are_refused_and_append_nothing(api: ApiClient) -> None:
+    mug = api.post("/products", {"sku": "MUG", "name": "Mug"}).json["product_id"]
+    version = api.get(f"/products/{mug}").json["version"]
+    refusals = [
+        (
+            "PATCH",
+            f"/products/{mug}",
+            {"planning": {"lead_time_days": -1}},
+            422,
+            "body.planning.lead_time_days",
+        ),
+        (
+            "PATCH",
+            f"/products/{mug}",
+            {"planning": {"lead_time_days": 366}},
+            422,
+            "body.planning.lead_time_days",
+        ),
+        (
+            "PATCH",
+            f"/products/{mug}",
+            {"planning": {"days_of_stock": 0}},
+            422,
+            "body.planning.days_of_stock",
+        ),
+        (
+            "PATCH",
+            f"/products/{mug}",
+            {"planning": {"vendor_id": "vendor-none"}},
+            422,
+            "body.planning.vendor_id",
+        ),
+        (
+            "PUT",
+            f"/products/{mug}/forecast-edits",
+            {"month": "2020-01-01", "units": 5},
+            422,
+            "body.month",
+        ),
+        (
+            "PUT",
+            f"/products/{mug}/forecast-edits",
+            {"month": "2999-01-15", "units": 5},
+            422,
+            "body.month",
+        ),
+        (
+            "PUT",
+            f"/products/{mug}/forecast-edits",
+            {"month": "2999-01-01", "units": -5},
+            422,
+            "body.units",
+        ),
+    ]
+    for method, path, body, status, field in refusals:
+        reply = api.request(method, path, body=body)
+        assert reply.status == status, (body, reply.text)
+        assert field in [e["field"] for e in reply.json["errors"]], (body, reply.text)
+    assert api.get(f"/products/{mug}").json["version"] == version
+    assert api.request("PATCH", "/products/prod-none", body={"name": "X"}).status == 404
+    missing = api.request(
+        "PUT", "/products/prod-none/forecast-edits", body={"month": "2999-01-01", "units": 1}
+    )
+    assert missing.status == 404

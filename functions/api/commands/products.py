@@ -1,8 +1,14 @@
-"""Products and listings: creating a product, remapping a listing to another product."""
+"""Products and listings: creating and changing a product, editing its forecast, remapping a
+listing to another product."""
 
+from collections.abc import Callable
+from typing import Any
+
+from domain.errors import InvalidCommand
+from domain.messages import DomainEvent
 from domain.products import listing, product
 from domain.products.listing import MapListing
-from domain.products.product import CreateProduct
+from domain.products.product import ChangeProduct, CreateProduct, EditForecast
 from domain.streams import StreamKind
 from functions.api.auth import Caller
 from functions.api.commands.base import event_context, with_retries
@@ -11,22 +17,65 @@ from functions.shared.aggregates import Aggregates
 
 def create_product(aggregates: Aggregates, caller: Caller, command: CreateProduct) -> int:
     """Returns the product's version; 409 when a product has the SKU (its id is the SKU's)."""
-    key = (StreamKind.PRODUCT.value, command.product_id)
-    loaded = aggregates.load(caller.tenant_id, StreamKind.PRODUCT, command.product_id)
-    events = product.decide(command, loaded.state)
-    context = event_context(caller, aggregates.clock)
-    return aggregates.save(context, {key: events}, {key: loaded.version})[key]
+    return _decided(
+        aggregates,
+        caller,
+        StreamKind.PRODUCT,
+        command.product_id,
+        lambda state: product.decide(command, state),
+    )
+
+
+def change_product(aggregates: Aggregates, caller: Caller, command: ChangeProduct) -> int:
+    """Returns the product's version (unchanged when nothing changed). A vendor named in the
+    planning must be one of the tenant's (422 `planning.vendor_id`)."""
+    vendor_id = command.planning.vendor_id if command.planning else None
+    vendors = StreamKind.VENDOR
+    if vendor_id and aggregates.load(caller.tenant_id, vendors, vendor_id).state is None:
+        raise InvalidCommand(f"vendor {vendor_id} not found", field="planning.vendor_id")
+    return _decided(
+        aggregates,
+        caller,
+        StreamKind.PRODUCT,
+        command.product_id,
+        lambda state: product.decide_change(command, state),
+    )
+
+
+def edit_forecast(aggregates: Aggregates, caller: Caller, command: EditForecast) -> int:
+    return _decided(
+        aggregates,
+        caller,
+        StreamKind.PRODUCT,
+        command.product_id,
+        lambda state: product.decide_edit(command, state),
+    )
 
 
 def map_listing(aggregates: Aggregates, caller: Caller, command: MapListing) -> int:
     """Returns the listing's version (unchanged when it already was the person's choice)."""
-    key = (StreamKind.LISTING.value, command.listing_id)
+
+    def decide(state: listing.Listing | None) -> list[DomainEvent]:
+        target = aggregates.load(caller.tenant_id, StreamKind.PRODUCT, command.product_id)
+        return listing.decide_map(command, state, target.state)
+
+    return _decided(aggregates, caller, StreamKind.LISTING, command.listing_id, decide)
+
+
+def _decided(
+    aggregates: Aggregates,
+    caller: Caller,
+    kind: StreamKind,
+    entity_id: str,
+    decide: Callable[[Any], list[DomainEvent]],  # the stream's state (typed by its kind)
+) -> int:
+    """Load the stream, decide, append at the version read (again on a conflict); returns the
+    stream's version (unchanged when nothing was decided)."""
+    key = (kind.value, entity_id)
 
     def attempt() -> int:
-        tenant = caller.tenant_id
-        loaded = aggregates.load(tenant, StreamKind.LISTING, command.listing_id)
-        target = aggregates.load(tenant, StreamKind.PRODUCT, command.product_id).state
-        events = listing.decide_map(command, loaded.state, target)
+        loaded = aggregates.load(caller.tenant_id, kind, entity_id)
+        events = decide(loaded.state)
         if not events:
             return loaded.version
         context = event_context(caller, aggregates.clock)

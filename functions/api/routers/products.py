@@ -7,14 +7,17 @@ from typing import Annotated, TypeVar
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from domain.errors import NotFound
-from domain.products.product import CreateProduct
+from domain.products.product import ChangeProduct, CreateProduct, EditForecast, Planning
 from functions.api import contract
-from functions.api.commands.products import create_product
+from functions.api.commands.products import change_product, create_product, edit_forecast
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
 from functions.api.errors import ApiError
 from functions.api.models.common import ID_PATTERN, MAX_PAGE
 from functions.api.models.products import (
+    ChangeProductRequest,
     CreateProductRequest,
+    ForecastEditRequest,
+    ProductChanged,
     ProductCreated,
     ProductDetail,
     ProductLedgerPage,
@@ -69,6 +72,66 @@ def create(
         return ProductCreated(product_id=command.product_id, version=version)
 
     return once(idempotency_key, body.model_dump(mode="json"), execute, ProductCreated)
+
+
+@router.patch(
+    "/products/<product_id>",
+    tags=TAGS,
+    summary="Change a product's name, barcode or planning",
+    description="Only the fields sent change; `planning` replaces the whole set (forecast "
+    "method and days, lead time, days of stock, vendor). A vendor that is not yours is refused "
+    "(422, `planning.vendor_id`). " + contract.APPENDED,
+    responses=contract.responses(
+        200, "Product changed", contract.COMMAND_ERRORS, _links_of(contract.returned("product_id"))
+    ),
+)
+def change(
+    product_id: EntityId,
+    body: ChangeProductRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ProductChanged:
+    def execute() -> ProductChanged:
+        planning = Planning(**body.planning.model_dump()) if body.planning else None
+        command = ChangeProduct(
+            product_id=product_id, name=body.name, barcode=body.barcode, planning=planning
+        )
+        version = change_product(services.aggregates, caller, command)
+        return ProductChanged(product_id=product_id, version=version)
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, ProductChanged)
+
+
+@router.put(
+    "/products/<product_id>/forecast-edits",
+    tags=TAGS,
+    summary="Set (or remove) a month's forecast",
+    description="The month's units replace what the forecast method says, in every warehouse's "
+    "planning of the product; `units: null` removes the edit. Past months are refused (422, "
+    "`month`). " + contract.APPENDED,
+    responses=contract.responses(
+        200, "Forecast edited", contract.COMMAND_ERRORS, _links_of(contract.returned("product_id"))
+    ),
+)
+def edit(
+    product_id: EntityId,
+    body: ForecastEditRequest,
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ProductChanged:
+    def execute() -> ProductChanged:
+        today = services.aggregates.clock.now().date()
+        command = EditForecast(
+            product_id=product_id, month=body.month, units=body.units, today=today
+        )
+        version = edit_forecast(services.aggregates, caller, command)
+        return ProductChanged(product_id=product_id, version=version)
+
+    return once(idempotency_key, body.model_dump(mode="json"), execute, ProductChanged)
 
 
 @router.get(

@@ -1,10 +1,12 @@
 """The read models of products and listings, and of the figures summed over a product's
 listings (declared once, served by the API as they are)."""
 
+from datetime import date
+
 from pydantic import AwareDatetime, Field
 
 from domain.products.listing import MappedBy
-from domain.products.product import CreatedBy
+from domain.products.product import CreatedBy, Planning
 from domain.sales import SalesChannel
 from functions.shared.views.models import LedgerEntry, StockRow, View
 
@@ -17,6 +19,13 @@ class Product(View):
     created_by: CreatedBy = Field(
         description="`user`: created with POST /products; `listing`: created when a listing "
         "of its SKU was discovered and no product had that SKU"
+    )
+    planning: Planning = Field(
+        description="Forecast method and days, lead time (null: the vendor's), days of stock, "
+        "vendor"
+    )
+    forecast_edits: dict[date, int] = Field(
+        description="Months (by their first day) whose forecast a person set, and the units"
     )
     version: int
 
@@ -66,3 +75,27 @@ class ProductStock(View):
 class ProductLedgerEntry(View):
     listing_id: str | None = Field(description="The listing the movement came from")
     entry: LedgerEntry
+
+
+class SalesPeriod(View):
+    start: date
+    end: date = Field(description="Inclusive")
+    sold: int = Field(description="Units ordered and not cancelled, on their purchase day")
+    cancelled: int = Field(description="Units cancelled, on the day Amazon cancelled them")
+    returned: int = Field(description="Units returned, on their return day")
+    net: int = Field(description="sold - returned")
+
+
+class SalesListing(View):
+    warehouse_id: str
+    sku: str
+
+
+class ProductSales(View):
+    """A product's sales: the sums over the listings it owns at the warehouses asked for."""
+
+    product_id: str
+    warehouse_id: str | None = Field(description="None: every warehouse the product sells from")
+    granularity: str
+    summed: list[SalesListing] = Field(description="The listings (warehouse x SKU) summed")
+    periods: list[SalesPeriod]

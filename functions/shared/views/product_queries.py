@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
+from datetime import date
 from typing import Final, TypeVar
 
 from pydantic import AwareDatetime
@@ -13,6 +14,7 @@ from pydantic import AwareDatetime
 from domain.products.listing import Listing as DomainListing
 from domain.products.ownership import ProductRows
 from domain.sales import SalesChannel
+from domain.sales.series import Granularity
 from domain.stock.contributions import StockFigures
 from domain.streams import StreamId, StreamKind
 from functions.shared.projections.products import listing_view
@@ -26,8 +28,12 @@ from functions.shared.views.product_models import (
     ListingStock,
     Product,
     ProductLedgerEntry,
+    ProductSales,
     ProductStock,
+    SalesListing,
+    SalesPeriod,
 )
+from functions.shared.views.sales_queries import SalesQueries
 from functions.shared.views.stock_queries import StockQueries
 from functions.shared.views.table import Partition, ViewTable
 
@@ -52,6 +58,7 @@ class ProductQueries:
         self._table = table
         self._stock = stock
         self._doc = doc
+        self._sales = SalesQueries(table)
 
     def list_products(
         self, tenant_id: str, limit: int = 50, cursor: str | None = None
@@ -131,6 +138,35 @@ class ProductQueries:
             _summed(product.product_id, warehouse, rows[warehouse], skus, as_of)
             for warehouse in sorted(rows)
         ]
+
+    def sales(
+        self,
+        tenant_id: str,
+        product: Product,
+        warehouse_ids: tuple[str, ...] | None,
+        start: date,
+        end: date,
+        granularity: Granularity,
+    ) -> ProductSales:
+        """Summed over the product's listings at `warehouse_ids` (None: wherever it sells).
+        Raises `InvalidCommand` naming `from`/`to` for a range over the bounds."""
+        pairs = {
+            warehouse: skus
+            for warehouse, skus in self.rows_of(tenant_id, product).amazon_pairs().items()
+            if warehouse_ids is None or warehouse in warehouse_ids
+        }
+        periods = self._sales.series(tenant_id, pairs, start, end, granularity)
+        return ProductSales(
+            product_id=product.product_id,
+            warehouse_id=None,
+            granularity=granularity.value,
+            summed=[
+                SalesListing(warehouse_id=warehouse, sku=sku)
+                for warehouse, skus in pairs.items()
+                for sku in skus
+            ],
+            periods=[SalesPeriod(**period.model_dump()) for period in periods],
+        )
 
     def ledger(
         self,

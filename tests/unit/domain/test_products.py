@@ -1,6 +1,8 @@
 """Products and listings: discovery maps a new listing to the product of its SKU (creating it),
 rediscovery appends nothing, a person remaps."""
 
+from datetime import date
+
 import pytest
 
 from domain.errors import AlreadyExists, InvalidCommand, NotFound
@@ -16,7 +18,17 @@ from domain.products.listing import (
     discover,
     listing_id_for,
 )
-from domain.products.product import CreatedBy, CreateProduct, ProductCreated, product_id_for
+from domain.products.product import (
+    ChangeProduct,
+    CreatedBy,
+    CreateProduct,
+    EditForecast,
+    Planning,
+    ProductChanged,
+    ProductCreated,
+    product_id_for,
+)
+from domain.replenishment.forecast import Method
 from domain.sales import SalesChannel
 from domain.streams import StreamKind
 
@@ -137,3 +149,58 @@ def test_a_second_product_of_one_sku_is_refused() -> None:
         product.decide(CreateProduct(sku="MUG", name="Another mug"), state)
     assert refused.value.field == "sku"
     assert product_id_for("MUG") != product_id_for("mug")
+
+
+def a_product() -> product.Product:
+    state = product.evolve(None, product.decide(CreateProduct(sku="MUG", name="Mug"), None)[0])
+    assert state is not None
+    return state
+
+
+def test_changing_planning_records_only_what_changed() -> None:
+    state = a_product()
+    planning = Planning(forecast_method=Method.TREND, lead_time_days=21, days_of_stock=45)
+
+    (changed,) = product.decide_change(
+        ChangeProduct(product_id=state.product_id, planning=planning), state
+    )
+    after = product.evolve(state, changed)
+
+    assert changed == ProductChanged(product_id=state.product_id, planning=planning)
+    assert after is not None and after.planning == planning and after.name == "Mug"
+    same = ChangeProduct(product_id=state.product_id, name="Mug", planning=planning)
+    assert product.decide_change(same, after) == []
+
+
+def test_a_forecast_edit_is_for_this_month_or_later_and_can_be_removed() -> None:
+    state = a_product()
+    today = date(2026, 12, 15)
+    edit = EditForecast(product_id=state.product_id, month=date(2027, 1, 1), units=500, today=today)
+
+    (edited,) = product.decide_edit(edit, state)
+    after = product.evolve(state, edited)
+    assert after is not None and after.forecast_edits == {date(2027, 1, 1): 500}
+    assert product.decide_edit(edit, after) == []
+    (removed,) = product.decide_edit(edit.model_copy(update={"units": None}), after)
+    cleared = product.evolve(after, removed)
+    assert cleared is not None and cleared.forecast_edits == {}
+
+    for month in (date(2026, 11, 1), date(2027, 1, 15)):
+        with pytest.raises(InvalidCommand) as refused:
+            product.decide_edit(edit.model_copy(update={"month": month}), state)
+        assert refused.value.field == "month"
+    this_month = edit.model_copy(update={"month": date(2026, 12, 1)})
+    assert product.decide_edit(this_month, state) != []
+
+
+def test_planning_bounds_are_the_issues() -> None:
+    for bad in (
+        {"lead_time_days": -1},
+        {"lead_time_days": 366},
+        {"days_of_stock": 0},
+        {"days_of_stock": 366},
+    ):
+        with pytest.raises(ValueError):
+            Planning(**bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        EditForecast(product_id="p", month=date(2027, 1, 1), units=-1, today=date(2026, 12, 1))
