@@ -12,9 +12,9 @@ A forecast is 12 monthly rates from the month after `today`'s (the current month
 a forecast edit replaces one month's units.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
@@ -39,13 +39,21 @@ class History:
     since: date
 
     def in_stock_days(self, first: date, last: date) -> list[date]:
+        """The days the warehouse held stock: not out of stock, or it sold (a sale shows
+        there was stock, whatever our ledger knew)."""
         days = []
         day = max(first, self.since)
         while day <= last:
-            if day not in self.out_of_stock:
+            if day not in self.out_of_stock or self.sold.get(day):
                 days.append(day)
             day += timedelta(days=1)
         return days
+
+    def days_out_of_stock(self, first: date, last: date) -> int:
+        """How many days of [first, last] with history `in_stock_days` leaves out."""
+        start = max(first, self.since)
+        days = (last - start).days + 1
+        return max(0, days) - len(self.in_stock_days(first, last))
 
     def units(self, first: date, last: date) -> int:
         return sum(units for day, units in self.sold.items() if first <= day <= last)
@@ -155,3 +163,33 @@ def units_between(months: list[tuple[date, Fraction, bool]], first: date, days: 
         month = month_start(day)
         total += daily.get(month, daily[max(daily)] if daily else Fraction(0))
     return total
+
+
+def out_of_stock_days(
+    moves: Iterable[tuple[datetime, str, int]], first: date, last: date
+) -> frozenset[date]:
+    """The days in [first, last] on which the rows summed never held a unit: the rows' on hand
+    (`moves`: when, which row, its on hand after) was at most 0 when the day began and after
+    every move that day. UTC days."""
+    held: dict[str, int] = {}
+    start_total = 0
+    by_day: dict[date, list[int]] = {}
+    for at, row, on_hand in sorted(moves, key=lambda move: move[0]):
+        day = at.astimezone(UTC).date()
+        held[row] = on_hand
+        total = sum(held.values())
+        if day < first:
+            start_total = total
+            continue
+        by_day.setdefault(day, []).append(total)
+    out = set()
+    total = start_total
+    day = first
+    while day <= last:
+        totals = by_day.get(day, [])
+        if total <= 0 and all(t <= 0 for t in totals):
+            out.add(day)
+        if totals:
+            total = totals[-1]
+        day += timedelta(days=1)
+    return frozenset(out)

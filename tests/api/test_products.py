@@ -215,7 +215,13 @@ def test_another_tenant_sees_none_of_it(api: ApiClient, services: Services) -> N
 
 
 def an_amazon_order(
-    services: Services, tenant: str, connection_id: str, order_id: str, sku: str, units: int
+    services: Services,
+    tenant: str,
+    connection_id: str,
+    order_id: str,
+    sku: str,
+    units: int,
+    purchased_at: datetime = datetime(2026, 11, 3, 15, tzinfo=UTC),
 ) -> None:
     """What the sales sync appends for an FBA order of `units` x `sku`, shipped."""
     append(
@@ -229,8 +235,8 @@ def an_amazon_order(
             marketplace_id=US,
             channel=SalesChannel.FBA,
             warehouse_id=fba_warehouse_id(connection_id, US),
-            purchased_at=datetime(2026, 11, 3, 15, tzinfo=UTC),
-            updated_at=datetime(2026, 11, 4, 9, tzinfo=UTC),
+            purchased_at=purchased_at,
+            updated_at=purchased_at + timedelta(hours=18),
             lines=(AmazonOrderLine(sku=sku, quantity=units, status=LineStatus.SHIPPED),),
         ),
     )
@@ -369,3 +375,45 @@ def test_bad_planning_and_edits_are_refused_and_append_nothing(api: ApiClient) -
         "PUT", "/products/prod-none/forecast-edits", body={"month": "2999-01-01", "units": 1}
     )
     assert missing.status == 404
+
+
+def test_a_forecast_follows_sales_in_stock_and_shows_edits(
+    api: ApiClient, services: Services
+) -> None:
+    assert api.tenant is not None
+    connection_id = a_connection(api)
+    today = datetime.now(UTC).date()
+    for back in (10, 9, 8):  # 2 a day on three days; no stock known on the others
+        day = datetime.combine(today - timedelta(days=back), datetime.min.time(), UTC)
+        an_amazon_order(
+            services, api.tenant, connection_id, f"111-{back:07d}-0000001", "TEE-S", 2, day
+        )
+    discovered(services, api.tenant)
+    product_id = product_id_for("TEE-S")
+    fba = fba_warehouse_id(connection_id, US)
+    next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    api.request(
+        "PUT",
+        f"/products/{product_id}/forecast-edits",
+        body={"month": next_month.isoformat(), "units": 7},
+    )
+
+    forecast = api.get("/forecasts", product_id=product_id, warehouse_id=fba)
+
+    assert forecast.status == 200, forecast.text
+    body = forecast.json
+    assert (body["method"], body["daily_rate"]) == ("last_days", "2.0000")
+    assert body["days_out_of_stock"] == 7  # 10 days since the first sale, 3 with sales
+    this_month = body["months"][0]
+    days_this_month = (
+        (today.replace(day=1) + timedelta(days=32)).replace(day=1) - today.replace(day=1)
+    ).days
+    assert this_month == {
+        "month": today.replace(day=1).isoformat(),
+        "units": 2 * days_this_month,
+        "edited": False,
+    }
+    assert body["months"][1] == {"month": next_month.isoformat(), "units": 7, "edited": True}
+    assert len(body["months"]) == 12
+    assert api.get("/forecasts", product_id="prod-none", warehouse_id=fba).status == 404
+    assert api.get("/forecasts", product_id=product_id, warehouse_id="wh-none").status == 404

@@ -1,6 +1,6 @@
 """The planning arithmetic's golden cases (issue "Planning"), given/when/then."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
@@ -11,6 +11,7 @@ from domain.replenishment.forecast import (
     add_months,
     forecast,
     last_days_rate,
+    out_of_stock_days,
     units_between,
 )
 from domain.replenishment.order import Position, recommend, round_to_terms
@@ -149,3 +150,34 @@ def test_an_edit_replaces_one_months_units_and_says_so() -> None:
     assert months[0] == (date(2026, 12, 1), Fraction(31), False)
     # 31 days of December at 1 a day, then 13 of January at 500 / 31
     assert units_between(months, TODAY, 44) == 31 + Fraction(500 * 13, 31)
+
+
+def test_a_day_is_out_of_stock_only_when_no_unit_was_held_all_day() -> None:
+    def at(day: int, hour: int) -> datetime:
+        return datetime(2026, 11, day, hour, tzinfo=UTC)
+
+    moves = [
+        (at(1, 9), "fba#A", 3),  # in stock from the 1st
+        (at(3, 10), "fba#A", 0),  # sold out on the 3rd (in stock that morning)
+        (at(5, 8), "fba#B", 2),  # another listing's row: back in stock on the 5th
+        (at(5, 20), "fba#B", 0),
+    ]
+
+    out = out_of_stock_days(moves, date(2026, 11, 1), date(2026, 11, 7))
+
+    assert sorted(out) == [date(2026, 11, 4), date(2026, 11, 6), date(2026, 11, 7)]
+    assert out_of_stock_days([], date(2026, 11, 1), date(2026, 11, 2)) == {
+        date(2026, 11, 1),
+        date(2026, 11, 2),
+    }
+
+
+def test_a_day_with_sales_counts_as_in_stock_whatever_the_ledger_knew() -> None:
+    first = TODAY - timedelta(days=90)
+    history = History(
+        sold={TODAY - timedelta(days=3): 4, TODAY - timedelta(days=2): 2},
+        out_of_stock=frozenset(first + timedelta(days=n) for n in range(90)),
+        since=first,
+    )
+
+    assert last_days_rate(history, TODAY) == 3
