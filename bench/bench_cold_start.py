@@ -936,7 +936,9 @@ class World:
         with environment(POWERTOOLS_METRICS_DISABLED="true"):
             deps = wiring.build(
                 settings,
-                SyncTuning(),
+                # The shipment sync's first request (a new connection's sales backfill waits
+                # for Amazon's report processing: its own bench, bench_sales_backfill).
+                SyncTuning(sales_reads=False, inventory_summaries_minutes=None),
                 dynamodb=self.aws["dynamodb"],
                 sqs=self.aws["sqs"],
                 secrets=self.aws["secretsmanager"],

@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from multiprocessing.queues import Queue
 from typing import Any
@@ -102,8 +103,11 @@ def provision(aws: dict[str, Any], sim_url: str, refresh_token: str, seller_id: 
     return settings, queue
 
 
-def run_until_done(aws: dict[str, Any], queue: Any, deps: wiring.Deps) -> int:
-    """Feed the sync queue to the worker like Lambda would; returns the invocations made."""
+def run_until_done(
+    aws: dict[str, Any], queue: Any, deps: wiring.Deps, context: Callable[[], Any] | None = None
+) -> int:
+    """Feed the sync queue to the worker like Lambda would; returns the invocations made.
+    `context`: makes each invocation's Lambda context (default: real time, 15 minutes)."""
     sqs, invocations = aws["sqs"], 0
     while True:
         messages = sqs.receive_message(
@@ -123,8 +127,12 @@ def run_until_done(aws: dict[str, Any], queue: Any, deps: wiring.Deps) -> int:
             "eventSourceARN": queue.arn,
             "awsRegion": "us-east-1",
         }
-        context = LocalLambdaContext("sync-worker", timeout_seconds=LAMBDA_TIMEOUT_SECONDS)
-        answer = worker.handle({"Records": [record]}, context, deps)  # type: ignore[arg-type]
+        invocation = (
+            context()
+            if context
+            else LocalLambdaContext("sync-worker", timeout_seconds=LAMBDA_TIMEOUT_SECONDS)
+        )
+        answer = worker.handle({"Records": [record]}, invocation, deps)  # type: ignore[arg-type]
         invocations += 1
         if answer["batchItemFailures"]:
             raise SystemExit(f"the sync failed: {answer}")
@@ -193,7 +201,8 @@ def main(argv: list[str] | None = None) -> None:
             settings, queue = provision(aws, sim.url, refresh_token, seller_id)
             deps = wiring.build(
                 settings,
-                SyncTuning(backfill_feed=feed),  # Amazon's published rates and bursts
+                # Amazon's published rates and bursts; shipments only (sales: their own bench).
+                SyncTuning(backfill_feed=feed, sales_reads=False, inventory_summaries_minutes=None),
                 dynamodb=aws["dynamodb"],
                 sqs=aws["sqs"],
                 secrets=aws["secretsmanager"],

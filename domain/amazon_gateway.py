@@ -190,7 +190,8 @@ class AmazonGateway(Protocol):
     def inventory_summaries(
         self, marketplace_id: str, skus: tuple[str, ...], next_token: str | None = None
     ) -> InventoryPage:
-        """Amazon's FBA inventory figures for up to 50 SKUs in one marketplace."""
+        """Amazon's FBA inventory figures for up to 50 SKUs in one marketplace; for every SKU
+        of the marketplace when `skus` is empty (page after page with `next_token`)."""
 
     def subscribe_to_inventory_changes(self, marketplace_id: str, destination_arn: str) -> str:
         """The id of the seller's FBA_INVENTORY_AVAILABILITY_CHANGES subscription delivering to

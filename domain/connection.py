@@ -100,8 +100,8 @@ def check_source(warehouse_id: str, warehouse: Warehouse | None, field: str) -> 
         )
     if warehouse.kind is not WarehouseKind.OWN:
         raise InvalidCommand(
-            f"warehouse {warehouse_id} is an Amazon {warehouse.kind.value.upper()} warehouse: "
-            "a default source is one of your own warehouses",
+            f"warehouse {warehouse_id} is a {warehouse.kind.value.upper()} warehouse, not one of "
+            "your own: a default source is one of your own warehouses",
             field=field,
         )
     if not warehouse.enabled:

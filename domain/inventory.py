@@ -27,3 +27,20 @@ class AmazonInventoryReported(DomainEvent):
     figures: AmazonInventoryFigures
     reported_at: AwareDatetime
     source: str  # "notification:<NotificationId>" or "summaries"
+
+
+class AmazonStockAdjusted(DomainEvent):
+    """Amazon's on hand differed from ours by the same units for several reports in a row:
+    our events cannot explain it (units Amazon lost, damaged or found), so on hand follows
+    Amazon, with both figures kept (`domain.stock.drift` decides when)."""
+
+    type: Literal["AmazonStockAdjusted"] = "AmazonStockAdjusted"
+    warehouse_id: str
+    sku: str
+    ours: int
+    amazon: int
+    difference: int  # amazon - ours: the change of our on hand
+    report_event_id: str  # the report the adjustment settles on
+    reported_at: AwareDatetime  # that report's time: when on hand changes
+    since: AwareDatetime  # the first report of the run that showed the difference
+    reads: int

@@ -28,7 +28,7 @@ from domain.inbound_shipment.events import (
     InboundShipmentSourceSet,
     InboundShipmentStatusChanged,
 )
-from domain.inventory import AmazonInventoryReported
+from domain.inventory import AmazonInventoryReported, AmazonStockAdjusted
 from domain.messages import DomainEvent
 from domain.orders.purchase_order import (
     PurchaseOrderBound,
@@ -59,6 +59,8 @@ from domain.orders.sales_order import (
 )
 from domain.orders.transfer_order import TransferOrderBound, TransferOrderCreated
 from domain.planning import PlanningSettingsChanged
+from domain.products.listing import ListingDiscovered, ListingIdentifiersFound, ListingMapped
+from domain.products.product import ForecastEdited, ProductChanged, ProductCreated
 from domain.sales import AmazonOrderObserved, AmazonReturnObserved
 from domain.save_to_amazon.job import AMAZON_JOB_EVENTS
 from domain.vendor import VendorChanged, VendorCreated
@@ -68,6 +70,7 @@ from domain.warehouse import (
     WarehouseAddressSet,
     WarehouseCreated,
     WarehouseEnabledChanged,
+    WarehouseMembersChanged,
     WarehouseRenamed,
 )
 
@@ -82,6 +85,7 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     WarehouseEnabledChanged,
     WarehouseRenamed,
     WarehouseAddressSet,
+    WarehouseMembersChanged,
     StockCounted,
     StockAdjusted,
     InboundShipmentDiscovered,
@@ -121,12 +125,19 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     PurchaseOrderSaveEnded,
     TransferOrderBound,
     AmazonInventoryReported,
+    AmazonStockAdjusted,
     VendorCreated,
     VendorChanged,
     PlanningSettingsChanged,
     *AMAZON_JOB_EVENTS,
     AmazonOrderObserved,
     AmazonReturnObserved,
+    ProductCreated,
+    ProductChanged,
+    ForecastEdited,
+    ListingDiscovered,
+    ListingIdentifiersFound,
+    ListingMapped,
 )
 
 EVENT_TYPES: Final[Mapping[str, type[DomainEvent]]] = {

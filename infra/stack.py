@@ -149,6 +149,7 @@ class BackendStack(Stack):
                 sync_worker=self.sync.worker,
                 work_queues={"sync": self.sync.queue, "notifications": self.notifications.queue},
                 rest_api=self.api.rest_api,
+                drift_persisted=self.projections.drift_persisted,
             ),
             alarm_email=config.alarm_email,
         )

@@ -112,7 +112,12 @@ def set_source(
     nothing."""
     if order is None:
         raise NotFound(f"purchase order {command.purchase_order_id} not found")
-    if source is None or source.kind is WarehouseKind.FBA or not source.enabled:
+    if (
+        source is None
+        or source.kind is WarehouseKind.FBA
+        or not source.kind.moved_by_orders  # manual and combined warehouses ship nothing
+        or not source.enabled
+    ):
         why = "not found" if source is None else f"{source.kind} or disabled"
         raise SourceNotUsable(
             f"warehouse {command.source_warehouse_id} is {why}: a source is one of your own "

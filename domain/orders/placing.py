@@ -21,7 +21,7 @@ from domain.orders.purchase_order import (
 from domain.orders.transfer_order import transfer_streams
 from domain.streams import StreamKind
 from domain.vendor import Vendor
-from domain.warehouse import Warehouse, WarehouseKind
+from domain.warehouse import Warehouse, WarehouseKind, require_order_end
 
 
 class PlacePurchaseOrder(Command):
@@ -93,6 +93,7 @@ def create_transfer_order(
             "warehouses",
             field="source_warehouse_id",
         )
+    require_order_end(source, "source_warehouse_id")
     if not source.enabled:
         raise InvalidCommand(
             f"source warehouse {source.warehouse_id} is disabled: enable it first",
@@ -128,6 +129,7 @@ def _destination(warehouse_id: str, destination: Warehouse | None) -> Warehouse:
         raise NotFound(
             f"destination warehouse {warehouse_id} not found", field="destination_warehouse_id"
         )
+    require_order_end(destination, "destination_warehouse_id")
     if not destination.enabled:
         raise InvalidCommand(
             f"destination warehouse {warehouse_id} is disabled: enable it first",

@@ -30,7 +30,7 @@ from domain.orders.transfer_order import (
 )
 from domain.streams import StreamKind
 from domain.vendor import Vendor
-from domain.warehouse import Warehouse, WarehouseKind, fba_warehouse_id
+from domain.warehouse import Warehouse, WarehouseKind, fba_warehouse_id, require_order_end
 
 
 class ReconcileShipment(Command):
@@ -228,6 +228,7 @@ def reconcile(
             "the source of a transfer to Amazon cannot be an FBA warehouse",
             field="source_warehouse_id",
         )
+    require_order_end(source, "source_warehouse_id")
     if not source.enabled:
         raise InvalidCommand(
             f"source warehouse {source.warehouse_id} is disabled", field="source_warehouse_id"

@@ -2,6 +2,8 @@
 
 One stream per Amazon order (`{tenant}#amazon_order#{amazon-order-id}`). Reading the same order
 again appends nothing; a later change (a line cancelled, shipped) or a return appends once.
+What an order books: `figures` (daily sold, cancelled, returned), `days` (a listing-day summed
+over orders), `series` (days into periods); its stock in `domain/stock/contributions.py`.
 """
 
 from domain.sales.order import (
@@ -10,6 +12,7 @@ from domain.sales.order import (
     AmazonOrderObserved,
     AmazonReturn,
     AmazonReturnObserved,
+    Cancellation,
     LineStatus,
     SalesChannel,
     evolve,
@@ -23,6 +26,7 @@ __all__ = [
     "AmazonOrderObserved",
     "AmazonReturn",
     "AmazonReturnObserved",
+    "Cancellation",
     "LineStatus",
     "SalesChannel",
     "evolve",

@@ -67,11 +67,23 @@ class AmazonReturnObserved(DomainEvent):
     item: AmazonReturn
 
 
+class Cancellation(BaseModel):
+    """Units of a SKU first shown cancelled by the observation Amazon last updated at `at`:
+    the day the sales figures book them cancelled (`domain/sales/figures.py`)."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    sku: str
+    units: int = Field(gt=0)
+    at: AwareDatetime
+
+
 class AmazonOrder(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
     order: AmazonOrderObserved | None = None  # None: a return of an order older than our reads
-    returns: tuple[AmazonReturn, ...] = ()
+    returns: tuple[AmazonReturnObserved, ...] = ()  # with the warehouse each came back to
+    cancellations: tuple[Cancellation, ...] = ()  # oldest first
 
 
 def observe_order(state: AmazonOrder | None, seen: AmazonOrderObserved) -> list[DomainEvent]:
@@ -91,17 +103,59 @@ def observe_order(state: AmazonOrder | None, seen: AmazonOrderObserved) -> list[
 
 def observe_return(state: AmazonOrder | None, seen: AmazonReturnObserved) -> list[DomainEvent]:
     """Nothing when the return is already booked (by Amazon's return key)."""
-    if state is not None and any(r.return_id == seen.item.return_id for r in state.returns):
+    if state is not None and any(r.item.return_id == seen.item.return_id for r in state.returns):
         return []
     return [seen]
 
 
 def evolve(state: AmazonOrder | None, event: DomainEvent) -> AmazonOrder | None:
     if isinstance(event, AmazonOrderObserved):
-        if state is None:
-            return AmazonOrder(order=event)
-        return state.model_copy(update={"order": event})
+        state = state or AmazonOrder()
+        cancellations = _cancellations(state.cancellations, event)
+        return state.model_copy(update={"order": event, "cancellations": cancellations})
     if isinstance(event, AmazonReturnObserved):
         state = state or AmazonOrder()
-        return state.model_copy(update={"returns": (*state.returns, event.item)})
+        return state.model_copy(update={"returns": (*state.returns, event)})
     return state
+
+
+def _cancelled_units(lines: tuple[AmazonOrderLine, ...]) -> dict[str, int]:
+    """Per SKU, the units of the lines Amazon shows cancelled."""
+    units: dict[str, int] = {}
+    for line in lines:
+        if line.status is LineStatus.CANCELLED and line.quantity:
+            units[line.sku] = units.get(line.sku, 0) + line.quantity
+    return units
+
+
+def _cancellations(
+    held: tuple[Cancellation, ...], seen: AmazonOrderObserved
+) -> tuple[Cancellation, ...]:
+    """What was cancelled when: units newly shown cancelled are dated at this observation;
+    units Amazon no longer shows cancelled come off the latest dates first, so the date of a
+    unit still cancelled never moves."""
+    now = _cancelled_units(seen.lines)
+    booked: dict[str, int] = {}
+    for cancellation in held:
+        booked[cancellation.sku] = booked.get(cancellation.sku, 0) + cancellation.units
+    result = list(held)
+    for sku in sorted({*now, *booked}):
+        change = now.get(sku, 0) - booked.get(sku, 0)
+        if change > 0:
+            result.append(Cancellation(sku=sku, units=change, at=seen.updated_at))
+        elif change < 0:
+            result = _uncancel(result, sku, -change)
+    return tuple(result)
+
+
+def _uncancel(held: list[Cancellation], sku: str, units: int) -> list[Cancellation]:
+    kept: list[Cancellation] = []
+    for cancellation in reversed(held):
+        if cancellation.sku == sku and units:
+            taken = min(units, cancellation.units)
+            units -= taken
+            if taken < cancellation.units:
+                kept.append(cancellation.model_copy(update={"units": cancellation.units - taken}))
+            continue
+        kept.append(cancellation)
+    return kept[::-1]

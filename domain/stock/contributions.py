@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from domain.messages import DomainEvent
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
 from domain.orders.sales_order import SalesOrder, SalesOrderShipped, SalesOrderStatus
+from domain.sales.order import AmazonOrder, AmazonOrderObserved, AmazonReturnObserved, LineStatus
 from domain.warehouse import StockCounted
 
 
@@ -80,6 +81,23 @@ def purchase_order_contribution(order: PurchaseOrder) -> Contribution:
     return contribution
 
 
+def amazon_order_contribution(order: AmazonOrder) -> Contribution:
+    """A customer order follows Amazon: its shipped units are out of the on hand of the
+    warehouse that fulfilled it (FBA: the marketplace's, FBM: the region's), and each return's
+    units are back on hand where they came back to. Pending and cancelled lines move nothing."""
+    on_hand: dict[tuple[str, str], int] = {}
+    seen = order.order
+    if seen is not None:
+        for line in seen.lines:
+            if line.status is LineStatus.SHIPPED and line.quantity:
+                key = (seen.warehouse_id, line.sku)
+                on_hand[key] = on_hand.get(key, 0) - line.quantity
+    for returned in order.returns:
+        key = (returned.warehouse_id, returned.item.sku)
+        on_hand[key] = on_hand.get(key, 0) + returned.item.quantity
+    return {key: StockFigures(on_hand=units) for key, units in on_hand.items() if units}
+
+
 def moved_at(event: DomainEvent, occurred_at: datetime) -> datetime:
     """When the units an event moves moved: the business time it names, else when it occurred
     (a reaction occurs at the Amazon observation behind it)."""
@@ -89,4 +107,8 @@ def moved_at(event: DomainEvent, occurred_at: datetime) -> datetime:
         return event.shipped_at
     if isinstance(event, PurchaseOrderShipped) and event.shipped_at is not None:
         return event.shipped_at  # with its sales order: units leave and go in transit at once
+    if isinstance(event, AmazonOrderObserved):
+        return event.updated_at  # the first observation showing a line shipped: when it left
+    if isinstance(event, AmazonReturnObserved):
+        return event.item.returned_at
     return occurred_at

@@ -7,6 +7,8 @@ whatever order the facts arrived. A stock row keeps that fold up to date:
   stream, the last version it applied, and a fact at or below it is a no-op;
 - on hand, once the warehouse x SKU has a count, is recomputed from the ledger tail (the latest
   count and every fact after it), so a late fact dated before a count changes nothing.
+Amazon's reports sit beside the figures: the row keeps the latest few, in time order, for the
+drift check (`domain.stock.drift`).
 """
 
 from collections.abc import Iterable
@@ -17,6 +19,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.inventory import AmazonInventoryFigures
 from domain.stock.contributions import ZERO, StockFigures
+
+# Amazon's reports a stock row keeps: enough for the drift check's runs (`domain.stock.drift`).
+REPORTS_KEPT = 10
+AMAZON_ADJUSTMENT = "amazon_adjustment"
 
 
 class LedgerFact(BaseModel):
@@ -36,6 +42,10 @@ class LedgerFact(BaseModel):
     transfer_order_id: str | None = None
     delta: StockFigures = ZERO
     count: int | None = None
+    # AMAZON_ADJUSTMENT: on hand set to Amazon's figure, with both figures (ours before it)
+    reason: str | None = None
+    ours: int | None = None
+    amazon: int | None = None
 
     @cached_property
     def position(self) -> tuple[datetime, str]:
@@ -68,8 +78,14 @@ class StockState(BaseModel):
     sku: str
     figures: StockFigures = ZERO
     counted: bool = False
-    amazon: AmazonReport | None = None
+    amazon: AmazonReport | None = None  # the latest report
+    reports: tuple[AmazonReport, ...] = ()  # the latest REPORTS_KEPT, oldest first
     sources: dict[str, int] = Field(default_factory=dict)  # a factory: no deep copy of a default
+
+    @property
+    def kept_reports(self) -> tuple[AmazonReport, ...]:
+        """The reports kept, oldest first (a row written before they were kept: its latest)."""
+        return self.reports or ((self.amazon,) if self.amazon is not None else ())
 
 
 def fold(facts: Iterable[LedgerFact]) -> StockFigures:
@@ -118,9 +134,15 @@ def apply_fact(
 
 
 def apply_report(state: StockState | None, report: AmazonReport) -> StockState | None:
+    """The row with the report among its latest ones (in time order, whatever the arrival
+    order); None when the row already holds it or it is older than all those kept."""
     current = state or StockState(
         tenant_id=report.tenant_id, warehouse_id=report.warehouse_id, sku=report.sku
     )
-    if current.amazon is not None and current.amazon.rank >= report.rank:
+    kept = current.kept_reports
+    if any(r.event_id == report.event_id for r in kept):
         return None
-    return current.model_copy(update={"amazon": report})
+    reports = tuple(sorted((*kept, report), key=lambda r: r.rank))[-REPORTS_KEPT:]
+    if reports == kept:
+        return None
+    return current.model_copy(update={"amazon": reports[-1], "reports": reports})

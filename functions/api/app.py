@@ -32,6 +32,10 @@ ROUTERS = {
     "history": "functions.api.routers.history",
     "settings": "functions.api.routers.settings",
     "amazon-jobs": "functions.api.routers.amazon_jobs",
+    "products": "functions.api.routers.products",
+    "listings": "functions.api.routers.listings",
+    "sales": "functions.api.routers.sales",
+    "forecasts": "functions.api.routers.forecasts",
 }
 DESCRIPTION = (
     "Inbound shipments synced from Amazon, reconciled into transfer orders, and exact stock. "

@@ -128,8 +128,10 @@ def allowed_methods(app: APIGatewayRestResolver, path: str) -> list[str]:
 
 
 def _domain_error(error: DomainError) -> Response[Any]:
-    # A refusal naming the body field at fault says so, as validation errors do.
-    at_fault = [FieldError(field=f"body.{error.field}", reason=str(error))] if error.field else []
+    # A refusal naming the field at fault says so, as validation errors do (a body field unless
+    # it names its place: a query parameter refused on what it refers to).
+    place = "" if (error.field or "").startswith(("query.", "path.")) else "body."
+    at_fault = [FieldError(field=f"{place}{error.field}", reason=str(error))] if error.field else []
     return error_response(status_of(error), error.code, str(error), at_fault)
 
 

@@ -45,7 +45,15 @@ class RunCounters(BaseModel):
     throttled: dict[str, int] = {}
     retried_errors: dict[str, int] = {}
     shipments_seen: int = 0
-    events_appended: int = 0
+    events_appended: int = 0  # of shipments
+    # Sales from Amazon's reports: reports asked for, and given up on (stuck past the limit or
+    # FATAL, requested again or abandoned); orders and returns that appended an event.
+    reports_requested: int = 0
+    reports_dropped: int = 0
+    orders_recorded: int = 0
+    returns_recorded: int = 0
+    # Amazon's FBA figures (getInventorySummaries) recorded, per SKU that changed.
+    inventory_reported: int = 0
     quarantined_count: int = 0
     quarantined: list[QuarantinedRecord] = []
     invocations: int = 0

@@ -22,8 +22,8 @@ from functions.notifications.envelope import (
     MarketplaceInventory,
     read_notification,
 )
-from functions.notifications.inventory import InventoryRecorder
 from functions.notifications.repoll import Repolls
+from functions.shared.inventory_stream import InventoryRecorder
 
 ACTOR = "system:notifications"
 

@@ -1,22 +1,16 @@
 """The notifications consumer's items in the state table.
 
 notification#{notification_id}  claim         dedupe marker (a lease while processing)
-inventory#{tenant}#{warehouse}  version       a lower bound of the FBA inventory stream's version
 repoll#{tenant}#{connection}    {shipment_id} debounce of targeted re-polls (TTL one minute)
 """
 
 from typing import Final
 
 CLAIM_SK: Final = "claim"
-VERSION_SK: Final = "version"
 
 
 def notification_pk(notification_id: str) -> str:
     return f"notification#{notification_id}"
-
-
-def inventory_version_pk(tenant_id: str, warehouse_id: str) -> str:
-    return f"inventory#{tenant_id}#{warehouse_id}"
 
 
 def repoll_pk(tenant_id: str, connection_id: str) -> str:

@@ -13,13 +13,13 @@ from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.watch_index import WatchIndex
 from functions.notifications.claims import Claims
 from functions.notifications.consumer import NotificationConsumer
-from functions.notifications.inventory import InventoryRecorder
 from functions.notifications.repoll import Repolls
 from functions.notifications.settings import NotificationsSettings
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.state_store import StateTable
 from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.cold_start import settled
+from functions.shared.inventory_stream import InventoryRecorder
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

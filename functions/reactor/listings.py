@@ -7,6 +7,7 @@ A listing, once seen with the same identifiers, is remembered for the life of th
 """
 
 from collections.abc import Iterator
+from functools import partial
 
 from domain.event_store import EventContext, RecordedEvent
 from domain.inbound_shipment.events import InboundShipmentLinesAdded
@@ -34,7 +35,7 @@ class ListingDiscovery:
         for seen in self._seen_in(recorded):
             if (tenant, seen) in self._seen:
                 continue
-            appended.update(retry_on_conflict(lambda seen=seen: self._discover(recorded, seen)))
+            appended.update(retry_on_conflict(partial(self._discover, recorded, seen)))
             if len(self._seen) >= MAX_REMEMBERED:
                 self._seen.clear()
             self._seen.add((tenant, seen))
@@ -57,13 +58,13 @@ class ListingDiscovery:
     def _seen_in(self, recorded: RecordedEvent) -> Iterator[SeenListing]:
         event = recorded.event
         if isinstance(event, AmazonOrderObserved):
-            for line in event.lines:
+            for item in event.lines:
                 yield SeenListing(
                     connection_id=event.connection_id,
                     marketplace_id=event.marketplace_id,
                     channel=event.channel,
-                    sku=line.sku,
-                    asin=line.asin,
+                    sku=item.sku,
+                    asin=item.asin,
                     source="order",
                 )
         elif isinstance(event, AmazonInventoryReported):

@@ -23,6 +23,7 @@ from domain.inbound_shipment import state as inbound_shipment
 from domain.messages import Decision, DomainEvent
 from domain.orders import purchase_order, sales_order, transfer_order
 from domain.ports import Clock, IdGenerator
+from domain.products import listing, product
 from domain.save_to_amazon import job as amazon_job
 from domain.stock import moved_at
 from domain.streams import StreamId, StreamKind
@@ -41,6 +42,8 @@ EVOLVERS: Mapping[StreamKind, Callable[[Any, DomainEvent], Any]] = {
     StreamKind.SETTINGS: planning.evolve,
     StreamKind.AMAZON_JOB: amazon_job.evolve,
     StreamKind.AMAZON_ORDER: sales.evolve,
+    StreamKind.PRODUCT: product.evolve,
+    StreamKind.LISTING: listing.evolve,
 }
 
 
@@ -55,6 +58,8 @@ STATES: Mapping[StreamKind, type[BaseModel]] = {
     StreamKind.SETTINGS: planning.PlanningSettings,
     StreamKind.AMAZON_JOB: amazon_job.AmazonJob,
     StreamKind.AMAZON_ORDER: sales.AmazonOrder,
+    StreamKind.PRODUCT: product.Product,
+    StreamKind.LISTING: listing.Listing,
 }
 SNAPSHOT_EVERY: Final = 200
 # Bump when an evolver changes what a state means for the same events: old snapshots then lapse.
@@ -136,6 +141,14 @@ class Aggregates:
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.AMAZON_ORDER], entity_id: str
     ) -> Loaded[sales.AmazonOrder]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.PRODUCT], entity_id: str
+    ) -> Loaded[product.Product]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.LISTING], entity_id: str
+    ) -> Loaded[listing.Listing]: ...
     @overload
     def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]: ...
 

@@ -34,6 +34,11 @@ class SyncMetrics:
             - sum(before.retried_errors.values()),
             "ShipmentsSeen": after.shipments_seen - before.shipments_seen,
             "EventsAppended": after.events_appended - before.events_appended,
+            "SalesReportsRequested": after.reports_requested - before.reports_requested,
+            "SalesReportsDropped": after.reports_dropped - before.reports_dropped,
+            "AmazonOrdersRecorded": after.orders_recorded - before.orders_recorded,
+            "AmazonReturnsRecorded": after.returns_recorded - before.returns_recorded,
+            "AmazonInventoryReported": after.inventory_reported - before.inventory_reported,
         }
         for name, value in deltas.items():
             self._sink.add_metric(name=name, unit=MetricUnit.Count, value=value)

@@ -52,7 +52,7 @@ def build(
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
     from functions.shared.adapters.lwa import LwaCredentials
-    from functions.shared.adapters.spapi_gateway import SpApiGateway
+    from functions.shared.adapters.reports_gateway import SpApiSellerReads
 
     clock = clock or SystemClock()
     ids = ids or RandomIds()
@@ -60,8 +60,8 @@ def build(
 
     enqueue = SyncQueue(sqs, settings.sync_queue_url, PendingJobs(state)).submit
 
-    def open_gateway(credentials: LwaCredentials, region: Region) -> SpApiGateway:
-        return SpApiGateway(
+    def open_gateway(credentials: LwaCredentials, region: Region) -> SpApiSellerReads:
+        return SpApiSellerReads(
             credentials,
             region,
             settings.spapi_endpoint,

@@ -18,6 +18,13 @@ from infra.constructs.function import ServiceFunction
 PERIOD = Duration.minutes(5)
 # A stream consumer this far behind is not keeping up (or is stuck retrying a poison batch).
 ITERATOR_AGE_THRESHOLD = Duration.minutes(5)
+DRIFT_RUNBOOK = (
+    "Our stock and Amazon's differed past two reads of Amazon's inventory. On hand was "
+    "adjusted to Amazon's figure (amazon_adjustment in GET /stock/ledger, with both figures); "
+    "inbound never is. Check GET /stock/drift?warehouse_id= for the SKUs, then the shipments, "
+    "receipts and orders of those SKUs in Seller Central (lost, damaged or found units, a "
+    "shipment not reconciled). See infra/README.md, Runbook."
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class Watched:
     sync_worker: ServiceFunction
     work_queues: Mapping[str, sqs.IQueue]
     rest_api: apigw.RestApi
+    # Our stock and Amazon's differing past two reads (`functions/reactor/amazon_adjustments`)
+    drift_persisted: cw.IMetric | None = None
 
 
 class Observability(Construct):
@@ -56,6 +65,8 @@ class Observability(Construct):
             throttles = function.function.metric_throttles(period=PERIOD, statistic="Sum")
             service = function.spec.service
             self._alarm(f"Throttles-{service}", throttles, 0, f"{service} was throttled")
+        if watched.drift_persisted is not None:
+            self._alarm("StockDriftPersisted", watched.drift_persisted, 0, DRIFT_RUNBOOK)
 
         self.dashboard = cw.Dashboard(self, "Dashboard")
         self.dashboard.add_widgets(*_widgets(watched))

@@ -6,13 +6,16 @@ coordinates on their own DLQ, so one bad event never stalls a shard for long.
 """
 
 from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cw
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from functions.reactor.amazon_adjustments import STOCK_DRIFT_PERSISTED
 from functions.shared.settings import StoreSettings
 from infra.constructs.backbone import Backbone
+from infra.constructs.dynamodb import grant
 from infra.constructs.function import FunctionSpec, ServiceFunction, environment_for
 from infra.constructs.queues import dead_letter_queue
 
@@ -55,11 +58,22 @@ class Projections(Construct):
             ),
         )
         # It loads the orders a shipment observation concerns and appends what they decide; it
-        # reads no view and keeps no state of its own (`functions/reactor/wiring.py`), but the
-        # Save-to-Amazon jobs' placing markers (one Query before importing a shipment).
+        # keeps no state of its own (`functions/reactor/wiring.py`) and reads the Save-to-Amazon
+        # jobs' placing markers (one Query before importing a shipment) and, for Amazon's
+        # reports, a stock row, its ledger and the FBA inventory stream's doc (never an index).
         backbone.event_store.grant_read(self.reactor.role)
         backbone.event_store.grant_append(self.reactor.role)
         backbone.state.grant_state(self.reactor.role, "Query")
+        grant(self.reactor.role, backbone.views.table, ("GetItem", "Query"))
+        # Persisted drift between our stock and Amazon's (`functions/reactor/amazon_adjustments`),
+        # as Powertools publishes it: the function's namespace, its service as the dimension.
+        self.drift_persisted = cw.Metric(
+            namespace=backbone.powertools.metrics_namespace,
+            metric_name=STOCK_DRIFT_PERSISTED,
+            dimensions_map={"service": "reactor"},
+            statistic="Sum",
+            period=Duration.minutes(5),
+        )
 
     def _consumer(
         self, backbone: Backbone, name: str, spec: FunctionSpec

@@ -193,6 +193,26 @@ class ControlClient:
     def cancel(self, shipment_id: str) -> dict[str, Any]:
         return self._call("POST", f"/_sim/shipments/{shipment_id}/cancel")
 
+    def adjust_inventory(
+        self,
+        seller_id: str,
+        marketplace_id: str,
+        sku: str,
+        reason: str,
+        fulfillable_delta: int = 0,
+        unfulfillable_delta: int = 0,
+    ) -> dict[str, Any]:
+        """Amazon books units the seller never sees as a shipment (lost, damaged, found): the
+        SKU's fulfillable and unfulfillable figures after it, and the notifications sent."""
+        body = {
+            "marketplace_id": marketplace_id,
+            "sku": sku,
+            "fulfillable_delta": fulfillable_delta,
+            "unfulfillable_delta": unfulfillable_delta,
+            "reason": reason,
+        }
+        return self._call("POST", f"/_sim/sellers/{seller_id}/inventory-adjustments", body)
+
     def inject_fault(
         self, operation: str, status: int, body: str = "json", count: int = 1, delay_ms: int = 0
     ) -> dict[str, Any]:
@@ -343,6 +363,22 @@ class ControlClient:
     def orders(self, seller_id: str) -> list[dict[str, Any]]:
         """The seller's orders as given, with their ids and UTC timestamps."""
         return list(self._call("GET", f"/_sim/sellers/{seller_id}/orders")["orders"])
+
+    def update_order(self, seller_id: str, amazon_order_id: str, **change: Any) -> dict[str, Any]:
+        """Change an order later (`last_updated_date`, `order_status`, `add_returns`)."""
+        return self._call("POST", f"/_sim/sellers/{seller_id}/orders/{amazon_order_id}", change)
+
+    def force_report_outcomes(
+        self, seller_id: str, report_type: str, outcome: str, count: int = 1
+    ) -> dict[str, Any]:
+        """The seller's next `count` reports of the type end `FATAL` or stay `STUCK`."""
+        body = {"report_type": report_type, "outcome": outcome, "count": count}
+        return self._call("POST", f"/_sim/sellers/{seller_id}/report-outcomes", body)
+
+    def set_report_compression(self, seller_id: str, gzip_every: int) -> dict[str, Any]:
+        """Every `gzip_every`-th report document of the seller comes GZIP (0: none)."""
+        body = {"gzip_every": gzip_every}
+        return self._call("PUT", f"/_sim/sellers/{seller_id}/report-compression", body)
 
     def reset(self) -> None:
         self._call("POST", "/_sim/reset")

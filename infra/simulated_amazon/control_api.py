@@ -32,7 +32,12 @@ from .control_schema import (
 from .errors import SimulatorError
 from .faults import FaultInjector
 from .http_types import Request, Response, control_error
-from .inventory_changes import FigureChanges, Watch
+from .inventory_changes import (
+    FigureChanges,
+    InventoryAdjustmentRequest,
+    Watch,
+    adjust_inventory,
+)
 from .lwa import LwaTokenService
 from .models import Shipment
 from .notifications import InventoryNotifier
@@ -122,6 +127,7 @@ class ControlApi:
             ("POST", "/_sim/sellers/{seller_id}/tokens", self.issue_refresh_token),
             ("POST", "/_sim/sellers/{seller_id}/shipments", self.create_shipment),
             ("POST", "/_sim/sellers/{seller_id}/shipments/bulk", self.bulk_create_shipments),
+            ("POST", "/_sim/sellers/{seller_id}/inventory-adjustments", self.adjust_inventory),
             ("GET", "/_sim/shipments/{shipment_id}", self.get_shipment),
             ("POST", "/_sim/shipments/{shipment_id}/status", self.set_status),
             ("PUT", "/_sim/shipments/{shipment_id}/items", self.set_items),
@@ -205,6 +211,12 @@ class ControlApi:
         # one per SKU).
         shipment_ids = self._store.bulk_create_shipments(params["seller_id"], body)
         return Response.json(201, {"shipment_ids": shipment_ids})
+
+    def adjust_inventory(self, request: Request, params: dict[str, str]) -> Response:
+        """Amazon books lost, damaged or found units (`inventory_changes.adjust_inventory`)."""
+        body = parse_body(request, InventoryAdjustmentRequest)
+        view, sent = adjust_inventory(self._store, self._changes, params["seller_id"], body)
+        return Response.json(200, {**view, "notifications_sent": sent})
 
     def get_shipment(self, _: Request, params: dict[str, str]) -> Response:
         with self._store.locked():

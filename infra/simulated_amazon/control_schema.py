@@ -40,6 +40,11 @@ FaultOperation = Literal[
     "getShipment",
     "listShipmentItems",
     "getInboundOperationStatus",
+    # Reports API 2021-06-30
+    "createReport",
+    "getReport",
+    "getReports",
+    "getReportDocument",
 ]
 
 
@@ -164,3 +169,19 @@ class DeliveryQuirksRequest(_Strict):
 
 class IssueRefreshTokenRequest(_Strict):
     """`POST /_sim/sellers/{id}/tokens` takes no fields (an empty body or `{}`)."""
+
+
+class ReportOutcomesRequest(_Strict):
+    """The seller's next `count` reports of `report_type` end FATAL, or stay IN_PROGRESS for
+    ever (STUCK), whatever their rows."""
+
+    report_type: str = Field(min_length=1)
+    outcome: Literal["FATAL", "STUCK"]
+    count: int = Field(default=1, ge=1, le=1_000)
+
+
+class ReportCompressionRequest(_Strict):
+    """Every `gzip_every`-th report document of the seller is GZIP-compressed
+    (`compressionAlgorithm: GZIP`); 0: none, 1: all."""
+
+    gzip_every: int = Field(ge=0, le=1_000)

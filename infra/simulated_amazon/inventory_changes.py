@@ -1,6 +1,6 @@
 """Notify the SKUs a change moved: Amazon sends FBA_INVENTORY_AVAILABILITY_CHANGES on any
 change of a SKU's figures (receipts, plan changes, status changes that move inbound units, new
-shipments), and only then.
+shipments, units Amazon itself adjusts), and only then.
 
 The figures are compared before and after the change, under the store's lock; nothing is
 computed when no notification would go anywhere (benchmarks with thousands of shipments). Bulk
@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .clock import SimulatedClock
+from .errors import InvalidRequest, NotFound
 from .inventory import InventoryLevels
 from .notifications import InventoryNotifier
 from .store import SimulatorStore, SkuInventorySnapshot
@@ -96,3 +99,61 @@ class FigureChanges:
 
     def _snapshots(self, watched: Watch) -> list[SkuInventorySnapshot]:
         return self._store.sku_snapshots(watched.seller_id, watched.skus, watched.zero_in)
+
+
+MAX_ADJUSTMENT = 1_000_000
+
+
+class InventoryAdjustmentRequest(BaseModel):
+    """Amazon books units the seller never sees as a shipment: lost, damaged or found."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    marketplace_id: str = Field(min_length=1)
+    sku: str = Field(min_length=1)
+    fulfillable_delta: int = Field(default=0, ge=-MAX_ADJUSTMENT, le=MAX_ADJUSTMENT)
+    unfulfillable_delta: int = Field(default=0, ge=-MAX_ADJUSTMENT, le=MAX_ADJUSTMENT)
+    reason: str = Field(min_length=1, max_length=100)  # e.g. lost, damaged, found
+
+    @model_validator(mode="after")
+    def _moves_something(self) -> InventoryAdjustmentRequest:
+        if not self.fulfillable_delta and not self.unfulfillable_delta:
+            raise ValueError("give a non-zero fulfillable_delta or unfulfillable_delta")
+        return self
+
+
+def adjust_inventory(
+    store: SimulatorStore,
+    changes: FigureChanges,
+    seller_id: str,
+    body: InventoryAdjustmentRequest,
+) -> tuple[dict[str, Any], int]:
+    """Apply the adjustment (a SKU Amazon holds in that marketplace) and notify its figures;
+    the SKU's levels after it, and how many notifications went out."""
+
+    def adjust() -> InventoryLevels:
+        if body.marketplace_id not in store.seller(seller_id).marketplace_ids:
+            raise InvalidRequest(f"seller {seller_id} does not sell in {body.marketplace_id}")
+        if body.sku not in store.inventory(seller_id, body.marketplace_id):
+            raise NotFound(f"Amazon holds no {body.sku!r} of seller {seller_id} there")
+        store.stock_movements.adjust(
+            seller_id,
+            body.marketplace_id,
+            body.sku,
+            body.fulfillable_delta,
+            body.unfulfillable_delta,
+            store.clock.now(),
+        )
+        return store.inventory(seller_id, body.marketplace_id)[body.sku]
+
+    def render(levels: InventoryLevels) -> dict[str, Any]:
+        return {
+            "seller_id": seller_id,
+            "marketplace_id": body.marketplace_id,
+            "sku": body.sku,
+            "reason": body.reason,
+            "fulfillable": levels.fulfillable,
+            "unfulfillable": levels.unfulfillable,
+        }
+
+    return changes.apply(lambda: Watch(seller_id, [body.sku]), adjust, render)

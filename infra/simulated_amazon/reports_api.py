@@ -4,9 +4,12 @@ seller orders.
 
 As Amazon: createReport answers 202 `{reportId}`; the report is IN_QUEUE, then IN_PROGRESS,
 then DONE (or CANCELLED when it has no rows: Amazon has no "done, no data" status) once
-`REPORT_PROCESSING_SECONDS` simulated seconds have passed; a DONE report names a
-`reportDocumentId`, whose getReportDocument gives a presigned `url` (here on the simulator,
-valid 5 minutes, no token needed) to the uncompressed tab-separated document. Refused with 400
+`REPORT_PROCESSING_SECONDS` simulated seconds have passed (divided by the rate scale, like the
+rates); a DONE report names a `reportDocumentId`, whose getReportDocument gives a presigned `url`
+(here on the simulator, valid 5 minutes, no token needed) to the tab-separated document,
+GZIP-compressed (`compressionAlgorithm`) as a seller's `report-compression` says. Control routes
+give a seller orders, change them later (a late cancellation, returns), and force the outcome of
+its next reports (FATAL, or never finished). Refused with 400
 InvalidInput: unknown or unserved report types, malformed dates, a start after the end or in the
 future, a range over the report type's maximum, marketplaces the seller does not sell in.
 getReports pages with `pageSize` (1-100, default 10) and a `nextToken` sent alone.
@@ -14,7 +17,9 @@ getReports pages with `pageSize` (1-100, default 10) and a `nextToken` sent alon
 
 from __future__ import annotations
 
+import gzip
 import threading
+from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +28,7 @@ from typing import Any
 from .call_stats import CallStats
 from .clock import SimulatedClock, format_timestamp
 from .control_api import BadControlInput, parse_body
+from .control_schema import ReportCompressionRequest, ReportOutcomesRequest
 from .errors import SimulatorError
 from .faults import FaultInjector
 from .http_types import Request, Response, control_error
@@ -31,7 +37,15 @@ from .lwa import LwaTokenService
 from .query_params import InvalidInput, csv_list, enum_list, parse_date_time, timestamp
 from .rate_limit import AMAZON_RATE_LIMITS, RateLimit, RateLimiter
 from .routing import RouteHandler, Router
-from .sales_orders import MAX_RANGES, AddOrdersRequest, Order, SalesBook, columns_for, to_tsv
+from .sales_orders import (
+    MAX_RANGES,
+    AddOrdersRequest,
+    Order,
+    SalesBook,
+    UpdateOrderRequest,
+    columns_for,
+    to_tsv,
+)
 from .sp_api_gateway import SpApiGateway
 from .store import SimulatorStore
 
@@ -73,6 +87,15 @@ class _Report:
     document: str | None = None
     document_id: str | None = None
     rendered: bool = False
+    # Forced by `POST /_sim/sellers/{id}/report-outcomes`: FATAL, or STUCK (never finishes).
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class _Document:
+    seller_id: str
+    text: str
+    gzipped: bool
 
 
 @dataclass(frozen=True)
@@ -83,13 +106,25 @@ class _Url:
 
 
 class ReportsApi:
-    def __init__(self, store: SimulatorStore, clock: SimulatedClock, sales: SalesBook) -> None:
+    def __init__(
+        self,
+        store: SimulatorStore,
+        clock: SimulatedClock,
+        sales: SalesBook,
+        processing_seconds: float = REPORT_PROCESSING_SECONDS,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._sales = sales
+        self._processing = processing_seconds
         self._lock = threading.Lock()
         self._reports: dict[str, _Report] = {}
-        self._documents: dict[str, tuple[str, str]] = {}  # id -> (seller, text)
+        self._documents: dict[str, _Document] = {}
+        # Per seller: every how many documents one is GZIP (0: none), and documents so far.
+        self._gzip_every: dict[str, int] = {}
+        self._rendered: dict[str, int] = defaultdict(int)
+        # Per (seller, report type): the outcomes forced on its next reports, in order.
+        self._outcomes: defaultdict[tuple[str, str], deque[str]] = defaultdict(deque)
         self._urls: dict[str, _Url] = {}
         self._pages: dict[str, tuple[str, list[str], int, int]] = {}
         self._next_id = 50_000_000_000
@@ -100,6 +135,9 @@ class ReportsApi:
             self._documents.clear()
             self._urls.clear()
             self._pages.clear()
+            self._gzip_every.clear()
+            self._rendered.clear()
+            self._outcomes.clear()
         self._sales.clear()
 
     def register(self, router: Router, gateway: SpApiGateway) -> None:
@@ -117,6 +155,9 @@ class ReportsApi:
         control: list[tuple[str, str, RouteHandler]] = [
             ("POST", "/_sim/sellers/{seller_id}/orders", self.add_orders),
             ("GET", "/_sim/sellers/{seller_id}/orders", self.list_orders),
+            ("POST", "/_sim/sellers/{seller_id}/orders/{order_id}", self.update_order),
+            ("POST", "/_sim/sellers/{seller_id}/report-outcomes", self.force_outcomes),
+            ("PUT", "/_sim/sellers/{seller_id}/report-compression", self.set_compression),
         ]
         for method, template, handler in control:
             router.add(method, template, _control(handler))
@@ -167,7 +208,7 @@ class ReportsApi:
         document_id = params["reportDocumentId"]
         with self._lock:
             owner = self._documents.get(document_id)
-        if owner is None or owner[0] != seller_id:
+        if owner is None or owner.seller_id != seller_id:
             return _error(404, "NotFound", f"Report document {document_id} not found")
         token = new_next_token()
         with self._lock:
@@ -178,18 +219,24 @@ class ReportsApi:
         # keeps the port.
         port = _request_port(request)
         url = f"http://127.0.0.1:{port}{DOCUMENTS}/{token}"
-        return Response.json(200, {"reportDocumentId": document_id, "url": url})
+        answer = {"reportDocumentId": document_id, "url": url}
+        if owner.gzipped:
+            answer["compressionAlgorithm"] = "GZIP"
+        return Response.json(200, answer)
 
     def download(self, _: Request, params: dict[str, str]) -> Response:
         """The presigned URL (S3 at Amazon): plain text, no SP-API token."""
         with self._lock:
             grant = self._urls.get(params["token"])
-            text = self._documents.get(grant.document_id) if grant else None
-        if grant is None or text is None:
+            document = self._documents.get(grant.document_id) if grant else None
+        if grant is None or document is None:
             return _s3_error(403, "AccessDenied", "Request has expired or is invalid")
         if self._clock.now() > grant.expires:
             return _s3_error(403, "AccessDenied", "Request has expired")
-        return Response(200, text[1].encode("utf-8"), {"Content-Type": "text/plain; charset=UTF-8"})
+        body = document.text.encode("utf-8")
+        if document.gzipped:  # the content itself, as S3 holds it: no Content-Encoding
+            return Response(200, gzip.compress(body), {"Content-Type": "application/octet-stream"})
+        return Response(200, body, {"Content-Type": "text/plain; charset=UTF-8"})
 
     # Control routes
 
@@ -198,6 +245,30 @@ class ReportsApi:
         body = parse_body(request, AddOrdersRequest)
         ids = self._sales.add(seller.seller_id, list(seller.marketplace_ids), body.orders)
         return Response.json(201, {"amazon_order_ids": ids})
+
+    def update_order(self, request: Request, params: dict[str, str]) -> Response:
+        seller = self._store.seller(params["seller_id"])
+        change = parse_body(request, UpdateOrderRequest)
+        order = self._sales.update(seller.seller_id, params["order_id"], change)
+        return Response.json(200, _order_view(order))
+
+    def force_outcomes(self, request: Request, params: dict[str, str]) -> Response:
+        """The seller's next reports of a type end FATAL, or never finish (STUCK)."""
+        seller = self._store.seller(params["seller_id"])
+        body = parse_body(request, ReportOutcomesRequest)
+        with self._lock:
+            queue = self._outcomes[(seller.seller_id, body.report_type)]
+            queue.extend([body.outcome] * body.count)
+            pending = len(queue)
+        return Response.json(200, {"report_type": body.report_type, "pending": pending})
+
+    def set_compression(self, request: Request, params: dict[str, str]) -> Response:
+        """Every `gzip_every`-th document of the seller comes GZIP-compressed (0: none)."""
+        seller = self._store.seller(params["seller_id"])
+        body = parse_body(request, ReportCompressionRequest)
+        with self._lock:
+            self._gzip_every[seller.seller_id] = body.gzip_every
+        return Response.json(200, body.model_dump())
 
     def list_orders(self, _: Request, params: dict[str, str]) -> Response:
         seller = self._store.seller(params["seller_id"])
@@ -235,7 +306,18 @@ class ReportsApi:
         with self._lock:
             self._next_id += 1
             report_id = str(self._next_id)
-        return _Report(report_id, seller_id, report_type, list(marketplace_ids), start, end, now)
+            forced = self._outcomes.get((seller_id, report_type))
+            outcome = forced.popleft() if forced else None
+        return _Report(
+            report_id,
+            seller_id,
+            report_type,
+            list(marketplace_ids),
+            start,
+            end,
+            now,
+            outcome=outcome,
+        )
 
     def _find(self, seller_id: str, report_id: str) -> _Report | None:
         with self._lock:
@@ -246,10 +328,12 @@ class ReportsApi:
 
     def _status(self, report: _Report) -> str:
         elapsed = (self._clock.now() - report.created).total_seconds()
-        if elapsed < REPORT_PROCESSING_SECONDS / 2:
+        if elapsed < self._processing / 2:
             return "IN_QUEUE"
-        if elapsed < REPORT_PROCESSING_SECONDS:
+        if elapsed < self._processing or report.outcome == "STUCK":
             return "IN_PROGRESS"
+        if report.outcome == "FATAL":
+            return "FATAL"
         self._render(report)
         return "DONE" if report.document_id else "CANCELLED"
 
@@ -267,7 +351,10 @@ class ReportsApi:
             if rows:
                 report.document_id = f"amzn1.spdoc.1.4.na.{report.report_id}.sim"
                 text = to_tsv(columns_for(report.report_type), rows)
-                self._documents[report.document_id] = (report.seller_id, text)
+                self._rendered[report.seller_id] += 1
+                every = self._gzip_every.get(report.seller_id, 0)
+                gzipped = every > 0 and self._rendered[report.seller_id] % every == 0
+                self._documents[report.document_id] = _Document(report.seller_id, text, gzipped)
 
     def _view(self, report: _Report) -> dict[str, Any]:
         status = self._status(report)
@@ -280,10 +367,10 @@ class ReportsApi:
             "createdTime": format_timestamp(report.created),
             "processingStatus": status,
         }
-        half = timedelta(seconds=REPORT_PROCESSING_SECONDS / 2)
+        half = timedelta(seconds=self._processing / 2)
         if status != "IN_QUEUE":
             view["processingStartTime"] = format_timestamp(report.created + half)
-        if status in ("DONE", "CANCELLED"):
+        if status in ("DONE", "CANCELLED", "FATAL"):
             view["processingEndTime"] = format_timestamp(report.created + 2 * half)
         if report.document_id and status == "DONE":
             view["reportDocumentId"] = report.document_id
@@ -335,14 +422,16 @@ def register_reports(
     rate_limiter: RateLimiter,
 ) -> list[Callable[[], None]]:
     """Add the Reports API and its control routes to `router`, with usage plans scaled as
-    `rate_limiter`'s are; returns what /_sim/reset must call."""
+    `rate_limiter`'s are, and processing as much faster; returns what /_sim/reset must call."""
     reference = "getShipments"
     scale = (
         rate_limiter.limit_for(reference).requests_per_second
         / AMAZON_RATE_LIMITS[reference].requests_per_second
     )
     limiter = RateLimiter(clock.monotonic, scale, REPORTS_RATE_LIMITS, rate_limiter.header_on_429)
-    api = ReportsApi(store, clock, SalesBook())
+    sales = SalesBook()
+    store.stock_movements.attach_orders(sales.orders_of)  # FBA orders move Amazon's stock
+    api = ReportsApi(store, clock, sales, REPORT_PROCESSING_SECONDS / scale)
     api.register(router, SpApiGateway(store, tokens, limiter, faults, stats))
     return [api.clear, limiter.reset]
 

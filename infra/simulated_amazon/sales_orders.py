@@ -156,6 +156,17 @@ class OrderInput(BaseModel):
     amazon_order_id: str | None = Field(default=None, pattern=r"^\d{3}-\d{7}-\d{7}$")
     lines: list[OrderLineInput] = Field(min_length=1)
     returns: list[ReturnInput] = Field(default_factory=list)
+    # What the order report's rows of this order show instead of the order's own values (a
+    # column of ORDER_COLUMNS -> text): a malformed row for tests, e.g. {"quantity": "-2"}.
+    row_overrides: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("row_overrides")
+    @classmethod
+    def _known_columns(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(ORDER_COLUMNS))
+        if unknown:
+            raise ValueError(f"not columns of the order reports: {unknown}")
+        return value
 
     @field_validator("purchase_date", "last_updated_date")
     @classmethod
@@ -167,6 +178,34 @@ class AddOrdersRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     orders: list[OrderInput] = Field(min_length=1, max_length=10_000)
+
+
+class UpdateOrderRequest(BaseModel):
+    """What happened to an order since: a new status (a late cancellation, a shipment) and
+    returns, as of `last_updated_date` (its last-updated time moves there)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    last_updated_date: datetime
+    order_status: (
+        Literal[
+            "Pending",
+            "Unshipped",
+            "PartiallyShipped",
+            "Shipped",
+            "Canceled",
+            "Unfulfillable",
+            "InvoiceUnconfirmed",
+            "PendingAvailability",
+        ]
+        | None
+    ) = None
+    add_returns: list[ReturnInput] = Field(default_factory=list)
+
+    @field_validator("last_updated_date")
+    @classmethod
+    def _zoned(cls, value: datetime) -> datetime:
+        return _utc(value)
 
 
 @dataclass(frozen=True)
@@ -194,6 +233,7 @@ class Order:
     order_status: str
     lines: list[OrderLine]
     returns: list[Return] = field(default_factory=list)
+    row_overrides: dict[str, str] = field(default_factory=dict)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -259,6 +299,7 @@ class SalesBook:
                     returns=[
                         Return(r.sku, r.quantity, r.return_date, r.reason) for r in spec.returns
                     ],
+                    row_overrides=dict(spec.row_overrides),
                 )
             )
         with self._lock:
@@ -268,6 +309,28 @@ class SalesBook:
             for order in created:
                 self._orders[order.amazon_order_id] = order
         return [order.amazon_order_id for order in created]
+
+    def update(self, seller_id: str, amazon_order_id: str, change: UpdateOrderRequest) -> Order:
+        """The order as changed: its status, its returns, its last-updated time."""
+        with self._lock:
+            order = self._orders.get(amazon_order_id)
+            if order is None or order.seller_id != seller_id:
+                raise NotFound(f"seller {seller_id} has no order {amazon_order_id!r}")
+            if change.last_updated_date < order.last_updated_date:
+                raise InvalidRequest("last_updated_date is before the order's last update")
+            skus = {line.sku for line in order.lines}
+            for returned in change.add_returns:
+                if returned.sku not in skus:
+                    raise InvalidRequest(f"return of {returned.sku!r}, which the order lacks")
+                if returned.return_date < order.purchase_date:
+                    raise InvalidRequest("a return_date is before the purchase_date")
+            order.last_updated_date = change.last_updated_date
+            if change.order_status is not None:
+                order.order_status = change.order_status
+            order.returns.extend(
+                Return(r.sku, r.quantity, r.return_date, r.reason) for r in change.add_returns
+            )
+            return order
 
     def orders_of(self, seller_id: str) -> list[Order]:
         with self._lock:
@@ -344,6 +407,7 @@ def _order_row(order: Order, line: OrderLine) -> dict[str, str]:
             "is-business-order": "false",
         }
     )
+    row.update(order.row_overrides)
     return row
 
 

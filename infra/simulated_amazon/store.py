@@ -29,7 +29,7 @@ from .identifiers import (
     new_shipment_id,
     quantity_in_case_for,
 )
-from .inventory import InventoryLevels, inventory_by_sku
+from .inventory import InventoryLevels, StockMovements, inventory_by_sku
 from .models import (
     CANCELLED,
     CLOSED,
@@ -90,6 +90,8 @@ class SimulatorStore:
         # Insertion order is the order shipments are listed in, which keeps paging stable.
         self._shipments: dict[str, Shipment] = {}
         self._shipment_ids_by_seller: dict[str, list[str]] = {}
+        # Amazon's own movements of stock (FBA orders, returns, adjustments): `inventory`.
+        self.stock_movements = StockMovements()
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -138,6 +140,7 @@ class SimulatorStore:
             self._refresh_tokens_by_seller.clear()
             self._shipments.clear()
             self._shipment_ids_by_seller.clear()
+            self.stock_movements.clear()
 
     # Sellers
 
@@ -344,7 +347,8 @@ class SimulatorStore:
 
     def inventory(self, seller_id: str, marketplace_id: str) -> dict[str, InventoryLevels]:
         with self._lock:
-            return inventory_by_sku(self.shipments_of(seller_id, marketplace_id))
+            movements = self.stock_movements.of(seller_id, marketplace_id)
+            return inventory_by_sku(self.shipments_of(seller_id, marketplace_id), movements)
 
     def sku_snapshots(
         self, seller_id: str, skus: list[str], zero_in: str | None = None

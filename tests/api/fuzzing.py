@@ -63,6 +63,24 @@ EXPECTED_STATUSES: list[dict[str, Any]] = [
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400]}},
     },
     {
+        # Products and listings: a cursor other than one we handed out, or an `as_of` outside
+        # 1970-2999 (the schema says date-time), is refused (400); a
+        # listing mapped to a product that is not yours, a product's vendor that is not yours,
+        # a forecast edit for a past month or not on a month's first day, a sales range over
+        # the bounds (two years by day) or reversed: 422, nothing appended.
+        "include-name-regex": (
+            "^(GET /(products|listings|products/[^/]+/(ledger|stock)|sales)"
+            "|PUT /listings/[^/]+|PATCH /products/[^/]+|PUT /products/[^/]+/forecast-edits)$"
+        ),
+        "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400, 422]}},
+    },
+    {
+        # The drift of a warehouse that is not FBA (only Amazon reports its stock): 422; a
+        # cursor other than one we handed out: 400, as above.
+        "include-name-regex": "^GET /stock/drift$",
+        "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400, 422]}},
+    },
+    {
         # A made-up refresh token or consent code fits the schema, and Amazon refuses it: 422
         # (nothing is created). The stateful runs send the seller's real token (`prepare`).
         "include-name-regex": "^POST /connections(/authorizations/[^/]+/complete)?$",
@@ -70,10 +88,13 @@ EXPECTED_STATUSES: list[dict[str, Any]] = [
     },
     {
         # Commands whose refusal depends on what an id names, which no schema can say: a count
-        # in an FBA or FBM warehouse (Amazon keeps their stock), a SKU twice in one count, a
-        # reconcile from a warehouse that is not one of your own: 422, nothing appended.
+        # or adjustment in an FBA, FBM or combined warehouse (Amazon or the members keep their
+        # stock), a SKU twice in one count, a zero delta, a combined warehouse's members that
+        # are unknown, repeated or contain it, a reconcile from a warehouse that is not one of
+        # your own: 422, nothing appended.
         "include-name-regex": (
-            "^POST /(warehouses/[^/]+/stock-counts|inbound-shipments/[^/]+/reconcile)$"
+            "^POST /(warehouses(/[^/]+/(stock-counts|adjustments))?"
+            "|inbound-shipments/[^/]+/reconcile)$"
         ),
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},
     },

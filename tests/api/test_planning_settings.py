@@ -52,6 +52,7 @@ def test_settings_default_off_and_are_changed_and_read_back(api: ApiClient) -> N
 
     assert before.json == {
         "ignore_unreceived": {"enabled": False, "days_after_expected": 30},
+        "drift_tolerance_units": 2,
         "version": 0,
     }
     assert (changed.status, changed.json["version"]) == (200, 1), changed.text

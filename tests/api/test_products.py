@@ -417,3 +417,41 @@ def test_a_forecast_follows_sales_in_stock_and_shows_edits(
     assert len(body["months"]) == 12
     assert api.get("/forecasts", product_id="prod-none", warehouse_id=fba).status == 404
     assert api.get("/forecasts", product_id=product_id, warehouse_id="wh-none").status == 404
+
+
+def test_a_combined_warehouse_sums_a_products_stock_and_sales_over_its_members(
+    api: ApiClient, services: Services
+) -> None:
+    assert api.tenant is not None
+    ids = reconciled(api, services)  # SKU-1 x 10 on order at FBA, committed at the source
+    fba = fba_warehouse_id(ids["connection_id"], US)
+    own = ids["warehouse_id"]
+    api.post(f"/warehouses/{own}/stock-counts", {"lines": [{"sku": "SKU-1", "quantity": 4}]})
+    an_amazon_order(services, api.tenant, ids["connection_id"], "111-0000009-0000001", "SKU-1", 3)
+    discovered(services, api.tenant)
+    members = [
+        {"warehouse_id": fba, "include_stock": True, "include_sales": True},
+        {"warehouse_id": own, "include_stock": True, "include_sales": False},
+    ]
+    combined = api.post("/warehouses", {"name": "All", "kind": "combined", "members": members})
+    assert combined.status == 201, combined.text
+    everywhere = combined.json["warehouse_id"]
+    product = product_id_for("SKU-1")
+
+    stock = api.get(f"/products/{product}/stock", warehouse_id=everywhere)
+    sales = api.get(
+        "/sales",
+        product_id=product,
+        warehouse_id=everywhere,
+        granularity="month",
+        **{"from": "2026-11-01", "to": "2026-11-30"},
+    )
+
+    assert stock.status == 200, stock.text
+    [row] = stock.json["items"]
+    assert row["warehouse_id"] == everywhere
+    assert (row["on_hand"], row["on_order"], row["committed"]) == (4 - 3, 10, 10)
+    assert {r["stock"]["warehouse_id"] for r in row["listings"]} == {fba, own}
+    assert sales.status == 200, sales.text
+    assert sales.json["periods"][0]["sold"] == 3
+    assert {s["warehouse_id"] for s in sales.json["summed"]} == {fba}

@@ -7,9 +7,13 @@ from typing import Any
 
 import pytest
 
+from domain.products.listing import listing_id_for
+from domain.products.product import product_id_for
+from domain.sales import SalesChannel
 from functions.api.app import openapi_json
 from functions.api.handler import app
 from functions.api.wiring import Services
+from functions.reactor.listings import ListingDiscovery
 from tests.api.gateway import ApiClient, Reply
 from tests.api.givens import (
     CA,
@@ -99,6 +103,10 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
         ("POST", "/warehouses/{warehouse_id}/stock-counts"): Call(
             f"/warehouses/{source}/stock-counts", count
         ),
+        ("POST", "/warehouses/{warehouse_id}/adjustments"): Call(
+            f"/warehouses/{source}/adjustments",
+            {"lines": [{"sku": sku, "delta": 1, "reason": "found"}]},
+        ),
         ("GET", "/inbound-shipments"): Call("/inbound-shipments"),
         ("GET", "/inbound-shipments/{shipment_id}"): Call(
             f"/inbound-shipments/{ids['shipment_id']}"
@@ -164,6 +172,29 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
         ),
         ("GET", "/stock"): Call("/stock", query={"sku": sku}),
         ("GET", "/stock/ledger"): Call("/stock/ledger", query={"warehouse_id": source, "sku": sku}),
+        ("GET", "/stock/drift"): Call("/stock/drift", query={"warehouse_id": ids["fba"]}),
+        ("GET", "/products"): Call("/products"),
+        ("POST", "/products"): Call("/products", {"sku": "B-SKU", "name": "B's product"}),
+        ("GET", "/products/{product_id}"): Call(f"/products/{ids['product_id']}"),
+        ("PATCH", "/products/{product_id}"): Call(
+            f"/products/{ids['product_id']}", {"name": "Renamed by B"}
+        ),
+        ("PUT", "/products/{product_id}/forecast-edits"): Call(
+            f"/products/{ids['product_id']}/forecast-edits", {"month": "2999-01-01", "units": 1}
+        ),
+        ("GET", "/products/{product_id}/stock"): Call(f"/products/{ids['product_id']}/stock"),
+        ("GET", "/products/{product_id}/ledger"): Call(
+            f"/products/{ids['product_id']}/ledger", query={"warehouse_id": ids["fba"]}
+        ),
+        ("GET", "/listings"): Call("/listings"),
+        ("GET", "/listings/{listing_id}"): Call(f"/listings/{ids['listing_id']}"),
+        ("PUT", "/listings/{listing_id}"): Call(
+            f"/listings/{ids['listing_id']}", {"product_id": ids["product_id"]}
+        ),
+        ("GET", "/sales"): Call("/sales", query={"product_id": ids["product_id"]}),
+        ("GET", "/forecasts"): Call(
+            "/forecasts", query={"product_id": ids["product_id"], "warehouse_id": ids["fba"]}
+        ),
         ("GET", "/history/{kind}/{entity_id}"): Call(
             f"/history/sales-order/{ids['sales_order_id']}"
         ),
@@ -186,12 +217,15 @@ LISTS = {
     "/purchase-orders",
     "/stock",
     "/vendors",
+    "/products",
+    "/listings",
 }
 CREATES = {
     ("POST", "/connections"),
     ("POST", "/connections/authorizations"),
     ("POST", "/warehouses"),
     ("POST", "/vendors"),
+    ("POST", "/products"),
 }
 
 
@@ -233,7 +267,11 @@ def tenant_a(api: ApiClient, services: Services) -> dict[str, str]:
     job = api.post(f"/transfer-orders/{saved}/save-to-amazon", SAVE)
     assert job.status == 202, job.text
     fba_transfer = api.post("/transfer-orders", into_fba).json
+    members = [{"warehouse_id": source}, {"warehouse_id": store}]
+    combined = api.post("/warehouses", {"name": "A's sum", "kind": "combined", "members": members})
+    assert combined.status == 201, combined.text
     return {
+        "combined": combined.json["warehouse_id"],
         **ids,
         "state": started.json["state"],
         "vendor_id": vendor_id,
@@ -243,6 +281,20 @@ def tenant_a(api: ApiClient, services: Services) -> dict[str, str]:
         "job_id": job.json["job_id"],
         "fba_transfer": fba_transfer["transfer_order_id"],
         "fba_transfer_po": fba_transfer["purchase_order_id"],
+        "fba": fba,
+        **a_listing(services, api.tenant, ids["connection_id"]),
+    }
+
+
+def a_listing(services: Services, tenant: str, connection_id: str) -> dict[str, str]:
+    """SKU-1's listing and product, as the reactor discovers them from the synced shipment."""
+    discovery = ListingDiscovery(services.aggregates)
+    for recorded in list(services.events.read_all()):
+        if recorded.stream_id.tenant_id == tenant:
+            discovery.react(recorded)
+    return {
+        "listing_id": listing_id_for(connection_id, US, SalesChannel.FBA, "SKU-1"),
+        "product_id": product_id_for("SKU-1"),
     }
 
 
@@ -304,6 +356,42 @@ def test_another_tenant_sees_nothing_of_tenant_a_and_changes_nothing(
     assert api.get("/settings/planning").json["ignore_unreceived"]["enabled"] is True
     transfer = api.get(f"/transfer-orders/{tenant_a['own_transfer']}").json
     assert transfer["sales_order"]["status"] == "open"
+
+
+def test_another_tenant_can_neither_combine_nor_read_tenant_as_warehouses(
+    api: ApiClient, tenant_a: dict[str, str]
+) -> None:
+    tenant_b = api.as_tenant(f"{api.tenant}-b")
+    b_own = tenant_b.post("/warehouses", {"name": "B's own"}).json["warehouse_id"]
+    b_sum = tenant_b.post(
+        "/warehouses", {"name": "B's", "kind": "combined", "members": [{"warehouse_id": b_own}]}
+    ).json["warehouse_id"]
+    a_members = [{"warehouse_id": tenant_a["warehouse_id"]}, {"warehouse_id": tenant_a["combined"]}]
+
+    created = tenant_b.post(
+        "/warehouses", {"name": "Theirs", "kind": "combined", "members": a_members}
+    )
+    changed = tenant_b.request("PATCH", f"/warehouses/{b_sum}", body={"members": a_members})
+    a_sum = tenant_b.request(
+        "PATCH", f"/warehouses/{tenant_a['combined']}", body={"members": [{"warehouse_id": b_own}]}
+    )
+    stock = tenant_b.get("/stock", warehouse_id=tenant_a["combined"])
+    ledger = tenant_b.get("/stock/ledger", warehouse_id=tenant_a["combined"], sku="SKU-1")
+
+    assert (created.status, created.json["errors"][0]["field"]) == (422, "body.members.0")
+    assert (changed.status, changed.json["errors"][0]["field"]) == (422, "body.members.0")
+    assert a_sum.status == 404, a_sum.text
+    assert (stock.status, stock.json["items"]) == (200, [])
+    assert (ledger.status, ledger.json["entries"]) == (200, [])
+    listed = tenant_b.get("/warehouses").json["items"]
+    assert sorted(w["warehouse_id"] for w in listed) == sorted([b_own, b_sum])
+    a_view = api.get(f"/warehouses/{tenant_a['combined']}").json
+    assert [m["warehouse_id"] for m in a_view["members"]] == [
+        tenant_a["warehouse_id"],
+        tenant_a["store"],
+    ]
+    [row] = api.get("/stock", warehouse_id=tenant_a["combined"], sku="SKU-1").json["items"]
+    assert (row["on_hand"], row["members"]) == (50, [tenant_a["warehouse_id"], tenant_a["store"]])
 
 
 def test_without_a_tenant_claim_every_route_is_401(

@@ -69,6 +69,7 @@ def test_a_disabled_own_warehouse_keeps_its_stock_and_history_and_is_no_source(
         "name": "Back room",
         "enabled": False,
         "address": None,
+        "members": [],
         "version": 4,
     }
     assert again.json == changed.json  # nothing new appended

@@ -51,11 +51,22 @@ def test_sync_worker_errors_and_any_throttle_alarm(synth: Synthesized) -> None:
         assert throttles["Threshold"] == 0
 
 
+def test_a_drift_persisting_past_two_reads_alarms_with_its_runbook(synth: Synthesized) -> None:
+    (alarm,) = _alarms_on(synth, "StockDriftPersisted", "service", "reactor")
+
+    assert alarm["Namespace"] == synth.stack.backbone.powertools.metrics_namespace
+    assert (alarm["Statistic"], alarm["Threshold"]) == ("Sum", 0)
+    assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert "GET /stock/drift" in alarm["AlarmDescription"]
+    assert "amazon_adjustment" in alarm["AlarmDescription"]
+
+
 def test_every_alarm_notifies_the_alarm_topic(synth: Synthesized) -> None:
     topic = {"Ref": synth.logical_id(synth.stack.observability.topic)}
 
     alarms = _alarms(synth)
-    assert len(alarms) == 5 + 2 + 1 + 7  # DLQs, stream ages, the worker's errors, throttles
+    # DLQs, stream ages, the worker's errors, throttles, persisted stock drift
+    assert len(alarms) == 5 + 2 + 1 + 7 + 1
     assert all(a["AlarmActions"] == [topic] for a in alarms)
     assert all(a["TreatMissingData"] == "notBreaching" for a in alarms)
 

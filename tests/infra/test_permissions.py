@@ -116,6 +116,8 @@ def _expected(arns: Arns, path: str) -> dict[str, set[str]]:
             **stream,
             arns.reactor_dlq: DEAD_LETTER,
             arns.state: STATE_QUERY,  # the Save-to-Amazon jobs' placing markers
+            # Amazon's reports: a stock row, its ledger, the inventory stream's doc
+            views: {"dynamodb:GetItem", "dynamodb:Query"},
         },
         "amazon_jobs.runner": {
             arns.events: EVENTS_READ | APPEND,

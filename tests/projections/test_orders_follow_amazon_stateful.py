@@ -28,6 +28,14 @@ says it must be, and after every step:
 - each order's ledger facts fold, as of every instant, to what it contributed then, and its units
   are conserved then (the identities are derived at `StockOrder.expected`);
 - each own warehouse's stock row is the sum of its orders' contributions.
+
+And Amazon's customers order units at FBA (one SKU an order): the sync reads each order as
+Amazon shows it (pending, shipped, cancelled, in any order) and again unchanged, and reads
+returns of shipped units, once and again. Reading what the log holds appends nothing; shipped
+units leave FBA's on hand when Amazon first showed them shipped and returns come back when
+returned, so the conservation above counts them as out (shipped less returned); and the
+daily sales rows are what Amazon showed: sold on the purchase day unless cancelled, cancelled
+on the day first shown cancelled, returned on the return day.
 """
 
 import contextlib
@@ -35,7 +43,7 @@ import json
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -47,6 +55,7 @@ from domain import vendor as vendors
 from domain.errors import DomainError, InvalidTransition
 from domain.event_store import RecordedEvent
 from domain.inbound_shipment.amazon import GOODS_LEFT_PHASES, ShipmentPhase, phase_of
+from domain.inventory import AmazonStockAdjusted
 from domain.messages import Command, Decision
 from domain.orders import purchase_order as po
 from domain.orders import sales_order as so
@@ -62,6 +71,8 @@ from domain.orders.sales_order import SalesOrder
 from domain.orders.saved_shipments import bind_saved_shipment
 from domain.orders.transfer import mark_shipped
 from domain.registry import decode_event, encode_event
+from domain.sales import LineStatus
+from domain.sales.figures import NO_SALES, SalesFigures, day_of
 from domain.stock import ZERO, Contribution, StockFigures
 from domain.stock.ledger import LedgerFact, fold
 from domain.streams import StreamId, StreamKind
@@ -71,9 +82,10 @@ from functions.projector.projector import Projector
 from functions.projector.rebuild import rebuild
 from functions.shared.aggregates import EVOLVERS
 from functions.shared.views.rows import LEDGER_KIND
+from tests.projections.amazon_sales import AmazonCustomers, sales_days
 from tests.projections.figures import Figures, accounted
 from tests.projections.test_when_amazon_departs import Seller
-from tests.projections.world import World
+from tests.projections.world import US, World
 
 SKUS = ("A", "B", "C")
 STOCK = 50
@@ -103,6 +115,41 @@ MAX_ORDERS = 3  # of each kind: enough to interleave, few enough to keep every s
 WHICH = st.integers(0, 3)
 SAVED_PLAN = st.dictionaries(st.sampled_from(SKUS), st.integers(1, 8), min_size=1, max_size=3)
 PARTS = st.integers(1, 3)  # how many shipments Amazon makes of the saved order
+MAX_CUSTOMER_ORDERS = 4
+LINE_STATUSES = st.sampled_from(list(LineStatus))
+
+
+@dataclass
+class CustomerOrder:
+    """An Amazon customer order of `units` of one SKU at FBA, as Amazon showed it: its status,
+    since when it is cancelled, when units were seen leaving (or coming back: a shipped line
+    Amazon no longer shows shipped) and what came back."""
+
+    order_id: str
+    sku: str
+    units: int
+    purchased_at: datetime
+    status: LineStatus
+    cancelled_at: datetime | None = None
+    shipped: list[tuple[datetime, int]] = field(default_factory=list)
+    returns: list[tuple[datetime, int]] = field(default_factory=list)
+
+    def show(self, status: LineStatus, at: datetime) -> None:
+        was_shipped, is_shipped = self.status is LineStatus.SHIPPED, status is LineStatus.SHIPPED
+        if is_shipped != was_shipped:
+            self.shipped.append((at, self.units if is_shipped else -self.units))
+        if status is LineStatus.CANCELLED and self.status is not LineStatus.CANCELLED:
+            self.cancelled_at = at
+        self.status = status
+
+    def out(self, at: datetime | None) -> int:
+        """Units with customers as of `at` (None: now): shipped less returned."""
+        shipped = sum(units for when, units in self.shipped if at is None or when <= at)
+        returned = sum(units for when, units in self.returns if at is None or when <= at)
+        return shipped - returned
+
+    def returnable(self) -> int:
+        return self.units - sum(units for _, units in self.returns)
 
 
 @dataclass
@@ -274,6 +321,10 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
         self.place_a_vendor_order(into_the_store=True, plan=vendor_plan)
         self.create_a_transfer(from_the_store=True, plan=transfer_plan)
         self.saved: SavedOrder | None = None
+        self.customers = AmazonCustomers(self.world, US)
+        self.customer_orders: list[CustomerOrder] = []
+        self.return_ids = 0
+        self.adjustments: list[AmazonStockAdjusted] = []
         if save_at_start:
             self.save_an_order_to_amazon(saved_plan, parts, reactor_between=False)
 
@@ -300,6 +351,78 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
         shipment_id = self._shipment(which)
         self.world.amazon_receives(shipment_id, sku, units)
         self._observe_amazon(shipment_id)
+
+    # Amazon's customers
+
+    @precondition(lambda self: len(self.customer_orders) < MAX_CUSTOMER_ORDERS)
+    @rule(sku=st.sampled_from(SKUS), units=st.integers(1, 3), status=LINE_STATUSES, hours=PICK)
+    def a_customer_orders_at_amazon(
+        self, sku: str, units: int, status: LineStatus, hours: int
+    ) -> None:
+        """Read first when Amazon shows it `status`, purchased some hours before."""
+        self._tick()
+        now = self.world.clock.now()
+        order = CustomerOrder(
+            order_id=f"111-{len(self.customer_orders):07d}",
+            sku=sku,
+            units=units,
+            purchased_at=now - timedelta(hours=5 * hours),
+            status=LineStatus.PENDING,
+        )
+        order.show(status, now)
+        self.customer_orders.append(order)
+        assert self._read_customer_order(order)
+
+    @precondition(lambda self: self.customer_orders)
+    @rule(pick=PICK, status=LINE_STATUSES)
+    def amazon_shows_a_customer_order(self, pick: int, status: LineStatus) -> None:
+        """Amazon moves the order anywhere (or not: the sync reads it again unchanged)."""
+        self._tick()
+        order = self.customer_orders[pick % len(self.customer_orders)]
+        changed = status is not order.status
+        order.show(status, self.world.clock.now())
+        assert self._read_customer_order(order) == changed
+
+    @precondition(
+        lambda self: any(
+            o.status is LineStatus.SHIPPED and o.returnable() for o in self.customer_orders
+        )
+    )
+    @rule(pick=PICK, read_twice=st.booleans())
+    def a_customer_returns_a_unit(self, pick: int, read_twice: bool) -> None:
+        self._tick()
+        shipped = [
+            o for o in self.customer_orders if o.status is LineStatus.SHIPPED and o.returnable()
+        ]
+        order = shipped[pick % len(shipped)]
+        self.return_ids += 1
+        return_id = f"LPN{self.return_ids}"
+        order.returns.append((self.world.clock.now(), 1))
+        for read in range(2 if read_twice else 1):
+            appended = self.customers.returns(
+                order.order_id, return_id, order.sku, 1, self.seller.fba
+            )
+            assert len(appended) == (0 if read else 1)
+
+    @rule(sku=st.sampled_from(SKUS), units=st.integers(-3, 3).filter(bool))
+    def amazon_books_units_we_cannot_explain(self, sku: str, units: int) -> None:
+        """Amazon lost, damaged or found units: the drift check books an `amazon_adjustment`
+        at the report it settles on, both figures kept."""
+        self._tick()
+        reported_at = self.world.clock.now()
+        adjusted = AmazonStockAdjusted(
+            warehouse_id=self.seller.fba,
+            sku=sku,
+            ours=0,
+            amazon=units,
+            difference=units,
+            report_event_id=f"report-{len(self.adjustments)}",
+            reported_at=reported_at,
+            since=reported_at - timedelta(hours=8),
+            reads=3,
+        )
+        self.adjustments.append(adjusted)
+        self.world.save({(StreamKind.FBA_INVENTORY, self.seller.fba): [adjusted]}, "system:reactor")
 
     # The user
 
@@ -620,20 +743,55 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
 
     @invariant()
     def units_are_conserved_now_and_at_every_instant(self) -> None:
+        """Every unit is at MAIN, on its way to or at FBA, or with a customer (shipped by
+        Amazon, not returned), counting the units Amazon's adjustments added or took."""
         if self.reacted < len(self.world.log):
             return  # the reactor has not caught up: the books are behind, not wrong
         figures = self._figures()
         main, fba = self.seller.main, self.seller.fba
         for sku in SKUS:
             assert figures.of(main, sku).on_hand == STOCK - self._left(sku), sku
-            now = (figures.of(main, sku), figures.of(fba, sku))
+            now = (
+                figures.of(main, sku),
+                figures.of(fba, sku),
+                self._with_customers(sku, None),
+                self._adjusted(sku, None),
+            )
             past = [
-                (figures.as_of(main, sku, at), figures.as_of(fba, sku, at))
+                (
+                    figures.as_of(main, sku, at),
+                    figures.as_of(fba, sku, at),
+                    self._with_customers(sku, at),
+                    self._adjusted(sku, at),
+                )
                 for at in self._instants(figures)
             ]
-            for at_main, at_fba in [now, *past]:
-                assert at_main.on_hand + accounted(at_fba) == STOCK, (sku, at_main, at_fba)
+            for at_main, at_fba, out, adjusted in [now, *past]:
+                assert at_main.on_hand + accounted(at_fba) + out == STOCK + adjusted, (
+                    sku,
+                    at_main,
+                    at_fba,
+                )
                 assert at_main.committed == at_fba.on_order, (sku, at_main, at_fba)
+
+    @invariant()
+    def the_daily_sales_are_what_amazon_showed(self) -> None:
+        expected: dict[tuple[str, str, date], SalesFigures] = {}
+
+        def book(at: datetime, sku: str, figures: SalesFigures) -> None:
+            key = (self.seller.fba, sku, day_of(at))
+            expected[key] = expected.get(key, NO_SALES) + figures
+
+        for order in self.customer_orders:
+            if order.status is LineStatus.CANCELLED:
+                assert order.cancelled_at is not None
+                book(order.cancelled_at, order.sku, SalesFigures(cancelled=order.units))
+            else:
+                book(order.purchased_at, order.sku, SalesFigures(sold=order.units))
+            for when, units in order.returns:
+                book(when, order.sku, SalesFigures(returned=units))
+        booked = {key: figures for key, figures in expected.items() if not figures.is_zero()}
+        assert sales_days(self._figures().views) == booked
 
     @invariant()
     def the_saved_order_follows_all_its_shipments_as_one(self) -> None:
@@ -772,6 +930,24 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
             for sku in ORDER_SKUS:
                 got = figures.of(warehouse_id, sku)
                 assert got == expected.get((warehouse_id, sku), ZERO), (warehouse_id, sku)
+
+    def _adjusted(self, sku: str, at: datetime | None) -> int:
+        """Units Amazon's adjustments added to FBA (removed when negative), as of `at`."""
+        return sum(
+            a.difference
+            for a in self.adjustments
+            if a.sku == sku and (at is None or a.reported_at <= at)
+        )
+
+    def _with_customers(self, sku: str, at: datetime | None) -> int:
+        return sum(order.out(at) for order in self.customer_orders if order.sku == sku)
+
+    def _read_customer_order(self, order: CustomerOrder) -> bool:
+        """The sync reads the order as Amazon shows it now; whether it appended anything."""
+        lines = {order.sku: (order.units, order.status)}
+        return bool(
+            self.customers.order(order.order_id, lines, self.seller.fba, order.purchased_at)
+        )
 
     def _instants(self, figures: Figures) -> list[datetime]:
         """Every instant a movement is dated at, and every event's time."""

@@ -125,9 +125,11 @@ def test_the_latest_amazon_report_wins_whatever_the_arrival_order() -> None:
 
     late, early = report(20, 5), report(10, 9)
     state = apply_report(apply_report(None, late), early)
-    assert state is None  # the older report is ignored
+    assert state is not None and state.amazon == late  # the latest still shows
+    assert state.reports == (early, late)  # both kept for the drift check, in time order
+    assert apply_report(state, early) is None  # a redelivered report changes nothing
     current = apply_report(apply_report(None, early), late)
-    assert current is not None and current.amazon == late
+    assert current == state
 
 
 def test_stock_as_of_an_instant_folds_only_the_facts_up_to_it() -> None:

@@ -1,4 +1,4 @@
-"""A tenant's settings: planning (ignore unreceived FBA shipments)."""
+"""A tenant's settings: planning (ignore unreceived FBA shipments, the drift tolerance)."""
 
 from domain import planning
 from domain.planning import PLANNING, ChangePlanningSettings, PlanningSettings

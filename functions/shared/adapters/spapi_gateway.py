@@ -1,6 +1,6 @@
 """The Amazon gateway over python-amazon-sp-api, and the plumbing every adapter over sp_api
-shares (`SpApiSession`; `inbound_plans_gateway` is the other one): with it, the only modules that
-import `sp_api`.
+shares (`SpApiSession`; `inbound_plans_gateway` and `reports_gateway` are the others): with
+them, the only modules that import `sp_api`.
 
 sp_api raises only when a body carries `errors`; a 5xx or 429 with an empty or HTML body comes
 back as an empty response. Every call here turns both into the port's typed errors.
@@ -351,9 +351,9 @@ class SpApiGateway(SpApiSession):
             params["ShipmentIdList"] = ",".join(query.shipment_ids)
         # Whole seconds, widened outwards: both bounds are inclusive.
         if query.updated_after is not None:
-            params["LastUpdatedAfter"] = _amazon_time(query.updated_after)
+            params["LastUpdatedAfter"] = amazon_time(query.updated_after)
         if query.updated_before is not None:
-            params["LastUpdatedBefore"] = _amazon_time(_next_second(query.updated_before))
+            params["LastUpdatedBefore"] = amazon_time(_next_second(query.updated_before))
         inbound = self._client(_Inbound, query.marketplace_id)
         request = partial(inbound.get_shipments, **params)
         return self._call(GET_SHIPMENTS, inbound, request, amazon_json.shipments_page)
@@ -395,8 +395,8 @@ class SpApiGateway(SpApiSession):
             inbound.shipment_items,
             QueryType="DATE_RANGE",
             MarketplaceId=query.marketplace_id,
-            LastUpdatedAfter=_amazon_time(query.updated_after),
-            LastUpdatedBefore=_amazon_time(_next_second(query.updated_before)),
+            LastUpdatedAfter=amazon_time(query.updated_after),
+            LastUpdatedBefore=amazon_time(_next_second(query.updated_before)),
         )
         return self._call(GET_SHIPMENT_ITEMS, inbound, request, amazon_json.items_page)
 
@@ -408,8 +408,9 @@ class SpApiGateway(SpApiSession):
             "granularityId": marketplace_id,
             "marketplaceIds": marketplace_id,
             "details": "true",
-            "sellerSkus": ",".join(skus),
         }
+        if skus:  # none: every SKU of the marketplace, page by page
+            params["sellerSkus"] = ",".join(skus)
         if next_token:
             params["nextToken"] = next_token
         inventories = self._client(_Inventories, marketplace_id)
@@ -488,7 +489,7 @@ def _unreadable(error: Exception) -> str:
     return str(error)  # AnswerRefused: larger than the cap, or encoded unasked
 
 
-def _amazon_time(moment: datetime) -> str:
+def amazon_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

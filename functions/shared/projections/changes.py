@@ -9,6 +9,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from domain.event_store import RecordedEvent
+from domain.sales.days import SalesFact
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
 from functions.shared.views import keys
@@ -41,6 +42,7 @@ class ViewChanges:
     deletes: tuple[RowKey, ...] = ()
     facts: tuple[LedgerFact, ...] = ()
     reports: tuple[AmazonReport, ...] = ()
+    sales: tuple[SalesFact, ...] = ()  # listing-day sales changes, applied like ledger facts
 
     @cached_property
     def doc(self) -> ViewItem:
@@ -75,6 +77,7 @@ def merge(steps: Sequence[ViewChanges]) -> ViewChanges:
         deletes=tuple(key for key in rows.values() if isinstance(key, RowKey)),
         facts=tuple(fact for changes in steps for fact in changes.facts),
         reports=tuple(report for changes in steps for report in changes.reports),
+        sales=tuple(fact for changes in steps for fact in changes.sales),
     )
 
 

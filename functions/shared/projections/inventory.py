@@ -1,9 +1,11 @@
-"""Amazon's reported FBA inventory: the latest report per warehouse x SKU goes on its stock row."""
+"""Amazon's reported FBA inventory: the latest reports per warehouse x SKU go on its stock row;
+an adjustment to Amazon's on hand (`domain.stock.drift`) is a ledger fact like any movement."""
 
 from typing import Any
 
 from domain.event_store import RecordedEvent
-from domain.inventory import AmazonInventoryReported
+from domain.inventory import AmazonInventoryReported, AmazonStockAdjusted
+from domain.stock.drift import adjustment_fact
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
 from functions.shared.projections.changes import IndexKeys
@@ -29,7 +31,21 @@ class InventoryProjection:
     def facts(
         self, before: InventoryDoc, after: InventoryDoc, recorded: RecordedEvent
     ) -> list[LedgerFact]:
-        return []  # Amazon's figures are Amazon's: they sit beside ours, never in our ledger
+        """Amazon's figures are Amazon's: they sit beside ours, never in our ledger, until an
+        adjustment makes on hand follow them."""
+        event = recorded.event
+        if not isinstance(event, AmazonStockAdjusted):
+            return []
+        return [
+            adjustment_fact(
+                event,
+                tenant_id=recorded.stream_id.tenant_id,
+                event_id=recorded.event_id,
+                stream_id=str(recorded.stream_id),
+                version=recorded.version,
+                actor=recorded.actor,
+            )
+        ]
 
     def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
         event = recorded.event

@@ -19,6 +19,8 @@ from functions.shared.projections.orders import (
     SalesOrderProjection,
     TransferOrderProjection,
 )
+from functions.shared.projections.products import ListingProjection, ProductProjection
+from functions.shared.projections.sales import AmazonOrderProjection, sales_facts
 from functions.shared.projections.shipments import ShipmentProjection
 from functions.shared.views.docs import StreamDoc, derived
 from functions.shared.views.items import RowKey, ViewItem
@@ -34,6 +36,9 @@ PROJECTIONS: Final[Mapping[StreamKind, Projection[Any]]] = {
     StreamKind.VENDOR: VendorProjection(),
     StreamKind.SETTINGS: SettingsProjection(),
     StreamKind.AMAZON_JOB: AmazonJobProjection(),
+    StreamKind.PRODUCT: ProductProjection(),
+    StreamKind.LISTING: ListingProjection(),
+    StreamKind.AMAZON_ORDER: AmazonOrderProjection(),
 }
 
 Rows = dict[tuple[str, str], ViewItem]
@@ -82,6 +87,7 @@ def step(doc: StreamDoc, recorded: RecordedEvent) -> ViewChanges:
         deletes=deletes,
         facts=tuple(projection.facts(doc, after, recorded)),
         reports=tuple(projection.reports(recorded)),
+        sales=tuple(sales_facts(doc, after, recorded)),
     )
 
 

@@ -16,6 +16,9 @@ from domain.orders.purchase_order import PurchaseOrder
 from domain.orders.sales_order import SalesOrder
 from domain.orders.transfer_order import TransferOrder
 from domain.planning import PlanningSettings
+from domain.products.listing import Listing
+from domain.products.product import Product
+from domain.sales.order import AmazonOrder
 from domain.save_to_amazon.job import AmazonJob
 from domain.streams import SEPARATOR
 from domain.vendor import Vendor
@@ -106,10 +109,27 @@ class AmazonJobDoc(StreamDoc):
     job: AmazonJob | None = None
 
 
+class ProductDoc(StreamDoc):
+    kind: Literal["product"] = "product"
+    product: Product | None = None
+
+
+class ListingDoc(StreamDoc):
+    kind: Literal["listing"] = "listing"
+    listing: Listing | None = None
+
+
 class InventoryDoc(StreamDoc):
     """Amazon's reports go onto stock rows; the doc only keeps the stream's position."""
 
     kind: Literal["fba_inventory"] = "fba_inventory"
+
+
+class AmazonOrderDoc(StreamDoc):
+    """A customer order at Amazon: its sales and stock contributions come from this state."""
+
+    kind: Literal["amazon_order"] = "amazon_order"
+    order: AmazonOrder | None = None
 
 
 Doc = Annotated[
@@ -122,7 +142,10 @@ Doc = Annotated[
     | VendorDoc
     | SettingsDoc
     | AmazonJobDoc
-    | InventoryDoc,
+    | InventoryDoc
+    | ProductDoc
+    | ListingDoc
+    | AmazonOrderDoc,
     Field(discriminator="kind"),
 ]
 DOC_ADAPTER: TypeAdapter[Doc] = TypeAdapter(Doc)

@@ -16,9 +16,14 @@ Items and their key paths (T = tenant, time = fixed-width UTC, newest first wher
                   gsi1=T#STOCK / <wh>#<sku>    gsi2=T#STOCK_SKU#<sku> / <wh>
   ledger entry    pk=T#LEDGER#<wh>#<sku>      sk=<time>#<event id>
                   gsi1=T#LEDGER#<wh> / <time>#<event id>#<sku>
+  sales day       pk=T#SALES#<wh>#<sku>       sk=<UTC day, YYYY-MM-DD>
+  product doc     gsi1=T#PRODUCTS / <sku>
+  listing row     pk=T#LISTINGS               sk=<connection>#<marketplace>#<channel>#<sku>
+                  gsi1=T#PRODUCT_LISTINGS#<product> / <wh>#<sku>#<listing>
+                  gsi2=T#LISTINGS_SKU#<sku> / <listing>
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import Final
 
@@ -122,6 +127,16 @@ def ledger_of_warehouse(tenant_id: str, warehouse_id: str) -> str:
     return join(tenant_id, "LEDGER", warehouse_id)
 
 
+@lru_cache(maxsize=4096)  # a few keys per tenant, built for every event
+def sales_days(tenant_id: str, warehouse_id: str, sku: str) -> str:
+    """A listing's sales, one item per day it sold, cancelled or got returns."""
+    return join(tenant_id, "SALES", warehouse_id, sku)
+
+
+def sales_day(day: date) -> str:
+    return day.isoformat()
+
+
 def ledger_position(moment: datetime, event_id: str) -> str:
     return join(sortable_time(moment), event_id)
 
@@ -129,3 +144,19 @@ def ledger_position(moment: datetime, event_id: str) -> str:
 def until(moment: datetime) -> str:
     """Sort keys strictly below this are at or before `moment`."""
     return sortable_time(moment) + AFTER_INSTANT
+
+
+def products(tenant_id: str) -> str:
+    return join(tenant_id, "PRODUCTS")
+
+
+def listings(tenant_id: str) -> str:
+    return join(tenant_id, "LISTINGS")
+
+
+def product_listings(tenant_id: str, product_id: str) -> str:
+    return join(tenant_id, "PRODUCT_LISTINGS", product_id)
+
+
+def listings_by_sku(tenant_id: str, sku: str) -> str:
+    return join(tenant_id, "LISTINGS_SKU", sku)

@@ -12,7 +12,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from domain.warehouse import WarehouseAddress
+from domain.warehouse import Member, WarehouseAddress
 
 T = TypeVar("T")
 
@@ -212,7 +212,7 @@ class TransferOrderDetail(TransferOrderSummary):
 class Warehouse(View):
     warehouse_id: str
     name: str
-    kind: str = Field(description="`fba`, `fbm` or `own`")
+    kind: str = Field(description="`fba`, `fbm`, `own`, `manual` or `combined`")
     connection_id: str | None
     marketplace_id: str | None
     enabled: bool
@@ -220,6 +220,9 @@ class Warehouse(View):
         default=None,
         description="Where your own warehouse ships from: a transfer saved to Amazon ships "
         "from it unless the request gives `ship_from`",
+    )
+    members: list[Member] = Field(
+        default_factory=list, description="The warehouses a combined warehouse sums"
     )
     version: int = Field(
         description="Version of the resource this answer shows (how many events it applied); "
@@ -322,6 +325,12 @@ class StockRow(View):
         default_factory=list,
         description="The FBA shipments whose units planning ignores here, and since when",
     )
+    members: list[str] | None = Field(
+        default=None,
+        description="A combined warehouse's row (`warehouse_id` the combined warehouse): the "
+        "member warehouses holding the SKU, whose figures it sums (Amazon's own figures are "
+        "not summed)",
+    )
 
 
 class LedgerEntry(View):
@@ -340,6 +349,17 @@ class LedgerEntry(View):
     order_id: str | None
     transfer_order_id: str | None
     count: int | None
+    reason: str | None = Field(
+        default=None,
+        description="`amazon_adjustment`: on hand set to Amazon's figure, a difference our "
+        "events could not explain (units Amazon lost, damaged or found)",
+    )
+    ours: int | None = Field(default=None, description="An adjustment: our on hand before it")
+    amazon: int | None = Field(
+        default=None,
+        description="An adjustment: Amazon's on hand (fulfillable + reserved + unfulfillable + "
+        "researching)",
+    )
     on_hand: int = Field(description="The change of on hand this entry made")
     committed: int
     in_transit: int
@@ -348,6 +368,26 @@ class LedgerEntry(View):
     discrepancy: int
     written_off: int
     on_hand_after: int
+
+
+class StockDrift(View):
+    """A figure of an FBA warehouse x SKU on which our ledger and Amazon's reports differ
+    beyond the tolerance, in every report since `since`."""
+
+    warehouse_id: str
+    sku: str
+    figure: Literal["on_hand", "inbound"] = Field(
+        description="`on_hand`: ours vs Amazon's fulfillable + reserved + unfulfillable + "
+        "researching; `inbound`: our in transit + receiving vs Amazon's inbound shipped + "
+        "receiving"
+    )
+    ours: int = Field(description="Our figure as of the latest report")
+    amazon: int = Field(description="Amazon's figure in the latest report")
+    difference: int = Field(description="Amazon's - ours")
+    since: AwareDatetime = Field(description="The first report of the run that differs")
+    reads: int = Field(description="Reports in a row that differ (3 or more: it persisted)")
+    last_ours: list[LedgerEntry] = Field(description="Our last ledger entries, oldest first")
+    last_amazon: list[AmazonStock] = Field(description="Amazon's last reports, oldest first")
 
 
 # -- vendors -----------------------------------------------------------------------------------

@@ -36,13 +36,17 @@ class PlanningQueries:
     def history(self, tenant_id: str, product: Product, warehouse_id: str, today: date) -> History:
         first, last = today - timedelta(days=HISTORY_DAYS), today - timedelta(days=1)
         rows = self._products.rows_of(tenant_id, product)
-        pairs = {w: skus for w, skus in rows.amazon_pairs().items() if w == warehouse_id}
+        members = self._stock.members
+        selling = members.sales(tenant_id, warehouse_id) or (warehouse_id,)
+        stocking = members.stock(tenant_id, warehouse_id) or (warehouse_id,)
+        pairs = {w: skus for w, skus in rows.amazon_pairs().items() if w in selling}
         days = self._sales.series(tenant_id, pairs, first, last, Granularity.DAY) if pairs else []
         sold = {period.start: period.net for period in days if period.net}
         moves: list[tuple[datetime, str, int]] = []
-        for sku in rows.skus():
-            if rows.includes(warehouse_id, sku):
-                moves += self._moves(tenant_id, product.product_id, warehouse_id, sku)
+        for member in stocking:
+            for sku in rows.skus():
+                if rows.includes(member, sku):
+                    moves += self._moves(tenant_id, product.product_id, member, sku)
         earliest = min([move[0].date() for move in moves] + list(sold), default=today)
         return History(
             sold=sold,
@@ -86,7 +90,9 @@ class PlanningQueries:
         cursor = None
         while True:
             page = self._stock.ledger(tenant_id, warehouse_id, sku, LEDGER_PAGE, cursor)
-            moves += [(entry.at, sku, entry.on_hand_after) for entry in page.items]
+            moves += [
+                (entry.at, f"{warehouse_id}#{sku}", entry.on_hand_after) for entry in page.items
+            ]
             if len(moves) > MAX_LEDGER_ENTRIES:
                 raise HistoryTooLong(product_id, warehouse_id)
             cursor = page.next_cursor

@@ -127,8 +127,19 @@ class ProductQueries:
         warehouse_id: str | None = None,
         as_of: AwareDatetime | None = None,
     ) -> list[ProductStock]:
-        """Per warehouse (one, or every one with a row of the product), by warehouse id."""
+        """Per warehouse (one, or every one with a row of the product), by warehouse id; a
+        combined warehouse sums the product's rows at its members that include stock."""
         skus = self.rows_of(tenant_id, product)
+        members = self._stock.members.stock(tenant_id, warehouse_id) if warehouse_id else None
+        if warehouse_id is not None and members is not None:
+            found = [
+                row
+                for member in members
+                for sku in skus.skus()
+                for row in self._rows_of(tenant_id, sku, member, as_of)
+                if skus.includes(member, sku)
+            ]
+            return [_summed(product.product_id, warehouse_id, found, skus, as_of)] if found else []
         rows: dict[str, list[StockRow]] = {}
         for sku in skus.skus():
             for row in self._rows_of(tenant_id, sku, warehouse_id, as_of):
@@ -233,8 +244,8 @@ def _summed(
     for row in rows:
         total = total + StockFigures(**row.model_dump(include=set(StockFigures.model_fields)))
     listed = []
-    for row in sorted(rows, key=lambda r: r.sku):
-        listing = skus.listing_at(warehouse_id, row.sku)
+    for row in sorted(rows, key=lambda r: (r.warehouse_id, r.sku)):
+        listing = skus.listing_at(row.warehouse_id, row.sku)
         listed.append(ListingStock(listing_id=listing.listing_id if listing else None, stock=row))
     return ProductStock(
         product_id=product_id,

@@ -34,12 +34,16 @@ from functions.shared.views.models import (
     SalesOrder,
     ShipmentDetail,
     ShipmentSummary,
+    StockDrift,
     StockRow,
     TransferOrderDetail,
     TransferOrderSummary,
     Vendor,
     Warehouse,
 )
+from functions.shared.views.planning_queries import PlanningQueries
+from functions.shared.views.product_queries import ProductQueries
+from functions.shared.views.sales_queries import SalesQueries
 from functions.shared.views.stock_queries import StockQueries
 from functions.shared.views.table import Condition, Partition, ViewTable
 
@@ -85,6 +89,8 @@ class ViewQueries:
         self._table = ViewTable(table_name, client, cursors)
         self._stock = StockQueries(self._table)
         self._catch_up = CatchUp(log)
+        self.products = ProductQueries(self._table, self._stock, self._doc)
+        self.planning = PlanningQueries(self.products, self._stock, SalesQueries(self._table))
 
     def list_shipments(
         self,
@@ -225,6 +231,13 @@ class ViewQueries:
         doc = self._doc(stream_of(tenant_id, StreamKind.WAREHOUSE, warehouse_id), WarehouseDoc)
         return render.warehouse_view(doc) if doc else None
 
+    def sales_warehouses(self, tenant_id: str, warehouse_id: str) -> tuple[str, ...]:
+        """The warehouses whose sales `warehouse_id` shows: itself, or a combined warehouse's
+        members with `include_sales`, nested combined ones resolved (InvalidCommand past the
+        limits of `domain.combined_warehouse`)."""
+        members = self._stock.members.sales(tenant_id, warehouse_id)
+        return (warehouse_id,) if members is None else members
+
     def list_connections(self, tenant_id: str) -> list[Connection]:
         docs = self._table.all(Partition(keys.connections(tenant_id), VIEWS_GSI1))
         views = (render.connection_view(_as(ConnectionDoc, item)) for item in docs)
@@ -269,6 +282,13 @@ class ViewQueries:
         cursor: str | None = None,
     ) -> Page[LedgerEntry]:
         return self._stock.ledger(tenant_id, warehouse_id, sku, limit, cursor)
+
+    def get_drift(
+        self, tenant_id: str, warehouse_id: str, tolerance: int, limit: int, cursor: str | None
+    ) -> Page[StockDrift]:
+        from functions.shared.views.drift_queries import DriftQueries
+
+        return DriftQueries(self._table).drift(tenant_id, warehouse_id, tolerance, limit, cursor)
 
     def _doc(self, stream_id: StreamId | None, kind: type[D]) -> D | None:
         """The stream's doc as of its latest event (None: no such stream)."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pydantic import AwareDatetime
 
 from domain.planning import Incoming, PlanningSettings, ignored_since
-from domain.stock.ledger import LedgerFact, StockState, fold
+from domain.stock.ledger import AmazonReport, LedgerFact, StockState, fold
 from functions.shared.views.models import AmazonStock, IgnoredShipment, LedgerEntry, StockRow
 
 
@@ -30,17 +30,19 @@ def ledger_entries(facts: Iterable[LedgerFact], on_hand_before: int = 0) -> list
     return entries
 
 
+def amazon_stock(report: AmazonReport) -> AmazonStock:
+    """Every figure of an Amazon report, with when it was read and where from."""
+    return AmazonStock(
+        **report.figures.model_dump(), reported_at=report.reported_at, source=report.source
+    )
+
+
 def stock_row(state: StockState) -> StockRow:
-    amazon = state.amazon
     return StockRow(
         warehouse_id=state.warehouse_id,
         sku=state.sku,
         **state.figures.model_dump(),
-        amazon=AmazonStock(
-            **amazon.figures.model_dump(), reported_at=amazon.reported_at, source=amazon.source
-        )
-        if amazon
-        else None,
+        amazon=amazon_stock(state.amazon) if state.amazon else None,
     )
 
 

@@ -10,11 +10,11 @@ from typing import TypeVar
 from domain.amazon_gateway import (
     AmazonAuthFailed,
     AmazonError,
-    AmazonGateway,
     AmazonThrottled,
     AmazonUnavailable,
     Page,
 )
+from domain.sales.gateway import SellerReads
 from functions.connection_state.status import RunCounters
 from functions.sync.engine.deadline import Deadline
 from functions.sync.engine.rate_limit import TokenBuckets
@@ -25,12 +25,12 @@ P = TypeVar("P", bound=Page)
 class GatewaySession:
     """The gateway of one run; `renew` rebuilds it from freshly read credentials."""
 
-    def __init__(self, open_gateway: Callable[[bool], AmazonGateway]) -> None:
+    def __init__(self, open_gateway: Callable[[bool], SellerReads]) -> None:
         self._open = open_gateway  # argument: force a fresh read of the secrets
-        self._gateway: AmazonGateway | None = None
+        self._gateway: SellerReads | None = None
 
     @property
-    def gateway(self) -> AmazonGateway:
+    def gateway(self) -> SellerReads:
         if self._gateway is None:
             self._gateway = self._open(False)
         return self._gateway
@@ -69,7 +69,7 @@ class Pacer:
         self._sleep = sleep
         self._jitter = jitter
 
-    def call(self, operation: str, request: Callable[[AmazonGateway], P]) -> P:
+    def call(self, operation: str, request: Callable[[SellerReads], P]) -> P:
         failures = 0
         renewed = False
         while True:

@@ -16,6 +16,7 @@ from domain.amazon_gateway import (
     GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID,
     GET_SHIPMENTS,
 )
+from domain.sales.gateway import CREATE_REPORT, GET_REPORT, GET_REPORT_DOCUMENT
 from functions.shared.adapters.state_store import StaleRevision, StateTable, Stored
 
 WRITE_ATTEMPTS = 5
@@ -41,6 +42,10 @@ PUBLISHED_LIMITS: Mapping[str, RateLimit] = {
     GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID: RateLimit(rate=2.0, burst=30),
     GET_SHIPMENT_ITEMS: RateLimit(rate=2.0, burst=30),
     GET_INVENTORY_SUMMARIES: RateLimit(rate=2.0, burst=2),
+    # Reports API 2021-06-30 (docs/amazon-sales.md): a backfill is paced by createReport.
+    CREATE_REPORT: RateLimit(rate=0.0167, burst=15),
+    GET_REPORT: RateLimit(rate=2.0, burst=15),
+    GET_REPORT_DOCUMENT: RateLimit(rate=0.0167, burst=15),
 }
 
 

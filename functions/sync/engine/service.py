@@ -9,7 +9,7 @@ from functools import reduce
 
 from pydantic import AwareDatetime
 
-from domain.amazon_gateway import AmazonAuthFailed, AmazonGateway
+from domain.amazon_gateway import AmazonAuthFailed
 from domain.connection import (
     Connection,
     ConnectionStatus,
@@ -20,6 +20,7 @@ from domain.connection import (
 from domain.event_store import EventContext
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
+from domain.sales.gateway import SellerReads
 from domain.streams import StreamKind
 from functions.connection_state.keys import rate_limit_pk
 from functions.connection_state.pending import PendingJobs
@@ -31,13 +32,18 @@ from functions.shared.adapters.credentials import CredentialStore
 from functions.shared.adapters.lwa import LwaCredentials
 from functions.shared.adapters.state_store import StateTable
 from functions.shared.aggregates import Aggregates, retry_on_conflict
+from functions.shared.inventory_stream import InventoryRecorder
 from functions.sync.engine.backfill import Backfill, FeedSpool
 from functions.sync.engine.checkpoint import CheckpointStore, SyncCheckpoint, SyncCursor, new_plan
 from functions.sync.engine.deadline import Deadline, OutOfTime
+from functions.sync.engine.inventory_sync import InventorySummariesSync
 from functions.sync.engine.invocation_end import InvocationEnd, KnownState
 from functions.sync.engine.pacing import GatewaySession, Pacer
 from functions.sync.engine.rate_limit import PUBLISHED_LIMITS, TokenBuckets
 from functions.sync.engine.recorder import SYNC_ACTOR, RunIdentity, ShipmentRecorder
+from functions.sync.engine.sales_recorder import SalesRecorder
+from functions.sync.engine.sales_state import SalesStore
+from functions.sync.engine.sales_sync import SalesSync
 from functions.sync.engine.settings import SyncTuning
 from functions.sync.engine.shipment_sync import ShipmentSync
 from functions.sync.engine.subscription import InventorySubscription
@@ -51,7 +57,7 @@ class SyncServices:
     clock: Clock
     ids: IdGenerator
     credentials: CredentialStore
-    open_gateway: Callable[[LwaCredentials, Region], AmazonGateway]
+    open_gateway: Callable[[LwaCredentials, Region], SellerReads]
     enqueue: Callable[[SyncJob], object]
     tuning: SyncTuning = field(default_factory=SyncTuning)
     metrics: SyncMetrics = field(default_factory=SyncMetrics)
@@ -76,6 +82,15 @@ class ConnectionSync:
         self._pending = PendingJobs(services.state)
         self._status = SyncStatusWriter(services.state)
         self._recorder = ShipmentRecorder(services.aggregates, services.clock)
+        self._sales = SalesStore(
+            services.state,
+            tuning.sales_quarantine_rows,
+            timedelta(days=tuning.sales_quarantine_days),
+        )
+        self._sales_recorder = SalesRecorder(services.aggregates, services.clock)
+        self._inventory = InventoryRecorder(
+            services.aggregates.store, services.state, services.ids, services.clock
+        )
         self._subscription = InventorySubscription(
             self._registry, services.notifications_destination
         )
@@ -119,11 +134,13 @@ class ConnectionSync:
                 self._subscription.ensure(
                     tenant, connection, cursor, session.gateway, plan.counters, now
                 )
-            work = self._shipment_sync(job, connection, plan, session, remaining_ms, now)
+            pacer, deadline = self._pacer(job, connection, plan, session, remaining_ms)
+            work = self._shipment_sync(job, connection, plan, pacer, now)
             if targeted:
                 work.run_targeted(remaining)
             else:
                 work.run_plan(plan)
+                self._amazon_figures(job, connection, plan, pacer, deadline)
             outcome = RunOutcome.COMPLETED
         except OutOfTime:
             outcome = RunOutcome.CONTINUING
@@ -220,15 +237,14 @@ class ConnectionSync:
 
         return retry_on_conflict(attempt), RunOutcome.AUTHORIZATION_LOST, None
 
-    def _shipment_sync(
+    def _pacer(
         self,
         job: SyncJob,
         connection: Connection,
         plan: SyncCheckpoint,
         session: GatewaySession,
         remaining_ms: Callable[[], int],
-        now: AwareDatetime,
-    ) -> ShipmentSync:
+    ) -> tuple[Pacer, Deadline]:
         tuning = self._s.tuning
         buckets = TokenBuckets(
             self._s.state,
@@ -236,18 +252,70 @@ class ConnectionSync:
             self._limits,
             self._s.wall_time,
         )
+        deadline = Deadline(remaining_ms, tuning.reserve_seconds)
         pacer = Pacer(
             session,
             buckets,
-            Deadline(remaining_ms, tuning.reserve_seconds),
+            deadline,
             plan.counters,
             call_seconds=tuning.call_seconds,
             max_attempts=tuning.max_attempts,
             max_backoff_seconds=tuning.max_backoff_seconds,
             sleep=self._s.sleep,
         )
+        return pacer, deadline
+
+    def _amazon_figures(
+        self,
+        job: SyncJob,
+        connection: Connection,
+        plan: SyncCheckpoint,
+        pacer: Pacer,
+        deadline: Deadline,
+    ) -> None:
+        """After the shipments: Amazon's inventory figures and sales, when turned on."""
+        tuning, run = self._s.tuning, self._run_identity(job, plan)
+        if tuning.inventory_summaries_minutes is not None:
+            InventorySummariesSync(
+                run,
+                pacer,
+                self._s.state,
+                self._inventory,
+                plan.counters,
+                self._s.metrics,
+                self._s.clock,
+                every=timedelta(minutes=tuning.inventory_summaries_minutes),
+                max_pages=tuning.max_listing_pages,
+                confirm=timedelta(minutes=tuning.inventory_confirm_minutes),
+            ).run(connection.marketplace_ids)
+        if tuning.sales_reads:
+            SalesSync(
+                run,
+                pacer,
+                deadline,
+                self._sales,
+                self._sales_recorder,
+                plan.counters,
+                self._s.metrics,
+                self._s.clock,
+                tuning,
+                self._s.sleep,
+            ).run(connection.marketplace_ids)
+
+    def _run_identity(self, job: SyncJob, plan: SyncCheckpoint) -> RunIdentity:
+        return RunIdentity(job.tenant_id, job.connection_id, plan.run_id, plan.correlation_id)
+
+    def _shipment_sync(
+        self,
+        job: SyncJob,
+        connection: Connection,
+        plan: SyncCheckpoint,
+        pacer: Pacer,
+        now: AwareDatetime,
+    ) -> ShipmentSync:
+        tuning = self._s.tuning
         window = connection.watch_window_days
-        run = RunIdentity(job.tenant_id, job.connection_id, plan.run_id, plan.correlation_id)
+        run = self._run_identity(job, plan)
         watched = {
             shipment_id: entry
             for shipment_id, entry in self._watch.entries(

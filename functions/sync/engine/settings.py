@@ -35,6 +35,35 @@ class SyncTuning(BaseModel):
     # ...when it lists at least this many: fewer are read per shipment within the burst anyway.
     feed_min_shipments: int = Field(10, ge=1, alias="SYNC_FEED_MIN_SHIPMENTS")
 
+    # Sales from Amazon's order and returns reports (docs/amazon-sales.md), read by each
+    # scheduled run of a connection.
+    sales_reads: bool = Field(True, alias="SYNC_SALES_READS")
+    # Amazon's order reports reach 30 days at most: a backfill is windows of this many days.
+    report_window_days: int = Field(30, ge=1, le=30, alias="SYNC_REPORT_WINDOW_DAYS")
+    # The incremental order report starts this much before the last one ended: Amazon lists an
+    # order up to 30 minutes late (and by when it became eligible, not when it was created).
+    sales_overlap_minutes: int = Field(60, ge=30, alias="SYNC_SALES_OVERLAP_MINUTES")
+    # Returns reports: at most every so many minutes, over the last so many days (overlapping).
+    returns_every_minutes: int = Field(360, ge=0, alias="SYNC_RETURNS_EVERY_MINUTES")
+    returns_days: int = Field(3, ge=1, le=30, alias="SYNC_RETURNS_DAYS")
+    # How often a report in processing is asked about (divided by rate_scale, like the rates).
+    report_poll_seconds: float = Field(30.0, gt=0, alias="SYNC_REPORT_POLL_SECONDS")
+    # A report Amazon has not finished after this long is dropped and requested again, at most
+    # `report_max_attempts` times in all; then its window is given up (quarantined, reported).
+    report_max_wait_minutes: float = Field(120.0, gt=0, alias="SYNC_REPORT_MAX_WAIT_MINUTES")
+    report_max_attempts: int = Field(3, ge=1, alias="SYNC_REPORT_MAX_ATTEMPTS")
+    # Rows of a report that could not be read, kept per connection (the newest) for this long.
+    sales_quarantine_rows: int = Field(100, ge=1, le=300, alias="SYNC_SALES_QUARANTINE_ROWS")
+    sales_quarantine_days: int = Field(30, ge=1, alias="SYNC_SALES_QUARANTINE_DAYS")
+    # Amazon's own FBA figures (getInventorySummaries, every SKU) at most every so many minutes
+    # per marketplace, by the runs; None: never (0: every run).
+    inventory_summaries_minutes: int | None = Field(
+        60, ge=0, alias="SYNC_INVENTORY_SUMMARIES_MINUTES"
+    )
+    # A SKU whose figures did not change is recorded again after this long: Amazon confirming a
+    # figure is what makes a difference with our ledger persist (the drift check); 0: every read.
+    inventory_confirm_minutes: int = Field(240, ge=0, alias="SYNC_INVENTORY_CONFIRM_MINUTES")
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "SyncTuning":
         source = os.environ if env is None else env

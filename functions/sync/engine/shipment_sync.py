@@ -17,7 +17,7 @@ from domain.amazon_gateway import (
     ShipmentQuery,
 )
 from domain.ports import Clock
-from functions.connection_state.status import QuarantinedRecord, RunCounters
+from functions.connection_state.status import RunCounters
 from functions.connection_state.watch_index import WatchedShipment, WatchIndex, watch_entry
 from functions.sync.engine.amazon_reads import (
     Paging,
@@ -29,6 +29,7 @@ from functions.sync.engine.amazon_reads import (
 from functions.sync.engine.backfill import Backfill
 from functions.sync.engine.checkpoint import MarketplaceProgress, SyncCheckpoint
 from functions.sync.engine.pacing import Pacer
+from functions.sync.engine.quarantine import quarantine
 from functions.sync.engine.recorder import RECORD_SHIPMENT, RunIdentity, ShipmentRecorder
 from functions.sync.engine.refusals import refusal
 from functions.sync.observability import SyncMetrics, logger
@@ -250,8 +251,4 @@ class ShipmentSync:
         )
 
     def _quarantine(self, marketplace_id: str, record: MalformedRecord) -> None:
-        quarantined = QuarantinedRecord(
-            marketplace_id=marketplace_id, **record.model_dump(exclude={"shipment_id"})
-        )
-        self._counters.quarantine(quarantined)
-        self._metrics.quarantined(quarantined)
+        quarantine(self._counters, self._metrics, marketplace_id, record)
