@@ -12,8 +12,14 @@ the stream's version as read, so two reactions racing are one adjustment and one
 Our events recorded late (the projector has not yet projected a movement dated before a
 report) can only delay an adjustment or make one a later report corrects: an adjustment needs
 the very same difference in three reports in a row.
+
+No adjustment is booked while a shipment into the warehouse that nobody reconciled holds units
+of the SKU Amazon received: our events explain those units (the shipment's receipts), our
+ledger does not hold them yet (no order), and booking them would count them twice once the
+shipment is reconciled. The drift stays shown, and its metric raised, meanwhile.
 """
 
+import json
 from typing import Final, Protocol
 
 from aws_lambda_powertools import Metrics
@@ -24,19 +30,23 @@ from domain.inventory import AmazonInventoryReported, AmazonStockAdjusted
 from domain.messages import Decision, DomainEvent
 from domain.planning import PLANNING, PlanningSettings
 from domain.stock.drift import Drift, adjustment
-from domain.streams import StreamKind
+from domain.streams import StreamId, StreamKind
+from domain.warehouse import fba_warehouse_id
 from functions.shared.aggregates import Aggregates, retry_on_conflict
 from functions.shared.projections.inventory import InventoryProjection
+from functions.shared.tables import VIEWS_GSI2
 from functions.shared.views import keys
-from functions.shared.views.docs import InventoryDoc, parse_doc
+from functions.shared.views.docs import InventoryDoc, ShipmentDoc, parse_doc
 from functions.shared.views.drift_queries import LedgerRows, drifts_of, read_ours
 from functions.shared.views.items import RowKey
+from functions.shared.views.table import Partition
 
 ACTOR: Final = "system:reactor"
 STOCK_DRIFT_PERSISTED: Final = "StockDriftPersisted"
 # Events of an FBA inventory stream the views may lag behind before a report waits (its
 # record fails and is retried by the stream, by then the projector has caught up).
 MAX_UNPROJECTED: Final = 1_000
+MAX_UNRECONCILED: Final = 200  # unreconciled shipments looked through before adjusting
 _INVENTORY = InventoryProjection()
 
 
@@ -93,7 +103,7 @@ class AmazonAdjustments:
         )
         found = drifts_of(ours, self._tolerance(tenant))
         settled = [a for a in map(adjustment, found) if a is not None]  # on hand only: one
-        if not settled:
+        if not settled or self._received_unreconciled(tenant, event.warehouse_id, event.sku):
             return {}, found
         events: list[DomainEvent] = [*settled]
         key = (StreamKind.FBA_INVENTORY.value, stream.entity_id)
@@ -108,6 +118,28 @@ class AmazonAdjustments:
         version = projected + len(unprojected)
         self._aggregates.save(context, decision, {key: version})
         return decision, found
+
+    def _received_unreconciled(self, tenant_id: str, warehouse_id: str, sku: str) -> bool:
+        """Whether an unreconciled shipment into the warehouse holds received units of the
+        SKU (past MAX_UNRECONCILED such shipments, held as if one did: never book twice)."""
+        path = Partition(keys.shipments_by(tenant_id, "RECONCILED", "no"), VIEWS_GSI2)
+        for looked, item in enumerate(self._rows.all(path)):
+            if looked >= MAX_UNRECONCILED:
+                return True
+            summary = json.loads(item.data)
+            into = fba_warehouse_id(summary["connection_id"], summary["marketplace_id"])
+            if into != warehouse_id or not summary["units_received"]:
+                continue
+            stream = StreamId(
+                tenant_id=tenant_id, kind=StreamKind.SHIPMENT, entity_id=summary["shipment_id"]
+            )
+            found = self._rows.get(RowKey(pk=keys.doc_pk(stream), sk=keys.DOC))
+            doc = parse_doc(found.data) if found else None
+            shipment = doc.shipment if isinstance(doc, ShipmentDoc) else None
+            line = shipment.lines.get(sku) if shipment else None
+            if line is not None and line.quantity_received > 0:
+                return True
+        return False
 
     def _projected_version(self, recorded: RecordedEvent) -> int:
         item = self._rows.get(RowKey(pk=keys.doc_pk(recorded.stream_id), sk=keys.DOC))

@@ -88,6 +88,7 @@ def test_sales_take_fba_stock_out_and_a_drift_is_found_explained_and_booked(
         "the sale taken out, Amazon agreeing",
         lambda: fba_row(seller, fba),
         lambda r: r.get("on_hand") == 7 and (r.get("amazon") or {}).get("fulfillable") == 7,
+        seconds=90,  # the new connection's first run backfills a year of sales reports first
     )
     assert row["amazon"]["source"] == "summaries"
     assert seller.call("GET", "/stock/drift", 200, params={"warehouse_id": fba})["items"] == []
@@ -116,6 +117,7 @@ def test_sales_take_fba_stock_out_and_a_drift_is_found_explained_and_booked(
             or [fba_row(seller, fba)]
         ),
         lambda items: any(d.get("figure") == "on_hand" for d in items),
+        seconds=90,
     )
     [on_hand] = [d for d in drift if d["figure"] == "on_hand"]
     assert (on_hand["sku"], on_hand["ours"], on_hand["amazon"], on_hand["difference"]) == (

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from domain.event_store import EventContext, RecordedEvent
+from domain.inbound_shipment.amazon import AmazonShipmentLine, AmazonShipmentSnapshot
+from domain.inbound_shipment.observe import observe
 from domain.inventory import AmazonInventoryFigures, AmazonInventoryReported, AmazonStockAdjusted
 from domain.stock.drift import Drift, Figure
 from domain.streams import StreamId, StreamKind
@@ -14,6 +16,7 @@ from functions.projector.in_memory_store import InMemoryViewStore
 from functions.projector.projector import Projector
 from functions.reactor.amazon_adjustments import AmazonAdjustments
 from functions.shared.aggregates import Aggregates
+from functions.shared.tables import VIEWS_GSI2
 from functions.shared.views.items import RowKey, ViewItem
 from functions.shared.views.table import Partition
 from tests.projections.world import Ids, ManualClock
@@ -34,8 +37,12 @@ class ViewRows:
         return self._views.get(key)
 
     def all(self, partition: Partition, descending: bool = False) -> Iterator[ViewItem]:
-        assert partition.index is None and partition.below is None  # what the reactor reads
-        return self._views.query(partition.value, descending)
+        assert partition.below is None  # what the reactor reads
+        if partition.index is None:
+            return self._views.query(partition.value, descending)
+        assert partition.index == VIEWS_GSI2
+        found = [item for item in self._views.items() if item.gsi2pk == partition.value]
+        return iter(sorted(found, key=lambda item: item.gsi2sk or "", reverse=descending))
 
 
 class Alerts:
@@ -124,3 +131,38 @@ def test_whatever_order_the_reports_are_reacted_to_the_adjustment_is_the_same() 
         outcomes.add((adjusted.difference, adjusted.reported_at, adjusted.reads))
 
     assert outcomes == {(5, T0 + timedelta(minutes=20), 3)}
+
+
+def test_no_adjustment_while_an_unreconciled_shipment_holds_received_units_of_the_sku() -> None:
+    # Given Amazon received 5 of W-1 on a shipment nobody reconciled (no order: not in our
+    # ledger), and three reports showing those 5
+    world = Setup()
+    snapshot = AmazonShipmentSnapshot(
+        shipment_id="FBA1",
+        connection_id="c1",
+        marketplace_id="US",
+        name="Restock",
+        destination_fc="PHX7",
+        status="RECEIVING",
+        lines=(
+            AmazonShipmentLine(sku="W-1", fnsku="X00W1", quantity_shipped=5, quantity_received=5),
+        ),
+    )
+    context = EventContext(
+        tenant_id=TENANT, actor="sync:test", correlation_id="run", occurred_at=T0
+    )
+    key = (StreamKind.SHIPMENT.value, "FBA1")
+    world.aggregates.save(context, {key: observe(None, snapshot, T0)}, {key: 0})
+    shipment = StreamId(tenant_id=TENANT, kind=StreamKind.SHIPMENT, entity_id="FBA1")
+    for recorded in world.store.read(shipment):
+        world.projector.project(recorded)
+    reports = [world.report(m, 5) for m in (10, 20, 30)]
+    world.project_all()
+
+    # When the reactor answers every report
+    for recorded in reports:
+        assert world.reactor.react(recorded) == {}
+
+    # Then the drift is raised, but nothing is booked: reconciling will bring those units
+    assert world.adjustments() == []
+    assert {(d.figure, d.reads) for d in world.alerts.drifts} == {(Figure.ON_HAND, 3)}
