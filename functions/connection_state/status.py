@@ -52,7 +52,7 @@ class RunCounters(BaseModel):
     reports_dropped: int = 0
     orders_recorded: int = 0
     returns_recorded: int = 0
-    # Amazon's FBA figures (getInventorySummaries) recorded, per SKU that changed.
+    # Amazon's FBA figures (getInventorySummaries) recorded, per SKU changed or confirmed.
     inventory_reported: int = 0
     quarantined_count: int = 0
     quarantined: list[QuarantinedRecord] = []

@@ -130,6 +130,11 @@ def test_a_connection_shows_what_its_last_sync_did(api: ApiClient, aws: Aws) -> 
         throttled={"getShipments": 1},
         shipments_seen=4,
         events_appended=9,
+        reports_requested=3,
+        reports_dropped=1,
+        orders_recorded=12,
+        returns_recorded=2,
+        inventory_reported=40,
     )
     counters.quarantine(
         QuarantinedRecord(
@@ -154,6 +159,9 @@ def test_a_connection_shows_what_its_last_sync_did(api: ApiClient, aws: Aws) -> 
     assert sync["last_run"]["calls"] == 5
     assert sync["last_run"]["throttled"] == 1
     assert sync["last_run"]["events_appended"] == 9
+    assert [sync["last_run"][name] for name in ("reports_requested", "reports_dropped")] == [3, 1]
+    assert (sync["last_run"]["orders_recorded"], sync["last_run"]["returns_recorded"]) == (12, 2)
+    assert sync["last_run"]["inventory_reported"] == 40
     assert sync["last_run"]["quarantined_count"] == 1
     assert sync["last_run"]["quarantined"][0]["reference"] == "FBA1"
 

@@ -420,6 +420,14 @@ class SyncRun(ReadModel):
     throttled: int = Field(description="Calls Amazon throttled (retried later)")
     shipments_seen: int
     events_appended: int
+    reports_requested: int = Field(description="Amazon reports (orders, returns) asked for")
+    reports_dropped: int = Field(
+        description="Reports given up on (FATAL, or stuck past the limit): asked for again, or "
+        "their window quarantined"
+    )
+    orders_recorded: int = Field(description="Customer orders that appended an event")
+    returns_recorded: int = Field(description="Customer returns that appended an event")
+    inventory_reported: int = Field(description="SKUs whose Amazon figures were recorded")
     quarantined_count: int = Field(description="Malformed records set aside, run continued")
     quarantined: list[QuarantinedRecord] = Field(description="The first of them")
     error: str | None
@@ -439,6 +447,11 @@ class SyncRun(ReadModel):
             throttled=sum(counters.throttled.values()),
             shipments_seen=counters.shipments_seen,
             events_appended=counters.events_appended,
+            reports_requested=counters.reports_requested,
+            reports_dropped=counters.reports_dropped,
+            orders_recorded=counters.orders_recorded,
+            returns_recorded=counters.returns_recorded,
+            inventory_reported=counters.inventory_reported,
             quarantined_count=counters.quarantined_count,
             quarantined=[QuarantinedRecord.model_validate(q) for q in counters.quarantined],
             error=report.error,
