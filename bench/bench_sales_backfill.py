@@ -186,10 +186,12 @@ def report(
             f"{operation:<20} {made:>6} {counts['throttled']:>5}   {limit.rate}/s, {limit.burst:g}"
         )
     floor = floor_seconds()
+    created = served.get(CREATE_REPORT, {}).get("served", 0)
     print(
-        f"reports requested {counters.reports_requested} (dropped {counters.reports_dropped}); "
-        f"orders recorded {counters.orders_recorded}, returns {counters.returns_recorded}; "
-        f"quarantined {counters.quarantined_count}; {invocations} invocation(s)"
+        f"reports requested {created}; the last run: dropped {counters.reports_dropped}, orders "
+        f"recorded {counters.orders_recorded}, returns {counters.returns_recorded}, quarantined "
+        f"{counters.quarantined_count}; {invocations} invocation(s) (runs of at most "
+        f"{SyncTuning().sales_wait_seconds:g} s of pacing each)"
     )
     print(
         f"elapsed {elapsed:.1f} s (of which the code's own time {real:.1f} s) vs floor "

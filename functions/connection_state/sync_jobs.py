@@ -14,6 +14,7 @@ class SyncReason(StrEnum):
     ON_DEMAND = "on_demand"
     NOTIFICATION = "notification"
     CONTINUATION = "continuation"
+    SALES_BACKFILL = "sales_backfill"  # the next run of a new connection's sales backfill
 
 
 class SyncJob(BaseModel):

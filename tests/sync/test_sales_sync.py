@@ -360,3 +360,28 @@ def test_a_document_over_the_size_cap_is_quarantined_and_not_asked_again(
     assert "document unreadable" in record.problem and "not read again" in record.problem
     assert report.counters.reports_requested == BACKFILL_REPORTS
     assert world.control.calls()["getReportDocument"]["served"] == 1
+
+
+def test_a_backfill_never_holds_the_connections_shipments(
+    new_world: Callable[..., SyncWorld],
+) -> None:
+    # Given a new connection with a year of orders and a shipment, and runs that may pace a
+    # backfill for a tenth of a second only (Amazon processes each report in 0.6 s here)
+    world = new_world(tuning=SALES_TUNING.model_copy(update={"sales_wait_seconds": 0.1}))
+    ids = world.control.add_orders(world.seller_id, year_of_orders(world, US, 20))
+    shipment_id = world.control.create_shipment(world.seller_id, US, {"MUG": 5})
+
+    # When the first run is delivered
+    world.handle(world.job(), FakeLambdaContext())
+
+    # Then it ended with the shipment synced, its reports still processing at Amazon...
+    first = world.status().last_run
+    assert first.outcome is RunOutcome.COMPLETED
+    assert world.stream(shipment_id)
+    assert set(orders_seen(world)) < set(ids)
+    # ...and the backfill goes on in the runs it queued, each ending as soon as it paced enough
+    world.drain()
+    assert set(orders_seen(world)) == set(ids)
+    assert all(len(events) == 1 for events in orders_seen(world).values())
+    assert world.status().last_run.reason == "sales_backfill"
+    assert world.control.calls()["createReport"]["served"] == BACKFILL_REPORTS

@@ -410,7 +410,9 @@ class SyncRun(ReadModel):
     """One sync run (across its continuations), as the sync worker reported it."""
 
     run_id: str
-    reason: str = Field(description="`schedule`, `on_demand`, `notification` or `continuation`")
+    reason: str = Field(
+        description="`schedule`, `on_demand`, `notification`, `continuation` or `sales_backfill`"
+    )
     outcome: str = Field(description="`completed`, `continuing` or `failed`")
     started_at: AwareDatetime
     finished_at: AwareDatetime

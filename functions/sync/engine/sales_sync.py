@@ -5,9 +5,10 @@ that runs out of time, or fails, leaves nothing to redo but the step it was in.
 
 - A marketplace seen for the first time is backfilled: order reports by purchase date and both
   returns reports over the lookback, in windows of at most 30 days (Amazon's maximum for the
-  order reports). The run stays with a backfill until it is recorded whole: it waits for
-  createReport's tokens (one a minute past the burst of 15: that pace is the backfill's floor)
-  and for Amazon's processing within the invocation, and continues in the next invocation.
+  order reports). A run paces the backfill (createReport's tokens, one a minute past the burst of
+  15: the backfill's floor; Amazon's processing) for at most `sales_wait_seconds`, then ends and
+  queues a `sales_backfill` run that goes on at once: the connection's other runs (its
+  shipments) are never held behind a backfill, and the backfill keeps the floor's pace.
 - Afterwards each run asks for the order report by last update from where the previous one
   ended, less `sales_overlap_minutes` (Amazon lists an order up to 30 minutes late), and every
   `returns_every_minutes` both returns reports over the last `returns_days` days. It does not
@@ -90,19 +91,29 @@ class SalesSync:
         self._sleep = sleep
         self._poll_every = timedelta(seconds=tuning.report_poll_seconds / tuning.rate_scale)
 
-    def run(self, marketplace_ids: tuple[str, ...]) -> None:
+    def run(self, marketplace_ids: tuple[str, ...]) -> bool:
+        """Whether a backfill is still under way: it paced (createReport's tokens, Amazon's
+        processing) as long as one run may (`sales_wait_seconds`), and the next run goes on."""
         state = self._store.get(self._run.tenant_id, self._run.connection_id)
         state.keep_only(marketplace_ids)
-        self._plan(state, marketplace_ids, self._clock.now())
+        started = self._clock.now()
+        self._plan(state, marketplace_ids, started)
         self._save(state)
+        budget = self._tuning.sales_wait_seconds
         while True:
             self._poll_due(state)
+            spent = (self._clock.now() - started).total_seconds()
+            more = state.backfilling and bool(state.pending or state.to_request)
             if state.to_request:
+                if more and spent >= budget:
+                    return True
                 self._request(state)
                 continue
-            if not state.pending or not state.backfilling:
-                return  # what is still processing is polled by the next run
+            if not more:
+                return False  # what is still processing is polled by the next run
             wait = (min(p.next_poll_at for p in state.pending) - self._clock.now()).total_seconds()
+            if spent + max(wait, 0) > budget:
+                return True
             if wait > 0:
                 self._deadline.require(wait + self._tuning.call_seconds)
                 self._sleep(wait)

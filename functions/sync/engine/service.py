@@ -129,6 +129,7 @@ class ConnectionSync:
             )
         )
         error: Exception | None = None
+        backfilling = False
         try:
             if cursor is not None:  # a new run: subscribe if the connection is not yet
                 self._subscription.ensure(
@@ -140,7 +141,7 @@ class ConnectionSync:
                 work.run_targeted(remaining)
             else:
                 work.run_plan(plan)
-                self._amazon_figures(job, connection, plan, pacer, deadline)
+                backfilling = self._amazon_figures(job, connection, plan, pacer, deadline)
             outcome = RunOutcome.COMPLETED
         except OutOfTime:
             outcome = RunOutcome.CONTINUING
@@ -152,6 +153,8 @@ class ConnectionSync:
         finally:
             session.close()
         report = self._end.record(job, connection, plan, remaining, outcome, error, known)
+        if backfilling and outcome is RunOutcome.COMPLETED:
+            self._queue_backfill(job, plan)
         self._s.metrics.invocation_finished(outcome, before, plan.counters)
         if error is not None:
             raise error
@@ -272,8 +275,9 @@ class ConnectionSync:
         plan: SyncCheckpoint,
         pacer: Pacer,
         deadline: Deadline,
-    ) -> None:
-        """After the shipments: Amazon's inventory figures and sales, when turned on."""
+    ) -> bool:
+        """After the shipments: Amazon's inventory figures and sales, when turned on; whether a
+        sales backfill goes on in the next run."""
         tuning, run = self._s.tuning, self._run_identity(job, plan)
         if tuning.inventory_summaries_minutes is not None:
             InventorySummariesSync(
@@ -288,19 +292,33 @@ class ConnectionSync:
                 max_pages=tuning.max_listing_pages,
                 confirm=timedelta(minutes=tuning.inventory_confirm_minutes),
             ).run(connection.marketplace_ids)
-        if tuning.sales_reads:
-            SalesSync(
-                run,
-                pacer,
-                deadline,
-                self._sales,
-                self._sales_recorder,
-                plan.counters,
-                self._s.metrics,
-                self._s.clock,
-                tuning,
-                self._s.sleep,
-            ).run(connection.marketplace_ids)
+        if not tuning.sales_reads:
+            return False
+        return SalesSync(
+            run,
+            pacer,
+            deadline,
+            self._sales,
+            self._sales_recorder,
+            plan.counters,
+            self._s.metrics,
+            self._s.clock,
+            tuning,
+            self._s.sleep,
+        ).run(connection.marketplace_ids)
+
+    def _queue_backfill(self, job: SyncJob, plan: SyncCheckpoint) -> None:
+        """The next run of a sales backfill, at once (the queue keeps one waiting per
+        connection: a run that finds one queued adds nothing)."""
+        self._s.enqueue(
+            SyncJob(
+                tenant_id=job.tenant_id,
+                connection_id=job.connection_id,
+                reason=SyncReason.SALES_BACKFILL,
+                requested_at=self._s.clock.now(),
+                correlation_id=f"sales-backfill-after-{plan.run_id}",
+            )
+        )
 
     def _run_identity(self, job: SyncJob, plan: SyncCheckpoint) -> RunIdentity:
         return RunIdentity(job.tenant_id, job.connection_id, plan.run_id, plan.correlation_id)
