@@ -236,6 +236,7 @@ class Demo:
                 raise DemoFailed(f"the audit trail lacks {expected}: {types}")
         self.second_act(source_id)
         self.save_to_amazon_act(seller, source_id, fba)
+        self.products_act(fba)
         print("\nDemo complete: every step showed what it should.")
 
     def second_act(self, main_id: str) -> None:
@@ -293,6 +294,36 @@ class Demo:
         receipt = {"lines": [{"sku": "MUG-RED", "quantity": 10}]}
         self.call(self.api, "POST", f"{path}/receipts", 200, json=receipt)
         self.expect_stock(store_id, "MUG-RED", on_hand=10, in_transit=0)
+
+    def products_act(self, fba: str) -> None:
+        """Listings discovered from Amazon's reads, mapped to one product, its stock summed."""
+        self.step("Products: every read from Amazon discovered the listings of its seller SKUs")
+
+        def mug_listings() -> list[dict[str, Any]] | None:
+            page = self.call(self.api, "GET", "/listings", 200, params={"channel": "fba"})
+            found = [item for item in page["items"] if item["sku"] in ("MUG-RED", "MUG-BLUE")]
+            return found if len(found) == 2 else None
+
+        listings = self.wait_for("both mug listings", mug_listings)
+        for item in listings:
+            print(f"   {item['sku']:<9} {item['listing_id']}  mapped by {item['mapped_by']}")
+        self.step("One product, MUG, that both colours' listings map to")
+        mug = self.call(
+            self.api, "POST", "/products", 201, json={"sku": "MUG", "name": "Mug, any colour"}
+        )
+        for item in listings:
+            path = f"/listings/{item['listing_id']}"
+            self.call(self.api, "PUT", path, 200, json={"product_id": mug["product_id"]})
+        stock_path = f"/products/{mug['product_id']}/stock"
+        stock = self.wait_for(
+            "the mug's stock at FBA",
+            lambda: self.call(self.api, "GET", stock_path, 200, params={"warehouse_id": fba})[
+                "items"
+            ],
+        )
+        self.show(stock)
+        if len(stock[0]["listings"]) != len(listings):
+            raise DemoFailed(f"the mug sums {stock[0]['listings']}, not both listings")
 
     def save_to_amazon_act(self, seller: str, main_id: str, fba: str) -> None:
         """A transfer into FBA created here and saved to Amazon (Fulfillment Inbound

@@ -99,7 +99,7 @@ class SalesSync:
         started = self._clock.now()
         self._plan(state, marketplace_ids, started)
         self._save(state)
-        budget = self._tuning.sales_wait_seconds
+        budget = self._tuning.sales_wait_seconds / self._tuning.rate_scale  # like the polls
         while True:
             self._poll_due(state)
             spent = (self._clock.now() - started).total_seconds()

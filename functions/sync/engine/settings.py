@@ -48,8 +48,8 @@ class SyncTuning(BaseModel):
     returns_days: int = Field(3, ge=1, le=30, alias="SYNC_RETURNS_DAYS")
     # How long one run may pace a backfill (createReport's tokens, Amazon's processing) before
     # it ends and queues the next (`sales_backfill`): the connection's shipments are synced
-    # between them, never held behind a backfill.
-    sales_wait_seconds: float = Field(60.0, gt=0, alias="SYNC_SALES_WAIT_SECONDS")
+    # between them, never held behind a backfill. Divided by rate_scale, like the rates.
+    sales_wait_seconds: float = Field(10.0, gt=0, alias="SYNC_SALES_WAIT_SECONDS")
     # How often a report in processing is asked about (divided by rate_scale, like the rates).
     report_poll_seconds: float = Field(30.0, gt=0, alias="SYNC_REPORT_POLL_SECONDS")
     # A report Amazon has not finished after this long is dropped and requested again, at most
