@@ -231,6 +231,9 @@ class LocalRuntime:
             }
         )
         os.environ.pop("AWS_PROFILE", None)
+        # The sync paces itself as fast as the simulated Amazon answers (its rates, its report
+        # processing, its polls), unless told otherwise.
+        os.environ.setdefault("SYNC_RATE_SCALE", f"{self.config.sim_rate_scale:g}")
 
     def _data_file(self) -> Any:
         assert self.config.data_dir is not None
