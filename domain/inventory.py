@@ -44,3 +44,13 @@ class AmazonStockAdjusted(DomainEvent):
     reported_at: AwareDatetime  # that report's time: when on hand changes
     since: AwareDatetime  # the first report of the run that showed the difference
     reads: int
+
+
+class AmazonSalesReadThrough(DomainEvent):
+    """Our reads of Amazon's order reports hold every order of the warehouse's marketplace up
+    to `through`: Amazon's figures reported later may move with sales we have not read yet, so
+    the drift check books nothing on them (`domain.stock.drift`)."""
+
+    type: Literal["AmazonSalesReadThrough"] = "AmazonSalesReadThrough"
+    warehouse_id: str
+    through: AwareDatetime

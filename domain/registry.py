@@ -28,7 +28,11 @@ from domain.inbound_shipment.events import (
     InboundShipmentSourceSet,
     InboundShipmentStatusChanged,
 )
-from domain.inventory import AmazonInventoryReported, AmazonStockAdjusted
+from domain.inventory import (
+    AmazonInventoryReported,
+    AmazonSalesReadThrough,
+    AmazonStockAdjusted,
+)
 from domain.messages import DomainEvent
 from domain.orders.purchase_order import (
     PurchaseOrderBound,
@@ -126,6 +130,7 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     TransferOrderBound,
     AmazonInventoryReported,
     AmazonStockAdjusted,
+    AmazonSalesReadThrough,
     VendorCreated,
     VendorChanged,
     PlanningSettingsChanged,

@@ -12,6 +12,10 @@ A figure drifts while the latest reports differ beyond the tolerance: the traili
 reports gives `since` (its first report) and `reads` (its length). An on-hand difference that
 stayed the same for `ADJUST_AFTER_READS` reports in a row is no timing effect (our events did
 not close it): it is booked as an `AmazonStockAdjusted` at the latest report, with both figures.
+
+Amazon's figures move with a sale at once; its order report lists the sale later. So an
+adjustment is decided only on reports our reads of the orders cover (`read_through`: every
+order up to then is recorded): a later report may differ by a sale we have not read yet.
 """
 
 from collections.abc import Iterable, Sequence
@@ -134,6 +138,20 @@ def drifts(
     history = reads(reports, facts, start)
     found = (drift_of(figure, history, tolerance) for figure in Figure)
     return [drift for drift in found if drift is not None]
+
+
+def due_adjustment(
+    reports: Iterable[AmazonReport],
+    facts: Iterable[LedgerFact],
+    tolerance: int,
+    start: StockFigures = ZERO,
+    read_through: AwareDatetime | None = None,
+) -> AmazonStockAdjusted | None:
+    """The adjustment the reports call for, deciding on those at or before `read_through` only
+    (None: no sales read recorded yet, every report counts)."""
+    covered = [r for r in reports if read_through is None or r.reported_at <= read_through]
+    drift = drift_of(Figure.ON_HAND, reads(covered, facts, start), tolerance)
+    return adjustment(drift) if drift is not None else None
 
 
 def adjustment(drift: Drift) -> AmazonStockAdjusted | None:

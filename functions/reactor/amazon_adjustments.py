@@ -13,6 +13,12 @@ Our events recorded late (the projector has not yet projected a movement dated b
 report) can only delay an adjustment or make one a later report corrects: an adjustment needs
 the very same difference in three reports in a row.
 
+An adjustment is decided on the reports our reads of the marketplace's orders cover
+(`AmazonSalesReadThrough`, appended by the sync), the newer ones left out: Amazon's figures
+move with a sale at once, its order report shows the sale later, and booking that difference
+would count the sale twice. The report that decides is then the latest covered one, and the
+adjustment is dated at it. (With no sales read ever recorded, every report counts.)
+
 No adjustment is booked while a shipment into the warehouse that nobody reconciled holds units
 of the SKU Amazon received: our events explain those units (the shipment's receipts), our
 ledger does not hold them yet (no order), and booking them would count them twice once the
@@ -20,16 +26,21 @@ shipment is reconciled. The drift stays shown, and its metric raised, meanwhile.
 """
 
 import json
+from datetime import datetime
 from typing import Final, Protocol
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from domain.event_store import EventContext, RecordedEvent
-from domain.inventory import AmazonInventoryReported, AmazonStockAdjusted
+from domain.inventory import (
+    AmazonInventoryReported,
+    AmazonSalesReadThrough,
+    AmazonStockAdjusted,
+)
 from domain.messages import Decision, DomainEvent
 from domain.planning import PLANNING, PlanningSettings
-from domain.stock.drift import Drift, adjustment
+from domain.stock.drift import Drift
 from domain.streams import StreamId, StreamKind
 from domain.warehouse import fba_warehouse_id
 from functions.shared.aggregates import Aggregates, retry_on_conflict
@@ -37,7 +48,7 @@ from functions.shared.projections.inventory import InventoryProjection
 from functions.shared.tables import VIEWS_GSI2
 from functions.shared.views import keys
 from functions.shared.views.docs import InventoryDoc, ShipmentDoc, parse_doc
-from functions.shared.views.drift_queries import LedgerRows, drifts_of, read_ours
+from functions.shared.views.drift_queries import LedgerRows, adjustment_of, drifts_of, read_ours
 from functions.shared.views.items import RowKey
 from functions.shared.views.table import Partition
 
@@ -91,7 +102,7 @@ class AmazonAdjustments:
         assert isinstance(event, AmazonInventoryReported)
         tenant, stream = recorded.tenant_id, recorded.stream_id
         ours = read_ours(self._rows, tenant, event.warehouse_id, event.sku)
-        projected = self._projected_version(recorded)
+        projected, read_through = self._projected(recorded)
         unprojected = self._aggregates.store.read(stream, projected + 1, MAX_UNPROJECTED + 1)
         if len(unprojected) > MAX_UNPROJECTED:
             raise ViewsLagging(f"views are {len(unprojected)}+ events behind {stream}")
@@ -101,11 +112,12 @@ class AmazonAdjustments:
             [report for e in mine for report in _INVENTORY.reports(e)],
             [fact for e in mine for fact in _INVENTORY.facts(doc, doc, e)],
         )
-        found = drifts_of(ours, self._tolerance(tenant))
-        settled = [a for a in map(adjustment, found) if a is not None]  # on hand only: one
-        if not settled or self._received_unreconciled(tenant, event.warehouse_id, event.sku):
+        tolerance = self._tolerance(tenant)
+        found = drifts_of(ours, tolerance)
+        settled = adjustment_of(ours, tolerance, _latest(read_through, unprojected))
+        if settled is None or self._received_unreconciled(tenant, event.warehouse_id, event.sku):
             return {}, found
-        events: list[DomainEvent] = [*settled]
+        events: list[DomainEvent] = [settled]
         key = (StreamKind.FBA_INVENTORY.value, stream.entity_id)
         decision: Decision = {key: events}
         context = EventContext(
@@ -113,7 +125,7 @@ class AmazonAdjustments:
             actor=ACTOR,
             correlation_id=recorded.correlation_id,
             causation_id=recorded.event_id,
-            occurred_at=settled[0].reported_at,  # Amazon's time: the report it settles on
+            occurred_at=settled.reported_at,  # Amazon's time: the report it settles on
         )
         version = projected + len(unprojected)
         self._aggregates.save(context, decision, {key: version})
@@ -141,14 +153,27 @@ class AmazonAdjustments:
                 return True
         return False
 
-    def _projected_version(self, recorded: RecordedEvent) -> int:
+    def _projected(self, recorded: RecordedEvent) -> tuple[int, datetime | None]:
+        """The stream's version the views reached, and how far our sales reads reach then."""
         item = self._rows.get(RowKey(pk=keys.doc_pk(recorded.stream_id), sk=keys.DOC))
-        return parse_doc(item.data).version if item else 0
+        doc = parse_doc(item.data) if item else None
+        if not isinstance(doc, InventoryDoc):
+            return 0, None
+        return doc.version, doc.sales_read_through
 
     def _tolerance(self, tenant_id: str) -> int:
         loaded = self._aggregates.load(tenant_id, StreamKind.SETTINGS, PLANNING)
         settings: PlanningSettings = loaded.state or PlanningSettings()
         return settings.drift_tolerance_units
+
+
+def _latest(read_through: datetime | None, events: list[RecordedEvent]) -> datetime | None:
+    for recorded in events:
+        event = recorded.event
+        if isinstance(event, AmazonSalesReadThrough):
+            through = event.through
+            read_through = through if read_through is None else max(read_through, through)
+    return read_through
 
 
 def _of_sku(recorded: RecordedEvent, sku: str) -> bool:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from domain.errors import ConcurrencyConflict
 from domain.event_store import EventContext, EventStore, RecordedEvent, StreamAppend
 from domain.inventory import AmazonInventoryReported
+from domain.messages import DomainEvent
 from domain.ports import Clock, IdGenerator
 from domain.streams import StreamId, StreamKind
 from functions.shared.adapters.state_store import StateTable
@@ -68,7 +69,7 @@ class InventoryRecorder:
         raise ConcurrencyConflict(f"{stream} kept moving; the notification will be retried")
 
     def record_all(
-        self, context: EventContext, warehouse_id: str, events: Sequence[AmazonInventoryReported]
+        self, context: EventContext, warehouse_id: str, events: Sequence[DomainEvent]
     ) -> int:
         """Append `events` (of one warehouse) one by one, each a single conditional put: the
         version is found once, and again only after another writer moved the stream. Returns
@@ -106,7 +107,7 @@ class InventoryRecorder:
         return self._store.read(inventory_stream(tenant_id, warehouse_id), from_version=version + 1)
 
     def _append_one(
-        self, stream: StreamId, version: int, event: AmazonInventoryReported, context: EventContext
+        self, stream: StreamId, version: int, event: DomainEvent, context: EventContext
     ) -> None:
         append = StreamAppend.of(
             stream, version, [event], context, [self._ids.new_id()], self._clock.now()

@@ -9,7 +9,12 @@ from datetime import UTC, datetime, timedelta
 from domain.event_store import EventContext, RecordedEvent
 from domain.inbound_shipment.amazon import AmazonShipmentLine, AmazonShipmentSnapshot
 from domain.inbound_shipment.observe import observe
-from domain.inventory import AmazonInventoryFigures, AmazonInventoryReported, AmazonStockAdjusted
+from domain.inventory import (
+    AmazonInventoryFigures,
+    AmazonInventoryReported,
+    AmazonSalesReadThrough,
+    AmazonStockAdjusted,
+)
 from domain.stock.drift import Drift, Figure
 from domain.streams import StreamId, StreamKind
 from functions.projector.in_memory_store import InMemoryViewStore
@@ -166,3 +171,46 @@ def test_no_adjustment_while_an_unreconciled_shipment_holds_received_units_of_th
     # Then the drift is raised, but nothing is booked: reconciling will bring those units
     assert world.adjustments() == []
     assert {(d.figure, d.reads) for d in world.alerts.drifts} == {(Figure.ON_HAND, 3)}
+
+
+def test_no_adjustment_on_reports_newer_than_the_sales_we_have_read() -> None:
+    # Given our sales reads reaching 15 minutes past T0, and three reports of 5 at 10, 20, 30
+    world = Setup()
+    context = EventContext(
+        tenant_id=TENANT, actor="sync:test", correlation_id="run", occurred_at=T0
+    )
+    key = (StreamKind.FBA_INVENTORY.value, WAREHOUSE)
+
+    def read_through(minutes: int) -> None:
+        event = AmazonSalesReadThrough(
+            warehouse_id=WAREHOUSE, through=T0 + timedelta(minutes=minutes)
+        )
+        world.aggregates.save(context, {key: [event]}, {key: len(world.store.read(STREAM))})
+
+    read_through(15)
+    reports = [world.report(m, 5) for m in (10, 20, 30)]
+    world.project_all()
+
+    # Then the persisted difference is shown but not booked: a sale not read yet may explain it
+    for recorded in reports:
+        assert world.reactor.react(recorded) == {}
+    assert world.adjustments() == []
+
+    # When our sales reads reach past the third report (not the fourth), the fourth books it,
+    # dated at the third: the latest report the sales read cover decides
+    read_through(35)
+    world.project_all()
+    later = world.report(40, 5)
+    world.project_all()
+    world.reactor.react(later)
+    (adjusted,) = world.adjustments()
+    assert (adjusted.difference, adjusted.reported_at) == (5, T0 + timedelta(minutes=30))
+    assert (adjusted.since, adjusted.reads) == (T0 + timedelta(minutes=10), 3)
+
+    # And nothing more is booked on the fourth once the sales reads cover it
+    read_through(45)
+    world.project_all()
+    again = world.report(50, 5)
+    world.project_all()
+    assert world.reactor.react(again) == {}
+    assert len(world.adjustments()) == 1

@@ -10,7 +10,9 @@ from domain.streams import StreamKind
 from tests.sync.harness import FAST_TUNING, SyncWorld
 
 # The sync with sales reads on (every run; returns with every run too unless told otherwise).
-SALES_TUNING = FAST_TUNING.model_copy(update={"sales_reads": True})
+# A backfill here fits in one run (paced for up to 60 s: the tests count one run's reports;
+# `test_a_backfill_never_holds_the_connections_shipments` splits it).
+SALES_TUNING = FAST_TUNING.model_copy(update={"sales_reads": True, "sales_wait_seconds": 6000.0})
 
 
 def amazon_now(world: SyncWorld) -> datetime:

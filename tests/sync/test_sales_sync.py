@@ -8,11 +8,13 @@ from datetime import timedelta
 
 import pytest
 
+from domain.inventory import AmazonSalesReadThrough
 from domain.sales.gateway import ReportType
 from domain.sales.order import LineStatus, SalesChannel
 from domain.warehouse import fba_warehouse_id, fbm_warehouse_id
 from functions.connection_state.keys import sync_pk
 from functions.connection_state.status import RunOutcome
+from functions.shared.inventory_stream import inventory_stream
 from functions.sync.engine.sales_state import SALES_QUARANTINE_SK, QuarantinedRows
 from tests.sync.harness import CA, US, FakeLambdaContext, SyncWorld
 from tests.sync.sales_world import (
@@ -366,8 +368,8 @@ def test_a_backfill_never_holds_the_connections_shipments(
     new_world: Callable[..., SyncWorld],
 ) -> None:
     # Given a new connection with a year of orders and a shipment, and runs that may pace a
-    # backfill for a tenth of a second only (Amazon processes each report in 0.6 s here)
-    world = new_world(tuning=SALES_TUNING.model_copy(update={"sales_wait_seconds": 0.1}))
+    # backfill for 0.3 s only (30 s at 100x; Amazon processes each report in 0.6 s here)
+    world = new_world(tuning=SALES_TUNING.model_copy(update={"sales_wait_seconds": 30.0}))
     ids = world.control.add_orders(world.seller_id, year_of_orders(world, US, 20))
     shipment_id = world.control.create_shipment(world.seller_id, US, {"MUG": 5})
 
@@ -385,3 +387,23 @@ def test_a_backfill_never_holds_the_connections_shipments(
     assert all(len(events) == 1 for events in orders_seen(world).values())
     assert world.status().last_run.reason == "sales_backfill"
     assert world.control.calls()["createReport"]["served"] == BACKFILL_REPORTS
+
+
+def test_the_drift_check_is_told_how_far_the_orders_recorded_reach(
+    sales_world: SyncWorld,
+) -> None:
+    world = sales_world
+    world.control.add_orders(world.seller_id, year_of_orders(world, US, 10))
+
+    world.sync()
+    later_run(world)
+
+    stream = inventory_stream(world.tenant_id, fba_warehouse_id(world.connection_id, US))
+    told = [
+        e.event for e in world.store.read(stream) if isinstance(e.event, AmazonSalesReadThrough)
+    ]
+    assert told, "no AmazonSalesReadThrough appended"
+    throughs = [event.through for event in told]
+    assert throughs == sorted(throughs) and len(set(throughs)) == len(throughs)  # only forward
+    lateness = timedelta(minutes=SALES_TUNING.sales_lateness_minutes)
+    assert amazon_now(world) - lateness - throughs[-1] < timedelta(minutes=5)

@@ -4,7 +4,11 @@ an adjustment to Amazon's on hand (`domain.stock.drift`) is a ledger fact like a
 from typing import Any
 
 from domain.event_store import RecordedEvent
-from domain.inventory import AmazonInventoryReported, AmazonStockAdjusted
+from domain.inventory import (
+    AmazonInventoryReported,
+    AmazonSalesReadThrough,
+    AmazonStockAdjusted,
+)
 from domain.stock.drift import adjustment_fact
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
@@ -20,6 +24,10 @@ class InventoryProjection:
         return InventoryDoc(stream_id=str(stream_id))
 
     def evolve(self, doc: InventoryDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        event = recorded.event
+        if isinstance(event, AmazonSalesReadThrough):
+            held = doc.sales_read_through
+            return {"sales_read_through": max(held, event.through) if held else event.through}
         return {}
 
     def rows(self, doc: InventoryDoc) -> list[ViewItem]:

@@ -120,9 +120,11 @@ class ListingDoc(StreamDoc):
 
 
 class InventoryDoc(StreamDoc):
-    """Amazon's reports go onto stock rows; the doc only keeps the stream's position."""
+    """Amazon's reports go onto stock rows; the doc keeps the stream's position and how far
+    our reads of the marketplace's orders reach."""
 
     kind: Literal["fba_inventory"] = "fba_inventory"
+    sales_read_through: AwareDatetime | None = None
 
 
 class AmazonOrderDoc(StreamDoc):

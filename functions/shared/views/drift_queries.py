@@ -9,10 +9,12 @@ ledger is folded instead (a count replaces on hand: figures cannot be taken back
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final, Protocol
 
+from domain.inventory import AmazonStockAdjusted
 from domain.stock.contributions import ZERO, StockFigures
-from domain.stock.drift import Drift, drifts
+from domain.stock.drift import Drift, drifts, due_adjustment
 from domain.stock.ledger import REPORTS_KEPT, AmazonReport, LedgerFact, StockState
 from functions.shared.views import keys
 from functions.shared.views.items import RowKey, ViewItem
@@ -84,6 +86,12 @@ def read_tail(
 
 def drifts_of(ours: Ours, tolerance: int) -> list[Drift]:
     return drifts(ours.reports, ours.facts, tolerance, ours.start)
+
+
+def adjustment_of(
+    ours: Ours, tolerance: int, read_through: datetime | None
+) -> AmazonStockAdjusted | None:
+    return due_adjustment(ours.reports, ours.facts, tolerance, ours.start, read_through)
 
 
 class DriftQueries:

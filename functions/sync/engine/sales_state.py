@@ -41,10 +41,13 @@ class PendingReport(BaseModel):
 
 
 class MarketplaceSales(BaseModel):
-    """How far the reports asked for reach (their windows' ends)."""
+    """How far the reports asked for reach (their windows' ends), and how far the orders
+    recorded reach as last told to the FBA inventory stream (`AmazonSalesReadThrough`)."""
 
     orders_through: AwareDatetime
     returns_through: AwareDatetime
+    recorded_through: AwareDatetime | None = None  # the latest end of an order report finished
+    told_through: AwareDatetime | None = None
 
 
 class SalesState(BaseModel):
@@ -57,6 +60,27 @@ class SalesState(BaseModel):
         return any(w.backfill for w in self.to_request) or any(
             p.window.backfill for p in self.pending
         )
+
+    def orders_read_through(self, marketplace_id: str) -> AwareDatetime | None:
+        """Every order of the marketplace up to then is read: the end of the last order report
+        finished, but no later than the start of one still to read (None: none asked for)."""
+        known = self.marketplaces.get(marketplace_id)
+        reach = [
+            w.request.start
+            for w in [*self.to_request, *(p.window for p in self.pending)]
+            if w.request.marketplace_id == marketplace_id and w.request.report_type in ORDER_REPORTS
+        ]
+        if known is not None and known.recorded_through is not None:
+            reach.append(known.recorded_through)
+        return min(reach) if reach else None
+
+    def finished(self, window: "ReportWindow") -> None:
+        """A report window read, found empty by Amazon, or given up (quarantined)."""
+        request = window.request
+        known = self.marketplaces.get(request.marketplace_id)
+        if known is not None and request.report_type in ORDER_REPORTS:
+            held = known.recorded_through
+            known.recorded_through = request.end if held is None else max(held, request.end)
 
     def wants(self, marketplace_id: str, report_types: tuple[ReportType, ...]) -> bool:
         """Whether a report of these types for the marketplace is queued or in processing, or

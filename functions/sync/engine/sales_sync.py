@@ -26,6 +26,8 @@ from datetime import timedelta
 from pydantic import AwareDatetime
 
 from domain.amazon_gateway import AmazonRejected, AmazonUnreadable, MalformedRecord
+from domain.event_store import EventContext
+from domain.inventory import AmazonSalesReadThrough
 from domain.ports import Clock
 from domain.sales.gateway import (
     CREATE_REPORT,
@@ -35,11 +37,13 @@ from domain.sales.gateway import (
     ReportRows,
     ReportType,
 )
+from domain.warehouse import fba_warehouse_id
 from functions.connection_state.status import RunCounters
+from functions.shared.inventory_stream import InventoryRecorder
 from functions.sync.engine.deadline import Deadline
 from functions.sync.engine.pacing import Pacer
 from functions.sync.engine.quarantine import quarantine
-from functions.sync.engine.recorder import RunIdentity
+from functions.sync.engine.recorder import SYNC_ACTOR, RunIdentity
 from functions.sync.engine.refusals import refusal
 from functions.sync.engine.sales_recorder import RECORD_ORDER, SalesRecorder
 from functions.sync.engine.sales_state import (
@@ -78,8 +82,10 @@ class SalesSync:
         clock: Clock,
         tuning: SyncTuning,
         sleep: Callable[[float], None],
+        inventory: InventoryRecorder,
     ) -> None:
         self._run = run
+        self._inventory = inventory
         self._pacer = pacer
         self._deadline = deadline
         self._store = store
@@ -99,6 +105,12 @@ class SalesSync:
         started = self._clock.now()
         self._plan(state, marketplace_ids, started)
         self._save(state)
+        try:
+            return self._work(state, started)
+        finally:
+            self._tell(state)
+
+    def _work(self, state: SalesState, started: AwareDatetime) -> bool:
         budget = self._tuning.sales_wait_seconds / self._tuning.rate_scale  # like the polls
         while True:
             self._poll_due(state)
@@ -117,6 +129,34 @@ class SalesSync:
             if wait > 0:
                 self._deadline.require(wait + self._tuning.call_seconds)
                 self._sleep(wait)
+
+    def _tell(self, state: SalesState) -> None:
+        """Tell each marketplace's FBA inventory stream how far the orders recorded reach
+        (less Amazon's lateness in listing an order), when that moved: the drift check books
+        nothing on Amazon's figures reported later (`AmazonSalesReadThrough`)."""
+        told = []
+        for marketplace_id, known in state.marketplaces.items():
+            through = state.orders_read_through(marketplace_id)
+            if through is None:
+                continue
+            through -= timedelta(minutes=self._tuning.sales_lateness_minutes)
+            if known.told_through is None or through > known.told_through:
+                warehouse_id = fba_warehouse_id(self._run.connection_id, marketplace_id)
+                event = AmazonSalesReadThrough(warehouse_id=warehouse_id, through=through)
+                self._inventory.record_all(self._context(), warehouse_id, [event])
+                known.told_through = through
+                told.append(marketplace_id)
+        if told:
+            self._save(state)
+
+    def _context(self) -> EventContext:
+        return EventContext(
+            tenant_id=self._run.tenant_id,
+            actor=SYNC_ACTOR,
+            correlation_id=self._run.correlation_id,
+            causation_id=self._run.run_id,
+            occurred_at=self._clock.now(),
+        )
 
     # Planning
 
@@ -164,7 +204,7 @@ class SalesSync:
             )
         except (AmazonRejected, AmazonUnreadable) as refused:
             state.to_request.pop(0)
-            self._give_up(window, None, f"Amazon refused the report: {refused.detail}")
+            self._give_up(state, window, None, f"Amazon refused the report: {refused.detail}")
             self._save(state)
             return
         now = self._clock.now()
@@ -202,6 +242,7 @@ class SalesSync:
             pending.document_id = answer.document_id
         elif answer.status is ProcessingStatus.CANCELLED:  # Amazon found nothing to report
             state.pending.remove(pending)
+            state.finished(pending.window)
         elif answer.status is ProcessingStatus.FATAL:
             self._drop(state, pending, "Amazon ended it FATAL")
         elif now - pending.requested_at > timedelta(minutes=self._tuning.report_max_wait_minutes):
@@ -229,12 +270,13 @@ class SalesSync:
             state.pending.remove(pending)
             self._counters.reports_dropped += 1
             self._give_up(
-                pending.window, pending.report_id, f"document unreadable: {refused.detail}"
+                state, pending.window, pending.report_id, f"document unreadable: {refused.detail}"
             )
             self._save(state)
             return
         self._record(pending, rows)
         state.pending.remove(pending)
+        state.finished(pending.window)
         self._save(state)
 
     def _record(self, pending: PendingReport, rows: ReportRows) -> None:
@@ -306,9 +348,16 @@ class SalesSync:
         if window.attempts < self._tuning.report_max_attempts:
             state.to_request.append(window)
         else:
-            self._give_up(window, pending.report_id, f"{why}; requested {window.attempts} time(s)")
+            self._give_up(
+                state, window, pending.report_id, f"{why}; requested {window.attempts} time(s)"
+            )
 
-    def _give_up(self, window: ReportWindow, report_id: str | None, why: str) -> None:
+    def _give_up(
+        self, state: SalesState, window: ReportWindow, report_id: str | None, why: str
+    ) -> None:
+        """Quarantine a window not read again. Its orders then count as read for the drift
+        check: an adjustment keeps on hand true (a sale of that window shows as one)."""
+        state.finished(window)
         request = window.request
         span = f"{request.start.isoformat()}..{request.end.isoformat()}"
         reference = f"{request.report_type.value} {span}" + (

@@ -305,6 +305,7 @@ class ConnectionSync:
             self._s.clock,
             tuning,
             self._s.sleep,
+            self._inventory,
         ).run(connection.marketplace_ids)
 
     def _queue_backfill(self, job: SyncJob, plan: SyncCheckpoint) -> None:

@@ -43,6 +43,9 @@ class SyncTuning(BaseModel):
     # The incremental order report starts this much before the last one ended: Amazon lists an
     # order up to 30 minutes late (and by when it became eligible, not when it was created).
     sales_overlap_minutes: int = Field(60, ge=30, alias="SYNC_SALES_OVERLAP_MINUTES")
+    # How far the orders recorded reach, as told to the drift check, is this much before the
+    # last order report's end (Amazon lists an order up to 30 minutes late).
+    sales_lateness_minutes: int = Field(30, ge=0, alias="SYNC_SALES_LATENESS_MINUTES")
     # Returns reports: at most every so many minutes, over the last so many days (overlapping).
     returns_every_minutes: int = Field(360, ge=0, alias="SYNC_RETURNS_EVERY_MINUTES")
     returns_days: int = Field(3, ge=1, le=30, alias="SYNC_RETURNS_DAYS")
