@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from infra.simulated_amazon.client import ControlClient
 from tests.e2e.support import RunningBackend
 
 US = "ATVPDKIKX0DER"
@@ -30,6 +31,17 @@ def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not shown within {seconds:g} s; last answer: {answer!r}")
         time.sleep(0.3)
+
+
+def new_seller(amazon: ControlClient) -> tuple[str, str]:
+    """A new seller on the simulated Amazon (US): its id and refresh token."""
+    seller_id = f"E2E{uuid.uuid4().hex[:10].upper()}"
+    return seller_id, str(amazon.create_seller(seller_id, [US])["refresh_token"])
+
+
+def fba_of(connection: dict[str, Any]) -> str:
+    """The connection's FBA warehouse (one marketplace)."""
+    return str(next(w["warehouse_id"] for w in connection["warehouses"] if w["kind"] == "fba"))
 
 
 class Tenant:
@@ -71,6 +83,24 @@ class Tenant:
             },
         )
         return str(created["connection_id"])
+
+    def connect_account(
+        self, seller_id: str, refresh_token: str, order_type: str = "purchase_order"
+    ) -> dict[str, Any]:
+        """Connect the seller's account (US) with its refresh token; returns the connection."""
+        connection = self.call(
+            "POST",
+            "/connections",
+            201,
+            json={
+                "seller_id": seller_id,
+                "region": "NA",
+                "marketplace_ids": [US],
+                "refresh_token": refresh_token,
+                "default_order_type": order_type,
+            },
+        )
+        return dict(connection)
 
     def synced_once(self, connection_id: str) -> None:
         eventually(

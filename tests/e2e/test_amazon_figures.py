@@ -9,7 +9,6 @@ Amazon's figures move with a sale at once; its order report shows the sale later
 read Amazon's figures every few seconds, so reports differ while the sale is being read, and
 nothing is booked on them (they are newer than the orders read)."""
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 
 from infra.simulated_amazon.client import ControlClient
 from tests.e2e.support import RunningBackend
-from tests.e2e.tenant import US, Tenant, eventually
+from tests.e2e.tenant import US, Tenant, eventually, fba_of, new_seller
 
 SKU = "CUP-1"
 
@@ -52,23 +51,10 @@ def test_sales_take_fba_stock_out_and_a_drift_is_found_explained_and_booked(
     # Given a seller whose shipment of 10 cups Amazon received, connected under purchase_order
     seller = Tenant(backend)
     amazon = ControlClient(backend.sim_url)
-    seller_id = f"E2E{uuid.uuid4().hex[:10].upper()}"
-    token = amazon.create_seller(seller_id, [US])["refresh_token"]
+    seller_id, token = new_seller(amazon)
     shipment = amazon.create_shipment(seller_id, US, {SKU: 10}, status="SHIPPED")
     amazon.receive(shipment, {SKU: 10})
-    connection = seller.call(
-        "POST",
-        "/connections",
-        201,
-        json={
-            "seller_id": seller_id,
-            "region": "NA",
-            "marketplace_ids": [US],
-            "refresh_token": token,
-            "default_order_type": "purchase_order",
-        },
-    )
-    fba = next(w["warehouse_id"] for w in connection["warehouses"] if w["kind"] == "fba")
+    fba = fba_of(seller.connect_account(seller_id, token))
     eventually(
         "10 cups on hand at FBA", lambda: fba_row(seller, fba), lambda r: r.get("on_hand") == 10
     )

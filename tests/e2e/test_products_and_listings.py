@@ -3,7 +3,6 @@ Amazon's shipments (mapped to the products of their SKUs, created for them); a p
 a product and maps both listings to it; the product's stock is the sum over them, and mapping
 one back moves its units back."""
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 
 from infra.simulated_amazon.client import ControlClient
 from tests.e2e.support import RunningBackend
-from tests.e2e.tenant import US, Tenant, eventually, fast_backend
+from tests.e2e.tenant import US, Tenant, eventually, fast_backend, fba_of, new_seller
 
 
 @pytest.fixture(scope="module")
@@ -32,24 +31,11 @@ def test_listings_discovered_by_a_sync_are_mapped_and_summed_per_product(
     # Given a seller whose Amazon account has a shipment of two mug colours
     seller = Tenant(backend)
     amazon = ControlClient(backend.sim_url)
-    seller_id = f"E2E{uuid.uuid4().hex[:10].upper()}"
-    token = amazon.create_seller(seller_id, [US])["refresh_token"]
+    seller_id, token = new_seller(amazon)
     amazon.create_shipment(seller_id, US, {"MUG-BLUE": 10, "MUG-RED": 5})
 
     # When it connects (shipments imported as purchase orders) and the sync runs
-    connection = seller.call(
-        "POST",
-        "/connections",
-        201,
-        json={
-            "seller_id": seller_id,
-            "region": "NA",
-            "marketplace_ids": [US],
-            "refresh_token": token,
-            "default_order_type": "purchase_order",
-        },
-    )
-    fba = next(w["warehouse_id"] for w in connection["warehouses"] if w["kind"] == "fba")
+    fba = fba_of(seller.connect_account(seller_id, token))
 
     # Then both listings are discovered, each mapped to a product of its SKU
     listings = eventually(

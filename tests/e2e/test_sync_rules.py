@@ -4,7 +4,6 @@ re-syncs import nothing more; Set source turns them into transfers from a wareho
 shipment with nothing received long after Amazon's need-by date leaves the planning figures and
 comes back with Amazon's first receipt."""
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 
 from infra.simulated_amazon.client import ControlClient
 from tests.e2e.support import RunningBackend
-from tests.e2e.tenant import US, Tenant, eventually, fast_backend
+from tests.e2e.tenant import US, Tenant, eventually, fast_backend, fba_of, new_seller
 
 SHIPMENTS = 100
 
@@ -29,28 +28,15 @@ class Seller(Tenant):
     def __init__(self, backend: RunningBackend, order_type: str) -> None:
         super().__init__(backend)
         self.amazon = ControlClient(backend.sim_url)
-        self.seller_id = f"E2E{uuid.uuid4().hex[:10].upper()}"
-        token = self.amazon.create_seller(self.seller_id, [US])["refresh_token"]
+        self.seller_id, self.token = new_seller(self.amazon)
         self.shipments: list[str] = []
-        self.token = token
         self.order_type = order_type
 
     def connect(self) -> dict[str, Any]:
-        connection = self.call(
-            "POST",
-            "/connections",
-            201,
-            json={
-                "seller_id": self.seller_id,
-                "region": "NA",
-                "marketplace_ids": [US],
-                "refresh_token": self.token,
-                "default_order_type": self.order_type,
-            },
-        )
+        connection = self.connect_account(self.seller_id, self.token, self.order_type)
         self.connection_id = str(connection["connection_id"])
-        self.fba = next(w["warehouse_id"] for w in connection["warehouses"] if w["kind"] == "fba")
-        return dict(connection)
+        self.fba = fba_of(connection)
+        return connection
 
     def sync(self) -> None:
         self.call("POST", f"/connections/{self.connection_id}/sync", 202)

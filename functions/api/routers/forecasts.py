@@ -35,9 +35,7 @@ def get_forecast(
 ) -> ProductForecast:
     tenant = caller.tenant_id
     views = services.views
-    product = views.products.get_product(tenant, product_id)
-    if product is None:
-        raise NotFound(f"product {product_id} not found")
+    product = views.products.require(tenant, product_id)
     if views.get_warehouse(tenant, warehouse_id) is None:
         raise NotFound(f"warehouse {warehouse_id} not found")
     today = services.aggregates.clock.now().date()

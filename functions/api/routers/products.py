@@ -6,7 +6,6 @@ from typing import Annotated, TypeVar
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from domain.errors import NotFound
 from domain.products.product import ChangeProduct, CreateProduct, EditForecast, Planning
 from functions.api import contract
 from functions.api.commands.products import change_product, create_product, edit_forecast
@@ -26,8 +25,6 @@ from functions.api.models.products import (
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Instant, Limit
-from functions.api.wiring import Services
-from functions.shared.views.product_models import Product
 from functions.shared.views.product_queries import TooManyListings
 
 router = resource_router()
@@ -156,7 +153,7 @@ def list_products(
     responses=contract.responses(200, "The product", contract.READ_ONE_ERRORS),
 )
 def get_product(product_id: EntityId, caller: CallerDep, services: ServicesDep) -> ProductDetail:
-    product = _product(services, caller.tenant_id, product_id)
+    product = services.views.products.require(caller.tenant_id, product_id)
     listings = _bounded(lambda: services.views.products.listings_of(caller.tenant_id, product_id))
     return ProductDetail(**product.model_dump(), listings=listings)
 
@@ -179,7 +176,7 @@ def get_product_stock(
     warehouse_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
     as_of: Annotated[Instant | None, Query(description="ISO 8601 instant with offset")] = None,
 ) -> ProductStockList:
-    product = _product(services, caller.tenant_id, product_id)
+    product = services.views.products.require(caller.tenant_id, product_id)
     queries = services.views.products
     rows = _bounded(lambda: queries.stock(caller.tenant_id, product, warehouse_id, as_of))
     return ProductStockList(items=rows)
@@ -202,17 +199,10 @@ def get_product_ledger(
     limit: Limit = MAX_PAGE,
     cursor: Cursor = None,
 ) -> ProductLedgerPage:
-    product = _product(services, caller.tenant_id, product_id)
+    product = services.views.products.require(caller.tenant_id, product_id)
     queries = services.views.products
     page = _bounded(lambda: queries.ledger(caller.tenant_id, product, warehouse_id, limit, cursor))
     return ProductLedgerPage(items=page.items, next_cursor=page.next_cursor)
-
-
-def _product(services: Services, tenant_id: str, product_id: str) -> Product:
-    product = services.views.products.get_product(tenant_id, product_id)
-    if product is None:
-        raise NotFound(f"product {product_id} not found")
-    return product
 
 
 def _bounded(read: Callable[[], R]) -> R:

@@ -41,9 +41,7 @@ def get_sales(
     granularity: Annotated[Granularity, Query()] = Granularity.DAY,
 ) -> ProductSales:
     tenant = caller.tenant_id
-    product = services.views.products.get_product(tenant, product_id)
-    if product is None:
-        raise NotFound(f"product {product_id} not found")
+    product = services.views.products.require(tenant, product_id)
     warehouses = None
     if warehouse_id is not None:
         if services.views.get_warehouse(tenant, warehouse_id) is None:

@@ -11,6 +11,7 @@ from typing import Final, TypeVar
 
 from pydantic import AwareDatetime
 
+from domain.errors import NotFound
 from domain.products.listing import Listing as DomainListing
 from domain.products.ownership import ProductRows
 from domain.sales import SalesChannel
@@ -72,6 +73,13 @@ class ProductQueries:
     def get_product(self, tenant_id: str, product_id: str) -> Product | None:
         doc = self._doc(_stream(tenant_id, StreamKind.PRODUCT, product_id), ProductDoc)
         return _product_view(doc) if isinstance(doc, ProductDoc) else None
+
+    def require(self, tenant_id: str, product_id: str) -> Product:
+        """The product, or NotFound (another tenant's is not found either)."""
+        product = self.get_product(tenant_id, product_id)
+        if product is None:
+            raise NotFound(f"product {product_id} not found")
+        return product
 
     def list_listings(
         self,
