@@ -172,24 +172,26 @@ def out_of_stock_days(
     (`moves`: when, which row, its on hand after) was at most 0 when the day began and after
     every move that day. UTC days."""
     held: dict[str, int] = {}
-    start_total = 0
-    by_day: dict[date, list[int]] = {}
+    total = start_total = 0
+    peak: dict[date, int] = {}  # the most the rows held after a move of the day
+    closing: dict[date, int] = {}  # what they held after its last move
     for at, row, on_hand in sorted(moves, key=lambda move: move[0]):
-        day = at.astimezone(UTC).date()
+        day = (at if at.tzinfo is UTC else at.astimezone(UTC)).date()
+        total += on_hand - held.get(row, 0)
         held[row] = on_hand
-        total = sum(held.values())
         if day < first:
             start_total = total
-            continue
-        by_day.setdefault(day, []).append(total)
-    out = set()
-    total = start_total
-    day = first
-    while day <= last:
-        totals = by_day.get(day, [])
-        if total <= 0 and all(t <= 0 for t in totals):
-            out.add(day)
-        if totals:
-            total = totals[-1]
-        day += timedelta(days=1)
+        elif day <= last:
+            peak[day] = max(peak.get(day, total), total)
+            closing[day] = total
+    out: list[date] = []
+    total, day = start_total, first
+    for moved in sorted(closing):  # the stretch of days without a move, then the day of one
+        if total <= 0:
+            out += (day + timedelta(days=n) for n in range((moved - day).days))
+            if peak[moved] <= 0:
+                out.append(moved)
+        total, day = closing[moved], moved + timedelta(days=1)
+    if total <= 0:
+        out += (day + timedelta(days=n) for n in range((last - day).days + 1))
     return frozenset(out)

@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.replenishment.forecast import (
     History,
@@ -181,3 +183,48 @@ def test_a_day_with_sales_counts_as_in_stock_whatever_the_ledger_knew() -> None:
     )
 
     assert last_days_rate(history, TODAY) == 3
+
+
+def _out_of_stock_days_day_by_day(
+    moves: list[tuple[datetime, str, int]], first: date, last: date
+) -> set[date]:
+    """The rule read literally (the oracle): each day, the rows' total when it began and after
+    each of its moves."""
+    out = set()
+    day = first
+    while day <= last:
+        began = {}
+        during: list[int] = []
+        for at, row, on_hand in sorted(moves, key=lambda move: move[0]):
+            if at.date() < day:
+                began[row] = on_hand
+        held = dict(began)
+        for at, row, on_hand in sorted(moves, key=lambda move: move[0]):
+            if at.date() == day:
+                held[row] = on_hand
+                during.append(sum(held.values()))
+        if sum(began.values()) <= 0 and all(total <= 0 for total in during):
+            out.add(day)
+        day += timedelta(days=1)
+    return out
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=20 * 24),  # hours from the window's start - 2 days
+            st.sampled_from(["a", "b"]),
+            st.integers(min_value=-2, max_value=3),
+        ),
+        max_size=12,
+    )
+)
+def test_out_of_stock_days_follow_the_rule_day_by_day(
+    raw: list[tuple[int, str, int]],
+) -> None:
+    first, last = date(2026, 11, 3), date(2026, 11, 15)
+    origin = datetime(2026, 11, 1, tzinfo=UTC)
+    moves = [(origin + timedelta(hours=h), row, on_hand) for h, row, on_hand in raw]
+    assert out_of_stock_days(moves, first, last) == _out_of_stock_days_day_by_day(
+        moves, first, last
+    )
