@@ -56,6 +56,9 @@ class History:
         return max(0, days) - len(self.in_stock_days(first, last))
 
     def units(self, first: date, last: date) -> int:
+        span = (last - first).days + 1
+        if span < len(self.sold):  # look the days up, not every day sold
+            return sum(self.sold.get(first + timedelta(days=n), 0) for n in range(span))
         return sum(units for day, units in self.sold.items() if first <= day <= last)
 
 
@@ -157,11 +160,12 @@ def forecast(
 def units_between(months: list[tuple[date, Fraction, bool]], first: date, days: int) -> Fraction:
     """Forecast units over `days` days from `first`, each day at its month's daily rate."""
     daily = {month: units / days_in(month) for month, units, _ in months}
-    total = Fraction(0)
-    for n in range(days):
-        day = first + timedelta(days=n)
-        month = month_start(day)
-        total += daily.get(month, daily[max(daily)] if daily else Fraction(0))
+    beyond = daily[max(daily)] if daily else Fraction(0)  # past the horizon: its last month's
+    total, day, end = Fraction(0), first, first + timedelta(days=days)
+    while day < end:  # a month at a time: its rate times the days of it in the period
+        following = add_months(day, 1)
+        total += daily.get(month_start(day), beyond) * (min(following, end) - day).days
+        day = following
     return total
 
 

@@ -11,8 +11,10 @@ from domain.replenishment.forecast import (
     History,
     Method,
     add_months,
+    days_in,
     forecast,
     last_days_rate,
+    month_start,
     out_of_stock_days,
     units_between,
 )
@@ -228,3 +230,41 @@ def test_out_of_stock_days_follow_the_rule_day_by_day(
     assert out_of_stock_days(moves, first, last) == _out_of_stock_days_day_by_day(
         moves, first, last
     )
+
+
+@given(
+    st.dictionaries(st.integers(0, 60), st.integers(0, 9), max_size=40),
+    st.integers(0, 60),
+    st.integers(-1, 60),
+)
+def test_units_sold_between_two_days_are_the_days_summed(
+    raw: dict[int, int], start: int, span: int
+) -> None:
+    origin = date(2026, 1, 1)
+    history = History(
+        sold={origin + timedelta(days=d): u for d, u in raw.items()},
+        out_of_stock=frozenset(),
+        since=origin,
+    )
+    first, last = origin + timedelta(days=start), origin + timedelta(days=start + span)
+    assert history.units(first, last) == sum(
+        u for d, u in raw.items() if first <= origin + timedelta(days=d) <= last
+    )
+
+
+@given(
+    st.lists(st.integers(0, 900), min_size=12, max_size=12),
+    st.integers(0, 40),
+    st.integers(0, 500),
+)
+def test_units_over_a_period_are_each_days_rate_summed(
+    monthly: list[int], offset: int, days: int
+) -> None:
+    months = [(add_months(TODAY, n), Fraction(units), False) for n, units in enumerate(monthly)]
+    first = TODAY + timedelta(days=offset)
+    daily = {month: units / days_in(month) for month, units, _ in months}
+    expected = sum(
+        (daily.get(month_start(first + timedelta(days=n)), daily[max(daily)]) for n in range(days)),
+        Fraction(0),
+    )
+    assert units_between(months, first, days) == expected
