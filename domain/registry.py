@@ -34,6 +34,11 @@ from domain.inventory import (
     AmazonStockAdjusted,
 )
 from domain.messages import DomainEvent
+from domain.orders.assembly_order import (
+    AssemblyOrderCancelled,
+    AssemblyOrderCreated,
+    AssemblyOrderReceived,
+)
 from domain.orders.purchase_order import (
     PurchaseOrderBound,
     PurchaseOrderCancelled,
@@ -64,7 +69,13 @@ from domain.orders.sales_order import (
 from domain.orders.transfer_order import TransferOrderBound, TransferOrderCreated
 from domain.planning import PlanningSettingsChanged
 from domain.products.listing import ListingDiscovered, ListingIdentifiersFound, ListingMapped
-from domain.products.product import ForecastEdited, ProductChanged, ProductCreated
+from domain.products.product import (
+    BillOfMaterialsChanged,
+    ForecastEdited,
+    ProductChanged,
+    ProductComponentsSet,
+    ProductCreated,
+)
 from domain.sales import AmazonOrderObserved, AmazonReturnObserved
 from domain.save_to_amazon.job import AMAZON_JOB_EVENTS
 from domain.vendor import VendorChanged, VendorCreated
@@ -143,6 +154,11 @@ _EVENT_CLASSES: Final[tuple[type[DomainEvent], ...]] = (
     ListingDiscovered,
     ListingIdentifiersFound,
     ListingMapped,
+    ProductComponentsSet,
+    BillOfMaterialsChanged,
+    AssemblyOrderCreated,
+    AssemblyOrderReceived,
+    AssemblyOrderCancelled,
 )
 
 EVENT_TYPES: Final[Mapping[str, type[DomainEvent]]] = {

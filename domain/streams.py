@@ -21,6 +21,7 @@ class StreamKind(StrEnum):
     AMAZON_ORDER = "amazon_order"  # a customer order at Amazon: what sold, cancelled, returned
     PRODUCT = "product"  # what the seller plans: one or more listings
     LISTING = "listing"  # a seller SKU in one marketplace and channel of a connection
+    ASSEMBLY_ORDER = "assembly_order"  # assemblies made from their components at a warehouse
 
 
 class StreamId(BaseModel):

@@ -6,6 +6,7 @@ discovery) can never make two products of one SKU: the second append finds the s
 """
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import Literal
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from domain.errors import AlreadyExists, InvalidCommand, NotFound
 from domain.messages import Command, DomainEvent
+from domain.replenishment.assembly import MAX_COMPONENTS, Bom, Component, check_components
 from domain.replenishment.forecast import DEFAULT_DAYS, Method, month_start
 from domain.replenishment.order import (
     DEFAULT_DAYS_OF_STOCK,
@@ -80,6 +82,35 @@ class ForecastEdited(DomainEvent):
     units: int | None
 
 
+class ProductComponent(BaseModel):
+    """One line of a bill of materials: units of another product per unit of the assembly."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    product_id: str
+    quantity: int
+
+
+class ProductComponentsSet(DomainEvent):
+    """The product's bill of materials, replaced whole (empty: no longer an assembly)."""
+
+    type: Literal["ProductComponentsSet"] = "ProductComponentsSet"
+    product_id: str
+    components: tuple[ProductComponent, ...]
+
+
+BILLS_OF_MATERIALS = "bills-of-materials"  # the tenant's settings topic of bill changes
+
+
+class BillOfMaterialsChanged(DomainEvent):
+    """Appended to the tenant's `bills-of-materials` settings stream with every bill change,
+    at the version read before the bills were: bill changes of a tenant are serialised, so two
+    at once can never close a cycle unseen (the later one is decided again, on both)."""
+
+    type: Literal["BillOfMaterialsChanged"] = "BillOfMaterialsChanged"
+    product_id: str
+
+
 class CreateProduct(Command):
     sku: str = Field(min_length=1, max_length=MAX_SKU)
     name: str = Field(min_length=1, max_length=MAX_NAME)
@@ -105,6 +136,11 @@ class EditForecast(Command):
     today: date
 
 
+class SetComponents(Command):
+    product_id: str
+    components: tuple[ProductComponent, ...]
+
+
 class Product(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 
@@ -115,6 +151,7 @@ class Product(BaseModel):
     created_by: CreatedBy
     planning: Planning = Planning()
     forecast_edits: dict[date, int] = Field(default_factory=dict)
+    components: tuple[ProductComponent, ...] = ()  # its bill of materials: empty, no assembly
 
 
 def decide(command: CreateProduct, state: Product | None) -> list[DomainEvent]:
@@ -162,6 +199,46 @@ def decide_edit(command: EditForecast, state: Product | None) -> list[DomainEven
     return [ForecastEdited(product_id=state.product_id, month=command.month, units=command.units)]
 
 
+def decide_components(
+    command: SetComponents, state: Product | None, found: Callable[[str], bool], bom: Bom
+) -> list[DomainEvent]:
+    """Replace the product's bill of materials. `found(product_id)`: the tenant has that
+    product; `bom(product_id)`: its components as stored (read from the products' streams).
+    Refused (422): the product itself, an unknown product, a quantity <= 0 or a product twice
+    (each naming `components.<i>.<field>`), and a cycle at any depth (`components`)."""
+    if state is None:
+        raise NotFound(f"product {command.product_id} not found")
+    if len(command.components) > MAX_COMPONENTS:
+        raise InvalidCommand(f"at most {MAX_COMPONENTS} components", field="components")
+    seen: set[str] = set()
+    for i, component in enumerate(command.components):
+        at = f"components.{i}"
+        if component.quantity <= 0:
+            raise InvalidCommand("a component's quantity must be positive", field=f"{at}.quantity")
+        if component.product_id == state.product_id:
+            raise InvalidCommand(
+                "a product cannot be a component of itself", field=f"{at}.product_id"
+            )
+        if component.product_id in seen:
+            raise InvalidCommand(
+                f"{component.product_id} is listed twice: give it once with its total",
+                field=f"{at}.product_id",
+            )
+        seen.add(component.product_id)
+        if not found(component.product_id):
+            raise InvalidCommand(
+                f"product {component.product_id} not found", field=f"{at}.product_id"
+            )
+    check_components(
+        state.product_id,
+        [Component(product_id=c.product_id, quantity=c.quantity) for c in command.components],
+        bom,
+    )
+    if command.components == state.components:
+        return []
+    return [ProductComponentsSet(product_id=state.product_id, components=command.components)]
+
+
 def evolve(state: Product | None, event: DomainEvent) -> Product | None:
     if isinstance(event, ProductCreated):
         return Product(**event.model_dump(exclude={"type", "schema_version"}))
@@ -179,4 +256,6 @@ def evolve(state: Product | None, event: DomainEvent) -> Product | None:
         return state.model_copy(
             update={"forecast_edits": {m: u for m, u in sorted(edits.items()) if u is not None}}
         )
+    if isinstance(event, ProductComponentsSet):
+        return state.model_copy(update={"components": event.components})
     return state

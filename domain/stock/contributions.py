@@ -12,6 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 
 from domain.messages import DomainEvent
+from domain.orders.assembly_order import AssemblyOrder
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
 from domain.orders.sales_order import SalesOrder, SalesOrderShipped, SalesOrderStatus
 from domain.sales.order import AmazonOrder, AmazonOrderObserved, AmazonReturnObserved, LineStatus
@@ -23,7 +24,7 @@ class StockFigures(BaseModel):
 
     on_hand: int = 0
     committed: int = 0
-    on_order: int = 0
+    on_order: int = 0  # on order from a vendor, or on assembly (an open assembly order's units)
     in_transit: int = 0
     receiving: int = 0
     discrepancy: int = 0
@@ -79,6 +80,32 @@ def purchase_order_contribution(order: PurchaseOrder) -> Contribution:
         if not figures.is_zero():
             contribution[(order.warehouse_id, line.sku)] = figures
     return contribution
+
+
+ASSEMBLY = "assembly"  # a ledger reason: assemblies made, onto on hand
+ASSEMBLY_CONSUMED = "assembly_consumed"  # a ledger reason: components taken to make them
+
+
+def assembly_order_contribution(order: AssemblyOrder) -> Contribution:
+    """At the order's warehouse: the assembly's received units on hand and its units still to
+    make on order (on assembly: none once cancelled); each component's on hand down by the
+    received assemblies x its quantity per assembly. Units are conserved through the bill:
+    components consumed = assemblies received x the bill's quantity."""
+    contribution: Contribution = {}
+    assembly = StockFigures(on_hand=order.received, on_order=order.open_units)
+    if not assembly.is_zero():
+        contribution[(order.warehouse_id, order.sku)] = assembly
+    if order.received:
+        for component in order.components:
+            key = (order.warehouse_id, component.sku)
+            consumed = StockFigures(on_hand=-order.received * component.quantity)
+            contribution[key] = contribution.get(key, ZERO) + consumed
+    return contribution
+
+
+def assembly_reason(order: AssemblyOrder, sku: str) -> str:
+    """The ledger reason of an assembly order's movement of `sku`."""
+    return ASSEMBLY if sku == order.sku else ASSEMBLY_CONSUMED
 
 
 def amazon_order_contribution(order: AmazonOrder) -> Contribution:

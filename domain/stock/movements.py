@@ -1,7 +1,14 @@
 """Ledger facts: the movements one event makes, with their cause."""
 
 from domain.event_store import RecordedEvent
-from domain.stock.contributions import ZERO, Contribution, StockFigures, moved_at
+from domain.orders.assembly_order import AssemblyOrder
+from domain.stock.contributions import (
+    ZERO,
+    Contribution,
+    StockFigures,
+    assembly_reason,
+    moved_at,
+)
 from domain.stock.ledger import LedgerFact
 
 
@@ -15,6 +22,7 @@ def fact(
     shipment_id: str | None = None,
     order_id: str | None = None,
     transfer_order_id: str | None = None,
+    reason: str | None = None,
 ) -> LedgerFact:
     return LedgerFact(
         tenant_id=recorded.stream_id.tenant_id,
@@ -31,6 +39,7 @@ def fact(
         transfer_order_id=transfer_order_id,
         delta=delta,
         count=count,
+        reason=reason,
     )
 
 
@@ -70,6 +79,24 @@ def order_movements(
             shipment_id=shipment_id,
             order_id=order_id,
             transfer_order_id=transfer_order_id,
+        )
+        for warehouse_id, sku, delta in contribution_changes(before, after)
+    ]
+
+
+def assembly_movements(
+    recorded: RecordedEvent, order: AssemblyOrder, before: Contribution, after: Contribution
+) -> list[LedgerFact]:
+    """The ledger facts of an assembly order whose contribution went from `before` to `after`,
+    each with its reason: `assembly` (the assembly's own SKU) or `assembly_consumed`."""
+    return [
+        fact(
+            recorded,
+            warehouse_id,
+            sku,
+            delta=delta,
+            order_id=order.assembly_order_id,
+            reason=assembly_reason(order, sku),
         )
         for warehouse_id, sku, delta in contribution_changes(before, after)
     ]

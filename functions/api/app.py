@@ -36,6 +36,9 @@ ROUTERS = {
     "listings": "functions.api.routers.listings",
     "sales": "functions.api.routers.sales",
     "forecasts": "functions.api.routers.forecasts",
+    "assembly-orders": "functions.api.routers.assembly_orders",
+    "replenishment": "functions.api.routers.replenishment",
+    "reports": "functions.api.routers.reports",
 }
 DESCRIPTION = (
     "Inbound shipments synced from Amazon, reconciled into transfer orders, and exact stock. "

@@ -21,7 +21,7 @@ from domain.errors import ConcurrencyConflict
 from domain.event_store import EventContext, EventStore, StreamAppend
 from domain.inbound_shipment import state as inbound_shipment
 from domain.messages import Decision, DomainEvent
-from domain.orders import purchase_order, sales_order, transfer_order
+from domain.orders import assembly_order, purchase_order, sales_order, transfer_order
 from domain.ports import Clock, IdGenerator
 from domain.products import listing, product
 from domain.save_to_amazon import job as amazon_job
@@ -44,6 +44,7 @@ EVOLVERS: Mapping[StreamKind, Callable[[Any, DomainEvent], Any]] = {
     StreamKind.AMAZON_ORDER: sales.evolve,
     StreamKind.PRODUCT: product.evolve,
     StreamKind.LISTING: listing.evolve,
+    StreamKind.ASSEMBLY_ORDER: assembly_order.evolve,
 }
 
 
@@ -60,6 +61,7 @@ STATES: Mapping[StreamKind, type[BaseModel]] = {
     StreamKind.AMAZON_ORDER: sales.AmazonOrder,
     StreamKind.PRODUCT: product.Product,
     StreamKind.LISTING: listing.Listing,
+    StreamKind.ASSEMBLY_ORDER: assembly_order.AssemblyOrder,
 }
 SNAPSHOT_EVERY: Final = 200
 # Bump when an evolver changes what a state means for the same events: old snapshots then lapse.
@@ -149,6 +151,10 @@ class Aggregates:
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.LISTING], entity_id: str
     ) -> Loaded[listing.Listing]: ...
+    @overload
+    def load(
+        self, tenant_id: str, kind: Literal[StreamKind.ASSEMBLY_ORDER], entity_id: str
+    ) -> Loaded[assembly_order.AssemblyOrder]: ...
     @overload
     def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]: ...
 

@@ -135,6 +135,28 @@ EXPECTED_STATUSES: list[dict[str, Any]] = [
         "include-name-regex": "^PUT /connections/[^/]+/credentials$",
         "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 422]}},
     },
+    {
+        # Assemblies: a cursor other than one we handed out is refused (400); a bill naming a
+        # product that is not yours, the product itself, one twice, or closing a cycle; an
+        # assembly order at an FBA, FBM, combined or disabled warehouse, or of a product without
+        # components; a receipt beyond what is left to receive: 422, nothing appended.
+        "include-name-regex": (
+            "^(GET /assembly-orders|PUT /products/[^/]+/components"
+            "|POST /assembly-orders(/[^/]+/receipts)?)$"
+        ),
+        "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400, 422]}},
+    },
+    {
+        # Planning: a cursor other than one we handed out is refused (400); a warehouse named
+        # twice in a comparison (a comma-separated list: no schema says "each once"); nothing to
+        # order, or a warehouse that takes no purchase order; a transfer from a warehouse it
+        # cannot start at: 422, nothing appended.
+        "include-name-regex": (
+            "^(GET /replenishment|POST /replenishment/purchase-orders"
+            "|GET /reports/compare-warehouses|POST /reports/compare-warehouses/transfer-orders)$"
+        ),
+        "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400, 422]}},
+    },
 ]
 
 

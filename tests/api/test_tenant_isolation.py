@@ -173,6 +173,48 @@ def calls_on(ids: dict[str, str]) -> dict[tuple[str, str], Call]:
         ("GET", "/stock"): Call("/stock", query={"sku": sku}),
         ("GET", "/stock/ledger"): Call("/stock/ledger", query={"warehouse_id": source, "sku": sku}),
         ("GET", "/stock/drift"): Call("/stock/drift", query={"warehouse_id": ids["fba"]}),
+        ("PUT", "/products/{product_id}/components"): Call(
+            f"/products/{ids['kit']}/components", [{"product_id": ids["part"], "quantity": 1}]
+        ),
+        ("GET", "/assembly-orders"): Call("/assembly-orders"),
+        ("GET", "/replenishment"): Call("/replenishment", query={"warehouse_id": ids["fba"]}),
+        ("POST", "/replenishment/purchase-orders"): Call(
+            "/replenishment/purchase-orders",
+            {"warehouse_id": ids["store"], "vendor_id": ids["vendor_id"]},
+        ),
+        ("GET", "/reports/compare-warehouses"): Call(
+            "/reports/compare-warehouses",
+            query={
+                "product_id": ids["product_id"],
+                "warehouse_ids": f"{ids['warehouse_id']},{ids['store']}",
+            },
+        ),
+        ("POST", "/reports/compare-warehouses/transfer-orders"): Call(
+            "/reports/compare-warehouses/transfer-orders",
+            {
+                "product_id": ids["product_id"],
+                "transfers": [
+                    {
+                        "source_warehouse_id": ids["warehouse_id"],
+                        "destination_warehouse_id": ids["store"],
+                        "quantity": 1,
+                    }
+                ],
+            },
+        ),
+        ("POST", "/assembly-orders"): Call(
+            "/assembly-orders",
+            {"warehouse_id": ids["store"], "product_id": ids["kit"], "quantity": 1},
+        ),
+        ("GET", "/assembly-orders/{assembly_order_id}"): Call(
+            f"/assembly-orders/{ids['assembly_order_id']}"
+        ),
+        ("POST", "/assembly-orders/{assembly_order_id}/receipts"): Call(
+            f"/assembly-orders/{ids['assembly_order_id']}/receipts", {"quantity": 1}
+        ),
+        ("POST", "/assembly-orders/{assembly_order_id}/cancel"): Call(
+            f"/assembly-orders/{ids['assembly_order_id']}/cancel"
+        ),
         ("GET", "/products"): Call("/products"),
         ("POST", "/products"): Call("/products", {"sku": "B-SKU", "name": "B's product"}),
         ("GET", "/products/{product_id}"): Call(f"/products/{ids['product_id']}"),
@@ -219,6 +261,7 @@ LISTS = {
     "/vendors",
     "/products",
     "/listings",
+    "/assembly-orders",
 }
 CREATES = {
     ("POST", "/connections"),
@@ -270,7 +313,19 @@ def tenant_a(api: ApiClient, services: Services) -> dict[str, str]:
     members = [{"warehouse_id": source}, {"warehouse_id": store}]
     combined = api.post("/warehouses", {"name": "A's sum", "kind": "combined", "members": members})
     assert combined.status == 201, combined.text
+    # An assembly: A's kit of 2 parts, and an order of it at A's store.
+    part = api.post("/products", {"sku": "A-PART", "name": "A's part"}).json["product_id"]
+    kit = api.post("/products", {"sku": "A-KIT", "name": "A's kit"}).json["product_id"]
+    bill = [{"product_id": part, "quantity": 2}]
+    assert api.request("PUT", f"/products/{kit}/components", body=bill).status == 200
+    assembly = api.post(
+        "/assembly-orders", {"warehouse_id": store, "product_id": kit, "quantity": 1}
+    )
+    assert assembly.status == 201, assembly.text
     return {
+        "part": part,
+        "kit": kit,
+        "assembly_order_id": assembly.json["assembly_order_id"],
         "combined": combined.json["warehouse_id"],
         **ids,
         "state": started.json["state"],
@@ -356,6 +411,10 @@ def test_another_tenant_sees_nothing_of_tenant_a_and_changes_nothing(
     assert api.get("/settings/planning").json["ignore_unreceived"]["enabled"] is True
     transfer = api.get(f"/transfer-orders/{tenant_a['own_transfer']}").json
     assert transfer["sales_order"]["status"] == "open"
+    assembly = api.get(f"/assembly-orders/{tenant_a['assembly_order_id']}").json
+    assert (assembly["status"], assembly["received"]) == ("open", 0)
+    kit = api.get(f"/products/{tenant_a['kit']}").json
+    assert kit["components"] == [{"product_id": tenant_a["part"], "quantity": 2}]
 
 
 def test_another_tenant_can_neither_combine_nor_read_tenant_as_warehouses(

@@ -36,6 +36,13 @@ units leave FBA's on hand when Amazon first showed them shipped and returns come
 returned, so the conservation above counts them as out (shipped less returned); and the
 daily sales rows are what Amazon showed: sold on the purchase day unless cancelled, cancelled
 on the day first shown cancelled, returned on the return day.
+
+And at a workshop (one more own warehouse, counted once at the start) the user makes kits from
+parts: assembly orders created, received a part at a time (refused exactly when the model says:
+beyond the order, short of a part as the views have it, or cancelled) and cancelled. After every
+step each order is what the user did to it; the kits still to make are on order; and units are
+conserved through the bill of materials, now and as of every instant since the count: each
+part's on hand + the kits on hand x the part's units per kit = the part's count.
 """
 
 import contextlib
@@ -52,11 +59,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from domain import vendor as vendors
-from domain.errors import DomainError, InvalidTransition
+from domain.errors import DomainError, InvalidCommand, InvalidTransition
 from domain.event_store import RecordedEvent
 from domain.inbound_shipment.amazon import GOODS_LEFT_PHASES, ShipmentPhase, phase_of
 from domain.inventory import AmazonStockAdjusted
 from domain.messages import Command, Decision
+from domain.orders import assembly_order as ao
 from domain.orders import purchase_order as po
 from domain.orders import sales_order as so
 from domain.orders.follow_shipment import ENDED, BoundShipments
@@ -70,7 +78,15 @@ from domain.orders.purchase_order import PurchaseLine, PurchaseOrder, PurchaseOr
 from domain.orders.sales_order import SalesOrder
 from domain.orders.saved_shipments import bind_saved_shipment
 from domain.orders.transfer import mark_shipped
+from domain.products import product
+from domain.products.product import (
+    CreateProduct,
+    ProductComponent,
+    SetComponents,
+    product_id_for,
+)
 from domain.registry import decode_event, encode_event
+from domain.replenishment.assembly import Component
 from domain.sales import LineStatus
 from domain.sales.figures import NO_SALES, SalesFigures, day_of
 from domain.stock import ZERO, Contribution, StockFigures
@@ -117,6 +133,26 @@ SAVED_PLAN = st.dictionaries(st.sampled_from(SKUS), st.integers(1, 8), min_size=
 PARTS = st.integers(1, 3)  # how many shipments Amazon makes of the saved order
 MAX_CUSTOMER_ORDERS = 4
 LINE_STATUSES = st.sampled_from(list(LineStatus))
+# Kits made at the workshop: KIT = 2 x PART-1 + 3 x PART-2, from the parts counted at the start
+KIT = "KIT"
+BILL = {"PART-1": 2, "PART-2": 3}
+PARTS_COUNTED = {"PART-1": 30, "PART-2": 40}
+KITS = st.integers(1, 8)
+
+
+@dataclass
+class KitOrder:
+    """An assembly order of `quantity` kits at the workshop: what was received, and whether
+    the user cancelled it."""
+
+    assembly_order_id: str
+    quantity: int
+    received: int = 0
+    cancelled: bool = False
+
+    @property
+    def open(self) -> int:
+        return 0 if self.cancelled else self.quantity - self.received
 
 
 @dataclass
@@ -327,6 +363,7 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
         self.adjustments: list[AmazonStockAdjusted] = []
         if save_at_start:
             self.save_an_order_to_amazon(saved_plan, parts, reactor_between=False)
+        self._a_workshop_with_parts()
 
     # Amazon
 
@@ -729,6 +766,84 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
 
     # Time and the reactor
 
+    # The user's assemblies at the workshop
+
+    @precondition(lambda self: len(self.kit_orders) < MAX_ORDERS)
+    @rule(quantity=KITS)
+    def order_kits(self, quantity: int) -> None:
+        self._tick()
+        order = KitOrder(assembly_order_id=f"ao{self.world.ids.new_id()[:8]}", quantity=quantity)
+        command = ao.CreateAssemblyOrder(
+            assembly_order_id=order.assembly_order_id,
+            warehouse_id=self.workshop,
+            product_id=product_id_for(KIT),
+            quantity=quantity,
+        )
+        parts = {
+            product_id_for(sku): self._load(StreamKind.PRODUCT, product_id_for(sku)) for sku in BILL
+        }
+        events = ao.create(
+            command,
+            self._load(StreamKind.WAREHOUSE, self.workshop),
+            self._load(StreamKind.PRODUCT, product_id_for(KIT)),
+            parts,
+        )
+        self.world.save({(StreamKind.ASSEMBLY_ORDER, order.assembly_order_id): events})
+        self.kit_orders.append(order)
+
+    @precondition(lambda self: self.kit_orders)
+    @rule(pick=PICK, quantity=KITS)
+    def receive_kits(self, pick: int, quantity: int) -> None:
+        """On hand as the views have it (rebuilt from the log: current here)."""
+        self._tick()
+        order = self.kit_orders[pick % len(self.kit_orders)]
+        figures = self._figures()
+        on_hand = {sku: figures.of(self.workshop, sku).on_hand for sku in BILL}
+        receipt = ao.ReceiveAssemblies(
+            assembly_order_id=order.assembly_order_id, quantity=quantity, on_hand=on_hand
+        )
+        made = sum(o.received for o in self.kit_orders)
+        short = any(
+            PARTS_COUNTED[sku] - made * per_kit < quantity * per_kit
+            for sku, per_kit in BILL.items()
+        )
+        expected: type[Exception] | None = (
+            InvalidTransition
+            if order.cancelled
+            else InvalidCommand
+            if quantity > order.open
+            else ao.ComponentsShort
+            if short
+            else None
+        )
+        state = self._load(StreamKind.ASSEMBLY_ORDER, order.assembly_order_id)
+        try:
+            events = ao.decide(receipt, state)
+        except DomainError as error:
+            assert expected is not None and type(error) is expected, (error, expected)
+            return
+        assert expected is None, expected
+        self.world.save({(StreamKind.ASSEMBLY_ORDER, order.assembly_order_id): events})
+        order.received += quantity
+
+    @precondition(lambda self: self.kit_orders)
+    @rule(pick=PICK)
+    def cancel_kits(self, pick: int) -> None:
+        self._tick()
+        order = self.kit_orders[pick % len(self.kit_orders)]
+        command = ao.CancelAssemblyOrder(assembly_order_id=order.assembly_order_id, reason="x")
+        state = self._load(StreamKind.ASSEMBLY_ORDER, order.assembly_order_id)
+        refused = not order.cancelled and order.received >= order.quantity
+        try:
+            events = ao.decide(command, state)
+        except InvalidTransition:
+            assert refused
+            return
+        assert not refused
+        if events:
+            self.world.save({(StreamKind.ASSEMBLY_ORDER, order.assembly_order_id): events})
+        order.cancelled = True
+
     @rule(minutes=st.sampled_from((1, 15, 120, 1440)))
     def time_passes(self, minutes: int) -> None:
         self.world.clock.advance(minutes)
@@ -930,6 +1045,70 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
             for sku in ORDER_SKUS:
                 got = figures.of(warehouse_id, sku)
                 assert got == expected.get((warehouse_id, sku), ZERO), (warehouse_id, sku)
+
+    @invariant()
+    def each_kit_order_is_what_the_user_did_to_it(self) -> None:
+        for order in self.kit_orders:
+            state = self._load(StreamKind.ASSEMBLY_ORDER, order.assembly_order_id)
+            assert isinstance(state, ao.AssemblyOrder)
+            assert (state.received, state.cancelled) == (order.received, order.cancelled)
+            assert state.open_units == order.open
+
+    @invariant()
+    def kits_conserve_their_parts_now_and_at_every_instant(self) -> None:
+        """Parts consumed = kits received x the bill's units; kits still to make on order; each
+        movement of an assembly order says why."""
+        figures = self._figures()
+        made = sum(order.received for order in self.kit_orders)
+        kit = figures.of(self.workshop, KIT)
+        assert (kit.on_hand, kit.on_order) == (made, sum(o.open for o in self.kit_orders))
+        for sku, per_kit in BILL.items():
+            assert figures.of(self.workshop, sku).on_hand == PARTS_COUNTED[sku] - made * per_kit
+        for at in (at for at in figures.instants() if at >= self.parts_counted_at):
+            kits = figures.as_of(self.workshop, KIT, at).on_hand
+            for sku, per_kit in BILL.items():
+                part = figures.as_of(self.workshop, sku, at).on_hand
+                assert part + kits * per_kit == PARTS_COUNTED[sku], (sku, at, part, kits)
+        orders = {order.assembly_order_id for order in self.kit_orders}
+        reasons = {
+            (fact.sku == KIT, fact.reason)
+            for facts in self._facts_by_order().items()
+            if facts[0] in orders
+            for fact in facts[1]
+        }
+        assert reasons <= {(True, "assembly"), (False, "assembly_consumed")}, reasons
+
+    def _a_workshop_with_parts(self) -> None:
+        """The workshop, the kit and its parts (the bill set), and the parts counted there."""
+        self.workshop = self.world.own_warehouse("Workshop")
+        self.kit_orders: list[KitOrder] = []
+        for sku in (KIT, *BILL):
+            command = CreateProduct(sku=sku, name=sku)
+            self.world.save(
+                {(StreamKind.PRODUCT, command.product_id): product.decide(command, None)}
+            )
+        bill = SetComponents(
+            product_id=product_id_for(KIT),
+            components=tuple(
+                ProductComponent(product_id=product_id_for(sku), quantity=n)
+                for sku, n in BILL.items()
+            ),
+        )
+
+        def bom(product_id: str) -> list[Component]:
+            found = self._load(StreamKind.PRODUCT, product_id)
+            return [Component(c.product_id, c.quantity) for c in found.components] if found else []
+
+        events = product.decide_components(
+            bill,
+            self._load(StreamKind.PRODUCT, bill.product_id),
+            lambda product_id: self._load(StreamKind.PRODUCT, product_id) is not None,
+            bom,
+        )
+        self.world.save({(StreamKind.PRODUCT, bill.product_id): events})
+        self._tick()
+        self.parts_counted_at = self.world.clock.now()
+        self.world.count(self.workshop, PARTS_COUNTED)
 
     def _adjusted(self, sku: str, at: datetime | None) -> int:
         """Units Amazon's adjustments added to FBA (removed when negative), as of `at`."""

@@ -4,13 +4,27 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Annotated, TypeVar
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from domain.products.product import ChangeProduct, CreateProduct, EditForecast, Planning
+from domain.products.product import (
+    ChangeProduct,
+    CreateProduct,
+    EditForecast,
+    Planning,
+    ProductComponent,
+    SetComponents,
+)
+from domain.replenishment.assembly import MAX_COMPONENTS
 from functions.api import contract
-from functions.api.commands.products import change_product, create_product, edit_forecast
+from functions.api.commands.products import (
+    change_product,
+    create_product,
+    edit_forecast,
+    set_components,
+)
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
 from functions.api.errors import ApiError
+from functions.api.models.assemblies import ComponentRequest, ComponentsSet
 from functions.api.models.common import ID_PATTERN, MAX_PAGE
 from functions.api.models.products import (
     ChangeProductRequest,
@@ -129,6 +143,44 @@ def edit(
         return ProductChanged(product_id=product_id, version=version)
 
     return once(idempotency_key, body.model_dump(mode="json"), execute, ProductChanged)
+
+
+@router.put(
+    "/products/<product_id>/components",
+    tags=TAGS,
+    summary="Set a product's bill of materials (the components it is assembled from)",
+    description="The body is the whole bill, a JSON array of `{product_id, quantity}`: it "
+    "replaces the product's components (`[]`: no longer an assembly). Refused with 422, nothing "
+    "appended: the product itself, another product of yours not found, a product listed twice "
+    "or a quantity under 1 (each naming `components.<i>.product_id` or `.quantity`), and a "
+    f"cycle at any depth (`components`); at most {MAX_COMPONENTS} components. An unknown "
+    "product in the path is 404. Open assembly orders keep the bill they were created with. "
+    + contract.APPENDED,
+    responses=contract.responses(
+        200, "Components set", contract.COMMAND_ERRORS, _links_of(contract.returned("product_id"))
+    ),
+)
+def put_components(
+    product_id: EntityId,
+    body: Annotated[list[ComponentRequest], Body(max_length=MAX_COMPONENTS)],
+    caller: CallerDep,
+    services: ServicesDep,
+    once: OnceDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ComponentsSet:
+    def execute() -> ComponentsSet:
+        command = SetComponents(
+            product_id=product_id,
+            components=tuple(
+                ProductComponent(product_id=line.product_id, quantity=line.quantity)
+                for line in body
+            ),
+        )
+        version = set_components(services.aggregates, caller, command)
+        return ComponentsSet(product_id=product_id, version=version)
+
+    payload = {"components": [line.model_dump(mode="json") for line in body]}
+    return once(idempotency_key, payload, execute, ComponentsSet)
 
 
 @router.get(

@@ -1,22 +1,35 @@
-"""Transfer, sales and purchase orders: docs, the transfer order list, and stock movements
-from each order's contribution (`domain/stock.py`) before and after the event."""
+"""Transfer, sales, purchase and assembly orders: docs, the transfer order list, and stock
+movements from each order's contribution (`domain/stock.py`) before and after the event."""
 
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, Final
 
 from domain.event_store import RecordedEvent
-from domain.orders import purchase_order, sales_order, transfer_order
+from domain.orders import assembly_order, purchase_order, sales_order, transfer_order
+from domain.orders.assembly_order import AssemblyOrderCreated
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderCreated
 from domain.orders.transfer_order import TransferOrderCreated
 from domain.planning import Incoming
-from domain.stock import Contribution, purchase_order_contribution, sales_order_contribution
+from domain.stock import (
+    Contribution,
+    assembly_order_contribution,
+    purchase_order_contribution,
+    sales_order_contribution,
+)
 from domain.stock.ledger import AmazonReport, LedgerFact
-from domain.stock.movements import order_movements
+from domain.stock.movements import assembly_movements, order_movements
 from domain.streams import StreamId
 from functions.shared.projections.changes import IndexKeys
 from functions.shared.views import keys
+from functions.shared.views.assembly_models import (
+    ASSEMBLY_ORDER_ROW,
+    AssemblyComponentView,
+    assembly_orders,
+)
+from functions.shared.views.assembly_models import AssemblyOrder as AssemblyOrderView
 from functions.shared.views.docs import (
+    AssemblyOrderDoc,
     PurchaseOrderDoc,
     SalesOrderDoc,
     TransferOrderDoc,
@@ -162,6 +175,69 @@ class PurchaseOrderProjection(_NoStock):
         )
 
 
+class AssemblyOrderProjection(_NoStock):
+    """The doc, one list row per order (by tenant, newest first, filtered by warehouse and
+    status), and the stock movements of its contribution, each with its reason."""
+
+    rendered: tuple[str, ...] = ("order", "created_at")
+
+    def initial(self, stream_id: StreamId) -> AssemblyOrderDoc:
+        return AssemblyOrderDoc(stream_id=str(stream_id))
+
+    def evolve(self, doc: AssemblyOrderDoc, recorded: RecordedEvent) -> dict[str, Any]:
+        update: dict[str, Any] = {"order": assembly_order.evolve(doc.order, recorded.event)}
+        if isinstance(recorded.event, AssemblyOrderCreated) and doc.created_at is None:
+            update["created_at"] = recorded.occurred_at
+        return update
+
+    def rows(self, doc: AssemblyOrderDoc) -> list[ViewItem]:
+        view = assembly_order_view(doc)
+        if view is None or view.created_at is None:
+            return []
+        return [
+            ViewItem(
+                pk=assembly_orders(doc.tenant_id),
+                sk=keys.newest_first(view.created_at, view.assembly_order_id),
+                kind=ASSEMBLY_ORDER_ROW,
+                data=view.model_dump_json(),
+                filters={"warehouse_id": view.warehouse_id, "status": view.status.value},
+                rev=doc.version,
+            )
+        ]
+
+    def doc_index(self, doc: AssemblyOrderDoc) -> IndexKeys:
+        return IndexKeys()
+
+    def facts(
+        self, before: AssemblyOrderDoc, after: AssemblyOrderDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        order = after.order
+        if order is None or order is before.order:
+            return []
+        return assembly_movements(
+            recorded, order, _assembly_contribution(before), _assembly_contribution(after)
+        )
+
+
+def assembly_order_view(doc: AssemblyOrderDoc) -> AssemblyOrderView | None:
+    order = doc.order
+    if order is None:
+        return None
+    return AssemblyOrderView(
+        assembly_order_id=order.assembly_order_id,
+        warehouse_id=order.warehouse_id,
+        product_id=order.product_id,
+        sku=order.sku,
+        quantity=order.quantity,
+        received=order.received,
+        on_assembly=order.open_units,
+        status=order.status,
+        components=[AssemblyComponentView(**c.model_dump()) for c in order.components],
+        created_at=doc.created_at,
+        version=doc.version,
+    )
+
+
 def _incoming_rows(order: PurchaseOrder, tenant_id: str, version: int) -> list[ViewItem]:
     """Per SKU, the units of an open order into FBA still on their way (for planning)."""
     if not order.received_by_amazon or order.cancelled or order.closed:
@@ -198,3 +274,8 @@ def _sales_contribution(doc: SalesOrderDoc) -> Contribution:
 def _purchase_contribution(doc: PurchaseOrderDoc) -> Contribution:
     order = doc.order
     return derived(doc, "contribution", lambda: purchase_order_contribution(order) if order else {})
+
+
+def _assembly_contribution(doc: AssemblyOrderDoc) -> Contribution:
+    order = doc.order
+    return derived(doc, "contribution", lambda: assembly_order_contribution(order) if order else {})

@@ -15,6 +15,7 @@ from functions.shared.projections.catalog import (
 from functions.shared.projections.changes import Projection, ViewChanges
 from functions.shared.projections.inventory import InventoryProjection
 from functions.shared.projections.orders import (
+    AssemblyOrderProjection,
     PurchaseOrderProjection,
     SalesOrderProjection,
     TransferOrderProjection,
@@ -39,6 +40,7 @@ PROJECTIONS: Final[Mapping[StreamKind, Projection[Any]]] = {
     StreamKind.PRODUCT: ProductProjection(),
     StreamKind.LISTING: ListingProjection(),
     StreamKind.AMAZON_ORDER: AmazonOrderProjection(),
+    StreamKind.ASSEMBLY_ORDER: AssemblyOrderProjection(),
 }
 
 Rows = dict[tuple[str, str], ViewItem]

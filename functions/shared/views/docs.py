@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from domain.connection import Connection
 from domain.inbound_shipment.state import InboundShipment
+from domain.orders.assembly_order import AssemblyOrder
 from domain.orders.purchase_order import PurchaseOrder
 from domain.orders.sales_order import SalesOrder
 from domain.orders.transfer_order import TransferOrder
@@ -82,6 +83,12 @@ class PurchaseOrderDoc(StreamDoc):
     created_at: AwareDatetime | None = None
 
 
+class AssemblyOrderDoc(StreamDoc):
+    kind: Literal["assembly_order"] = "assembly_order"
+    order: AssemblyOrder | None = None
+    created_at: AwareDatetime | None = None
+
+
 class WarehouseDoc(StreamDoc):
     kind: Literal["warehouse"] = "warehouse"
     warehouse: Warehouse | None = None
@@ -147,7 +154,8 @@ Doc = Annotated[
     | InventoryDoc
     | ProductDoc
     | ListingDoc
-    | AmazonOrderDoc,
+    | AmazonOrderDoc
+    | AssemblyOrderDoc,
     Field(discriminator="kind"),
 ]
 DOC_ADAPTER: TypeAdapter[Doc] = TypeAdapter(Doc)

@@ -308,7 +308,10 @@ class StockRow(View):
     on_hand: int
     committed: int = Field(description="Sold or allocated at this (source) warehouse, not shipped")
     in_transit: int
-    on_order: int
+    on_order: int = Field(
+        description="On order from a vendor, or on assembly (assemblies an open assembly order "
+        "will make here)"
+    )
     receiving: int
     discrepancy: int
     written_off: int
@@ -352,7 +355,9 @@ class LedgerEntry(View):
     reason: str | None = Field(
         default=None,
         description="`amazon_adjustment`: on hand set to Amazon's figure, a difference our "
-        "events could not explain (units Amazon lost, damaged or found)",
+        "events could not explain (units Amazon lost, damaged or found); `assembly`: "
+        "assemblies made (or still to make) by an assembly order; `assembly_consumed`: its "
+        "components taken to make them",
     )
     ours: int | None = Field(default=None, description="An adjustment: our on hand before it")
     amazon: int | None = Field(

@@ -6,7 +6,7 @@ from datetime import date
 from pydantic import AwareDatetime, Field
 
 from domain.products.listing import MappedBy
-from domain.products.product import CreatedBy, Planning
+from domain.products.product import CreatedBy, Planning, ProductComponent
 from domain.sales import SalesChannel
 from functions.shared.views.models import LedgerEntry, StockRow, View
 
@@ -26,6 +26,11 @@ class Product(View):
     )
     forecast_edits: dict[date, int] = Field(
         description="Months (by their first day) whose forecast a person set, and the units"
+    )
+    components: list[ProductComponent] = Field(
+        default_factory=list,
+        description="Its bill of materials: the products (and units of each) one unit is "
+        "assembled from; empty: not an assembly",
     )
     version: int
 

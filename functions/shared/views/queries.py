@@ -11,6 +11,7 @@ from domain.streams import StreamId, StreamKind
 from functions.shared.projections.orders import sku_member
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys, render
+from functions.shared.views.assembly_queries import AssemblyOrderQueries
 from functions.shared.views.catch_up import CatchUp
 from functions.shared.views.cursor import CursorCodec, InvalidCursor
 from functions.shared.views.docs import (
@@ -43,6 +44,7 @@ from functions.shared.views.models import (
 )
 from functions.shared.views.planning_queries import PlanningQueries
 from functions.shared.views.product_queries import ProductQueries
+from functions.shared.views.replenishment_queries import ReplenishmentQueries
 from functions.shared.views.sales_queries import SalesQueries
 from functions.shared.views.stock_queries import StockQueries
 from functions.shared.views.table import Condition, Partition, ViewTable
@@ -90,7 +92,11 @@ class ViewQueries:
         self._stock = StockQueries(self._table)
         self._catch_up = CatchUp(log)
         self.products = ProductQueries(self._table, self._stock, self._doc)
+        self.assembly_orders = AssemblyOrderQueries(self._table, self._doc)
         self.planning = PlanningQueries(self.products, self._stock, SalesQueries(self._table))
+        self.replenishment = ReplenishmentQueries(
+            self.products, self._stock, self.planning, self.get_vendor
+        )
 
     def list_shipments(
         self,

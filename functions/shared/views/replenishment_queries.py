@@ -1,0 +1,268 @@
+"""Replenishment over the views: a product's position at a warehouse (its rows there, or at a
+combined warehouse's members that include stock), its forecast over the planning period (its
+method, forecast edits included) and what to order, by the domain's arithmetic
+(`domain.replenishment.order`, `domain.replenishment.compare`)."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Final
+
+from pydantic import AwareDatetime
+
+from domain.replenishment.compare import WarehouseNeed, transfers
+from domain.replenishment.forecast import History, forecast, units_between
+from domain.replenishment.order import Position, Recommendation, recommend
+from functions.shared.views.models import Page, Vendor
+from functions.shared.views.planning_queries import HistoryTooLong, PlanningQueries
+from functions.shared.views.product_models import Product
+from functions.shared.views.product_queries import ProductQueries, TooManyListings
+from functions.shared.views.replenishment_models import (
+    Replenishment,
+    ReplenishmentPage,
+    Skipped,
+    TransferRecommendation,
+    WarehouseComparison,
+    WarehouseComparisonReport,
+)
+from functions.shared.views.stock_queries import StockQueries
+
+VendorReader = Callable[[str, str], Vendor | None]
+SHIPS: Final = ("own", "fbm")  # the kinds of warehouse a transfer may start at
+
+
+@dataclass(frozen=True)
+class Terms:
+    lead_time_days: int
+    moq: int = 1
+    case_pack: int = 1
+
+
+@dataclass(frozen=True)
+class Stock:
+    on_hand: int = 0
+    committed: int = 0
+    on_order: int = 0
+    in_transit: int = 0  # and receiving
+    incoming: int = 0  # for planning: less what "ignore unreceived" leaves out
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.committed
+
+
+class ReplenishmentQueries:
+    def __init__(
+        self,
+        products: ProductQueries,
+        stock: StockQueries,
+        planning: PlanningQueries,
+        vendor: VendorReader,
+    ) -> None:
+        self._products = products
+        self._stock = stock
+        self._planning = planning
+        self._vendor = vendor
+
+    def page(
+        self,
+        tenant_id: str,
+        warehouse_id: str,
+        now: AwareDatetime,
+        vendor_id: str | None = None,
+        needs_order: bool | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> ReplenishmentPage:
+        """Reads `limit` products (by SKU) from the cursor and keeps those that pass the
+        filters: a page is bounded by the products it reads, not by those it returns."""
+        products: Page[Product] = self._products.list_products(tenant_id, limit, cursor)
+        vendors: dict[str, Vendor | None] = {}
+        items: list[Replenishment] = []
+        skipped: list[Skipped] = []
+        for product in products.items:
+            if vendor_id is not None and product.planning.vendor_id != vendor_id:
+                continue
+            try:
+                item = self.of(tenant_id, product, warehouse_id, now, vendors)
+            except (TooManyListings, HistoryTooLong) as refused:
+                skipped.append(Skipped(product_id=product.product_id, reason=str(refused)))
+                continue
+            if needs_order is None or item.needs_order is needs_order:
+                items.append(item)
+        return ReplenishmentPage(
+            items=items,
+            skipped=skipped,
+            scanned=len(products.items),
+            next_cursor=products.next_cursor,
+        )
+
+    def of(
+        self,
+        tenant_id: str,
+        product: Product,
+        warehouse_id: str,
+        now: AwareDatetime,
+        vendors: dict[str, Vendor | None] | None = None,
+    ) -> Replenishment:
+        """Raises TooManyListings or HistoryTooLong for a product whose figures are too big to
+        read here."""
+        terms = self.terms(tenant_id, product, vendors)
+        stock = self.stock(tenant_id, product, warehouse_id, now)
+        today = now.date()
+        history = self._planning.history(tenant_id, product, warehouse_id, today)
+        advice, rate = advise(history, product, terms, stock, today)
+        return Replenishment(
+            product_id=product.product_id,
+            sku=product.sku,
+            warehouse_id=warehouse_id,
+            vendor_id=product.planning.vendor_id,
+            method=product.planning.forecast_method,
+            lead_time_days=terms.lead_time_days,
+            days_of_stock=product.planning.days_of_stock,
+            planning_period_days=terms.lead_time_days + product.planning.days_of_stock,
+            daily_rate=f"{float(rate):.4f}",
+            on_hand=stock.on_hand,
+            committed=stock.committed,
+            available=stock.available,
+            on_order=stock.on_order,
+            in_transit=stock.in_transit,
+            ignored_incoming=stock.on_order + stock.in_transit - stock.incoming,
+            incoming=stock.incoming,
+            forecast=advice.need,
+            replenishment=advice.replenishment,
+            moq=terms.moq,
+            case_pack=terms.case_pack,
+            to_order=advice.to_order,
+            replenishment_date=advice.replenishment_date,
+            days_of_stock_left=advice.days_of_stock_left,
+            needs_order=advice.to_order > 0,
+        )
+
+    def compare(
+        self, tenant_id: str, product: Product, warehouses: Sequence[tuple[str, str]], now: datetime
+    ) -> WarehouseComparisonReport:
+        """`warehouses`: (id, kind) of each, in the order shown. Only a warehouse a transfer can
+        start at (own or FBM) offers its surplus."""
+        terms = self.terms(tenant_id, product)
+        today = now.date()
+        shown: list[WarehouseComparison] = []
+        needs: list[WarehouseNeed] = []
+        for warehouse_id, kind in warehouses:
+            stock = self.stock(tenant_id, product, warehouse_id, now)
+            history = self._planning.history(tenant_id, product, warehouse_id, today)
+            advice, _ = advise(history, product, terms, stock, today)
+            available = stock.available if kind in SHIPS else 0
+            counted = WarehouseNeed(
+                warehouse_id=warehouse_id,
+                available=available,
+                incoming=stock.incoming + stock.available - available,  # the short stays
+                need=advice.need,
+            )
+            needs.append(counted)
+            shown.append(
+                WarehouseComparison(
+                    warehouse_id=warehouse_id,
+                    kind=kind,
+                    available=stock.available,
+                    incoming=stock.incoming,
+                    forecast=advice.need,
+                    days_of_stock_left=advice.days_of_stock_left,
+                    replenishment=advice.replenishment,
+                    to_order=advice.to_order,
+                    spare=counted.spare,
+                    short=counted.short,
+                )
+            )
+        return WarehouseComparisonReport(
+            product_id=product.product_id,
+            sku=product.sku,
+            lead_time_days=terms.lead_time_days,
+            days_of_stock=product.planning.days_of_stock,
+            warehouses=shown,
+            transfers=[
+                TransferRecommendation(
+                    source_warehouse_id=move.source_warehouse_id,
+                    destination_warehouse_id=move.destination_warehouse_id,
+                    quantity=move.units,
+                )
+                for move in transfers(needs)
+            ],
+        )
+
+    def terms(
+        self, tenant_id: str, product: Product, vendors: dict[str, Vendor | None] | None = None
+    ) -> Terms:
+        """Lead time: the product's, else its vendor's, else 0; MOQ and case pack: the vendor's
+        for the product's SKU, else 1."""
+        planning = product.planning
+        vendor = None
+        if planning.vendor_id is not None:
+            known = vendors if vendors is not None else {}
+            if planning.vendor_id not in known:
+                known[planning.vendor_id] = self._vendor(tenant_id, planning.vendor_id)
+            vendor = known[planning.vendor_id]
+        lead_time = planning.lead_time_days
+        if lead_time is None:
+            lead_time = vendor.lead_time_days if vendor is not None else 0
+        supplied = (
+            next((p for p in vendor.products if p.sku == product.sku), None) if vendor else None
+        )
+        if supplied is None:
+            return Terms(lead_time_days=lead_time)
+        return Terms(lead_time_days=lead_time, moq=supplied.moq, case_pack=supplied.case_pack)
+
+    def stock(self, tenant_id: str, product: Product, warehouse_id: str, now: datetime) -> Stock:
+        """The product's rows at the warehouse (a combined one's members that include stock),
+        summed, with what planning counts as incoming now."""
+        rows = self._products.rows_of(tenant_id, product)
+        members = self._stock.members.stock(tenant_id, warehouse_id) or (warehouse_id,)
+        total = Stock()
+        for member in members:
+            for sku in rows.skus():
+                if not rows.includes(member, sku):
+                    continue
+                page = self._stock.stock(tenant_id, member, sku, None, 1, None, now)
+                for row in page.items:
+                    moving = row.in_transit + row.receiving
+                    total = Stock(
+                        on_hand=total.on_hand + row.on_hand,
+                        committed=total.committed + row.committed,
+                        on_order=total.on_order + row.on_order,
+                        in_transit=total.in_transit + moving,
+                        incoming=total.incoming
+                        + (
+                            row.incoming_for_planning
+                            if row.incoming_for_planning is not None
+                            else row.on_order + moving
+                        ),
+                    )
+        return total
+
+
+def advise(
+    history: History, product: Product, terms: Terms, stock: Stock, today: date
+) -> tuple[Recommendation, Fraction]:
+    """What to order, from a product's history at a warehouse, and the forecast units per day
+    over the planning period: the forecast by the product's method, its edits included, summed
+    over the planning period from today (`domain.replenishment`). The API and the benchmark
+    (`bench/bench_replenishment.py`) both compute it here."""
+    planning = product.planning
+    months = forecast(
+        history, today, planning.forecast_method, planning.forecast_days, product.forecast_edits
+    )
+    period = terms.lead_time_days + planning.days_of_stock
+    need = units_between(months, today, period)
+    rate = need / period
+    advice = recommend(
+        daily_rate=rate,
+        position=Position(available=stock.available, on_order=stock.incoming),
+        today=today,
+        lead_time_days=terms.lead_time_days,
+        days_of_stock=planning.days_of_stock,
+        moq=terms.moq,
+        case_pack=terms.case_pack,
+        need_over_period=need,
+    )
+    return advice, rate
