@@ -49,7 +49,7 @@ class Tenant:
         self.api = httpx.Client(
             base_url=backend.api_url,
             headers={"Authorization": f"Bearer dev:e2e-{uuid.uuid4().hex[:10]}"},
-            timeout=30,
+            timeout=120,  # the local runtime on a shared machine, not a latency check
         )
 
     def call(self, method: str, path: str, expect: int, **kw: Any) -> Any:
@@ -113,11 +113,13 @@ class Tenant:
         return list(self.call("GET", "/stock", 200, params={"sku": sku})["items"])
 
 
-def fast_backend(log_dir: Path) -> Iterator[RunningBackend]:
-    """In memory; Amazon's rates scaled up so syncs are fast; a 5 s schedule as a backstop."""
+def fast_backend(log_dir: Path, **env: str) -> Iterator[RunningBackend]:
+    """In memory; Amazon's rates scaled up so syncs are fast; a 5 s schedule as a backstop;
+    `env` adds to the runtime's environment."""
     running = RunningBackend(
         None, log_path=log_dir / "local-runtime.log", schedule_seconds=5, rate_scale=100
     )
+    running.env.update(env)
     running.start()
     yield running
     running.kill()
