@@ -31,6 +31,7 @@ from domain.errors import (
 from functions.api.models.common import ErrorResponse, FieldError
 from functions.shared.views.catch_up import ViewLagging
 from functions.shared.views.cursor import InvalidCursor
+from functions.shared.views.product_queries import TooMuchToRead
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
         (ValidationError, _invalid_command),
         (InvalidCursor, _invalid_cursor),
         (ViewLagging, _view_lagging),
+        (TooMuchToRead, _too_much_to_read),
         (NotFoundError, lambda _: _no_route(app)),
         (Exception, _unexpected),
     ]
@@ -150,6 +152,10 @@ def _invalid_command(error: ValidationError) -> Response[Any]:
 def _invalid_cursor(error: InvalidCursor) -> Response[Any]:
     details = [FieldError(field="query.cursor", reason=str(error))]
     return error_response(HTTPStatus.BAD_REQUEST, "invalid_cursor", str(error), details)
+
+
+def _too_much_to_read(error: TooMuchToRead) -> Response[Any]:
+    return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, error.code, str(error))
 
 
 def _view_lagging(error: ViewLagging) -> Response[Any]:

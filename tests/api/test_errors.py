@@ -1,9 +1,16 @@
 """Bad input is a 4xx with a stable code and JSON body, never a 500."""
 
-import pytest
+import json
 
+import pytest
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+from functions.api.errors import register_error_handlers
+from functions.shared.views.planning_queries import HistoryTooLong
+from functions.shared.views.product_queries import TooManyListings
 from tests.api.gateway import ApiClient, rest_event
 from tests.api.givens import an_own_warehouse
+from tests.projections.delivery import lambda_context
 
 
 def test_no_tenant_claim_is_401_on_any_route(api: ApiClient) -> None:
@@ -126,3 +133,28 @@ def test_other_methods_on_a_known_path_are_405s_saying_what_is_allowed(api: ApiC
 
     assert (reply.status, reply.json["code"]) == (405, "method_not_allowed")
     assert reply.headers["Allow"] == "GET, POST"
+
+
+@pytest.mark.parametrize(
+    ("refusal", "code"),
+    [
+        (TooManyListings("product prod-1"), "too_many_listings"),
+        (HistoryTooLong("prod-1", "wh-1"), "too_much_history"),
+    ],
+)
+def test_a_figure_too_big_to_read_in_one_request_is_a_422_naming_why(
+    refusal: Exception, code: str
+) -> None:
+    # Given the API's error handlers on a route whose read meets more than it may read
+    app = APIGatewayRestResolver()
+    register_error_handlers(app)
+
+    @app.get("/figure")
+    def figure() -> None:
+        raise refusal
+
+    # Then the caller gets a 422 with the reason's code and what to do about it
+    reply = app.resolve(rest_event("GET", "/figure", tenant="t-1"), lambda_context())
+    body = json.loads(reply["body"])
+    assert (reply["statusCode"], body["code"]) == (422, code)
+    assert body["message"] == str(refusal)

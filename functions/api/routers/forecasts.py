@@ -1,6 +1,5 @@
 """/forecasts: a product's expected sales at a warehouse, month by month."""
 
-from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -8,12 +7,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from domain.errors import NotFound
 from functions.api import contract
 from functions.api.dependencies import CallerDep, ServicesDep
-from functions.api.errors import ApiError
 from functions.api.models.common import ID_PATTERN
 from functions.api.routers import resource_router
 from functions.shared.views.planning_models import ProductForecast
-from functions.shared.views.planning_queries import HistoryTooLong
-from functions.shared.views.product_queries import TooManyListings
 
 router = resource_router()
 TAGS = ["planning"]
@@ -39,9 +35,4 @@ def get_forecast(
     if views.get_warehouse(tenant, warehouse_id) is None:
         raise NotFound(f"warehouse {warehouse_id} not found")
     today = services.aggregates.clock.now().date()
-    try:
-        return views.planning.forecast(tenant, product, warehouse_id, today)
-    except TooManyListings as refused:
-        raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "too_many_listings", str(refused)) from None
-    except HistoryTooLong as refused:
-        raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "too_much_history", str(refused)) from None
+    return views.planning.forecast(tenant, product, warehouse_id, today)

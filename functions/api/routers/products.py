@@ -1,7 +1,5 @@
 """/products: what the seller plans, its listings, and its figures summed over them."""
 
-from collections.abc import Callable
-from http import HTTPStatus
 from typing import Annotated, TypeVar
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
@@ -23,7 +21,6 @@ from functions.api.commands.products import (
     set_components,
 )
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
-from functions.api.errors import ApiError
 from functions.api.models.assemblies import ComponentRequest, ComponentsSet
 from functions.api.models.common import ID_PATTERN, MAX_PAGE
 from functions.api.models.products import (
@@ -39,7 +36,6 @@ from functions.api.models.products import (
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Instant, Limit
-from functions.shared.views.product_queries import TooManyListings
 
 router = resource_router()
 TAGS = ["products"]
@@ -206,7 +202,7 @@ def list_products(
 )
 def get_product(product_id: EntityId, caller: CallerDep, services: ServicesDep) -> ProductDetail:
     product = services.views.products.require(caller.tenant_id, product_id)
-    listings = _bounded(lambda: services.views.products.listings_of(caller.tenant_id, product_id))
+    listings = services.views.products.listings_of(caller.tenant_id, product_id)
     return ProductDetail(**product.model_dump(), listings=listings)
 
 
@@ -230,7 +226,7 @@ def get_product_stock(
 ) -> ProductStockList:
     product = services.views.products.require(caller.tenant_id, product_id)
     queries = services.views.products
-    rows = _bounded(lambda: queries.stock(caller.tenant_id, product, warehouse_id, as_of))
+    rows = queries.stock(caller.tenant_id, product, warehouse_id, as_of)
     return ProductStockList(items=rows)
 
 
@@ -253,12 +249,5 @@ def get_product_ledger(
 ) -> ProductLedgerPage:
     product = services.views.products.require(caller.tenant_id, product_id)
     queries = services.views.products
-    page = _bounded(lambda: queries.ledger(caller.tenant_id, product, warehouse_id, limit, cursor))
+    page = queries.ledger(caller.tenant_id, product, warehouse_id, limit, cursor)
     return ProductLedgerPage(items=page.items, next_cursor=page.next_cursor)
-
-
-def _bounded(read: Callable[[], R]) -> R:
-    try:
-        return read()
-    except TooManyListings as refused:
-        raise ApiError(HTTPStatus.UNPROCESSABLE_ENTITY, "too_many_listings", str(refused)) from None

@@ -7,14 +7,11 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from domain.errors import DomainError, InvalidCommand, NotFound
-from domain.messages import Decision
-from domain.orders.placing import PlacePurchaseOrder, place_purchase_order
+from domain.errors import InvalidCommand, NotFound
 from domain.orders.purchase_order import PurchaseLine
-from domain.streams import StreamKind
 from functions.api import contract
 from functions.api.auth import Caller
-from functions.api.commands.base import event_context
+from functions.api.commands.replenishment import place_per_vendor
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
 from functions.api.errors import ApiError
 from functions.api.models.common import ID_PATTERN, MAX_PAGE
@@ -27,14 +24,11 @@ from functions.api.models.replenishment import (
 from functions.api.routers import resource_router
 from functions.api.routers.params import Cursor, IdempotencyKey, Limit
 from functions.api.wiring import Services
-from functions.shared.views.planning_queries import HistoryTooLong
 from functions.shared.views.product_models import Product
-from functions.shared.views.product_queries import TooManyListings
 from functions.shared.views.replenishment_models import Replenishment, ReplenishmentPage
 
 router = resource_router()
 TAGS = ["planning"]
-REFERENCE = "Replenishment"
 UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
 WarehouseParam = Annotated[str, Query(pattern=ID_PATTERN, description="Warehouse id")]
 VendorParam = Annotated[
@@ -88,8 +82,9 @@ def list_replenishment(
     summary="Draft purchase orders from the recommendations, one per vendor",
     description="Each product to order (`to_order` > 0 at the warehouse) becomes a line of "
     "`to_order` units at the vendor's unit cost, on one open purchase order per vendor (only "
-    "`vendor_id`'s when given; only `product_ids` when given). Products without a vendor are "
-    f"left out. Without `product_ids`, at most {MAX_PRODUCTS} products are read: past that, "
+    "`vendor_id`'s when given; only `product_ids` when given). Products without a vendor, and "
+    "assemblies (`kind: assembly`: made by assembly orders), are left out. "
+    f"Without `product_ids`, at most {MAX_PRODUCTS} products are read: past that, "
     "name them. Nothing to order: 422 `nothing_to_order`, nothing appended. "
     + ARITHMETIC
     + contract.APPENDED,
@@ -129,17 +124,13 @@ def _order(
         raise NotFound(f"vendor {body.vendor_id} not found", field="vendor_id")
     now = services.aggregates.clock.now()
     lines: dict[str, list[Replenishment]] = {}
+    plan = views.replenishment.plan(tenant, body.warehouse_id, now)  # the bills, read once
     for product in _products(services, tenant, body):
         vendor_id = product.planning.vendor_id
         if vendor_id is None or body.vendor_id not in (None, vendor_id):
             continue
-        try:
-            advice = views.replenishment.of(tenant, product, body.warehouse_id, now)
-        except TooManyListings as refused:
-            raise ApiError(UNPROCESSABLE, "too_many_listings", str(refused)) from None
-        except HistoryTooLong as refused:
-            raise ApiError(UNPROCESSABLE, "too_much_history", str(refused)) from None
-        if advice.to_order > 0:
+        advice = views.replenishment.of(tenant, product, body.warehouse_id, now, plan=plan)
+        if advice.kind == "purchase" and advice.to_order > 0:  # assemblies are made, not bought
             lines.setdefault(vendor_id, []).append(advice)
     if not lines:
         raise ApiError(
@@ -149,50 +140,23 @@ def _order(
             f"{'vendor ' + body.vendor_id if body.vendor_id else 'a vendor'} has a `to_order` "
             "above 0 there (see GET /replenishment)",
         )
-    placed = _decide(services, caller, body.warehouse_id, lines)
-    context = event_context(caller, services.aggregates.clock)
-    orders = []
-    for vendor_id, (command, decision) in placed.items():
-        versions = services.aggregates.save(context, decision, {})
-        orders.append(
+    wanted = {
+        vendor_id: [PurchaseLine(sku=advice.sku, quantity=advice.to_order) for advice in advices]
+        for vendor_id, advices in lines.items()
+    }
+    placed = place_per_vendor(services.aggregates, caller, body.warehouse_id, wanted)
+    return ReplenishmentOrders(
+        purchase_orders=[
             ReplenishmentOrder(
-                purchase_order_id=command.purchase_order_id,
-                vendor_id=vendor_id,
-                lines=len(command.lines),
-                units=sum(line.quantity for line in command.lines),
-                version=versions[(StreamKind.PURCHASE_ORDER.value, command.purchase_order_id)],
+                purchase_order_id=made.command.purchase_order_id,
+                vendor_id=made.command.vendor_id,
+                lines=len(made.command.lines),
+                units=sum(line.quantity for line in made.command.lines),
+                version=made.version,
             )
-        )
-    return ReplenishmentOrders(purchase_orders=orders)
-
-
-def _decide(
-    services: Services, caller: Caller, warehouse_id: str, lines: dict[str, list[Replenishment]]
-) -> dict[str, tuple[PlacePurchaseOrder, Decision]]:
-    """Every order decided before any is appended: a refusal appends nothing."""
-    aggregates = services.aggregates
-    tenant = caller.tenant_id
-    destination = aggregates.load(tenant, StreamKind.WAREHOUSE, warehouse_id).state
-    placed = {}
-    for vendor_id in sorted(lines):
-        vendor = aggregates.load(tenant, StreamKind.VENDOR, vendor_id).state
-        command = PlacePurchaseOrder(
-            purchase_order_id=f"po-{aggregates.ids.new_id()}",
-            vendor_id=vendor_id,
-            destination_warehouse_id=warehouse_id,
-            lines=tuple(
-                PurchaseLine(sku=advice.sku, quantity=advice.to_order)
-                for advice in sorted(lines[vendor_id], key=lambda a: a.sku)
-            ),
-            reference=REFERENCE,
-        )
-        try:
-            placed[vendor_id] = (command, place_purchase_order(command, vendor, destination))
-        except DomainError as refused:
-            if refused.field == "destination_warehouse_id":
-                refused.field = "warehouse_id"
-            raise
-    return placed
+            for made in placed
+        ]
+    )
 
 
 def _products(services: Services, tenant: str, body: ReplenishmentOrderRequest) -> list[Product]:

@@ -6,16 +6,11 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from domain.errors import DomainError, InvalidCommand, NotFound
-from domain.messages import Decision
-from domain.orders.placing import CreateTransferOrder, create_transfer_order
-from domain.orders.purchase_order import PurchaseLine
-from domain.streams import StreamKind
+from domain.errors import InvalidCommand, NotFound
 from functions.api import contract
 from functions.api.auth import Caller
-from functions.api.commands.base import event_context
+from functions.api.commands.replenishment import Transfer, create_transfers
 from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
-from functions.api.errors import ApiError
 from functions.api.models.common import ID_PATTERN
 from functions.api.models.replenishment import (
     CompareTransferOrders,
@@ -25,8 +20,6 @@ from functions.api.models.replenishment import (
 from functions.api.routers import resource_router
 from functions.api.routers.params import IdempotencyKey
 from functions.api.wiring import Services
-from functions.shared.views.planning_queries import HistoryTooLong
-from functions.shared.views.product_queries import TooManyListings
 from functions.shared.views.replenishment_models import WarehouseComparisonReport
 
 router = resource_router()
@@ -77,12 +70,7 @@ def compare_warehouses(
             raise NotFound(f"warehouse {warehouse_id} not found", field="query.warehouse_ids")
         warehouses.append((warehouse_id, warehouse.kind))
     now = services.aggregates.clock.now()
-    try:
-        return views.replenishment.compare(tenant, product, warehouses, now)
-    except TooManyListings as refused:
-        raise ApiError(UNPROCESSABLE, "too_many_listings", str(refused)) from None
-    except HistoryTooLong as refused:
-        raise ApiError(UNPROCESSABLE, "too_much_history", str(refused)) from None
+    return views.replenishment.compare(tenant, product, warehouses, now)
 
 
 @router.post(
@@ -123,46 +111,25 @@ def create_transfer_orders(
 def _transfer(
     services: Services, caller: Caller, body: CompareTransferOrdersRequest
 ) -> CompareTransferOrders:
-    """Every transfer decided first, then all appended at once: a refusal appends nothing."""
-    tenant = caller.tenant_id
-    aggregates = services.aggregates
-    product = services.views.products.get_product(tenant, body.product_id)
+    product = services.views.products.get_product(caller.tenant_id, body.product_id)
     if product is None:
         raise NotFound(f"product {body.product_id} not found", field="product_id")
-    decision: Decision = {}
-    commands = []
-    for index, transfer in enumerate(body.transfers):
-        new_id = aggregates.ids.new_id
-        command = CreateTransferOrder(
-            transfer_order_id=f"to-{new_id()}",
-            sales_order_id=f"so-{new_id()}",
-            purchase_order_id=f"po-{new_id()}",
-            source_warehouse_id=transfer.source_warehouse_id,
-            destination_warehouse_id=transfer.destination_warehouse_id,
-            lines=(PurchaseLine(sku=product.sku, quantity=transfer.quantity),),
-        )
-        source = aggregates.load(tenant, StreamKind.WAREHOUSE, command.source_warehouse_id)
-        destination = aggregates.load(
-            tenant, StreamKind.WAREHOUSE, command.destination_warehouse_id
-        )
-        try:
-            decision.update(create_transfer_order(command, source.state, destination.state))
-        except DomainError as refused:
-            refused.field = f"transfers.{index}.{refused.field}" if refused.field else None
-            raise
-        commands.append(command)
-    versions = aggregates.save(event_context(caller, aggregates.clock), decision, {})
+    wanted = [
+        Transfer(t.source_warehouse_id, t.destination_warehouse_id, t.quantity)
+        for t in body.transfers
+    ]
+    created = create_transfers(services.aggregates, caller, product.sku, wanted)
     return CompareTransferOrders(
         transfer_orders=[
             TransferCreated(
-                transfer_order_id=command.transfer_order_id,
-                sales_order_id=command.sales_order_id,
-                purchase_order_id=command.purchase_order_id,
-                source_warehouse_id=command.source_warehouse_id,
-                destination_warehouse_id=command.destination_warehouse_id,
-                quantity=command.lines[0].quantity,
-                version=versions[(StreamKind.TRANSFER_ORDER.value, command.transfer_order_id)],
+                transfer_order_id=made.command.transfer_order_id,
+                sales_order_id=made.command.sales_order_id,
+                purchase_order_id=made.command.purchase_order_id,
+                source_warehouse_id=made.command.source_warehouse_id,
+                destination_warehouse_id=made.command.destination_warehouse_id,
+                quantity=made.command.lines[0].quantity,
+                version=made.version,
             )
-            for command in commands
+            for made in created
         ]
     )

@@ -10,7 +10,7 @@ from domain.replenishment.forecast import History, forecast, last_days_rate, out
 from domain.sales.series import Granularity
 from functions.shared.views.planning_models import ForecastMonth, ProductForecast
 from functions.shared.views.product_models import Product
-from functions.shared.views.product_queries import ProductQueries
+from functions.shared.views.product_queries import ProductQueries, TooMuchToRead
 from functions.shared.views.sales_queries import SalesQueries
 from functions.shared.views.stock_queries import StockQueries
 
@@ -19,11 +19,13 @@ LEDGER_PAGE: Final = 500
 MAX_LEDGER_ENTRIES: Final = 100_000  # of one product at one warehouse, read for its history
 
 
-class HistoryTooLong(Exception):
+class HistoryTooLong(TooMuchToRead):
+    code = "too_much_history"
+
     def __init__(self, product_id: str, warehouse_id: str) -> None:
         super().__init__(
             f"product {product_id} has more than {MAX_LEDGER_ENTRIES} ledger entries at "
-            f"{warehouse_id} in two years: its forecast is computed by the planning run"
+            f"{warehouse_id} in two years: too many to read for one forecast"
         )
 
 

@@ -46,7 +46,15 @@ MAX_LISTINGS: Final = 500
 ROWS_PER_SKU: Final = 100  # stock rows of one SKU across warehouses, read per page
 
 
-class TooManyListings(Exception):
+class TooMuchToRead(Exception):
+    """A figure whose inputs exceed what one request reads (HTTP 422 with `code`)."""
+
+    code: str = "too_much_to_read"
+
+
+class TooManyListings(TooMuchToRead):
+    code = "too_many_listings"
+
     def __init__(self, whose: str) -> None:
         super().__init__(
             f"{whose} has more than {MAX_LISTINGS} listings: remap some of them to other "

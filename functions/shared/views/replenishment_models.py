@@ -2,6 +2,7 @@
 product stands across warehouses (compare warehouses)."""
 
 from datetime import date
+from typing import Literal
 
 from pydantic import Field
 
@@ -40,7 +41,9 @@ class Replenishment(View):
     forecast: int = Field(
         description="Forecast units over the planning period, forecast edits included, rounded up"
     )
-    replenishment: int = Field(description="max(0, forecast - (available + incoming))")
+    replenishment: int = Field(
+        description="max(0, forecast + assembly_need - (available + incoming))"
+    )
     moq: int = Field(description="The vendor's minimum order quantity for the SKU (1: none)")
     case_pack: int = Field(description="The vendor's units per case for the SKU (1: none)")
     to_order: int = Field(description="replenishment rounded up to the MOQ and whole cases")
@@ -52,6 +55,17 @@ class Replenishment(View):
         description="How many days the available units last (null: nothing sells)"
     )
     needs_order: bool = Field(description="to_order > 0")
+    kind: Literal["purchase", "assembly"] = Field(
+        description="`assembly`: the product has components, so `to_order` is made by an "
+        "assembly order (its lead time is its assembly time, no MOQ or case pack); `purchase`: "
+        "bought from its vendor by a purchase order",
+    )
+    assembly_need: int | None = Field(
+        description="Units the assemblies that use the product (directly or at any depth) will "
+        "take of it at the warehouse: their replenishment x the bills' quantities; included in "
+        "`replenishment` and `to_order`. null: the catalogue has more than 200 products, so "
+        "which assemblies use it is not read (and nothing is added)",
+    )
 
 
 class Skipped(View):

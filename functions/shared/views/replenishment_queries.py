@@ -1,19 +1,23 @@
 """Replenishment over the views: a product's position at a warehouse (its rows there, or at a
 combined warehouse's members that include stock), its forecast over the planning period (its
 method, forecast edits included) and what to order, by the domain's arithmetic
-(`domain.replenishment.order`, `domain.replenishment.compare`)."""
+(`domain.replenishment.order`, `domain.replenishment.compare`). An assembly is planned on its
+assembly time and cycle, and what assemblies will take of a component is added to the
+component's replenishment (`domain.replenishment.plan`)."""
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Final
 
 from pydantic import AwareDatetime
 
+from domain.replenishment.assembly import Component
 from domain.replenishment.compare import WarehouseNeed, transfers
 from domain.replenishment.forecast import History, forecast, units_between
 from domain.replenishment.order import Position, Recommendation, recommend
+from domain.replenishment.plan import assembly_needs, users_of, with_assembly_need
 from functions.shared.views.models import Page, Vendor
 from functions.shared.views.planning_queries import HistoryTooLong, PlanningQueries
 from functions.shared.views.product_models import Product
@@ -30,6 +34,8 @@ from functions.shared.views.stock_queries import StockQueries
 
 VendorReader = Callable[[str, str], Vendor | None]
 SHIPS: Final = ("own", "fbm")  # the kinds of warehouse a transfer may start at
+MAX_CATALOGUE: Final = 200  # products read to find the assemblies that use a component
+CATALOGUE_PAGE: Final = 100
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,26 @@ class Stock:
     @property
     def available(self) -> int:
         return self.on_hand - self.committed
+
+
+@dataclass
+class AssemblyPlan:
+    """The tenant's bills of materials, read once from the catalogue (at most MAX_CATALOGUE
+    products; `products` None: more than that, assembly needs unknown), and the assemblies'
+    own replenishment at the warehouse, computed once each."""
+
+    warehouse_id: str
+    now: datetime
+    products: dict[str, Product] | None
+    own: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def bills(self) -> dict[str, tuple[Component, ...]]:
+        return {
+            product_id: tuple(Component(c.product_id, c.quantity) for c in product.components)
+            for product_id, product in (self.products or {}).items()
+            if product.components
+        }
 
 
 class ReplenishmentQueries:
@@ -79,13 +105,14 @@ class ReplenishmentQueries:
         filters: a page is bounded by the products it reads, not by those it returns."""
         products: Page[Product] = self._products.list_products(tenant_id, limit, cursor)
         vendors: dict[str, Vendor | None] = {}
+        plan = self.plan(tenant_id, warehouse_id, now)
         items: list[Replenishment] = []
         skipped: list[Skipped] = []
         for product in products.items:
             if vendor_id is not None and product.planning.vendor_id != vendor_id:
                 continue
             try:
-                item = self.of(tenant_id, product, warehouse_id, now, vendors)
+                item = self.of(tenant_id, product, warehouse_id, now, vendors, plan)
             except (TooManyListings, HistoryTooLong) as refused:
                 skipped.append(Skipped(product_id=product.product_id, reason=str(refused)))
                 continue
@@ -105,14 +132,22 @@ class ReplenishmentQueries:
         warehouse_id: str,
         now: AwareDatetime,
         vendors: dict[str, Vendor | None] | None = None,
+        plan: AssemblyPlan | None = None,
     ) -> Replenishment:
-        """Raises TooManyListings or HistoryTooLong for a product whose figures are too big to
-        read here."""
+        """Raises TooManyListings or HistoryTooLong for a product whose figures (or those of
+        an assembly that uses it) are too big to read here. `plan`: the tenant's bills read
+        once (`plan`) for several products at the warehouse; without it, read here."""
+        if plan is None or plan.warehouse_id != warehouse_id:
+            plan = self.plan(tenant_id, warehouse_id, now)
         terms = self.terms(tenant_id, product, vendors)
         stock = self.stock(tenant_id, product, warehouse_id, now)
         today = now.date()
         history = self._planning.history(tenant_id, product, warehouse_id, today)
         advice, rate = advise(history, product, terms, stock, today)
+        need = self.assembly_need(tenant_id, product, plan)
+        if need:
+            position = stock.available + stock.incoming
+            advice = with_assembly_need(advice, need, position, terms.moq, terms.case_pack)
         return Replenishment(
             product_id=product.product_id,
             sku=product.sku,
@@ -138,7 +173,44 @@ class ReplenishmentQueries:
             replenishment_date=advice.replenishment_date,
             days_of_stock_left=advice.days_of_stock_left,
             needs_order=advice.to_order > 0,
+            kind="assembly" if product.components else "purchase",
+            assembly_need=need,
         )
+
+    def plan(self, tenant_id: str, warehouse_id: str, now: datetime) -> AssemblyPlan:
+        """The catalogue read for its bills, at most MAX_CATALOGUE products (past that, no
+        assembly need is computed: `products` None)."""
+        found: dict[str, Product] = {}
+        cursor = None
+        while True:
+            wanted = min(CATALOGUE_PAGE, MAX_CATALOGUE + 1 - len(found))
+            page = self._products.list_products(tenant_id, wanted, cursor)
+            found.update((product.product_id, product) for product in page.items)
+            if len(found) > MAX_CATALOGUE:
+                return AssemblyPlan(warehouse_id, now, None)
+            cursor = page.next_cursor
+            if cursor is None:
+                return AssemblyPlan(warehouse_id, now, found)
+
+    def assembly_need(self, tenant_id: str, product: Product, plan: AssemblyPlan) -> int | None:
+        """What the assemblies that use the product (at any depth) will take of it at the
+        plan's warehouse: their own replenishment there exploded through their bills; None when
+        the catalogue is too big to tell which assemblies use it."""
+        if plan.products is None:
+            return None
+        bills = plan.bills
+        users = users_of(product.product_id, bills)
+        if not users:
+            return 0
+        today = plan.now.date()
+        for user in sorted(users - plan.own.keys()):
+            assembly = plan.products[user]
+            terms = self.terms(tenant_id, assembly)
+            stock = self.stock(tenant_id, assembly, plan.warehouse_id, plan.now)
+            history = self._planning.history(tenant_id, assembly, plan.warehouse_id, today)
+            plan.own[user] = advise(history, assembly, terms, stock, today)[0].replenishment
+        needs = assembly_needs({user: plan.own[user] for user in users}, bills)
+        return needs.get(product.product_id, 0)
 
     def compare(
         self, tenant_id: str, product: Product, warehouses: Sequence[tuple[str, str]], now: datetime
@@ -195,8 +267,11 @@ class ReplenishmentQueries:
         self, tenant_id: str, product: Product, vendors: dict[str, Vendor | None] | None = None
     ) -> Terms:
         """Lead time: the product's, else its vendor's, else 0; MOQ and case pack: the vendor's
-        for the product's SKU, else 1."""
+        for the product's SKU, else 1. An assembly is made, not bought: its lead time is its
+        assembly time (the product's, else 0), MOQ and case pack 1."""
         planning = product.planning
+        if product.components:
+            return Terms(lead_time_days=planning.lead_time_days or 0)
         vendor = None
         if planning.vendor_id is not None:
             known = vendors if vendors is not None else {}
