@@ -3,7 +3,8 @@ from its components.
 
 The order takes the product's bill of materials as it stood when the order was created (each
 component with its SKU), so a later change of the bill changes no open order. While open, the
-units not yet received are on order ("on assembly") for the assembly at the warehouse. Each
+units not yet received are on order ("on assembly") for the assembly at the warehouse, and the
+components they will take are committed there (`domain.stock.contributions`). Each
 receipt of n assemblies consumes n x the bill's quantity of every component there and adds n
 assemblies to on hand; it is refused (409 `components_short`, nothing appended) when any
 component's on hand there is short. Receiving beyond the order's quantity is refused (422).

@@ -89,17 +89,21 @@ ASSEMBLY_CONSUMED = "assembly_consumed"  # a ledger reason: components taken to 
 def assembly_order_contribution(order: AssemblyOrder) -> Contribution:
     """At the order's warehouse: the assembly's received units on hand and its units still to
     make on order (on assembly: none once cancelled); each component's on hand down by the
-    received assemblies x its quantity per assembly. Units are conserved through the bill:
-    components consumed = assemblies received x the bill's quantity."""
+    received assemblies x its quantity per assembly, and what the assemblies still to make will
+    take committed (reserved, as a transfer commits at its source). Units are conserved through
+    the bill: components consumed = assemblies received x the bill's quantity."""
     contribution: Contribution = {}
     assembly = StockFigures(on_hand=order.received, on_order=order.open_units)
     if not assembly.is_zero():
         contribution[(order.warehouse_id, order.sku)] = assembly
-    if order.received:
-        for component in order.components:
+    for component in order.components:
+        moved = StockFigures(
+            on_hand=-order.received * component.quantity,
+            committed=order.open_units * component.quantity,
+        )
+        if not moved.is_zero():
             key = (order.warehouse_id, component.sku)
-            consumed = StockFigures(on_hand=-order.received * component.quantity)
-            contribution[key] = contribution.get(key, ZERO) + consumed
+            contribution[key] = contribution.get(key, ZERO) + moved
     return contribution
 
 

@@ -1,7 +1,7 @@
 """Replenishment of assemblies over the API: a kit is planned on its assembly time and cycle,
 unrounded, as an assembly (not a purchase); what the kit's replenishment will take of its parts
 is each part's `assembly_need`, added to the part's replenishment and `to_order`; an open
-assembly order of the kit lowers both."""
+assembly order of the kit lowers the kit's, and commits the parts it will take."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -74,7 +74,9 @@ def test_a_kit_is_replenished_as_an_assembly_and_its_parts_carry_its_need(
     assert (taken["replenishment"], taken["to_order"], taken["needs_order"]) == (30, 30, True)
 
 
-def test_an_open_assembly_order_of_the_kit_lowers_both(api: ApiClient, services: Services) -> None:
+def test_an_open_assembly_order_lowers_the_kit_and_commits_its_parts(
+    api: ApiClient, services: Services
+) -> None:
     # given the kit, and an open assembly order of 5 kits at the own warehouse
     kit, part, own, combined = a_kit_of_two_parts(api, services)
     order = {"warehouse_id": own, "product_id": kit, "quantity": 5}
@@ -84,11 +86,13 @@ def test_an_open_assembly_order_of_the_kit_lowers_both(api: ApiClient, services:
     # when
     page = api.get("/replenishment", warehouse_id=combined)
 
-    # then 5 kits are coming: 10 more to make, 20 parts for them
+    # then 5 kits are coming: 10 more to make, 20 parts for them; and the 10 parts the open
+    # order will take are committed, so the part still needs 30 (none is on hand)
     made = item_of(page.json, kit)
     assert (made["on_order"], made["replenishment"], made["to_order"]) == (5, 10, 10)
     taken = item_of(page.json, part)
-    assert (taken["assembly_need"], taken["replenishment"], taken["to_order"]) == (20, 20, 20)
+    assert (taken["committed"], taken["available"]) == (10, -10)
+    assert (taken["assembly_need"], taken["replenishment"], taken["to_order"]) == (20, 30, 30)
 
 
 def test_a_parts_stock_covers_the_need_and_its_vendor_terms_round_it(

@@ -1056,14 +1056,17 @@ class OrdersFollowAmazon(RuleBasedStateMachine):
 
     @invariant()
     def kits_conserve_their_parts_now_and_at_every_instant(self) -> None:
-        """Parts consumed = kits received x the bill's units; kits still to make on order; each
-        movement of an assembly order says why."""
+        """Parts consumed = kits received x the bill's units; kits still to make on order and
+        their parts committed; each movement of an assembly order says why."""
         figures = self._figures()
         made = sum(order.received for order in self.kit_orders)
         kit = figures.of(self.workshop, KIT)
         assert (kit.on_hand, kit.on_order) == (made, sum(o.open for o in self.kit_orders))
+        to_make = sum(order.open for order in self.kit_orders)
         for sku, per_kit in BILL.items():
-            assert figures.of(self.workshop, sku).on_hand == PARTS_COUNTED[sku] - made * per_kit
+            part = figures.of(self.workshop, sku)
+            assert part.on_hand == PARTS_COUNTED[sku] - made * per_kit, sku
+            assert part.committed == to_make * per_kit, sku  # reserved for the kits to make
         for at in (at for at in figures.instants() if at >= self.parts_counted_at):
             kits = figures.as_of(self.workshop, KIT, at).on_hand
             for sku, per_kit in BILL.items():

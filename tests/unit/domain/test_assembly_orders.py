@@ -219,27 +219,37 @@ def test_a_manual_warehouse_takes_an_order() -> None:
 
 
 def test_a_receipt_consumes_the_components_and_adds_the_assembly() -> None:
-    # given an order of 4 kits (2 bolts, 1 plate each)
+    # given an order of 4 kits (2 bolts, 1 plate each): the kits on assembly, their parts
+    # committed
     order = an_order(4)
-    assert assembly_order_contribution(order) == {("wh-1", "KIT"): StockFigures(on_order=4)}
+    assert assembly_order_contribution(order) == {
+        ("wh-1", "KIT"): StockFigures(on_order=4),
+        ("wh-1", "BOLT"): StockFigures(committed=8),
+        ("wh-1", "PLATE"): StockFigures(committed=4),
+    }
 
     # when 3 are received with enough on hand
     events = receive(order, 3, BOLT=6, PLATE=3)
     after = ao.fold_onto(order, events)
 
-    # then 3 kits are on hand, 1 on assembly, and 6 bolts and 3 plates consumed
+    # then 3 kits are on hand, 1 on assembly, 6 bolts and 3 plates consumed, the last kit's
+    # parts still committed
     assert events == [AssemblyOrderReceived(assembly_order_id="ao-1", quantity=3, received=3)]
     assert after.status is AssemblyOrderStatus.PARTIALLY_RECEIVED
     assert assembly_order_contribution(after) == {
         ("wh-1", "KIT"): StockFigures(on_hand=3, on_order=1),
-        ("wh-1", "BOLT"): StockFigures(on_hand=-6),
-        ("wh-1", "PLATE"): StockFigures(on_hand=-3),
+        ("wh-1", "BOLT"): StockFigures(on_hand=-6, committed=2),
+        ("wh-1", "PLATE"): StockFigures(on_hand=-3, committed=1),
     }
 
-    # when the last one is received
+    # when the last one is received, nothing is committed any more
     done = ao.fold_onto(after, receive(after, 1, BOLT=2, PLATE=1))
     assert done.status is AssemblyOrderStatus.RECEIVED
-    assert assembly_order_contribution(done)[("wh-1", "KIT")] == StockFigures(on_hand=4)
+    assert assembly_order_contribution(done) == {
+        ("wh-1", "KIT"): StockFigures(on_hand=4),
+        ("wh-1", "BOLT"): StockFigures(on_hand=-8),
+        ("wh-1", "PLATE"): StockFigures(on_hand=-4),
+    }
 
 
 def test_a_receipt_short_of_components_names_each_short_sku() -> None:
