@@ -6,7 +6,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -111,6 +111,15 @@ class Tenant:
 
     def stock_of(self, sku: str) -> list[dict[str, Any]]:
         return list(self.call("GET", "/stock", 200, params={"sku": sku})["items"])
+
+
+# Amazon's inventory read by every run, every SKU recorded each time (it confirms figures); the
+# simulated Amazon lists an order in its report at once, not up to 30 minutes late.
+READ_AMAZON_FIGURES_EVERY_RUN: Final = {
+    "SYNC_INVENTORY_SUMMARIES_MINUTES": "0",
+    "SYNC_INVENTORY_CONFIRM_MINUTES": "0",
+    "SYNC_SALES_LATENESS_MINUTES": "0",
+}
 
 
 def fast_backend(log_dir: Path, **env: str) -> Iterator[RunningBackend]:

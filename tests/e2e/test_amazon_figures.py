@@ -17,27 +17,24 @@ import pytest
 
 from infra.simulated_amazon.client import ControlClient
 from tests.e2e.support import RunningBackend
-from tests.e2e.tenant import US, Tenant, eventually, fba_of, new_seller
+from tests.e2e.tenant import (
+    READ_AMAZON_FIGURES_EVERY_RUN,
+    US,
+    Tenant,
+    eventually,
+    fast_backend,
+    fba_of,
+    new_seller,
+)
 
 SKU = "CUP-1"
 
 
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBackend]:
-    running = RunningBackend(
-        None,
-        log_path=tmp_path_factory.mktemp("amazon-figures") / "local-runtime.log",
-        schedule_seconds=5,
-        rate_scale=100,
+    yield from fast_backend(
+        tmp_path_factory.mktemp("amazon-figures"), **READ_AMAZON_FIGURES_EVERY_RUN
     )
-    # Amazon's inventory read by every run, every SKU recorded each time (it confirms figures).
-    running.env["SYNC_INVENTORY_SUMMARIES_MINUTES"] = "0"
-    running.env["SYNC_INVENTORY_CONFIRM_MINUTES"] = "0"
-    # The simulated Amazon lists an order in its report at once, not up to 30 minutes late.
-    running.env["SYNC_SALES_LATENESS_MINUTES"] = "0"
-    running.start()
-    yield running
-    running.kill()
 
 
 def fba_row(seller: Tenant, fba: str) -> dict[str, Any]:
