@@ -613,10 +613,12 @@ def _reactor_record(world: "World", who: str) -> list[dict[str, Any]]:
 FIRST_REQUESTS = (
     "   first requests: api GET /warehouses (5 rows) + POST /warehouses with an Idempotency-Key; "
     "sync dispatcher: a schedule event (1 connection registered); sync worker: one job, a first "
-    "sync of 1 shipment x 3 lines from the simulated SP-API; amazon jobs: one message naming a "
+    "sync of 1 shipment x 3 lines from the simulated SP-API (Amazon's sales and inventory reads "
+    "off: the anchor reads shipments only); amazon jobs: one message naming a "
     "job that does not exist (reads its stream once, ends); notifications: one inventory "
     "change (1 connection); projector: one shipment's first event; reactor: one event of an "
-    "unreconciled shipment (reads its stream, decides nothing). Anchors: the same inputs."
+    "unreconciled shipment, not its lines' (reads its stream, decides nothing). Anchors: the "
+    "same inputs."
 )
 
 
@@ -818,6 +820,11 @@ class World:
         if worker:  # its own tables: the connections it registers stay out of the others' way
             settings["EVENTS_TABLE"] = self.TABLES["worker_events"]
             settings["STATE_TABLE"] = self.TABLES["worker_state"]
+            # The anchor's job: the shipments. A first sync also starts the 12-month backfill of
+            # Amazon's order reports and reads its inventory figures (dozens of report requests,
+            # each recorded in the state table): more work, not a slower start.
+            settings["SYNC_SALES_READS"] = "false"
+            settings["SYNC_INVENTORY_SUMMARIES_MINUTES"] = "off"
         return settings
 
     def amazon_job_settings(self) -> dict[str, str]:
@@ -987,7 +994,10 @@ class World:
 
     def _stream_records(self) -> None:
         """Unprojected first events of seller A's shipments (one per projector run) and one
-        shipment's latest event for the reactor (unreconciled: it reads, decides nothing)."""
+        shipment's latest event for the reactor (unreconciled: it reads, decides nothing). Not
+        the event of its lines: their listings would be discovered (more work, not a slower
+        start)."""
+        from domain.inbound_shipment.events import InboundShipmentLinesAdded
         from domain.streams import StreamKind
         from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
         from functions.shared.adapters.stream_records import record_of
@@ -995,7 +1005,14 @@ class World:
         store = DynamoDBEventStore(self.TABLES["events"], self.aws["dynamodb"])
         shipments = [e for e in store.read_all() if e.stream_id.kind is StreamKind.SHIPMENT]
         followed = shipments[0].stream_id
-        latest = max((e for e in shipments if e.stream_id == followed), key=lambda e: e.version)
+        latest = max(
+            (
+                e
+                for e in shipments
+                if e.stream_id == followed and not isinstance(e.event, InboundShipmentLinesAdded)
+            ),
+            key=lambda e: e.version,
+        )
         self.reactor_record = record_of(latest, "1")
         self.unprojected = [
             record_of(e, str(n))

@@ -7,6 +7,10 @@ times before the first request. `functions.shared.cold_start.settled`, which eve
 calls once its dependencies are built, freezes what was built and resumes collection (the
 sequence the `gc` module's documentation gives for long-lived start-up state). Elsewhere
 (tests, the local runtime) nothing changes.
+
+On Lambda, pydantic's plugins are turned off too (unless the environment says otherwise): the
+asset installs none, and looking for them reads the metadata of every package in it at the
+first model built.
 """
 
 import gc
@@ -14,3 +18,4 @@ import os
 
 if os.environ.get("LAMBDA_TASK_ROOT"):
     gc.disable()
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")

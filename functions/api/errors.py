@@ -29,9 +29,8 @@ from domain.errors import (
     NotFound,
 )
 from functions.api.models.common import ErrorResponse, FieldError
-from functions.shared.views.catch_up import ViewLagging
 from functions.shared.views.cursor import InvalidCursor
-from functions.shared.views.product_queries import TooMuchToRead
+from functions.shared.views.errors import TooMuchToRead, ViewLagging
 
 logger = logging.getLogger(__name__)
 

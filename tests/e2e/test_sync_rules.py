@@ -25,7 +25,7 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBackend
     yield from fast_backend(
         tmp_path_factory.mktemp("sync-rules"),
         SYNC_SALES_READS="false",
-        SYNC_INVENTORY_SUMMARIES_MINUTES="100000",
+        SYNC_INVENTORY_SUMMARIES_MINUTES="off",
     )
 
 

@@ -14,8 +14,9 @@ from domain.warehouse import WarehouseCreated, WarehouseEnabledChanged, Warehous
 from functions.shared.adapters.system import RandomIds
 from functions.shared.aggregates import Aggregates
 from functions.shared.projections.step import initial_doc, step
-from functions.shared.views.catch_up import CatchUp, ViewLagging
+from functions.shared.views.catch_up import CatchUp
 from functions.shared.views.docs import StreamDoc
+from functions.shared.views.errors import ViewLagging
 from tests.support import fixed_clock
 from tests.support.in_memory import InMemoryEventStore
 

@@ -15,19 +15,10 @@ from domain.event_store import EventStore
 from domain.streams import StreamId
 from functions.shared.projections.step import advance, initial_doc
 from functions.shared.views.docs import StreamDoc
+from functions.shared.views.errors import ViewLagging
 
 PAGE: Final = 200  # events read per call
 MAX_BEHIND: Final = 2_000  # a doc further behind than this is not rebuilt in a request
-
-
-class ViewLagging(Exception):
-    """The view of a resource is too far behind its log to be caught up within a request."""
-
-    def __init__(self, stream_id: StreamId) -> None:
-        super().__init__(
-            f"the view of {stream_id.kind.value} {stream_id.entity_id} is being rebuilt; "
-            "retry in a few seconds"
-        )
 
 
 class CatchUp:

@@ -5,8 +5,10 @@ Orders keep the domain's own aggregate state, so stock contributions come from
 `domain/stock.py` computed on the order's whole state, never re-derived here.
 """
 
-from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+import json
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Annotated, Any, Final, Literal, TypeVar, cast, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -158,8 +160,27 @@ Doc = Annotated[
     | AssemblyOrderDoc,
     Field(discriminator="kind"),
 ]
-DOC_ADAPTER: TypeAdapter[Doc] = TypeAdapter(Doc)
+DOC_TYPES: Final[Mapping[str, type[StreamDoc]]] = {
+    doc.model_fields["kind"].default: doc for doc in get_args(get_args(Doc)[0])
+}
+_STREAM_ID_FIRST: Final = '{"stream_id":'  # how `model_dump_json` writes every doc
+_JSON: Final = json.JSONDecoder()
 
 
 def parse_doc(data: str) -> Doc:
-    return DOC_ADAPTER.validate_json(data)
+    """A doc as stored (`model_dump_json`), validated as the doc of its stream's kind: only the
+    kinds a function reads have their validators built (each on first use, not all of them at
+    import, which a cold start would pay for). Anything else is validated against every kind,
+    whose error says what is wrong."""
+    if data.startswith(_STREAM_ID_FIRST):
+        stream_id, _ = _JSON.raw_decode(data, len(_STREAM_ID_FIRST))
+        parts = stream_id.split(SEPARATOR) if isinstance(stream_id, str) else ()
+        doc_type = DOC_TYPES.get(parts[1]) if len(parts) == 3 else None
+        if doc_type is not None:
+            return cast(Doc, doc_type.model_validate_json(data))
+    return _any_doc().validate_json(data)
+
+
+@cache
+def _any_doc() -> TypeAdapter[Doc]:
+    return TypeAdapter(Doc)

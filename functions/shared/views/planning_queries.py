@@ -8,9 +8,10 @@ from typing import Final
 
 from domain.replenishment.forecast import History, forecast, last_days_rate, out_of_stock_days
 from domain.sales.series import Granularity
+from functions.shared.views.errors import TooMuchToRead
 from functions.shared.views.planning_models import ForecastMonth, ProductForecast
 from functions.shared.views.product_models import Product
-from functions.shared.views.product_queries import ProductQueries, TooMuchToRead
+from functions.shared.views.product_queries import ProductQueries
 from functions.shared.views.sales_queries import SalesQueries
 from functions.shared.views.stock_queries import StockQueries
 

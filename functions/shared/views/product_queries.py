@@ -23,6 +23,7 @@ from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys
 from functions.shared.views.cursor import InvalidCursor
 from functions.shared.views.docs import ListingDoc, ProductDoc, StreamDoc
+from functions.shared.views.errors import TooMuchToRead
 from functions.shared.views.models import Page, StockRow
 from functions.shared.views.product_models import (
     Listing,
@@ -44,12 +45,6 @@ DocReader = Callable[[StreamId | None, type[D]], D | None]
 # A product's listings are read whole for its figures: past this many, a clear error.
 MAX_LISTINGS: Final = 500
 ROWS_PER_SKU: Final = 100  # stock rows of one SKU across warehouses, read per page
-
-
-class TooMuchToRead(Exception):
-    """A figure whose inputs exceed what one request reads (HTTP 422 with `code`)."""
-
-    code: str = "too_much_to_read"
 
 
 class TooManyListings(TooMuchToRead):

@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
@@ -12,7 +13,6 @@ from functions.shared.projections.orders import sku_member
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys, render
 from functions.shared.views.assembly_queries import AssemblyOrderQueries
-from functions.shared.views.catch_up import CatchUp
 from functions.shared.views.cursor import CursorCodec, InvalidCursor
 from functions.shared.views.docs import (
     ConnectionDoc,
@@ -52,6 +52,8 @@ from functions.shared.views.table import Condition, Partition, ViewTable
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
+    from functions.shared.views.catch_up import CatchUp
+
 __all__ = ["InvalidCursor", "ViewQueries"]
 
 D = TypeVar("D", bound=StreamDoc)
@@ -90,13 +92,21 @@ class ViewQueries:
     ) -> None:
         self._table = ViewTable(table_name, client, cursors)
         self._stock = StockQueries(self._table)
-        self._catch_up = CatchUp(log)
+        self._log = log
         self.products = ProductQueries(self._table, self._stock, self._doc)
         self.assembly_orders = AssemblyOrderQueries(self._table, self._doc)
         self.planning = PlanningQueries(self.products, self._stock, SalesQueries(self._table))
         self.replenishment = ReplenishmentQueries(
             self.products, self._stock, self.planning, self.get_vendor
         )
+
+    @cached_property
+    def _catch_up(self) -> "CatchUp":
+        """Built at the first single-resource read: it brings in every projection's code,
+        which lists and commands do not need (a cold start that only lists never loads it)."""
+        from functions.shared.views.catch_up import CatchUp
+
+        return CatchUp(self._log)
 
     def list_shipments(
         self,

@@ -2,8 +2,9 @@
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class SyncTuning(BaseModel):
@@ -63,13 +64,18 @@ class SyncTuning(BaseModel):
     sales_quarantine_rows: int = Field(100, ge=1, le=300, alias="SYNC_SALES_QUARANTINE_ROWS")
     sales_quarantine_days: int = Field(30, ge=1, alias="SYNC_SALES_QUARANTINE_DAYS")
     # Amazon's own FBA figures (getInventorySummaries, every SKU) at most every so many minutes
-    # per marketplace, by the runs; None: never (0: every run).
+    # per marketplace, by the runs; None ("off" in the environment): never (0: every run).
     inventory_summaries_minutes: int | None = Field(
         60, ge=0, alias="SYNC_INVENTORY_SUMMARIES_MINUTES"
     )
     # A SKU whose figures did not change is recorded again after this long: Amazon confirming a
     # figure is what makes a difference with our ledger persist (the drift check); 0: every read.
     inventory_confirm_minutes: int = Field(240, ge=0, alias="SYNC_INVENTORY_CONFIRM_MINUTES")
+
+    @field_validator("inventory_summaries_minutes", mode="before")
+    @classmethod
+    def _off(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and value.strip().lower() == "off" else value
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "SyncTuning":
