@@ -91,8 +91,7 @@ def child(products: int) -> dict[str, float]:
     started_wall, started_cpu = time.perf_counter(), time.process_time()
     from domain.products.product import Planning
     from domain.replenishment.forecast import History, Method, add_months, out_of_stock_days
-    from functions.shared.views.product_models import Product
-    from functions.shared.views.replenishment_queries import Stock, Terms, advise
+    from domain.replenishment.plan import Stock, Terms, advise
 
     rng = random.Random(SEED)
     methods = list(Method)
@@ -103,18 +102,7 @@ def child(products: int) -> dict[str, float]:
     ordered = needs_order = 0
     for n in range(products):
         edits = {add_months(TODAY, 1): rng.randint(0, 500)} if n % 10 == 0 else {}
-        product = Product(
-            product_id=f"prod-{n}",
-            sku=f"SKU-{n:05d}",
-            name=f"Product {n}",
-            barcode=None,
-            created_by="user",
-            planning=Planning(
-                forecast_method=methods[n % len(methods)], vendor_id=f"vendor-{n % 40}"
-            ),
-            forecast_edits=edits,
-            version=1,
-        )
+        planning = Planning(forecast_method=methods[n % len(methods)], vendor_id=f"vendor-{n % 40}")
         terms = Terms(
             lead_time_days=rng.choice((7, 14, 30, 45, 60)),
             moq=rng.choice((1, 12, 50, 100)),
@@ -129,7 +117,7 @@ def child(products: int) -> dict[str, float]:
                 since=min([made.moves[0][0].date(), *made.sold], default=TODAY),
             )
             stock = Stock(on_hand=made.on_hand, on_order=made.incoming, incoming=made.incoming)
-            advice, _ = advise(history, product, terms, stock, TODAY)
+            advice, _ = advise(history, planning, edits, terms, stock, TODAY)
             computing += time.process_time() - between
             ordered += advice.to_order
             needs_order += advice.to_order > 0

@@ -1,5 +1,6 @@
 """Amazon's own view of FBA inventory for one SKU in one marketplace, as Amazon reported it."""
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
@@ -54,3 +55,11 @@ class AmazonSalesReadThrough(DomainEvent):
     type: Literal["AmazonSalesReadThrough"] = "AmazonSalesReadThrough"
     warehouse_id: str
     through: AwareDatetime
+
+
+def sales_read_through(held: datetime | None, event: DomainEvent) -> datetime | None:
+    """How far the sales reads reach once `event` is applied: the furthest reach told (a
+    redelivered or late `AmazonSalesReadThrough` never takes it back)."""
+    if not isinstance(event, AmazonSalesReadThrough):
+        return held
+    return event.through if held is None else max(held, event.through)

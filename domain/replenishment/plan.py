@@ -9,9 +9,14 @@ stock (a gross requirement).
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
 
+from domain.products.product import Planning
 from domain.replenishment.assembly import MAX_DEPTH, Component, explode
-from domain.replenishment.order import Recommendation, round_to_terms
+from domain.replenishment.forecast import History, forecast, units_between
+from domain.replenishment.order import Position, Recommendation, recommend, round_to_terms
 
 Bills = Mapping[str, Sequence[Component]]  # each assembly's components, by product id
 
@@ -57,3 +62,52 @@ def with_assembly_need(
         replenishment_date=advice.replenishment_date,
         days_of_stock_left=advice.days_of_stock_left,
     )
+
+
+@dataclass(frozen=True)
+class Terms:
+    lead_time_days: int
+    moq: int = 1
+    case_pack: int = 1
+
+
+@dataclass(frozen=True)
+class Stock:
+    on_hand: int = 0
+    committed: int = 0
+    on_order: int = 0
+    in_transit: int = 0  # and receiving
+    incoming: int = 0  # for planning: less what "ignore unreceived" leaves out
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.committed
+
+
+def advise(
+    history: History,
+    planning: Planning,
+    edits: Mapping[date, int],
+    terms: Terms,
+    stock: Stock,
+    today: date,
+) -> tuple[Recommendation, Fraction]:
+    """What to order, from a product's history at a warehouse, and the forecast units per day
+    over the planning period: the forecast by the product's method, its edits included, summed
+    over the planning period from today. The API and the benchmark
+    (`bench/bench_replenishment.py`) both compute it here."""
+    months = forecast(history, today, planning.forecast_method, planning.forecast_days, edits)
+    period = terms.lead_time_days + planning.days_of_stock
+    need = units_between(months, today, period)
+    rate = need / period
+    advice = recommend(
+        daily_rate=rate,
+        position=Position(available=stock.available, on_order=stock.incoming),
+        today=today,
+        lead_time_days=terms.lead_time_days,
+        days_of_stock=planning.days_of_stock,
+        moq=terms.moq,
+        case_pack=terms.case_pack,
+        need_over_period=need,
+    )
+    return advice, rate

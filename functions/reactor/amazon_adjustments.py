@@ -35,8 +35,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from domain.event_store import EventContext, RecordedEvent
 from domain.inventory import (
     AmazonInventoryReported,
-    AmazonSalesReadThrough,
     AmazonStockAdjusted,
+    sales_read_through,
 )
 from domain.messages import Decision, DomainEvent
 from domain.planning import PLANNING, PlanningSettings
@@ -169,10 +169,7 @@ class AmazonAdjustments:
 
 def _latest(read_through: datetime | None, events: list[RecordedEvent]) -> datetime | None:
     for recorded in events:
-        event = recorded.event
-        if isinstance(event, AmazonSalesReadThrough):
-            through = event.through
-            read_through = through if read_through is None else max(read_through, through)
+        read_through = sales_read_through(read_through, recorded.event)
     return read_through
 
 

@@ -3,6 +3,12 @@ check is told, so it books no adjustment on Amazon's figures a sale not read yet
 
 from datetime import UTC, datetime, timedelta
 
+from domain.inventory import (
+    AmazonInventoryFigures,
+    AmazonInventoryReported,
+    AmazonSalesReadThrough,
+    sales_read_through,
+)
 from domain.sales.gateway import ReportRequest, ReportType
 from functions.sync.engine.sales_state import MarketplaceSales, ReportWindow, SalesState, windows
 
@@ -63,3 +69,22 @@ def test_an_incremental_report_outstanding_holds_the_reach_at_its_start() -> Non
     state.to_request.remove(later)
     state.finished(later)
     assert state.orders_read_through(US) == T0 + timedelta(days=12)
+
+
+def test_the_reach_told_to_a_warehouse_only_moves_forward() -> None:
+    def told(days: int) -> AmazonSalesReadThrough:
+        return AmazonSalesReadThrough(warehouse_id="fba#us", through=T0 + timedelta(days=days))
+
+    other = AmazonInventoryReported(
+        warehouse_id="fba#us",
+        sku="S",
+        fnsku="F",
+        reported_at=T0,
+        figures=AmazonInventoryFigures(),
+        source="summaries",
+    )
+    steps = [(other, None), (told(2), 2), (told(1), 2), (other, 2), (told(3), 3)]
+    reach = None
+    for event, days in steps:
+        reach = sales_read_through(reach, event)
+        assert reach == (None if days is None else T0 + timedelta(days=days))

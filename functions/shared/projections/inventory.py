@@ -8,6 +8,7 @@ from domain.inventory import (
     AmazonInventoryReported,
     AmazonSalesReadThrough,
     AmazonStockAdjusted,
+    sales_read_through,
 )
 from domain.stock.drift import adjustment_fact
 from domain.stock.ledger import AmazonReport, LedgerFact
@@ -24,10 +25,10 @@ class InventoryProjection:
         return InventoryDoc(stream_id=str(stream_id))
 
     def evolve(self, doc: InventoryDoc, recorded: RecordedEvent) -> dict[str, Any]:
-        event = recorded.event
-        if isinstance(event, AmazonSalesReadThrough):
-            held = doc.sales_read_through
-            return {"sales_read_through": max(held, event.through) if held else event.through}
+        if isinstance(recorded.event, AmazonSalesReadThrough):
+            return {
+                "sales_read_through": sales_read_through(doc.sales_read_through, recorded.event)
+            }
         return {}
 
     def rows(self, doc: InventoryDoc) -> list[ViewItem]:

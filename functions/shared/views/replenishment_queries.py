@@ -7,17 +7,21 @@ component's replenishment (`domain.replenishment.plan`)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from fractions import Fraction
+from datetime import datetime
 from typing import Final
 
 from pydantic import AwareDatetime
 
 from domain.replenishment.assembly import Component
 from domain.replenishment.compare import WarehouseNeed, transfers
-from domain.replenishment.forecast import History, forecast, units_between
-from domain.replenishment.order import Position, Recommendation, recommend
-from domain.replenishment.plan import assembly_needs, users_of, with_assembly_need
+from domain.replenishment.plan import (
+    Stock,
+    Terms,
+    advise,
+    assembly_needs,
+    users_of,
+    with_assembly_need,
+)
 from functions.shared.views.models import Page, Vendor
 from functions.shared.views.planning_queries import HistoryTooLong, PlanningQueries
 from functions.shared.views.product_models import Product
@@ -36,26 +40,6 @@ VendorReader = Callable[[str, str], Vendor | None]
 SHIPS: Final = ("own", "fbm")  # the kinds of warehouse a transfer may start at
 MAX_CATALOGUE: Final = 200  # products read to find the assemblies that use a component
 CATALOGUE_PAGE: Final = 100
-
-
-@dataclass(frozen=True)
-class Terms:
-    lead_time_days: int
-    moq: int = 1
-    case_pack: int = 1
-
-
-@dataclass(frozen=True)
-class Stock:
-    on_hand: int = 0
-    committed: int = 0
-    on_order: int = 0
-    in_transit: int = 0  # and receiving
-    incoming: int = 0  # for planning: less what "ignore unreceived" leaves out
-
-    @property
-    def available(self) -> int:
-        return self.on_hand - self.committed
 
 
 @dataclass
@@ -143,7 +127,9 @@ class ReplenishmentQueries:
         stock = self.stock(tenant_id, product, warehouse_id, now)
         today = now.date()
         history = self._planning.history(tenant_id, product, warehouse_id, today)
-        advice, rate = advise(history, product, terms, stock, today)
+        advice, rate = advise(
+            history, product.planning, product.forecast_edits, terms, stock, today
+        )
         need = self.assembly_need(tenant_id, product, plan)
         if need:
             position = stock.available + stock.incoming
@@ -208,7 +194,9 @@ class ReplenishmentQueries:
             terms = self.terms(tenant_id, assembly)
             stock = self.stock(tenant_id, assembly, plan.warehouse_id, plan.now)
             history = self._planning.history(tenant_id, assembly, plan.warehouse_id, today)
-            plan.own[user] = advise(history, assembly, terms, stock, today)[0].replenishment
+            plan.own[user] = advise(
+                history, assembly.planning, assembly.forecast_edits, terms, stock, today
+            )[0].replenishment
         needs = assembly_needs({user: plan.own[user] for user in users}, bills)
         return needs.get(product.product_id, 0)
 
@@ -224,7 +212,9 @@ class ReplenishmentQueries:
         for warehouse_id, kind in warehouses:
             stock = self.stock(tenant_id, product, warehouse_id, now)
             history = self._planning.history(tenant_id, product, warehouse_id, today)
-            advice, _ = advise(history, product, terms, stock, today)
+            advice, _ = advise(
+                history, product.planning, product.forecast_edits, terms, stock, today
+            )
             available = stock.available if kind in SHIPS else 0
             counted = WarehouseNeed(
                 warehouse_id=warehouse_id,
@@ -314,30 +304,3 @@ class ReplenishmentQueries:
                         ),
                     )
         return total
-
-
-def advise(
-    history: History, product: Product, terms: Terms, stock: Stock, today: date
-) -> tuple[Recommendation, Fraction]:
-    """What to order, from a product's history at a warehouse, and the forecast units per day
-    over the planning period: the forecast by the product's method, its edits included, summed
-    over the planning period from today (`domain.replenishment`). The API and the benchmark
-    (`bench/bench_replenishment.py`) both compute it here."""
-    planning = product.planning
-    months = forecast(
-        history, today, planning.forecast_method, planning.forecast_days, product.forecast_edits
-    )
-    period = terms.lead_time_days + planning.days_of_stock
-    need = units_between(months, today, period)
-    rate = need / period
-    advice = recommend(
-        daily_rate=rate,
-        position=Position(available=stock.available, on_order=stock.incoming),
-        today=today,
-        lead_time_days=terms.lead_time_days,
-        days_of_stock=planning.days_of_stock,
-        moq=terms.moq,
-        case_pack=terms.case_pack,
-        need_over_period=need,
-    )
-    return advice, rate
