@@ -105,7 +105,8 @@ def in_memory_services() -> Any:
 def moto_services() -> Any:
     import boto3
 
-    from functions.api.wiring import AwsClients, build_services
+    from functions.api.wiring import build_services
+    from functions.shared.adapters.aws_clients import AwsClients
     from functions.shared.settings import ApiSettings
     from infra.local.tables import create_events_table, create_state_table, create_views_table
 

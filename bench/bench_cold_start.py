@@ -918,6 +918,7 @@ class World:
         """Seller A's first sync, by the worker in this process: shipments in the event store,
         the connection registered (what the dispatcher and notifications read)."""
         from functions.connection_state.sync_jobs import SyncJob, SyncReason
+        from functions.shared.adapters.aws_clients import AwsClients
         from functions.shared.adapters.state_store import StateTable
         from functions.shared.settings import SyncSettings
         from functions.sync import wiring, worker
@@ -946,9 +947,7 @@ class World:
                 # The shipment sync's first request (a new connection's sales backfill waits
                 # for Amazon's report processing: its own bench, bench_sales_backfill).
                 SyncTuning(sales_reads=False, inventory_summaries_minutes=None),
-                dynamodb=self.aws["dynamodb"],
-                sqs=self.aws["sqs"],
-                secrets=self.aws["secretsmanager"],
+                AwsClients(self.aws["dynamodb"], self.aws["sqs"], self.aws["secretsmanager"]),
             )
             event = _sqs_batch(job.model_dump_json(), self.sync_queue_arn, "g")
             answer = worker.handle(event, LocalLambdaContext("bench-sync-worker"), deps)  # type: ignore[arg-type]
@@ -963,7 +962,8 @@ class World:
     def _warehouses(self) -> None:
         """Warehouses for the API's list route: created by the API, projected into the views."""
         from functions.api.handler import handle
-        from functions.api.wiring import AwsClients, build_services
+        from functions.api.wiring import build_services
+        from functions.shared.adapters.aws_clients import AwsClients
         from functions.shared.settings import ApiSettings
         from infra.local.lambda_context import LocalLambdaContext
 

@@ -30,6 +30,7 @@ from domain.sales.gateway import CREATE_REPORT, GET_REPORT, GET_REPORT_DOCUMENT
 from functions.connection_state.enqueue import enqueue_sync
 from functions.connection_state.status import SyncStatusReader
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
+from functions.shared.adapters.aws_clients import AwsClients
 from functions.sync import wiring
 from functions.sync.engine.rate_limit import PUBLISHED_LIMITS
 from functions.sync.engine.settings import SyncTuning
@@ -136,9 +137,7 @@ def main(argv: list[str] | None = None) -> None:
             deps = wiring.build(
                 settings,
                 SyncTuning(sales_reads=True),  # Amazon's published rates and bursts
-                dynamodb=aws["dynamodb"],
-                sqs=aws["sqs"],
-                secrets=aws["secretsmanager"],
+                AwsClients(aws["dynamodb"], aws["sqs"], aws["secretsmanager"]),
                 clock=shared,
                 sleep=shared.sleep,
                 wall_time=shared.wall_time,

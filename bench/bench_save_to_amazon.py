@@ -63,6 +63,7 @@ from functions.api.auth import Caller
 from functions.api.commands.save_to_amazon import save_transfer_order
 from functions.api.models.amazon_jobs import SaveToAmazonRequest
 from functions.shared.adapters import inbound_plans_gateway as plans
+from functions.shared.adapters.aws_clients import AwsClients
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.job_queue import JobQueue
 from functions.shared.adapters.system import RandomIds, SystemClock
@@ -294,9 +295,7 @@ class World:
         """The job's runner as its Lambda builds it, with the deployed polling."""
         return wiring.build(
             self.settings,
-            dynamodb=self.dynamodb,
-            sqs=self.sqs,
-            secrets=self.secrets,
+            AwsClients(dynamodb=self.dynamodb, sqs=self.sqs, secretsmanager=self.secrets),
             tuning=JobTuning(),  # the deployed polling
             sleep=sleep,
         )

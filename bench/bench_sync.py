@@ -36,6 +36,7 @@ from domain.marketplaces import Region
 from functions.connection_state.enqueue import enqueue_sync
 from functions.connection_state.status import SyncStatusReader
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
+from functions.shared.adapters.aws_clients import AwsClients
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.aggregates import Aggregates
@@ -203,9 +204,7 @@ def main(argv: list[str] | None = None) -> None:
                 settings,
                 # Amazon's published rates and bursts; shipments only (sales: their own bench).
                 SyncTuning(backfill_feed=feed, sales_reads=False, inventory_summaries_minutes=None),
-                dynamodb=aws["dynamodb"],
-                sqs=aws["sqs"],
-                secrets=aws["secretsmanager"],
+                AwsClients(aws["dynamodb"], aws["sqs"], aws["secretsmanager"]),
             )
             job = SyncJob(
                 tenant_id="bench",

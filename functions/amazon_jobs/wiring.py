@@ -6,13 +6,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
 from functions.amazon_jobs.runner import JobRunner, JobTuning
 from functions.amazon_jobs.session import session_opener
 from functions.connection_state.placing import PlacingJobs
+from functions.shared.adapters.aws_clients import AwsClients
 from functions.shared.adapters.credentials import CredentialStore
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.job_queue import JobQueue
@@ -23,10 +24,6 @@ from functions.shared.cold_start import settled
 from functions.shared.settings import AmazonJobSettings
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
-    from mypy_boto3_secretsmanager.client import SecretsManagerClient
-    from mypy_boto3_sqs.client import SQSClient
-
     from domain.amazon_gateway import AmazonGateway
     from domain.save_to_amazon.gateway import InboundPlansGateway
     from functions.shared.adapters.lwa import LwaCredentials
@@ -40,19 +37,15 @@ class Deps:
 
 def build(
     settings: AmazonJobSettings,
+    clients: AwsClients,
     *,
-    dynamodb: "DynamoDBClient",
-    sqs: "SQSClient",
-    secrets: "SecretsManagerClient",
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
     tuning: JobTuning | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Deps:
-    from aws_lambda_powertools.utilities.parameters import SecretsProvider
-
     aggregates = Aggregates(
-        DynamoDBEventStore(settings.events_table, dynamodb),
+        DynamoDBEventStore(settings.events_table, clients.dynamodb),
         ids or RandomIds(),
         clock or SystemClock(),
     )
@@ -70,30 +63,20 @@ def build(
         return SpApiGateway(credentials, region, settings.spapi_endpoint)
 
     credentials = CredentialStore(
-        SecretsProvider(boto3_client=secrets),
+        lambda: clients.secrets,
         settings.lwa_app_secret_id,
         settings.refresh_token_secret_prefix,
     )
     runner = JobRunner(
         aggregates,
         session_opener(aggregates, credentials, open_plans, open_reads),
-        PlacingJobs(StateTable(settings.state_table, dynamodb)),
+        PlacingJobs(StateTable(settings.state_table, clients.dynamodb)),
         tuning,
         sleep,
     )
-    return Deps(runner=runner, queue=JobQueue(lambda: sqs, settings.amazon_jobs_queue_url))
+    return Deps(runner=runner, queue=JobQueue(lambda: clients.sqs, settings.amazon_jobs_queue_url))
 
 
 @cache
 def deps() -> Deps:
-    import boto3
-
-    client: Any = boto3.client
-    return settled(
-        build(
-            AmazonJobSettings.from_env(),
-            dynamodb=client("dynamodb"),
-            sqs=client("sqs"),
-            secrets=client("secretsmanager"),
-        )
-    )
+    return settled(build(AmazonJobSettings.from_env(), AwsClients()))

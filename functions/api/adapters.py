@@ -76,7 +76,7 @@ class SqsSyncJobs:
     def submit(self, job: "SyncJob") -> bool:
         from functions.connection_state.enqueue import SyncQueue
 
-        return SyncQueue(self._client(), self._queue_url, self._pending).submit(job)
+        return SyncQueue(self._client, self._queue_url, self._pending).submit(job)
 
 
 class StateTableSyncStatuses:

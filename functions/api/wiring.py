@@ -21,6 +21,7 @@ from functions.api.adapters import (
 )
 from functions.api.commands.ports import Connecting
 from functions.api.idempotency import IdempotentCommands
+from functions.shared.adapters.aws_clients import AwsClients
 from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.aggregates import Aggregates
 from functions.shared.cold_start import settled
@@ -29,9 +30,6 @@ from functions.shared.settings import ApiSettings
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SecretsProvider
     from botocore.config import Config
-    from mypy_boto3_dynamodb.client import DynamoDBClient
-    from mypy_boto3_secretsmanager.client import SecretsManagerClient
-    from mypy_boto3_sqs.client import SQSClient
 
     from functions.api.commands.ports import SyncStatuses
     from functions.shared.adapters.job_queue import JobQueue
@@ -47,53 +45,6 @@ class Services:
     sync_status: "SyncStatuses"
     idempotency: IdempotentCommands
     amazon_jobs: "JobQueue"
-
-
-class AwsClients:
-    """The boto3 clients of the adapters: those given (tests), and each other one built the first
-    time an adapter needs it, from the environment (region, credentials, AWS_ENDPOINT_URL
-    locally). Reads only need DynamoDB; SQS and Secrets Manager wait for the commands that use
-    them."""
-
-    def __init__(
-        self,
-        dynamodb: "DynamoDBClient | None" = None,
-        sqs: "SQSClient | None" = None,
-        secretsmanager: "SecretsManagerClient | None" = None,
-    ) -> None:
-        given = {"dynamodb": dynamodb, "sqs": sqs, "secretsmanager": secretsmanager}
-        # A cached_property answers from the instance's __dict__: a given client is its value.
-        vars(self).update({name: client for name, client in given.items() if client is not None})
-
-    @classmethod
-    def from_environment(cls) -> "AwsClients":
-        """Every client built on first use, from the environment."""
-        return cls()
-
-    @functools.cached_property
-    def dynamodb(self) -> "DynamoDBClient":
-        import boto3
-
-        return boto3.client("dynamodb", config=_config())
-
-    @functools.cached_property
-    def sqs(self) -> "SQSClient":
-        import boto3
-
-        return boto3.client("sqs", config=_config())
-
-    @functools.cached_property
-    def secretsmanager(self) -> "SecretsManagerClient":
-        import boto3
-
-        return boto3.client("secretsmanager", config=_config())
-
-    @functools.cached_property
-    def secrets(self) -> "SecretsProvider":
-        """Powertools' cached reader of secrets (five minutes), on the Secrets Manager client."""
-        from aws_lambda_powertools.utilities.parameters import SecretsProvider
-
-        return SecretsProvider(boto3_client=self.secretsmanager)
 
 
 @functools.cache
@@ -180,4 +131,4 @@ def cursor_key(secrets: "SecretsProvider", secret_id: str) -> bytes:
 @functools.cache
 def default_services() -> Services:
     settings = ApiSettings.from_env()
-    return settled(build_services(settings, AwsClients.from_environment()))
+    return settled(build_services(settings, AwsClients(config=_config())))

@@ -7,6 +7,7 @@ continuation carries its exact request time instead: one run may continue many t
 """
 
 import hashlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from functions.connection_state.pending import PendingJobs
@@ -49,8 +50,12 @@ def enqueue_sync(sqs_client: "SQSClient", queue_url: str, job: SyncJob) -> str:
 
 
 class SyncQueue:
-    def __init__(self, sqs_client: "SQSClient", queue_url: str, pending: PendingJobs) -> None:
-        self._sqs = sqs_client
+    def __init__(
+        self, sqs: Callable[[], "SQSClient"], queue_url: str, pending: PendingJobs
+    ) -> None:
+        """`sqs` gives the client when a job is first queued (a cold start that queues none
+        builds none)."""
+        self._sqs = sqs
         self._queue_url = queue_url
         self._pending = pending
 
@@ -60,7 +65,7 @@ class SyncQueue:
         if not self._pending.claim(job):
             return False
         try:
-            enqueue_sync(self._sqs, self._queue_url, job)
+            enqueue_sync(self._sqs(), self._queue_url, job)
         except Exception:
             self._pending.release(job)
             raise

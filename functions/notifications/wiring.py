@@ -15,6 +15,7 @@ from functions.notifications.claims import Claims
 from functions.notifications.consumer import NotificationConsumer
 from functions.notifications.repoll import Repolls
 from functions.notifications.settings import NotificationsSettings
+from functions.shared.adapters.aws_clients import AwsClients
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.state_store import StateTable
 from functions.shared.adapters.system import RandomIds, SystemClock
@@ -22,8 +23,7 @@ from functions.shared.cold_start import settled
 from functions.shared.inventory_stream import InventoryRecorder
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
-    from mypy_boto3_sqs.client import SQSClient
+    pass
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,16 @@ class Deps:
 
 def build(
     settings: NotificationsSettings,
+    clients: AwsClients,
     *,
-    dynamodb: "DynamoDBClient",
-    sqs: "SQSClient",
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
 ) -> Deps:
     clock, ids = clock or SystemClock(), ids or RandomIds()
+    dynamodb = clients.dynamodb
     state = StateTable(settings.state_table, dynamodb)
 
-    enqueue = SyncQueue(sqs, settings.sync_queue_url, PendingJobs(state)).submit
+    enqueue = SyncQueue(lambda: clients.sqs, settings.sync_queue_url, PendingJobs(state)).submit
 
     consumer = NotificationConsumer(
         Claims(state),
@@ -57,7 +57,4 @@ def build(
 
 @cache
 def deps() -> Deps:
-    import boto3
-
-    settings = NotificationsSettings.from_env()
-    return settled(build(settings, dynamodb=boto3.client("dynamodb"), sqs=boto3.client("sqs")))
+    return settled(build(NotificationsSettings.from_env(), AwsClients()))

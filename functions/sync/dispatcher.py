@@ -19,6 +19,7 @@ from functions.connection_state.enqueue import SyncQueue
 from functions.connection_state.pending import PendingJobs
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
+from functions.shared.adapters.aws_clients import AwsClients
 from functions.shared.adapters.state_store import StateTable
 from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.cold_start import settled
@@ -27,8 +28,7 @@ from functions.shared.settings import SyncSettings
 from functions.sync.observability import logger, metrics
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
-    from mypy_boto3_sqs.client import SQSClient
+    pass
 
 # Patch only what we call: patching every supported library imports them all.
 tracer = Tracer(patch_modules=["botocore"])
@@ -44,16 +44,15 @@ class Deps:
 
 def build(
     settings: SyncSettings,
+    clients: AwsClients,
     *,
-    dynamodb: "DynamoDBClient",
-    sqs: "SQSClient",
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
 ) -> Deps:
-    state = StateTable(settings.state_table, dynamodb)
+    state = StateTable(settings.state_table, clients.dynamodb)
     return Deps(
         registry=ConnectionRegistry(state),
-        enqueue=SyncQueue(sqs, settings.sync_queue_url, PendingJobs(state)).submit,
+        enqueue=SyncQueue(lambda: clients.sqs, settings.sync_queue_url, PendingJobs(state)).submit,
         clock=clock or SystemClock(),
         ids=ids or RandomIds(),
     )
@@ -61,10 +60,7 @@ def build(
 
 @cache
 def deps() -> Deps:
-    import boto3
-
-    client: Any = boto3.client
-    return settled(build(SyncSettings.from_env(), dynamodb=client("dynamodb"), sqs=client("sqs")))
+    return settled(build(SyncSettings.from_env(), AwsClients()))
 
 
 def handle(event: dict[str, Any], context: LambdaContext, deps: Deps) -> dict[str, int]:

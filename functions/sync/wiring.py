@@ -8,12 +8,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
 from functions.connection_state.enqueue import SyncQueue
 from functions.connection_state.pending import PendingJobs
+from functions.shared.adapters.aws_clients import AwsClients
 from functions.shared.adapters.credentials import CredentialStore
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.state_store import StateTable
@@ -25,9 +26,7 @@ from functions.sync.engine.service import ConnectionSync, SyncServices
 from functions.sync.engine.settings import SyncTuning
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
-    from mypy_boto3_secretsmanager.client import SecretsManagerClient
-    from mypy_boto3_sqs.client import SQSClient
+    pass
 
 
 @dataclass(frozen=True)
@@ -40,25 +39,22 @@ class Deps:
 def build(
     settings: SyncSettings,
     tuning: SyncTuning,
+    clients: AwsClients,
     *,
-    dynamodb: "DynamoDBClient",
-    sqs: "SQSClient",
-    secrets: "SecretsManagerClient",
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
     sleep: Callable[[float], None] = time.sleep,
     wall_time: Callable[[], float] = time.time,
 ) -> Deps:
-    from aws_lambda_powertools.utilities.parameters import SecretsProvider
-
     from functions.shared.adapters.lwa import LwaCredentials
     from functions.shared.adapters.reports_gateway import SpApiSellerReads
 
     clock = clock or SystemClock()
     ids = ids or RandomIds()
+    dynamodb = clients.dynamodb
     state = StateTable(settings.state_table, dynamodb)
 
-    enqueue = SyncQueue(sqs, settings.sync_queue_url, PendingJobs(state)).submit
+    enqueue = SyncQueue(lambda: clients.sqs, settings.sync_queue_url, PendingJobs(state)).submit
 
     def open_gateway(credentials: LwaCredentials, region: Region) -> SpApiSellerReads:
         return SpApiSellerReads(
@@ -75,7 +71,7 @@ def build(
         clock=clock,
         ids=ids,
         credentials=CredentialStore(
-            SecretsProvider(boto3_client=secrets),
+            lambda: clients.secrets,
             settings.lwa_app_secret_id,
             settings.refresh_token_secret_prefix,
             tuning.secret_max_age_seconds,
@@ -93,15 +89,4 @@ def build(
 @cache
 def deps() -> Deps:
     """The worker's default, built from the environment once per container, on first use."""
-    import boto3
-
-    client: Any = boto3.client
-    return settled(
-        build(
-            SyncSettings.from_env(),
-            SyncTuning.from_env(),
-            dynamodb=client("dynamodb"),
-            sqs=client("sqs"),
-            secrets=client("secretsmanager"),
-        )
-    )
+    return settled(build(SyncSettings.from_env(), SyncTuning.from_env(), AwsClients()))

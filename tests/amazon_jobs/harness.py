@@ -144,9 +144,7 @@ class JobWorld:
         self._save(decide_create(command, None))
         self.deps = wiring.build(
             self.settings,
-            dynamodb=self.aws.dynamodb,
-            sqs=self.aws.sqs,
-            secrets=self.aws.secrets,
+            self.aws.given(),
             clock=self.clock,
             tuning=TUNING,
             sleep=self.advance,
@@ -256,10 +254,9 @@ class JobWorld:
         def open_reads(credentials: LwaCredentials, region: Region) -> SpApiGateway:
             return SpApiGateway(credentials, region, settings.spapi_endpoint)
 
-        from aws_lambda_powertools.utilities.parameters import SecretsProvider
-
+        clients = self.aws.given()
         credentials = CredentialStore(
-            SecretsProvider(boto3_client=self.aws.secrets),
+            lambda: clients.secrets,
             settings.lwa_app_secret_id,
             settings.refresh_token_secret_prefix,
         )

@@ -9,6 +9,8 @@ import pytest
 from domain.orders.purchase_order import PurchaseOrderStatus
 from domain.save_to_amazon.job import AmazonJobFailed, Outcome, Step
 from domain.streams import StreamKind
+from functions.amazon_jobs import wiring
+from functions.shared.adapters.aws_clients import AwsClients as FunctionClients
 from infra.simulated_amazon import ControlClient, SimulatedAmazon
 from tests.amazon_jobs.harness import Crash, JobWorld
 from tests.sync.harness import AwsClients
@@ -187,6 +189,19 @@ def test_a_job_delivered_twice_runs_once(world: JobWorld) -> None:
     world.run(job_id)  # the message again, after the job ended
 
     assert world.job(job_id).outcome is Outcome.SUCCEEDED
+    assert world.creates() == 1
+
+
+def test_a_message_for_a_job_that_ended_builds_no_sqs_or_secrets_client(world: JobWorld) -> None:
+    _, po_id = world.transfer(LINES)
+    job_id = world.save_order(po_id)
+    world.run(job_id)
+    clients = FunctionClients(dynamodb=world.aws.dynamodb)  # any other: built on first use
+    deps = wiring.build(world.settings, clients, clock=world.clock)
+
+    assert world.run(job_id, deps.runner) == 1
+
+    assert clients.built() == {"dynamodb"}
     assert world.creates() == 1
 
 

@@ -11,9 +11,10 @@ import pytest
 
 from domain.event_store import EventStore, RecordedEvent, StreamAppend
 from domain.streams import StreamId
-from functions.api.wiring import AwsClients, Services, build_services
+from functions.api.wiring import Services, build_services
 from functions.projector.dynamodb_store import DynamoDBViewStore
 from functions.projector.projector import Projector
+from functions.shared.adapters.aws_clients import AwsClients
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.settings import ApiSettings
 from infra.local.provision_sync import create_cursor_key_secret, create_lwa_app_secret

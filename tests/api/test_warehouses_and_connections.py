@@ -17,14 +17,13 @@ from domain.connection import (
 from domain.streams import StreamKind
 from domain.warehouse import fba_warehouse_id
 from functions.connection_state.registry import ConnectionRegistry
-from functions.sync import dispatcher
 from infra.simulated_amazon import ControlClient, SimulatedAmazon
 from tests.api.conftest import Aws
 from tests.api.gateway import ApiClient, Reply
 from tests.api.givens import CA, REFRESH_TOKEN, US, a_connection, an_own_warehouse
 from tests.api.test_authorizations import secrets_of
 from tests.sync.harness import AwsClients as SyncAws
-from tests.sync.harness import FakeLambdaContext, SyncWorld
+from tests.sync.harness import SyncWorld
 
 READS_VIEWS = True
 UK = "A1F83G8C2ARO7P"
@@ -278,15 +277,6 @@ def disconnect(world: SyncWorld) -> None:
     aggregates.save(world._user_context("disconnect"), {key: events}, {key: loaded.version})
 
 
-def scheduled(world: SyncWorld) -> int:
-    deps = dispatcher.build(
-        world.settings, dynamodb=world.aws.dynamodb, sqs=world.aws.sqs, clock=world.clock
-    )
-    answer = dispatcher.handle({"source": "aws.events"}, FakeLambdaContext(), deps)  # type: ignore[arg-type]
-    world.drain()
-    return answer["enqueued"]
-
-
 def discovered(world: SyncWorld, shipment_id: str) -> bool:
     return bool(world.stream(shipment_id))
 
@@ -322,7 +312,7 @@ def test_a_disconnected_connection_is_skipped_by_the_schedule_until_connected_ag
     world.sync()
     subscription = world.subscription_id
     registry = ConnectionRegistry(world.state)
-    assert scheduled(world) == 1
+    assert world.scheduled() == 1
     disconnect(world)
     world.control.reset_calls()
 
@@ -332,7 +322,7 @@ def test_a_disconnected_connection_is_skipped_by_the_schedule_until_connected_ag
     assert sum(c["served"] for c in world.control.calls().values()) == 0
     [registered] = registry.connections()
     assert registered.status is ConnectionStatus.DISCONNECTED
-    assert scheduled(world) == 0
+    assert world.scheduled() == 0
     assert subscription is not None
     assert registry.connections_of_subscription(subscription) == []  # notifications stop
 
@@ -341,4 +331,4 @@ def test_a_disconnected_connection_is_skipped_by_the_schedule_until_connected_ag
 
     assert registry.connections()[0].status is ConnectionStatus.ACTIVE
     assert len(registry.connections_of_subscription(subscription)) == 1  # subscribed again
-    assert scheduled(world) == 1
+    assert world.scheduled() == 1

@@ -3,7 +3,8 @@ DynamoDB's only, a command that stores a token and queues a sync builds the othe
 
 import pytest
 
-from functions.api.wiring import AwsClients, build_services
+from functions.api.wiring import build_services
+from functions.shared.adapters.aws_clients import AwsClients
 from tests.api.conftest import Aws
 from tests.api.gateway import ApiClient
 from tests.api.givens import REFRESH_TOKEN, SELLER
@@ -23,11 +24,11 @@ def test_each_client_is_built_when_an_adapter_first_needs_it(
     aws: Aws, aws_env: None, moto_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
-    clients = AwsClients.from_environment()
+    clients = AwsClients()
     api = ApiClient(build_services(aws.settings, clients))
 
     listed = api.get("/warehouses")
-    built_for_reads = set(vars(clients))
+    built_for_reads = clients.built()
     opened = api.post(
         "/connections",
         {
@@ -40,5 +41,5 @@ def test_each_client_is_built_when_an_adapter_first_needs_it(
 
     assert (listed.status, opened.status) == (200, 201), opened.text
     assert built_for_reads == {"dynamodb"}
-    assert set(vars(clients)) == {"dynamodb", "sqs", "secretsmanager", "secrets"}
+    assert clients.built() == {"dynamodb", "sqs", "secretsmanager", "secrets"}
     assert clients.sqs is clients.sqs

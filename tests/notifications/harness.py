@@ -85,9 +85,7 @@ class Consumer:
                 "spapi_application_id": SIMULATED_APPLICATION_ID,
             }
         )
-        self.deps = wiring.build(
-            settings, dynamodb=world.aws.dynamodb, sqs=world.aws.sqs, clock=world.clock
-        )
+        self.deps = wiring.build(settings, world.aws.given(), clock=world.clock)
 
     def deliver(self, *bodies: str | dict[str, Any]) -> list[str]:
         """Hand the messages to the handler in one batch; the ids of the failed ones."""

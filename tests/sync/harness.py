@@ -26,13 +26,14 @@ from domain.warehouse import fbm_warehouse_id
 from functions.connection_state.enqueue import enqueue_sync
 from functions.connection_state.status import SyncStatus, SyncStatusReader
 from functions.connection_state.sync_jobs import SyncJob, SyncReason
+from functions.shared.adapters.aws_clients import AwsClients as FunctionClients
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.state_store import StateTable
 from functions.shared.adapters.system import RandomIds
 from functions.shared.aggregates import Aggregates
 from functions.shared.settings import SyncSettings
 from functions.shared.tables import STATE_PK, STATE_SK, STATE_TTL
-from functions.sync import wiring, worker
+from functions.sync import dispatcher, wiring, worker
 from functions.sync.engine.checkpoint import CheckpointStore
 from functions.sync.engine.settings import SyncTuning
 from functions.sync.observability import metrics
@@ -111,6 +112,10 @@ class AwsClients:
         self.sqs: Any = boto3.client("sqs", **kwargs)
         self.secrets: Any = boto3.client("secretsmanager", **kwargs)
 
+    def given(self) -> FunctionClients:
+        """These clients, as a function's composition root takes them."""
+        return FunctionClients(self.dynamodb, self.sqs, self.secrets)
+
 
 @dataclass
 class SyncWorld:
@@ -181,9 +186,7 @@ class SyncWorld:
         self.deps = wiring.build(
             self.settings,
             self.tuning,
-            dynamodb=self.aws.dynamodb,
-            sqs=self.aws.sqs,
-            secrets=self.aws.secrets,
+            self.aws.given(),
             clock=self.clock,
             **({"sleep": self.sleep} if self.sleep else {}),
             **({"wall_time": self.wall_time} if self.wall_time else {}),
@@ -335,6 +338,14 @@ class SyncWorld:
                 return answers
             answers.append(self.deliver(messages, context()))
         raise AssertionError("the queue never emptied")
+
+    def scheduled(self) -> int:
+        """The schedule's tick through the dispatcher, then every queued job run: how many
+        jobs it queued."""
+        deps = dispatcher.build(self.settings, self.aws.given(), clock=self.clock)
+        answer = dispatcher.handle({"source": "aws.events"}, FakeLambdaContext(), deps)  # type: ignore[arg-type]
+        self.drain()
+        return int(answer["enqueued"])
 
     def receive(self) -> list[dict[str, Any]]:
         return list(

@@ -12,7 +12,6 @@ from domain.connection import (
 from domain.streams import StreamId, StreamKind
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.status import RunOutcome
-from functions.sync import dispatcher
 from tests.sync.harness import US, FakeLambdaContext, SyncWorld
 
 
@@ -21,15 +20,6 @@ def connection_events(world: SyncWorld) -> list[Any]:
         tenant_id=world.tenant_id, kind=StreamKind.CONNECTION, entity_id=world.connection_id
     )
     return [recorded.event for recorded in world.store.read(stream)]
-
-
-def scheduled(world: SyncWorld) -> int:
-    deps = dispatcher.build(
-        world.settings, dynamodb=world.aws.dynamodb, sqs=world.aws.sqs, clock=world.clock
-    )
-    answer = dispatcher.handle({"source": "aws.events"}, FakeLambdaContext(), deps)  # type: ignore[arg-type]
-    world.drain()
-    return answer["enqueued"]
 
 
 @pytest.mark.parametrize("revoked_after_first_sync", [True, False])
@@ -54,7 +44,7 @@ def test_a_revoked_seller_loses_the_connection_until_it_is_authorized_again(
     # Later jobs are consumed without calling Amazon; the schedule skips the connection.
     world.control.reset_calls()
     assert world.sync()[-1]["batchItemFailures"] == []
-    assert scheduled(world) == 0
+    assert world.scheduled() == 0
     assert sum(c["served"] for c in world.control.calls().values()) == 0
     [registered] = ConnectionRegistry(world.state).connections()
     assert registered.status is ConnectionStatus.AUTHORIZATION_LOST
@@ -64,7 +54,7 @@ def test_a_revoked_seller_loses_the_connection_until_it_is_authorized_again(
 
     assert world.status().last_run.outcome is RunOutcome.COMPLETED
     assert world.stream(sid)[0].type == "InboundShipmentDiscovered"
-    assert scheduled(world) == 1
+    assert world.scheduled() == 1
 
 
 def test_a_403_on_fresh_credentials_is_a_lost_authorization_too(world: SyncWorld) -> None:

@@ -60,9 +60,7 @@ def test_the_dispatcher_queues_one_job_per_connection_the_worker_has_run(world: 
     )
     ConnectionRegistry(world.state).register("t-other", other, world.clock.now())
 
-    deps = dispatcher.build(
-        world.settings, dynamodb=world.aws.dynamodb, sqs=world.aws.sqs, clock=world.clock
-    )
+    deps = dispatcher.build(world.settings, world.aws.given(), clock=world.clock)
     answer = dispatcher.handle({"source": "aws.events"}, FakeLambdaContext(), deps)  # type: ignore[arg-type]
 
     assert answer == {"enqueued": 2, "coalesced": 0}
@@ -109,9 +107,7 @@ def test_ticks_of_the_schedule_wait_once_per_connection_until_the_worker_takes_t
     world: SyncWorld,
 ) -> None:
     world.sync()  # registers the connection
-    deps = dispatcher.build(
-        world.settings, dynamodb=world.aws.dynamodb, sqs=world.aws.sqs, clock=world.clock
-    )
+    deps = dispatcher.build(world.settings, world.aws.given(), clock=world.clock)
 
     ticks = [dispatcher.handle({}, FakeLambdaContext(), deps) for _ in range(5)]  # type: ignore[arg-type]
 

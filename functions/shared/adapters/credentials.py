@@ -4,6 +4,7 @@ The app secret holds {"lwa_app_id", "lwa_client_secret"} (as the CDK construct c
 refresh-token secret holds the token as the API stored it. Nothing read here is ever logged.
 """
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
@@ -24,11 +25,13 @@ __all__ = ["CredentialStore", "UnreadableSecret"]
 class CredentialStore:
     def __init__(
         self,
-        provider: "SecretsProvider",
+        provider: Callable[[], "SecretsProvider"],
         app_secret_id: str,
         refresh_token_prefix: str,
         max_age_seconds: int = 300,
     ) -> None:
+        """`provider` gives Powertools' reader when a secret is first read (a cold start that
+        reads none builds no Secrets Manager client)."""
         self._provider = provider
         self._app_secret_id = app_secret_id
         self._prefix = refresh_token_prefix
@@ -38,9 +41,10 @@ class CredentialStore:
         self, tenant_id: str, connection_id: str, force_fetch: bool = False
     ) -> LwaCredentials:
         """`force_fetch` after an auth failure: the cached values may have been rotated."""
-        app = read_lwa_app(self._provider, self._app_secret_id, self._max_age, force_fetch)
+        provider = self._provider()
+        app = read_lwa_app(provider, self._app_secret_id, self._max_age, force_fetch)
         name = f"{self._prefix}{tenant_id}/{connection_id}"
-        token = read_secret(self._provider, name, self._max_age, force_fetch).strip()
+        token = read_secret(provider, name, self._max_age, force_fetch).strip()
         if not token:
             raise UnreadableSecret(f"{name} is empty")
         return LwaCredentials(
