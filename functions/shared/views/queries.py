@@ -12,7 +12,6 @@ from domain.streams import StreamId, StreamKind
 from functions.shared.projections.orders import sku_member
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys, render
-from functions.shared.views.assembly_queries import AssemblyOrderQueries
 from functions.shared.views.cursor import CursorCodec, InvalidCursor
 from functions.shared.views.docs import (
     ConnectionDoc,
@@ -42,17 +41,17 @@ from functions.shared.views.models import (
     Vendor,
     Warehouse,
 )
-from functions.shared.views.planning_queries import PlanningQueries
-from functions.shared.views.product_queries import ProductQueries
-from functions.shared.views.replenishment_queries import ReplenishmentQueries
-from functions.shared.views.sales_queries import SalesQueries
 from functions.shared.views.stock_queries import StockQueries
 from functions.shared.views.table import Condition, Partition, ViewTable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
+    from functions.shared.views.assembly_queries import AssemblyOrderQueries
     from functions.shared.views.catch_up import CatchUp
+    from functions.shared.views.planning_queries import PlanningQueries
+    from functions.shared.views.product_queries import ProductQueries
+    from functions.shared.views.replenishment_queries import ReplenishmentQueries
 
 __all__ = ["InvalidCursor", "ViewQueries"]
 
@@ -93,12 +92,34 @@ class ViewQueries:
         self._table = ViewTable(table_name, client, cursors)
         self._stock = StockQueries(self._table)
         self._log = log
-        self.products = ProductQueries(self._table, self._stock, self._doc)
-        self.assembly_orders = AssemblyOrderQueries(self._table, self._doc)
-        self.planning = PlanningQueries(self.products, self._stock, SalesQueries(self._table))
-        self.replenishment = ReplenishmentQueries(
-            self.products, self._stock, self.planning, self.get_vendor
-        )
+
+    # The readers of products, assemblies and planning are built (and their modules loaded) at
+    # their first use: a cold start serving warehouses or orders needs none of them.
+
+    @cached_property
+    def products(self) -> "ProductQueries":
+        from functions.shared.views.product_queries import ProductQueries
+
+        return ProductQueries(self._table, self._stock, self._doc)
+
+    @cached_property
+    def assembly_orders(self) -> "AssemblyOrderQueries":
+        from functions.shared.views.assembly_queries import AssemblyOrderQueries
+
+        return AssemblyOrderQueries(self._table, self._doc)
+
+    @cached_property
+    def planning(self) -> "PlanningQueries":
+        from functions.shared.views.planning_queries import PlanningQueries
+        from functions.shared.views.sales_queries import SalesQueries
+
+        return PlanningQueries(self.products, self._stock, SalesQueries(self._table))
+
+    @cached_property
+    def replenishment(self) -> "ReplenishmentQueries":
+        from functions.shared.views.replenishment_queries import ReplenishmentQueries
+
+        return ReplenishmentQueries(self.products, self._stock, self.planning, self.get_vendor)
 
     @cached_property
     def _catch_up(self) -> "CatchUp":
