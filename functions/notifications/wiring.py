@@ -4,7 +4,6 @@ builds the default from the environment once per container, on first use; tests 
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
 from domain.ports import Clock, IdGenerator
 from functions.connection_state.enqueue import SyncQueue
@@ -21,9 +20,6 @@ from functions.shared.adapters.state_store import StateTable
 from functions.shared.adapters.system import RandomIds, SystemClock
 from functions.shared.cold_start import settled
 from functions.shared.inventory_stream import InventoryRecorder
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ loads neither the SP-API client nor the sync engine.
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.metrics import MetricUnit
@@ -26,9 +26,6 @@ from functions.shared.cold_start import settled
 from functions.shared.invocation_log import log_invocation
 from functions.shared.settings import SyncSettings
 from functions.sync.observability import logger, metrics
-
-if TYPE_CHECKING:
-    pass
 
 # Patch only what we call: patching every supported library imports them all.
 tracer = Tracer(patch_modules=["botocore"])

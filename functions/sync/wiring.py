@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
@@ -24,9 +23,6 @@ from functions.shared.cold_start import settled
 from functions.shared.settings import SyncSettings
 from functions.sync.engine.service import ConnectionSync, SyncServices
 from functions.sync.engine.settings import SyncTuning
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)
