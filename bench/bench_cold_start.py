@@ -1153,10 +1153,11 @@ class Pairs:
     def median(self, who: str, part: str = "cpu") -> float:
         return statistics.median(float(getattr(run, part)) for run in getattr(self, who))
 
+    def ratios(self) -> list[float]:
+        return [f.cpu / a.cpu for f, a in zip(self.function, self.anchor, strict=True)]
+
     def ratio(self) -> float:
-        return statistics.median(
-            f.cpu / a.cpu for f, a in zip(self.function, self.anchor, strict=True)
-        )
+        return statistics.median(self.ratios())
 
 
 def run_pairs(
@@ -1196,7 +1197,8 @@ def report(results: dict[str, dict[str, Pairs]], repetitions: int) -> None:
         print(f"   mode: {mode}")
         print(
             f"     {'function':<16}{'CPU ms':>8}{'import':>8}{'modules':>8}"
-            f"{'anchor ms':>11}{'import':>8}{'modules':>8}{'ratio':>8}{'floor':>7}   target"
+            f"{'anchor ms':>11}{'import':>8}{'modules':>8}{'ratio':>8}{'pairs':>12}"
+            f"{'floor':>7}   target"
         )
         for name, pairs in by_function.items():
             ratio, target = pairs.ratio(), TARGETS.get(name, DEFAULT_TARGET)
@@ -1209,6 +1211,7 @@ def report(results: dict[str, dict[str, Pairs]], repetitions: int) -> None:
                 f"{pairs.median('anchor', 'import_cpu') * 1000:>8.0f}"
                 f"{pairs.anchor[0].modules:>8}"
                 f"{ratio:>7.2f}x"
+                f"{min(pairs.ratios()):>6.2f}-{max(pairs.ratios()):.2f}x"
                 f"{pairs.median('anchor', 'import_cpu') / pairs.median('anchor'):>6.2f}x"
                 f"   <= {target}x {verdict}"
             )
@@ -1224,7 +1227,8 @@ def report(results: dict[str, dict[str, Pairs]], repetitions: int) -> None:
                 f"function without vs anchor with bytecode {shipped:.2f}x"
             )
     print(
-        f"   (medians of {repetitions} paired runs; ratio = median of function/anchor per pair; "
+        f"   (medians of {repetitions} paired runs; ratio = median of function/anchor per pair, "
+        "'pairs' = the lowest and highest of them (how far this machine's noise moves one); "
         "'import' = the handler module's import alone: the anchors build their clients there, "
         "the functions at their first request; 'floor' = the anchor's import over the anchor: "
         "its libraries and clients alone, before any request, which a function importing the "
