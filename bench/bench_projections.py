@@ -23,6 +23,7 @@ from botocore.config import Config
 
 from bench.moto_server import serve_moto
 from domain.event_store import RecordedEvent
+from domain.registry import KINDS, evolver
 from functions.projector.handler import handle
 from functions.projector.in_memory_store import InMemoryViewStore
 from functions.projector.projector import Projector
@@ -30,7 +31,6 @@ from functions.projector.rebuild import rebuild
 from functions.projector.wiring import CONCURRENCY, Deps, build
 from functions.shared.adapters.dynamodb_event_store import DynamoDBEventStore
 from functions.shared.adapters.stream_records import batch, record_of
-from functions.shared.aggregates import EVOLVERS
 from functions.shared.projections.step import initial_doc, step
 from functions.shared.settings import StoreSettings
 from functions.shared.views import keys
@@ -83,8 +83,9 @@ def best(label: str, count: int, run: Callable[[], object]) -> float:
 def fold(log: Sequence[RecordedEvent]) -> None:
     """The domain's own fold of every stream (the aggregates' `evolve`), nothing projected."""
     states: dict[str, Any] = {}
+    evolvers = {kind: evolver(kind) for kind, code in KINDS.items() if code.state is not None}
     for event in log:
-        evolve = EVOLVERS.get(event.stream_id.kind)
+        evolve = evolvers.get(event.stream_id.kind)
         if evolve is not None:
             key = str(event.stream_id)
             states[key] = evolve(states.get(key), event.event)

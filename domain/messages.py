@@ -5,6 +5,8 @@ and a `schema_version`, so stored events can be upcast when a schema changes. Th
 are built at first use (`defer_build`): a function's cold start builds only the few it meets.
 """
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -17,6 +19,11 @@ class DomainEvent(BaseModel):
 
     type: str
     schema_version: int = 1
+
+    def units_moved_at(self) -> datetime | None:
+        """When the units this event moves moved, if it names that time (a count, a shipment);
+        None: they moved when the event occurred."""
+        return None
 
 
 # Events decided for several streams at once, appended all or nothing: (stream kind, id) -> events.

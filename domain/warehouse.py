@@ -9,6 +9,7 @@ warehouse is enabled while its marketplace is one of its connection's (see `doma
 and an FBM warehouse while its connection exists. A disabled warehouse keeps its stock and
 history; it is no source or destination of new orders."""
 
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -135,6 +136,9 @@ class StockCounted(DomainEvent):
     warehouse_id: str
     lines: tuple[CountLine, ...]
     counted_at: AwareDatetime
+
+    def units_moved_at(self) -> datetime:
+        return self.counted_at
 
 
 class StockAdjusted(DomainEvent):

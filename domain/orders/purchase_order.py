@@ -14,7 +14,7 @@ late-found units and plan changes correct it.
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -137,6 +137,9 @@ class PurchaseOrderShipped(DomainEvent):
     type: Literal["PurchaseOrderShipped"] = "PurchaseOrderShipped"
     purchase_order_id: str
     shipped_at: AwareDatetime | None = None  # None in events recorded before it was kept
+
+    def units_moved_at(self) -> datetime | None:
+        return self.shipped_at  # with its sales order: units leave and go in transit at once
 
 
 class PurchaseOrderLinesAdded(DomainEvent):

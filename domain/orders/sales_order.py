@@ -6,6 +6,7 @@ committed; after: what left), and units Amazon received beyond the plan left the
 (`shipped_over_plan`).
 """
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -45,6 +46,9 @@ class SalesOrderShipped(DomainEvent):
     warehouse_id: str
     lines: tuple[OrderLine, ...]
     shipped_at: AwareDatetime
+
+    def units_moved_at(self) -> datetime:
+        return self.shipped_at
 
 
 class SalesOrderCancelled(DomainEvent):

@@ -5,6 +5,7 @@ shows what the stream already holds, so a report read twice (or two overlapping 
 each sale, cancellation and return once.
 """
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -46,6 +47,9 @@ class AmazonOrderObserved(DomainEvent):
     updated_at: AwareDatetime  # Amazon's last-updated-date of the order
     lines: tuple[AmazonOrderLine, ...]
 
+    def units_moved_at(self) -> datetime:
+        return self.updated_at  # the first observation showing a line shipped: when it left
+
 
 class AmazonReturn(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
@@ -65,6 +69,9 @@ class AmazonReturnObserved(DomainEvent):
     channel: SalesChannel
     warehouse_id: str  # where the units come back to
     item: AmazonReturn
+
+    def units_moved_at(self) -> datetime:
+        return self.item.returned_at
 
 
 class Cancellation(BaseModel):

@@ -181,22 +181,6 @@ class AmazonJobPlanCancelled(DomainEvent):
     at: AwareDatetime
 
 
-AMAZON_JOB_EVENTS: tuple[type[DomainEvent], ...] = (
-    AmazonJobRequested,
-    AmazonJobStepStarted,
-    AmazonJobOperationStarted,
-    AmazonJobOperationEnded,
-    AmazonJobStepAdopted,
-    AmazonJobPackingChosen,
-    AmazonJobPlacementChosen,
-    AmazonJobShipmentsPlaced,
-    AmazonJobShipmentBound,
-    AmazonJobSucceeded,
-    AmazonJobFailed,
-    AmazonJobPlanCancelled,
-)
-
-
 class StepState(BaseModel):
     model_config = ConfigDict(frozen=True, defer_build=True)
 

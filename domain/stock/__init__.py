@@ -1,24 +1,8 @@
-"""The rules of stock: what each order contributes to a warehouse x SKU's figures
-(`contributions`), and the ledger of movements those figures fold from (`ledger`)."""
+"""The rules of stock: a warehouse x SKU's figures (`figures`), what each order contributes to
+them (`contributions`), the movements an event makes (`movements`) and the ledger they fold
+into (`ledger`). The package itself exports the figures only: importing it loads no order kind.
+"""
 
-from domain.stock.contributions import (
-    ZERO,
-    Contribution,
-    StockFigures,
-    amazon_order_contribution,
-    assembly_order_contribution,
-    moved_at,
-    purchase_order_contribution,
-    sales_order_contribution,
-)
+from domain.stock.figures import ZERO, Contribution, StockFigures, moved_at
 
-__all__ = [
-    "ZERO",
-    "Contribution",
-    "StockFigures",
-    "amazon_order_contribution",
-    "assembly_order_contribution",
-    "moved_at",
-    "purchase_order_contribution",
-    "sales_order_contribution",
-]
+__all__ = ["ZERO", "Contribution", "StockFigures", "moved_at"]

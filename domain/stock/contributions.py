@@ -7,42 +7,11 @@ destination (the FBA warehouse). Units are conserved per SKU: what left the sour
 in transit + receiving + received (on hand) + discrepancy + written off, at every instant.
 """
 
-from datetime import datetime
-
-from pydantic import BaseModel, ConfigDict
-
-from domain.messages import DomainEvent
 from domain.orders.assembly_order import AssemblyOrder
-from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderShipped
-from domain.orders.sales_order import SalesOrder, SalesOrderShipped, SalesOrderStatus
-from domain.sales.order import AmazonOrder, AmazonOrderObserved, AmazonReturnObserved, LineStatus
-from domain.warehouse import StockCounted
-
-
-class StockFigures(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
-
-    on_hand: int = 0
-    committed: int = 0
-    on_order: int = 0  # on order from a vendor, or on assembly (an open assembly order's units)
-    in_transit: int = 0
-    receiving: int = 0
-    discrepancy: int = 0
-    written_off: int = 0
-
-    def __add__(self, other: "StockFigures") -> "StockFigures":
-        return StockFigures(
-            **{name: getattr(self, name) + getattr(other, name) for name in type(self).model_fields}
-        )
-
-    def is_zero(self) -> bool:
-        return self == ZERO
-
-
-ZERO = StockFigures()
-
-# (warehouse id, sku) -> figures
-Contribution = dict[tuple[str, str], StockFigures]
+from domain.orders.purchase_order import PurchaseOrder
+from domain.orders.sales_order import SalesOrder, SalesOrderStatus
+from domain.sales.order import AmazonOrder, LineStatus
+from domain.stock.figures import ZERO, Contribution, StockFigures
 
 
 def sales_order_contribution(order: SalesOrder) -> Contribution:
@@ -82,10 +51,6 @@ def purchase_order_contribution(order: PurchaseOrder) -> Contribution:
     return contribution
 
 
-ASSEMBLY = "assembly"  # a ledger reason: assemblies made, onto on hand
-ASSEMBLY_CONSUMED = "assembly_consumed"  # a ledger reason: components taken to make them
-
-
 def assembly_order_contribution(order: AssemblyOrder) -> Contribution:
     """At the order's warehouse: the assembly's received units on hand and its units still to
     make on order (on assembly: none once cancelled); each component's on hand down by the
@@ -107,11 +72,6 @@ def assembly_order_contribution(order: AssemblyOrder) -> Contribution:
     return contribution
 
 
-def assembly_reason(order: AssemblyOrder, sku: str) -> str:
-    """The ledger reason of an assembly order's movement of `sku`."""
-    return ASSEMBLY if sku == order.sku else ASSEMBLY_CONSUMED
-
-
 def amazon_order_contribution(order: AmazonOrder) -> Contribution:
     """A customer order follows Amazon: its shipped units are out of the on hand of the
     warehouse that fulfilled it (FBA: the marketplace's, FBM: the region's), and each return's
@@ -127,19 +87,3 @@ def amazon_order_contribution(order: AmazonOrder) -> Contribution:
         key = (returned.warehouse_id, returned.item.sku)
         on_hand[key] = on_hand.get(key, 0) + returned.item.quantity
     return {key: StockFigures(on_hand=units) for key, units in on_hand.items() if units}
-
-
-def moved_at(event: DomainEvent, occurred_at: datetime) -> datetime:
-    """When the units an event moves moved: the business time it names, else when it occurred
-    (a reaction occurs at the Amazon observation behind it)."""
-    if isinstance(event, StockCounted):
-        return event.counted_at
-    if isinstance(event, SalesOrderShipped):
-        return event.shipped_at
-    if isinstance(event, PurchaseOrderShipped) and event.shipped_at is not None:
-        return event.shipped_at  # with its sales order: units leave and go in transit at once
-    if isinstance(event, AmazonOrderObserved):
-        return event.updated_at  # the first observation showing a line shipped: when it left
-    if isinstance(event, AmazonReturnObserved):
-        return event.item.returned_at
-    return occurred_at

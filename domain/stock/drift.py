@@ -25,7 +25,7 @@ from typing import Final
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from domain.inventory import AmazonInventoryFigures, AmazonStockAdjusted
-from domain.stock.contributions import ZERO, StockFigures
+from domain.stock.figures import ZERO, StockFigures
 from domain.stock.ledger import AMAZON_ADJUSTMENT, AmazonReport, LedgerFact
 
 # Past two reads: a third report showing the same difference settles it.

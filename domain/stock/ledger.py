@@ -18,7 +18,7 @@ from functools import cached_property
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.inventory import AmazonInventoryFigures
-from domain.stock.contributions import ZERO, StockFigures
+from domain.stock.figures import ZERO, StockFigures
 
 # Amazon's reports a stock row keeps: enough for the drift check's runs (`domain.stock.drift`).
 REPORTS_KEPT = 10

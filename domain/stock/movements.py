@@ -1,15 +1,21 @@
 """Ledger facts: the movements one event makes, with their cause."""
 
+from typing import TYPE_CHECKING
+
 from domain.event_store import RecordedEvent
-from domain.orders.assembly_order import AssemblyOrder
-from domain.stock.contributions import (
-    ZERO,
-    Contribution,
-    StockFigures,
-    assembly_reason,
-    moved_at,
-)
+from domain.stock.figures import ZERO, Contribution, StockFigures, moved_at
 from domain.stock.ledger import LedgerFact
+
+if TYPE_CHECKING:  # imported where assembly orders are projected, not with every ledger fact
+    from domain.orders.assembly_order import AssemblyOrder
+
+ASSEMBLY = "assembly"  # a ledger reason: assemblies made, onto on hand
+ASSEMBLY_CONSUMED = "assembly_consumed"  # a ledger reason: components taken to make them
+
+
+def assembly_reason(order: "AssemblyOrder", sku: str) -> str:
+    """The ledger reason of an assembly order's movement of `sku`."""
+    return ASSEMBLY if sku == order.sku else ASSEMBLY_CONSUMED
 
 
 def fact(
@@ -85,7 +91,7 @@ def order_movements(
 
 
 def assembly_movements(
-    recorded: RecordedEvent, order: AssemblyOrder, before: Contribution, after: Contribution
+    recorded: RecordedEvent, order: "AssemblyOrder", before: Contribution, after: Contribution
 ) -> list[LedgerFact]:
     """The ledger facts of an assembly order whose contribution went from `before` to `after`,
     each with its reason: `assembly` (the assembly's own SKU) or `assembly_consumed`."""

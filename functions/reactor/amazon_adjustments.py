@@ -47,7 +47,9 @@ from functions.shared.aggregates import Aggregates, retry_on_conflict
 from functions.shared.projections.inventory import InventoryProjection
 from functions.shared.tables import VIEWS_GSI2
 from functions.shared.views import keys
-from functions.shared.views.docs import InventoryDoc, ShipmentDoc, parse_doc
+from functions.shared.views.docs import parse_doc
+from functions.shared.views.docs.fba_inventory import InventoryDoc
+from functions.shared.views.docs.shipment import ShipmentDoc
 from functions.shared.views.drift_queries import LedgerRows, adjustment_of, drifts_of, read_ours
 from functions.shared.views.items import RowKey
 from functions.shared.views.table import Partition

@@ -26,11 +26,7 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 def handle(event: dict[str, Any], context: LambdaContext, deps: wiring.Deps) -> dict[str, Any]:
     def record_handler(record: DynamoDBRecord) -> None:
         recorded = decode(record)
-        decision = {
-            **deps.reactor.react(recorded),
-            **deps.listings.react(recorded),
-            **deps.adjustments.react(recorded),
-        }
+        decision = deps.react(recorded)
         if decision:
             logger.info("reacted", cause=recorded.event_id, streams=[k[1] for k in decision])
 

@@ -12,57 +12,28 @@ parses, is ignored (the stream is folded from its start).
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, Generic, Literal, Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, Protocol, TypeVar, overload
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
-from domain import connection, planning, sales, vendor, warehouse
 from domain.errors import ConcurrencyConflict
 from domain.event_store import EventContext, EventStore, StreamAppend
-from domain.inbound_shipment import state as inbound_shipment
-from domain.messages import Decision, DomainEvent
-from domain.orders import assembly_order, purchase_order, sales_order, transfer_order
+from domain.messages import Decision
 from domain.ports import Clock, IdGenerator
-from domain.products import listing, product
-from domain.save_to_amazon import job as amazon_job
-from domain.stock import moved_at
+from domain.registry import evolver, state_type
+from domain.stock.figures import moved_at
 from domain.streams import StreamId, StreamKind
+
+if TYPE_CHECKING:  # each kind's modules are imported when a stream of that kind is first loaded
+    from domain import connection, planning, sales, vendor, warehouse
+    from domain.inbound_shipment import state as inbound_shipment
+    from domain.orders import assembly_order, purchase_order, sales_order, transfer_order
+    from domain.products import listing, product
+    from domain.save_to_amazon import job as amazon_job
 
 S = TypeVar("S")
 R = TypeVar("R")
 
-EVOLVERS: Mapping[StreamKind, Callable[[Any, DomainEvent], Any]] = {
-    StreamKind.CONNECTION: connection.evolve,
-    StreamKind.WAREHOUSE: warehouse.evolve,
-    StreamKind.SHIPMENT: inbound_shipment.evolve,
-    StreamKind.TRANSFER_ORDER: transfer_order.evolve,
-    StreamKind.SALES_ORDER: sales_order.evolve,
-    StreamKind.PURCHASE_ORDER: purchase_order.evolve,
-    StreamKind.VENDOR: vendor.evolve,
-    StreamKind.SETTINGS: planning.evolve,
-    StreamKind.AMAZON_JOB: amazon_job.evolve,
-    StreamKind.AMAZON_ORDER: sales.evolve,
-    StreamKind.PRODUCT: product.evolve,
-    StreamKind.LISTING: listing.evolve,
-    StreamKind.ASSEMBLY_ORDER: assembly_order.evolve,
-}
-
-
-STATES: Mapping[StreamKind, type[BaseModel]] = {
-    StreamKind.CONNECTION: connection.Connection,
-    StreamKind.WAREHOUSE: warehouse.Warehouse,
-    StreamKind.SHIPMENT: inbound_shipment.InboundShipment,
-    StreamKind.TRANSFER_ORDER: transfer_order.TransferOrder,
-    StreamKind.SALES_ORDER: sales_order.SalesOrder,
-    StreamKind.PURCHASE_ORDER: purchase_order.PurchaseOrder,
-    StreamKind.VENDOR: vendor.Vendor,
-    StreamKind.SETTINGS: planning.PlanningSettings,
-    StreamKind.AMAZON_JOB: amazon_job.AmazonJob,
-    StreamKind.AMAZON_ORDER: sales.AmazonOrder,
-    StreamKind.PRODUCT: product.Product,
-    StreamKind.LISTING: listing.Listing,
-    StreamKind.ASSEMBLY_ORDER: assembly_order.AssemblyOrder,
-}
 SNAPSHOT_EVERY: Final = 200
 # Bump when an evolver changes what a state means for the same events: old snapshots then lapse.
 SNAPSHOT_FORMAT: Final = 1
@@ -106,55 +77,55 @@ class Aggregates:
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.CONNECTION], entity_id: str
-    ) -> Loaded[connection.Connection]: ...
+    ) -> "Loaded[connection.Connection]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.WAREHOUSE], entity_id: str
-    ) -> Loaded[warehouse.Warehouse]: ...
+    ) -> "Loaded[warehouse.Warehouse]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.SHIPMENT], entity_id: str
-    ) -> Loaded[inbound_shipment.InboundShipment]: ...
+    ) -> "Loaded[inbound_shipment.InboundShipment]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.TRANSFER_ORDER], entity_id: str
-    ) -> Loaded[transfer_order.TransferOrder]: ...
+    ) -> "Loaded[transfer_order.TransferOrder]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.SALES_ORDER], entity_id: str
-    ) -> Loaded[sales_order.SalesOrder]: ...
+    ) -> "Loaded[sales_order.SalesOrder]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.PURCHASE_ORDER], entity_id: str
-    ) -> Loaded[purchase_order.PurchaseOrder]: ...
+    ) -> "Loaded[purchase_order.PurchaseOrder]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.VENDOR], entity_id: str
-    ) -> Loaded[vendor.Vendor]: ...
+    ) -> "Loaded[vendor.Vendor]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.SETTINGS], entity_id: str
-    ) -> Loaded[planning.PlanningSettings]: ...
+    ) -> "Loaded[planning.PlanningSettings]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.AMAZON_JOB], entity_id: str
-    ) -> Loaded[amazon_job.AmazonJob]: ...
+    ) -> "Loaded[amazon_job.AmazonJob]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.AMAZON_ORDER], entity_id: str
-    ) -> Loaded[sales.AmazonOrder]: ...
+    ) -> "Loaded[sales.AmazonOrder]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.PRODUCT], entity_id: str
-    ) -> Loaded[product.Product]: ...
+    ) -> "Loaded[product.Product]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.LISTING], entity_id: str
-    ) -> Loaded[listing.Listing]: ...
+    ) -> "Loaded[listing.Listing]": ...
     @overload
     def load(
         self, tenant_id: str, kind: Literal[StreamKind.ASSEMBLY_ORDER], entity_id: str
-    ) -> Loaded[assembly_order.AssemblyOrder]: ...
+    ) -> "Loaded[assembly_order.AssemblyOrder]": ...
     @overload
     def load(self, tenant_id: str, kind: StreamKind, entity_id: str) -> Loaded[Any]: ...
 
@@ -163,7 +134,7 @@ class Aggregates:
         stream = StreamId(tenant_id=tenant_id, kind=kind, entity_id=entity_id)
         start = self._from_snapshot(stream)
         events = self.store.read(stream, from_version=start.version + 1)
-        evolve = EVOLVERS[kind]
+        evolve = evolver(kind)
         state = start.state
         for recorded in events:
             state = evolve(state, recorded.event)
@@ -190,7 +161,7 @@ class Aggregates:
         if snapshot is None or snapshot.format != SNAPSHOT_FORMAT:
             return Loaded(state=None, version=0)
         try:
-            state = STATES[stream.kind].model_validate_json(snapshot.state)
+            state = state_type(stream.kind).model_validate_json(snapshot.state)
         except ValidationError:
             return Loaded(state=None, version=0)
         return Loaded(state=state, version=snapshot.version, latest_at=snapshot.latest_at)

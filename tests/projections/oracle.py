@@ -10,7 +10,8 @@ from domain.event_store import RecordedEvent
 from domain.inventory import AmazonInventoryReported
 from domain.orders import purchase_order, sales_order
 from domain.orders.sales_order import SalesOrderShipped
-from domain.stock import ZERO, StockFigures, purchase_order_contribution, sales_order_contribution
+from domain.stock import ZERO, StockFigures
+from domain.stock.contributions import purchase_order_contribution, sales_order_contribution
 from domain.streams import StreamKind
 from domain.warehouse import StockAdjusted, StockCounted
 from functions.shared.views.keys import sortable_time

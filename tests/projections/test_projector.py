@@ -9,7 +9,7 @@ from functions.projector.rebuild import rebuild
 from functions.projector.writer import ViewWriter
 from functions.shared.projections.step import initial_doc, step
 from functions.shared.views.items import RowKey, ViewItem
-from functions.shared.views.queries import shipment_row
+from functions.shared.views.order_queries import shipment_row
 from tests.projections.views_check import stock_states
 from tests.projections.world import US, World
 from tests.support.in_memory import InMemoryEventStore

@@ -10,7 +10,8 @@ from datetime import date
 
 from domain.sales import LineStatus, SalesChannel
 from domain.sales.figures import NO_SALES, SalesFigures, sales_contribution
-from domain.stock import ZERO, amazon_order_contribution
+from domain.stock import ZERO
+from domain.stock.contributions import amazon_order_contribution
 from domain.stock.ledger import LedgerFact
 from domain.warehouse import fba_warehouse_id, fbm_warehouse_id
 from functions.projector.compare import differences

@@ -67,7 +67,9 @@ def test_stream_records_drive_the_views_and_the_reactors_follow_ups(
     views = ViewQueries(tables.views, tables.client, cursor_codec(), tables.event_store())
     [fba] = views.get_stock(world.tenant_id, fba_warehouse_id(world.connection_id, US), "A").items
     assert (fba.on_hand, fba.discrepancy, fba.in_transit) == (6, 4, 0)
-    po = views.get_purchase_order(world.tenant_id, world.reconciled[shipment_id].purchase_order_id)
+    po = views.orders.get_purchase_order(
+        world.tenant_id, world.reconciled[shipment_id].purchase_order_id
+    )
     assert po is not None and po.status == "closed_short"
     po_stream = world.stream(StreamKind.PURCHASE_ORDER, po.purchase_order_id)
     reactions = [e for e in tables.event_store().read(po_stream) if e.actor == ACTOR]

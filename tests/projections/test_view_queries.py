@@ -84,16 +84,20 @@ def test_shipments_are_listed_newest_first_and_filtered_on_every_path(
 ) -> None:
     tenant = seller.world.tenant_id
     s1, s2, s3 = seller.s1, seller.s2, seller.s3
-    assert ids(views.list_shipments(tenant).items) == [s3, s2, s1]
-    assert ids(views.list_shipments(tenant, status="CLOSED").items) == [s1]
-    assert ids(views.list_shipments(tenant, reconciled=True).items) == [s1]
-    assert ids(views.list_shipments(tenant, reconciled=False).items) == [s3, s2]
-    assert ids(views.list_shipments(tenant, marketplace_id=CA).items) == [s2]
-    by_connection = views.list_shipments(tenant, connection_id=seller.world.connection_id)
+    assert ids(views.orders.list_shipments(tenant).items) == [s3, s2, s1]
+    assert ids(views.orders.list_shipments(tenant, status="CLOSED").items) == [s1]
+    assert ids(views.orders.list_shipments(tenant, reconciled=True).items) == [s1]
+    assert ids(views.orders.list_shipments(tenant, reconciled=False).items) == [s3, s2]
+    assert ids(views.orders.list_shipments(tenant, marketplace_id=CA).items) == [s2]
+    by_connection = views.orders.list_shipments(tenant, connection_id=seller.world.connection_id)
     assert ids(by_connection.items) == [s3, s2, s1]
-    assert ids(views.list_shipments(tenant, status="WORKING", marketplace_id=CA).items) == [s2]
-    assert ids(views.list_shipments(tenant, status="SHIPPED", reconciled=False).items) == [s3]
-    assert views.list_shipments(tenant, status="SHIPPED", reconciled=True).items == []
+    assert ids(views.orders.list_shipments(tenant, status="WORKING", marketplace_id=CA).items) == [
+        s2
+    ]
+    assert ids(views.orders.list_shipments(tenant, status="SHIPPED", reconciled=False).items) == [
+        s3
+    ]
+    assert views.orders.list_shipments(tenant, status="SHIPPED", reconciled=True).items == []
 
 
 def test_shipment_pages_follow_their_cursor_to_the_end_without_repeats(
@@ -102,14 +106,16 @@ def test_shipment_pages_follow_their_cursor_to_the_end_without_repeats(
     tenant = seller.world.tenant_id
     seen, cursor = [], None
     for _ in range(5):
-        page = views.list_shipments(tenant, limit=2, cursor=cursor)
+        page = views.orders.list_shipments(tenant, limit=2, cursor=cursor)
         seen += ids(page.items)
         cursor = page.next_cursor
         if cursor is None:
             break
     assert seen == [seller.s3, seller.s2, seller.s1]
-    filtered = views.list_shipments(tenant, reconciled=False, limit=1)
-    rest = views.list_shipments(tenant, reconciled=False, limit=1, cursor=filtered.next_cursor)
+    filtered = views.orders.list_shipments(tenant, reconciled=False, limit=1)
+    rest = views.orders.list_shipments(
+        tenant, reconciled=False, limit=1, cursor=filtered.next_cursor
+    )
     assert ids(filtered.items) + ids(rest.items) == [seller.s3, seller.s2]
 
 
@@ -117,23 +123,23 @@ def test_a_cursor_that_is_tampered_or_made_for_another_query_is_refused(
     seller: Seller, views: ViewQueries
 ) -> None:
     tenant, other = seller.world.tenant_id, seller.other_tenant.tenant_id
-    cursor = views.list_shipments(tenant, limit=1).next_cursor
+    cursor = views.orders.list_shipments(tenant, limit=1).next_cursor
     assert cursor is not None
     with pytest.raises(InvalidCursor):
-        views.list_shipments(other, limit=1, cursor=cursor)
+        views.orders.list_shipments(other, limit=1, cursor=cursor)
     with pytest.raises(InvalidCursor):
-        views.list_shipments(tenant, status="CLOSED", cursor=cursor)
+        views.orders.list_shipments(tenant, status="CLOSED", cursor=cursor)
     with pytest.raises(InvalidCursor):
-        views.list_shipments(tenant, cursor="not-a-cursor!")
+        views.orders.list_shipments(tenant, cursor="not-a-cursor!")
     with pytest.raises(ValueError):
-        views.list_shipments(tenant, limit=0)
+        views.orders.list_shipments(tenant, limit=0)
 
 
 def test_a_cursor_is_followed_only_as_this_service_signed_it(
     seller: Seller, views: ViewQueries, tables: Tables
 ) -> None:
     tenant = seller.world.tenant_id
-    cursor = views.list_shipments(tenant, limit=1).next_cursor
+    cursor = views.orders.list_shipments(tenant, limit=1).next_cursor
     assert cursor is not None
     body, mac = cursor[:-22], cursor[-22:]
     decoded = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
@@ -146,25 +152,25 @@ def test_a_cursor_is_followed_only_as_this_service_signed_it(
 
     for bad in (forged + mac, flipped, body, mac, forged):
         with pytest.raises(InvalidCursor):
-            views.list_shipments(tenant, limit=1, cursor=bad)
+            views.orders.list_shipments(tenant, limit=1, cursor=bad)
     with pytest.raises(InvalidCursor):  # signed with another key
-        other_service.list_shipments(tenant, limit=1, cursor=cursor)
-    assert views.list_shipments(tenant, limit=1, cursor=cursor).items
+        other_service.orders.list_shipments(tenant, limit=1, cursor=cursor)
+    assert views.orders.list_shipments(tenant, limit=1, cursor=cursor).items
 
 
 def test_another_tenants_views_are_unreachable(seller: Seller, views: ViewQueries) -> None:
     other = seller.other_tenant.tenant_id
-    assert len(views.list_shipments(other).items) == 1
-    assert views.get_shipment(other, seller.s1) is None
+    assert len(views.orders.list_shipments(other).items) == 1
+    assert views.orders.get_shipment(other, seller.s1) is None
     assert views.get_warehouse(other, seller.main) is None
     assert views.get_stock(other, seller.main).items == []
-    assert views.get_shipment(seller.world.tenant_id, "x#y") is None
+    assert views.orders.get_shipment(seller.world.tenant_id, "x#y") is None
 
 
 def test_shipment_detail_has_lines_status_history_and_its_transfer_order(
     seller: Seller, views: ViewQueries
 ) -> None:
-    detail = views.get_shipment(seller.world.tenant_id, seller.s1)
+    detail = views.orders.get_shipment(seller.world.tenant_id, seller.s1)
     assert detail is not None
     lines = {
         line.sku: (line.quantity_shipped, line.quantity_received, line.discrepancy)
@@ -184,13 +190,13 @@ def test_transfer_order_detail_joins_its_sales_order_purchase_order_and_shipment
     seller: Seller, views: ViewQueries
 ) -> None:
     tenant, ids_ = seller.world.tenant_id, seller.world.reconciled[seller.s1]
-    listed = views.list_transfer_orders(tenant)
+    listed = views.orders.list_transfer_orders(tenant)
     assert [o.transfer_order_id for o in listed.items] == [ids_.transfer_order_id]
     assert (listed.items[0].sales_order_status, listed.items[0].purchase_order_status) == (
         "shipped",
         "closed_short",
     )
-    detail = views.get_transfer_order(tenant, ids_.transfer_order_id)
+    detail = views.orders.get_transfer_order(tenant, ids_.transfer_order_id)
     assert detail is not None and detail.sales_order and detail.purchase_order and detail.shipment
     assert (detail.source_warehouse_id, detail.destination_warehouse_id) == (
         seller.main,
@@ -202,8 +208,8 @@ def test_transfer_order_detail_joins_its_sales_order_purchase_order_and_shipment
         for line in detail.purchase_order.lines
     }
     assert po_lines == {"A": (10, 7, 3), "B": (5, 0, 5)}
-    assert views.get_sales_order(tenant, ids_.sales_order_id) == detail.sales_order
-    assert views.get_purchase_order(tenant, ids_.purchase_order_id) == detail.purchase_order
+    assert views.orders.get_sales_order(tenant, ids_.sales_order_id) == detail.sales_order
+    assert views.orders.get_purchase_order(tenant, ids_.purchase_order_id) == detail.purchase_order
 
 
 def test_warehouses_and_connections_are_listed_per_tenant(

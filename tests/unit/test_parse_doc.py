@@ -7,13 +7,14 @@ from pydantic import ValidationError
 
 from domain.streams import StreamId, StreamKind
 from functions.shared.projections.step import initial_doc
-from functions.shared.views.docs import DOC_TYPES, parse_doc
+from functions.shared.views.docs import doc_type, parse_doc
 
 
 @pytest.mark.parametrize("kind", list(StreamKind))
 def test_every_kind_of_doc_reads_back_as_written(kind: StreamKind) -> None:
     doc = initial_doc(StreamId(tenant_id="t1", kind=kind, entity_id="e1"))
-    assert type(doc) is DOC_TYPES[kind.value]
+    assert type(doc) is doc_type(kind.value)
+    assert doc.model_fields["kind"].default == kind.value
     read = parse_doc(doc.model_dump_json())
     assert type(read) is type(doc)
     assert read == doc

@@ -145,7 +145,7 @@ def list_shipments(
     limit: Limit = MAX_PAGE // 2,
     cursor: Cursor = None,
 ) -> ShipmentPage:
-    page = services.views.list_shipments(
+    page = services.views.orders.list_shipments(
         caller.tenant_id,
         status=status,
         reconciled=reconciled,
@@ -165,7 +165,7 @@ def list_shipments(
     responses=contract.responses(200, "The shipment", contract.READ_ONE_ERRORS),
 )
 def get_shipment(shipment_id: EntityId, caller: CallerDep, services: ServicesDep) -> ShipmentDetail:
-    view = services.views.get_shipment(caller.tenant_id, shipment_id)
+    view = services.views.orders.get_shipment(caller.tenant_id, shipment_id)
     if view is None:
         raise NotFound(f"inbound shipment {shipment_id} not found")
     return view

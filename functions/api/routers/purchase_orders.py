@@ -31,7 +31,7 @@ from functions.api.routers import resource_router
 from functions.api.routers.amazon_jobs import SAVE_DESCRIPTION, SAVE_RESPONSES
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
 from functions.shared.views.models import PurchaseOrder
-from functions.shared.views.queries import PurchaseOrderFilters
+from functions.shared.views.order_queries import PurchaseOrderFilters
 
 router = resource_router()
 TAGS = ["purchase orders"]
@@ -211,7 +211,7 @@ def list_purchase_orders(
         expected_before=expected_before,
         expected_after=expected_after,
     )
-    page = services.views.list_purchase_orders(caller.tenant_id, filters, limit, cursor)
+    page = services.views.orders.list_purchase_orders(caller.tenant_id, filters, limit, cursor)
     return PurchaseOrderPage(items=page.items, next_cursor=page.next_cursor)
 
 
@@ -390,7 +390,7 @@ def acknowledge(
 def get_purchase_order(
     purchase_order_id: EntityId, caller: CallerDep, services: ServicesDep
 ) -> PurchaseOrder:
-    view = services.views.get_purchase_order(caller.tenant_id, purchase_order_id)
+    view = services.views.orders.get_purchase_order(caller.tenant_id, purchase_order_id)
     if view is None:
         raise NotFound(f"purchase order {purchase_order_id} not found")
     return view

@@ -73,7 +73,7 @@ def set_status(
 def get_sales_order(
     sales_order_id: EntityId, caller: CallerDep, services: ServicesDep
 ) -> SalesOrder:
-    view = services.views.get_sales_order(caller.tenant_id, sales_order_id)
+    view = services.views.orders.get_sales_order(caller.tenant_id, sales_order_id)
     if view is None:
         raise NotFound(f"sales order {sales_order_id} not found")
     return view

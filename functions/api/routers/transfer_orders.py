@@ -176,7 +176,7 @@ def _changed(
 def list_transfer_orders(
     caller: CallerDep, services: ServicesDep, limit: Limit = MAX_PAGE // 2, cursor: Cursor = None
 ) -> TransferOrderPage:
-    page = services.views.list_transfer_orders(caller.tenant_id, limit=limit, cursor=cursor)
+    page = services.views.orders.list_transfer_orders(caller.tenant_id, limit=limit, cursor=cursor)
     return TransferOrderPage(items=page.items, next_cursor=page.next_cursor)
 
 
@@ -211,7 +211,7 @@ def list_transfer_orders(
 def get_transfer_order(
     transfer_order_id: EntityId, caller: CallerDep, services: ServicesDep
 ) -> TransferOrderDetail:
-    view = services.views.get_transfer_order(caller.tenant_id, transfer_order_id)
+    view = services.views.orders.get_transfer_order(caller.tenant_id, transfer_order_id)
     if view is None:
         raise NotFound(f"transfer order {transfer_order_id} not found")
     return view

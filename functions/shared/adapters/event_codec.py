@@ -35,9 +35,10 @@ def to_record(event: RecordedEvent) -> Record:
 
 
 def from_record(record: Record) -> RecordedEvent:
+    stream_id = StreamId.parse(record["stream_id"])
     return RecordedEvent(
         event_id=record["event_id"],
-        stream_id=StreamId.parse(record["stream_id"]),
+        stream_id=stream_id,
         version=int(record["version"]),
         occurred_at=datetime.fromisoformat(record["occurred_at"]),
         recorded_at=datetime.fromisoformat(record["recorded_at"]),
@@ -45,5 +46,5 @@ def from_record(record: Record) -> RecordedEvent:
         actor=record["actor"],
         correlation_id=record["correlation_id"],
         causation_id=record.get("causation_id"),
-        event=decode_event(json.loads(record["payload"])),
+        event=decode_event(json.loads(record["payload"]), stream_id.kind),
     )

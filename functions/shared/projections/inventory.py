@@ -14,7 +14,7 @@ from domain.stock.drift import adjustment_fact
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
 from functions.shared.projections.changes import IndexKeys
-from functions.shared.views.docs import InventoryDoc
+from functions.shared.views.docs.fba_inventory import InventoryDoc
 from functions.shared.views.items import ViewItem
 
 

@@ -11,8 +11,8 @@ from domain.orders.assembly_order import AssemblyOrderCreated
 from domain.orders.purchase_order import PurchaseOrder, PurchaseOrderCreated
 from domain.orders.transfer_order import TransferOrderCreated
 from domain.planning import Incoming
-from domain.stock import (
-    Contribution,
+from domain.stock import Contribution
+from domain.stock.contributions import (
     assembly_order_contribution,
     purchase_order_contribution,
     sales_order_contribution,
@@ -28,13 +28,11 @@ from functions.shared.views.assembly_models import (
     assembly_orders,
 )
 from functions.shared.views.assembly_models import AssemblyOrder as AssemblyOrderView
-from functions.shared.views.docs import (
-    AssemblyOrderDoc,
-    PurchaseOrderDoc,
-    SalesOrderDoc,
-    TransferOrderDoc,
-    derived,
-)
+from functions.shared.views.docs import derived
+from functions.shared.views.docs.assembly_order import AssemblyOrderDoc
+from functions.shared.views.docs.purchase_order import PurchaseOrderDoc
+from functions.shared.views.docs.sales_order import SalesOrderDoc
+from functions.shared.views.docs.transfer_order import TransferOrderDoc
 from functions.shared.views.items import ViewItem
 from functions.shared.views.render import purchase_order_summary
 

@@ -13,7 +13,8 @@ from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
 from functions.shared.projections.changes import IndexKeys
 from functions.shared.views import keys
-from functions.shared.views.docs import ListingDoc, ProductDoc
+from functions.shared.views.docs.listing import ListingDoc
+from functions.shared.views.docs.product import ProductDoc
 from functions.shared.views.items import ViewItem
 from functions.shared.views.product_models import Listing
 

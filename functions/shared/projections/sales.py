@@ -9,12 +9,14 @@ from domain import sales
 from domain.event_store import RecordedEvent
 from domain.sales.days import SalesFact
 from domain.sales.figures import SalesContribution, sales_changes, sales_contribution
-from domain.stock import Contribution, amazon_order_contribution
+from domain.stock import Contribution
+from domain.stock.contributions import amazon_order_contribution
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.stock.movements import order_movements
 from domain.streams import StreamId
 from functions.shared.projections.changes import IndexKeys
-from functions.shared.views.docs import AmazonOrderDoc, StreamDoc, derived
+from functions.shared.views.docs import StreamDoc, derived
+from functions.shared.views.docs.amazon_order import AmazonOrderDoc
 from functions.shared.views.items import ViewItem
 
 

@@ -9,7 +9,7 @@ from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
 from functions.shared.projections.changes import IndexKeys
 from functions.shared.views import keys
-from functions.shared.views.docs import ShipmentDoc
+from functions.shared.views.docs.shipment import ShipmentDoc
 from functions.shared.views.items import ViewItem
 from functions.shared.views.render import shipment_summary
 

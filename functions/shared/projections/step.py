@@ -1,54 +1,51 @@
 """Projecting one event onto its stream's doc: the one pure entry point of the projections."""
 
+import importlib
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, Final
 
 from domain.event_store import RecordedEvent
+from domain.sales.days import SalesFact
 from domain.streams import StreamId, StreamKind
-from functions.shared.projections.catalog import (
-    AmazonJobProjection,
-    ConnectionProjection,
-    SettingsProjection,
-    VendorProjection,
-    WarehouseProjection,
-)
 from functions.shared.projections.changes import Projection, ViewChanges
-from functions.shared.projections.inventory import InventoryProjection
-from functions.shared.projections.orders import (
-    AssemblyOrderProjection,
-    PurchaseOrderProjection,
-    SalesOrderProjection,
-    TransferOrderProjection,
-)
-from functions.shared.projections.products import ListingProjection, ProductProjection
-from functions.shared.projections.sales import AmazonOrderProjection, sales_facts
-from functions.shared.projections.shipments import ShipmentProjection
 from functions.shared.views.docs import StreamDoc, derived
 from functions.shared.views.items import RowKey, ViewItem
 
-PROJECTIONS: Final[Mapping[StreamKind, Projection[Any]]] = {
-    StreamKind.SHIPMENT: ShipmentProjection(),
-    StreamKind.TRANSFER_ORDER: TransferOrderProjection(),
-    StreamKind.SALES_ORDER: SalesOrderProjection(),
-    StreamKind.PURCHASE_ORDER: PurchaseOrderProjection(),
-    StreamKind.WAREHOUSE: WarehouseProjection(),
-    StreamKind.CONNECTION: ConnectionProjection(),
-    StreamKind.FBA_INVENTORY: InventoryProjection(),
-    StreamKind.VENDOR: VendorProjection(),
-    StreamKind.SETTINGS: SettingsProjection(),
-    StreamKind.AMAZON_JOB: AmazonJobProjection(),
-    StreamKind.PRODUCT: ProductProjection(),
-    StreamKind.LISTING: ListingProjection(),
-    StreamKind.AMAZON_ORDER: AmazonOrderProjection(),
-    StreamKind.ASSEMBLY_ORDER: AssemblyOrderProjection(),
+# Each kind's projection ("module:class" in this package), loaded when a function first meets
+# the kind: a projector that is handed shipments never builds the orders' or products' classes.
+PROJECTIONS: Final[Mapping[StreamKind, str]] = {
+    StreamKind.SHIPMENT: "shipments:ShipmentProjection",
+    StreamKind.TRANSFER_ORDER: "orders:TransferOrderProjection",
+    StreamKind.SALES_ORDER: "orders:SalesOrderProjection",
+    StreamKind.PURCHASE_ORDER: "orders:PurchaseOrderProjection",
+    StreamKind.WAREHOUSE: "warehouses:WarehouseProjection",
+    StreamKind.CONNECTION: "connections:ConnectionProjection",
+    StreamKind.FBA_INVENTORY: "inventory:InventoryProjection",
+    StreamKind.VENDOR: "vendors:VendorProjection",
+    StreamKind.SETTINGS: "settings:SettingsProjection",
+    StreamKind.AMAZON_JOB: "amazon_jobs:AmazonJobProjection",
+    StreamKind.PRODUCT: "products:ProductProjection",
+    StreamKind.LISTING: "products:ListingProjection",
+    StreamKind.AMAZON_ORDER: "sales:AmazonOrderProjection",
+    StreamKind.ASSEMBLY_ORDER: "orders:AssemblyOrderProjection",
 }
+
+
+@cache
+def projection_of(kind: StreamKind) -> Projection[Any]:
+    """The projection of a stream kind's events (its module imported on first use)."""
+    module, name = PROJECTIONS[kind].split(":")
+    found: Projection[Any] = getattr(importlib.import_module(f"{__package__}.{module}"), name)()
+    return found
+
 
 Rows = dict[tuple[str, str], ViewItem]
 ROWS: Final = "rows"
 
 
 def initial_doc(stream_id: StreamId) -> StreamDoc:
-    doc: StreamDoc = PROJECTIONS[stream_id.kind].initial(stream_id)
+    doc: StreamDoc = projection_of(stream_id.kind).initial(stream_id)
     return doc
 
 
@@ -60,7 +57,7 @@ def step(doc: StreamDoc, recorded: RecordedEvent) -> ViewChanges:
     doc. A doc keeps the rows rendered from it in memory, and rows are rendered again only when
     an event changed the fields they are rendered from.
     """
-    projection = PROJECTIONS[recorded.stream_id.kind]
+    projection = projection_of(recorded.stream_id.kind)
     update = _update(projection, doc, recorded)
     after = doc.model_copy(update=update)
     puts: tuple[ViewItem, ...] = ()
@@ -89,14 +86,23 @@ def step(doc: StreamDoc, recorded: RecordedEvent) -> ViewChanges:
         deletes=deletes,
         facts=tuple(projection.facts(doc, after, recorded)),
         reports=tuple(projection.reports(recorded)),
-        sales=tuple(sales_facts(doc, after, recorded)),
+        sales=_sales(doc, after, recorded),
     )
+
+
+def _sales(before: StreamDoc, after: StreamDoc, recorded: RecordedEvent) -> tuple[SalesFact, ...]:
+    """Only Amazon's customer orders book sales: the rules are loaded with their projection."""
+    if recorded.stream_id.kind is not StreamKind.AMAZON_ORDER:
+        return ()
+    from functions.shared.projections.sales import sales_facts
+
+    return tuple(sales_facts(before, after, recorded))
 
 
 def advance(doc: StreamDoc, recorded: RecordedEvent) -> StreamDoc:
     """The doc one event on, without the rows or facts: how a reader catches a doc up with
     its stream when the projector has not yet (the very doc `step` would reach)."""
-    projection = PROJECTIONS[recorded.stream_id.kind]
+    projection = projection_of(recorded.stream_id.kind)
     return doc.model_copy(update=_update(projection, doc, recorded))
 
 

@@ -1,34 +1,24 @@
 """Assembly orders as the API reads them: one order read your writes (its doc caught up with
 its stream), the list eventually consistent (newest first, by warehouse and status)."""
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from domain.streams import StreamId, StreamKind
+from domain.streams import StreamKind
 from functions.shared.projections.orders import assembly_order_view
 from functions.shared.views.assembly_models import AssemblyOrder, assembly_orders
-from functions.shared.views.docs import AssemblyOrderDoc, StreamDoc
+from functions.shared.views.doc_reads import DocReads, stream_of
+from functions.shared.views.docs.assembly_order import AssemblyOrderDoc
 from functions.shared.views.models import Page
 from functions.shared.views.table import Partition, ViewTable
 
-D = TypeVar("D", bound=StreamDoc)
-DocReader = Callable[[StreamId | None, type[D]], D | None]
-
 
 class AssemblyOrderQueries:
-    def __init__(self, table: ViewTable, doc: DocReader[StreamDoc]) -> None:
+    def __init__(self, table: ViewTable, reads: DocReads) -> None:
         self._table = table
-        self._doc = doc
+        self._reads = reads
 
     def get(self, tenant_id: str, assembly_order_id: str) -> AssemblyOrder | None:
-        try:
-            stream = StreamId(
-                tenant_id=tenant_id, kind=StreamKind.ASSEMBLY_ORDER, entity_id=assembly_order_id
-            )
-        except ValueError:
-            return None
-        doc = self._doc(stream, AssemblyOrderDoc)
-        return assembly_order_view(doc) if isinstance(doc, AssemblyOrderDoc) else None
+        stream = stream_of(tenant_id, StreamKind.ASSEMBLY_ORDER, assembly_order_id)
+        doc = self._reads.doc(stream, AssemblyOrderDoc)
+        return assembly_order_view(doc) if doc is not None else None
 
     def list(
         self,

@@ -9,7 +9,8 @@ from domain.stock import StockFigures
 from domain.streams import StreamId, StreamKind
 from domain.warehouse import Warehouse, WarehouseKind
 from functions.shared.views import keys
-from functions.shared.views.docs import WarehouseDoc, parse_doc
+from functions.shared.views.docs import parse_doc
+from functions.shared.views.docs.warehouse import WarehouseDoc
 from functions.shared.views.items import RowKey
 from functions.shared.views.models import StockRow
 from functions.shared.views.table import ViewTable

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Final, Protocol
 
 from domain.inventory import AmazonStockAdjusted
-from domain.stock.contributions import ZERO, StockFigures
 from domain.stock.drift import Drift, drifts, due_adjustment
+from domain.stock.figures import ZERO, StockFigures
 from domain.stock.ledger import REPORTS_KEPT, AmazonReport, LedgerFact, StockState
 from functions.shared.views import keys
 from functions.shared.views.items import RowKey, ViewItem

@@ -5,9 +5,8 @@ every figure, past ones included, at once."""
 import base64
 import binascii
 import json
-from collections.abc import Callable
 from datetime import date
-from typing import Final, TypeVar
+from typing import Final
 
 from pydantic import AwareDatetime
 
@@ -16,13 +15,15 @@ from domain.products.listing import Listing as DomainListing
 from domain.products.ownership import ProductRows
 from domain.sales import SalesChannel
 from domain.sales.series import Granularity
-from domain.stock.contributions import StockFigures
-from domain.streams import StreamId, StreamKind
+from domain.stock.figures import StockFigures
+from domain.streams import StreamKind
 from functions.shared.projections.products import listing_view
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
 from functions.shared.views import keys
 from functions.shared.views.cursor import InvalidCursor
-from functions.shared.views.docs import ListingDoc, ProductDoc, StreamDoc
+from functions.shared.views.doc_reads import DocReads, stream_of
+from functions.shared.views.docs.listing import ListingDoc
+from functions.shared.views.docs.product import ProductDoc
 from functions.shared.views.errors import TooMuchToRead
 from functions.shared.views.models import Page, StockRow
 from functions.shared.views.product_models import (
@@ -38,9 +39,6 @@ from functions.shared.views.product_models import (
 from functions.shared.views.sales_queries import SalesQueries
 from functions.shared.views.stock_queries import StockQueries
 from functions.shared.views.table import Partition, ViewTable
-
-D = TypeVar("D", bound=StreamDoc)
-DocReader = Callable[[StreamId | None, type[D]], D | None]
 
 # A product's listings are read whole for its figures: past this many, a clear error.
 MAX_LISTINGS: Final = 500
@@ -58,10 +56,10 @@ class TooManyListings(TooMuchToRead):
 
 
 class ProductQueries:
-    def __init__(self, table: ViewTable, stock: StockQueries, doc: DocReader[StreamDoc]) -> None:
+    def __init__(self, table: ViewTable, stock: StockQueries, reads: DocReads) -> None:
         self._table = table
         self._stock = stock
-        self._doc = doc
+        self._reads = reads
         self._sales = SalesQueries(table)
 
     def list_products(
@@ -74,7 +72,7 @@ class ProductQueries:
         return Page[Product](items=[v for v in views if v is not None], next_cursor=next_cursor)
 
     def get_product(self, tenant_id: str, product_id: str) -> Product | None:
-        doc = self._doc(_stream(tenant_id, StreamKind.PRODUCT, product_id), ProductDoc)
+        doc = self._reads.doc(stream_of(tenant_id, StreamKind.PRODUCT, product_id), ProductDoc)
         return _product_view(doc) if isinstance(doc, ProductDoc) else None
 
     def require(self, tenant_id: str, product_id: str) -> Product:
@@ -107,7 +105,7 @@ class ProductQueries:
         return Page[Listing](items=[item.parse(Listing) for item in items], next_cursor=next_cursor)
 
     def get_listing(self, tenant_id: str, listing_id: str) -> Listing | None:
-        doc = self._doc(_stream(tenant_id, StreamKind.LISTING, listing_id), ListingDoc)
+        doc = self._reads.doc(stream_of(tenant_id, StreamKind.LISTING, listing_id), ListingDoc)
         if not isinstance(doc, ListingDoc) or doc.listing is None:
             return None
         return listing_view(doc.listing, doc.version)
@@ -275,13 +273,6 @@ def _product_view(doc: ProductDoc | None) -> Product | None:
     if doc is None or doc.product is None:
         return None
     return Product(**doc.product.model_dump(), version=doc.version)
-
-
-def _stream(tenant_id: str, kind: StreamKind, entity_id: str) -> StreamId | None:
-    try:
-        return StreamId(tenant_id=tenant_id, kind=kind, entity_id=entity_id)
-    except ValueError:
-        return None
 
 
 def _split_cursor(cursor: str | None) -> tuple[int, str | None]:

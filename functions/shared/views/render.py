@@ -1,17 +1,8 @@
 """Rendering the public read models from the projection's docs (pure)."""
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from domain.connection import ConnectionStatus
-from functions.shared.views.docs import (
-    ConnectionDoc,
-    PurchaseOrderDoc,
-    SalesOrderDoc,
-    ShipmentDoc,
-    TransferOrderDoc,
-    VendorDoc,
-    WarehouseDoc,
-)
 from functions.shared.views.models import (
     Address,
     Connection,
@@ -32,8 +23,17 @@ from functions.shared.views.models import (
     Warehouse,
 )
 
+if TYPE_CHECKING:  # a doc kind's module loads with the first doc of that kind read
+    from functions.shared.views.docs.connection import ConnectionDoc
+    from functions.shared.views.docs.purchase_order import PurchaseOrderDoc
+    from functions.shared.views.docs.sales_order import SalesOrderDoc
+    from functions.shared.views.docs.shipment import ShipmentDoc
+    from functions.shared.views.docs.transfer_order import TransferOrderDoc
+    from functions.shared.views.docs.vendor import VendorDoc
+    from functions.shared.views.docs.warehouse import WarehouseDoc
 
-def shipment_summary(doc: ShipmentDoc) -> ShipmentSummary | None:
+
+def shipment_summary(doc: "ShipmentDoc") -> ShipmentSummary | None:
     shipment = doc.shipment
     if shipment is None or doc.discovered_at is None:
         return None
@@ -59,7 +59,7 @@ def shipment_summary(doc: ShipmentDoc) -> ShipmentSummary | None:
     )
 
 
-def shipment_detail(doc: ShipmentDoc) -> ShipmentDetail | None:
+def shipment_detail(doc: "ShipmentDoc") -> ShipmentDetail | None:
     summary = shipment_summary(doc)
     if summary is None or doc.shipment is None:
         return None
@@ -79,7 +79,7 @@ def shipment_detail(doc: ShipmentDoc) -> ShipmentDetail | None:
     )
 
 
-def sales_order_view(doc: SalesOrderDoc) -> SalesOrder | None:
+def sales_order_view(doc: "SalesOrderDoc") -> SalesOrder | None:
     order = doc.order
     if order is None:
         return None
@@ -99,7 +99,7 @@ def sales_order_view(doc: SalesOrderDoc) -> SalesOrder | None:
     )
 
 
-def purchase_order_summary(doc: PurchaseOrderDoc) -> PurchaseOrderSummary | None:
+def purchase_order_summary(doc: "PurchaseOrderDoc") -> PurchaseOrderSummary | None:
     order = doc.order
     if order is None:
         return None
@@ -126,7 +126,7 @@ def purchase_order_summary(doc: PurchaseOrderDoc) -> PurchaseOrderSummary | None
     )
 
 
-def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrder | None:
+def purchase_order_view(doc: "PurchaseOrderDoc") -> PurchaseOrder | None:
     summary = purchase_order_summary(doc)
     if summary is None or doc.order is None:
         return None
@@ -152,7 +152,7 @@ def purchase_order_view(doc: PurchaseOrderDoc) -> PurchaseOrder | None:
 
 
 def transfer_order_summary(
-    doc: TransferOrderDoc, sales: SalesOrder | None, purchase: PurchaseOrder | None
+    doc: "TransferOrderDoc", sales: SalesOrder | None, purchase: PurchaseOrder | None
 ) -> TransferOrderSummary | None:
     order = doc.order
     if order is None or doc.created_at is None:
@@ -168,7 +168,7 @@ def transfer_order_summary(
 
 
 def transfer_order_detail(
-    doc: TransferOrderDoc,
+    doc: "TransferOrderDoc",
     sales: SalesOrder | None,
     purchase: PurchaseOrder | None,
     shipment: ShipmentSummary | None,
@@ -185,7 +185,7 @@ def transfer_order_detail(
     )
 
 
-def warehouse_view(doc: WarehouseDoc) -> Warehouse | None:
+def warehouse_view(doc: "WarehouseDoc") -> Warehouse | None:
     warehouse = doc.warehouse
     if warehouse is None:
         return None
@@ -206,7 +206,7 @@ RECONNECT: Final = (
 )
 
 
-def connection_view(doc: ConnectionDoc) -> Connection | None:
+def connection_view(doc: "ConnectionDoc") -> Connection | None:
     connection = doc.connection
     if connection is None:
         return None
@@ -223,7 +223,7 @@ def connection_view(doc: ConnectionDoc) -> Connection | None:
     )
 
 
-def vendor_view(doc: VendorDoc) -> Vendor | None:
+def vendor_view(doc: "VendorDoc") -> Vendor | None:
     vendor = doc.vendor
     if vendor is None:
         return None

@@ -15,7 +15,8 @@ from domain.streams import StreamId, StreamKind
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2, VIEWS_PK, VIEWS_SK
 from functions.shared.views import keys
 from functions.shared.views.combined_stock import WarehouseMembers, combined_rows
-from functions.shared.views.docs import SettingsDoc, parse_doc
+from functions.shared.views.docs import parse_doc
+from functions.shared.views.docs.settings import SettingsDoc
 from functions.shared.views.items import RowKey, ViewItem
 from functions.shared.views.models import LedgerEntry, Page, StockRow
 from functions.shared.views.rows import stock_key

@@ -29,7 +29,8 @@ from domain.products.product import (
     product_id_for,
 )
 from domain.replenishment.assembly import Component
-from domain.stock import StockFigures, assembly_order_contribution
+from domain.stock import StockFigures
+from domain.stock.contributions import assembly_order_contribution
 from domain.warehouse import Warehouse, WarehouseKind
 
 KIT, BOLT, PLATE = product_id_for("KIT"), product_id_for("BOLT"), product_id_for("PLATE")

@@ -18,7 +18,8 @@ from domain.inbound_shipment.amazon import ShipmentPhase
 from domain.orders.follow_shipment import follow_shipment
 from domain.orders.transfer import ReconcileShipment, mark_shipped, reconcile
 from domain.registry import decode_event, encode_event
-from domain.stock import ZERO, StockFigures, purchase_order_contribution, sales_order_contribution
+from domain.stock import ZERO, StockFigures
+from domain.stock.contributions import purchase_order_contribution, sales_order_contribution
 from domain.streams import StreamKind
 from tests.unit.domain.builders import at, fold
 from tests.unit.domain.scenario import Scenario, fba_warehouse_for, own_warehouse

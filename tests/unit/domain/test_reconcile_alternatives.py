@@ -20,8 +20,8 @@ from domain.orders.transfer import (
 )
 from domain.orders.transfer_order import TransferOrder
 from domain.orders.transfer_order import evolve as evolve_transfer
-from domain.stock import purchase_order_contribution
-from domain.stock.contributions import StockFigures
+from domain.stock.contributions import purchase_order_contribution
+from domain.stock.figures import StockFigures
 from domain.streams import StreamKind
 from domain.vendor import Vendor, VendorProduct
 from tests.unit.domain.builders import at, fold, new_id, snapshot

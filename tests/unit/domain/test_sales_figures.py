@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from domain.sales import LineStatus, SalesChannel
 from domain.sales.figures import SalesFigures, sales_changes, sales_contribution
-from domain.stock import StockFigures, amazon_order_contribution, moved_at
+from domain.stock import StockFigures, moved_at
+from domain.stock.contributions import amazon_order_contribution
 from tests.unit.domain.sales_builders import (
     FBA_US,
     FBM_NA,

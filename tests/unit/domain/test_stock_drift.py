@@ -14,8 +14,8 @@ from domain.planning import (
     decide,
     evolve,
 )
-from domain.stock.contributions import StockFigures
 from domain.stock.drift import Drift, Figure, adjustment, adjustment_fact, drifts
+from domain.stock.figures import StockFigures
 from domain.stock.ledger import REPORTS_KEPT, AmazonReport, LedgerFact, apply_report, fold
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

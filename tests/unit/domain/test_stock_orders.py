@@ -49,7 +49,8 @@ from domain.orders.purchase_order import (
 from domain.orders.sales_order import SalesOrder, SalesOrderCreated, SalesOrderStatus
 from domain.orders.transfer import mark_shipped
 from domain.orders.transfer_order import TransferOrderCreated
-from domain.stock import StockFigures, purchase_order_contribution, sales_order_contribution
+from domain.stock import StockFigures
+from domain.stock.contributions import purchase_order_contribution, sales_order_contribution
 from domain.streams import StreamKind
 from domain.vendor import Vendor, VendorProduct
 from domain.warehouse import Warehouse, WarehouseKind, fba_warehouse_id

@@ -1,0 +1,144 @@
+"""A function loads the code of the stream kinds it meets, not of every kind: each check runs in
+a fresh interpreter and lists the modules loaded after a warehouse or shipment is handled."""
+
+import importlib
+import json
+import pkgutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from domain.messages import DomainEvent
+from domain.registry import KINDS, all_event_types, event_types, evolver, state_type
+from domain.streams import StreamKind
+
+ROOT = Path(__file__).resolve().parents[2]
+ORDER_MODULES = (
+    "domain.orders.purchase_order",
+    "domain.orders.transfer_order",
+    "domain.orders.sales_order",
+    "domain.orders.assembly_order",
+    "domain.products.product",
+    "domain.products.listing",
+    "domain.save_to_amazon.job",
+)
+
+WAREHOUSE_EVENT = """
+from datetime import UTC, datetime
+from domain.event_store import EventContext, StreamAppend
+from domain.streams import StreamId, StreamKind
+from domain.warehouse import WarehouseCreated
+from functions.shared.adapters.event_codec import from_record, to_record
+from tests.support.in_memory import InMemoryEventStore
+
+stream = StreamId(tenant_id="t1", kind=StreamKind.WAREHOUSE, entity_id="w1")
+at = datetime(2026, 1, 1, tzinfo=UTC)
+created = WarehouseCreated(warehouse_id="w1", name="Main", kind="own")
+recorded = StreamAppend.of(
+    stream_id=stream, expected_version=0, events=[created],
+    context=EventContext(tenant_id="t1", actor="test", correlation_id="c1", occurred_at=at),
+    event_ids=["e1"], recorded_at=at,
+)
+store = InMemoryEventStore()
+store.append([recorded])
+(event,) = store.read(stream)
+"""
+
+
+def loaded_after(script: str) -> set[str]:
+    """The modules a fresh interpreter has loaded once `script` ran."""
+    probe = textwrap.dedent(script) + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    return set(json.loads(run.stdout.splitlines()[-1]))
+
+
+def test_decoding_and_loading_a_warehouse_loads_no_order_product_or_job_code() -> None:
+    loaded = loaded_after(
+        WAREHOUSE_EVENT
+        + """
+assert from_record(to_record(event)).event == created
+from functions.shared.aggregates import Aggregates
+from functions.shared.adapters.system import RandomIds, SystemClock
+state = Aggregates(store, RandomIds(), SystemClock()).load("t1", StreamKind.WAREHOUSE, "w1").state
+assert state is not None and state.name == "Main"
+"""
+    )
+    assert "domain.warehouse" in loaded
+    assert loaded.isdisjoint(ORDER_MODULES)
+    assert "domain.inbound_shipment.state" not in loaded
+
+
+def test_projecting_and_reading_back_a_warehouse_loads_no_other_kind() -> None:
+    loaded = loaded_after(
+        WAREHOUSE_EVENT
+        + """
+from functions.shared.projections.step import initial_doc, step
+from functions.shared.views.docs import parse_doc
+after = step(initial_doc(stream), event).after
+assert parse_doc(after.model_dump_json()) == after
+"""
+    )
+    assert "functions.shared.views.docs.warehouse" in loaded
+    assert loaded.isdisjoint(ORDER_MODULES)
+    assert "functions.shared.projections.orders" not in loaded
+    assert "functions.shared.views.docs.shipment" not in loaded
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        "functions.api.handler",
+        "functions.projector.handler",
+        "functions.reactor.handler",
+        "functions.sync.dispatcher",
+    ],
+)
+def test_a_function_loads_no_order_code_at_import(handler: str) -> None:
+    loaded = loaded_after(f"import {handler}")
+    assert loaded.isdisjoint(ORDER_MODULES), sorted(loaded.intersection(ORDER_MODULES))
+
+
+def test_every_event_is_registered_once_under_the_kind_whose_module_declares_it() -> None:
+    by_kind = {kind: event_types(kind) for kind in KINDS}
+    names = [name for types in by_kind.values() for name in types]
+    assert len(names) == len(set(names)) == len(all_event_types())
+    for module in pkgutil.walk_packages([str(ROOT / "domain")], "domain."):
+        importlib.import_module(module.name)
+    declared = {
+        cls
+        for cls in _subclasses(DomainEvent)
+        if cls.__module__.startswith("domain.") and "type" in cls.model_fields
+    }
+    assert declared == set(all_event_types().values())
+
+
+def test_every_kind_is_registered_with_its_state_and_evolve() -> None:
+    assert set(KINDS) == set(StreamKind)
+    for kind, code in KINDS.items():
+        assert code.events.startswith("domain.")
+        if code.state is None:
+            continue
+        state = state_type(kind)
+        assert state.__name__ == code.state_class
+        assert evolver(kind).__module__ == state.__module__ == code.state
+
+
+def test_an_event_stored_under_another_kind_still_decodes() -> None:
+    """The kind narrows which modules are imported, never whether an event decodes."""
+    from domain.registry import decode_event
+    from domain.warehouse import WarehouseCreated, WarehouseKind
+
+    created = WarehouseCreated(warehouse_id="w1", name="Main", kind=WarehouseKind.OWN)
+    payload = json.loads(created.model_dump_json())
+    assert decode_event(payload, StreamKind.VENDOR) == created
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    return found.union(*(_subclasses(sub) for sub in found)) if found else found
