@@ -75,7 +75,7 @@ def in_memory_services() -> Any:
     from functions.api.wiring import Services
     from functions.shared.adapters.system import RandomIds, SystemClock
     from functions.shared.aggregates import Aggregates
-    from functions.shared.views.models import Warehouse
+    from functions.shared.views.setup_models import Warehouse
     from tests.support.in_memory import InMemoryEventStore
 
     store = InMemoryEventStore()

@@ -90,6 +90,39 @@ assert parse_doc(after.model_dump_json()) == after
     assert "functions.shared.views.docs.shipment" not in loaded
 
 
+def test_projecting_a_shipment_loads_no_order_or_setup_code() -> None:
+    """The projector's commonest record: a shipment's rows render without the orders', the
+    connections' or the warehouses' code."""
+    loaded = loaded_after(
+        """
+from datetime import UTC, datetime
+from domain.event_store import EventContext, StreamAppend
+from domain.inbound_shipment.amazon import Address
+from domain.inbound_shipment.events import InboundShipmentDiscovered
+from domain.streams import StreamId, StreamKind
+from functions.shared.projections.step import initial_doc, step
+
+at = datetime(2026, 1, 1, tzinfo=UTC)
+stream = StreamId(tenant_id="t1", kind=StreamKind.SHIPMENT, entity_id="FBA1")
+discovered = InboundShipmentDiscovered(
+    shipment_id="FBA1", connection_id="c1", marketplace_id="ATVPDKIKX0DER", name="Spring",
+    destination_fc="PHX7", ship_from=Address(name="Main"), status="WORKING", observed_at=at,
+)
+(event,) = StreamAppend.of(
+    stream_id=stream, expected_version=0, events=[discovered],
+    context=EventContext(tenant_id="t1", actor="test", correlation_id="c1", occurred_at=at),
+    event_ids=["e1"], recorded_at=at,
+).events
+changes = step(initial_doc(stream), event)
+assert [row.sk for row in changes.puts], changes
+"""
+    )
+    assert "functions.shared.projections.shipments" in loaded
+    assert loaded.isdisjoint(ORDER_MODULES)
+    unwanted = {"domain.connection", "domain.warehouse", "functions.shared.views.setup_models"}
+    assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
+
+
 @pytest.mark.parametrize(
     "handler",
     [
@@ -142,3 +175,11 @@ def test_an_event_stored_under_another_kind_still_decodes() -> None:
 def _subclasses(cls: type) -> set[type]:
     found = set(cls.__subclasses__())
     return found.union(*(_subclasses(sub) for sub in found)) if found else found
+
+
+def test_the_api_and_its_read_side_load_no_connection_or_vendor_code_at_import() -> None:
+    """The API's commonest cold start serves warehouses: the connections' and vendors' code
+    loads with the first of them read."""
+    loaded = loaded_after("import functions.api.handler, functions.shared.views.queries")
+    unwanted = {"domain.connection", "domain.vendor", "domain.inbound_shipment.state"}
+    assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)

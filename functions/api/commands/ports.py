@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from domain.marketplaces import Region
-from functions.connection_state.authorizations import OpeningSettings, PendingAuthorization
-from functions.connection_state.status import SyncStatus
-from functions.connection_state.sync_jobs import SyncJob
+if TYPE_CHECKING:  # the connection routes load them; a cold start serving warehouses does not
+    from domain.marketplaces import Region
+    from functions.connection_state.authorizations import OpeningSettings, PendingAuthorization
+    from functions.connection_state.status import SyncStatus
+    from functions.connection_state.sync_jobs import SyncJob
 
 
 class RefreshTokens(Protocol):
@@ -19,7 +20,7 @@ class RefreshTokens(Protocol):
 
 
 class SyncJobs(Protocol):
-    def submit(self, job: SyncJob) -> bool:
+    def submit(self, job: "SyncJob") -> bool:
         """Queue the job; False when one of its kind already waits and covers it."""
         ...
 
@@ -46,15 +47,15 @@ class PendingAuthorizations(Protocol):
     def open(
         self,
         tenant_id: str,
-        region: Region,
+        region: "Region",
         marketplace_ids: tuple[str, ...],
         now: datetime,
-        settings: OpeningSettings | None = None,
-    ) -> PendingAuthorization: ...
+        settings: "OpeningSettings | None" = None,
+    ) -> "PendingAuthorization": ...
 
-    def take(self, state: str) -> PendingAuthorization | None: ...
+    def take(self, state: str) -> "PendingAuthorization | None": ...
 
-    def put_back(self, pending: PendingAuthorization) -> None: ...
+    def put_back(self, pending: "PendingAuthorization") -> None: ...
 
 
 @dataclass(frozen=True)
@@ -69,4 +70,4 @@ class Connecting:
 
 
 class SyncStatuses(Protocol):
-    def get(self, tenant_id: str, connection_id: str) -> SyncStatus | None: ...
+    def get(self, tenant_id: str, connection_id: str) -> "SyncStatus | None": ...

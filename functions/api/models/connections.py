@@ -10,7 +10,7 @@ from domain.connection import MAX_WATCH_WINDOW_DAYS, OrderType, checked_rule
 from domain.marketplaces import MARKETPLACES, Region
 from functions.api.models.common import ID_PATTERN, ApiModel, Integer, ReadModel, not_a_boolean
 from functions.connection_state.authorizations import OpeningSettings
-from functions.shared.views.models import Connection
+from functions.shared.views.setup_models import Connection
 
 
 def _marketplaces_of(region: Region) -> Any:

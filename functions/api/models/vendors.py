@@ -16,7 +16,7 @@ from functions.api.models.common import (
     ReadModel,
     not_a_boolean,
 )
-from functions.shared.views.models import Vendor
+from functions.shared.views.setup_models import Vendor
 
 # The codes themselves, so that the document states exactly what is accepted.
 CurrencyCode = StrEnum("CurrencyCode", {code: code for code in sorted(ISO_4217)})  # type: ignore[misc]

@@ -14,7 +14,7 @@ from functions.api.models.common import (
     Integer,
     ReadModel,
 )
-from functions.shared.views.models import Warehouse
+from functions.shared.views.setup_models import Warehouse
 
 MEMBERS = (
     f"The warehouses a combined warehouse sums (1-{MAX_MEMBERS}, each once, any kind, "

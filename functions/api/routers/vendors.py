@@ -15,7 +15,7 @@ from functions.api.models.vendors import (
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
-from functions.shared.views.models import Vendor
+from functions.shared.views.setup_models import Vendor
 
 router = resource_router()
 TAGS = ["vendors"]

@@ -24,7 +24,7 @@ from functions.api.models.warehouses import (
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import EntityId, IdempotencyKey
-from functions.shared.views.models import Warehouse
+from functions.shared.views.setup_models import Warehouse
 
 router = resource_router()
 TAGS = ["warehouses"]

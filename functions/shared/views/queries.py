@@ -1,39 +1,33 @@
 """The read side the API calls: typed views by tenant, every key starting with the tenant."""
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pydantic import AwareDatetime
 
 from domain.event_store import EventStore
 from domain.streams import StreamKind
 from functions.shared.tables import VIEWS_GSI1
-from functions.shared.views import keys, render
+from functions.shared.views import keys, setup_render
 from functions.shared.views.cursor import CursorCodec, InvalidCursor
 from functions.shared.views.doc_reads import DocReads, as_doc, stream_of
-from functions.shared.views.docs.connection import ConnectionDoc
-from functions.shared.views.docs.vendor import VendorDoc
+from functions.shared.views.docs import doc_type
 from functions.shared.views.docs.warehouse import WarehouseDoc
-from functions.shared.views.models import (
-    Connection,
-    LedgerEntry,
-    Page,
-    StockDrift,
-    StockRow,
-    Vendor,
-    Warehouse,
-)
-from functions.shared.views.stock_queries import StockQueries
+from functions.shared.views.models import LedgerEntry, Page, StockDrift, StockRow
+from functions.shared.views.setup_models import Connection, Vendor, Warehouse
 from functions.shared.views.table import Partition, ViewTable
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
     from functions.shared.views.assembly_queries import AssemblyOrderQueries
+    from functions.shared.views.docs.connection import ConnectionDoc
+    from functions.shared.views.docs.vendor import VendorDoc
     from functions.shared.views.order_queries import OrderQueries
     from functions.shared.views.planning_queries import PlanningQueries
     from functions.shared.views.product_queries import ProductQueries
     from functions.shared.views.replenishment_queries import ReplenishmentQueries
+    from functions.shared.views.stock_queries import StockQueries
 
 __all__ = ["InvalidCursor", "ViewQueries"]
 
@@ -46,11 +40,16 @@ class ViewQueries:
         self, table_name: str, client: "DynamoDBClient", cursors: CursorCodec, log: EventStore
     ) -> None:
         self._table = ViewTable(table_name, client, cursors)
-        self._stock = StockQueries(self._table)
         self._reads = DocReads(self._table, log)
 
-    # The readers of shipments and orders, products, assemblies and planning are built (and
-    # their modules loaded) at their first use: a cold start serving warehouses needs none.
+    # The readers of stock, shipments and orders, products, assemblies and planning are built
+    # (and their modules loaded) at their first use: a cold start serving warehouses needs none.
+
+    @cached_property
+    def _stock(self) -> "StockQueries":
+        from functions.shared.views.stock_queries import StockQueries
+
+        return StockQueries(self._table)
 
     @cached_property
     def orders(self) -> "OrderQueries":
@@ -85,14 +84,14 @@ class ViewQueries:
 
     def list_warehouses(self, tenant_id: str) -> list[Warehouse]:
         docs = self._table.all(Partition(keys.warehouses(tenant_id), VIEWS_GSI1))
-        views = (render.warehouse_view(as_doc(WarehouseDoc, item)) for item in docs)
+        views = (setup_render.warehouse_view(as_doc(WarehouseDoc, item)) for item in docs)
         return [view for view in views if view is not None]
 
     def get_warehouse(self, tenant_id: str, warehouse_id: str) -> Warehouse | None:
         doc = self._reads.doc(
             stream_of(tenant_id, StreamKind.WAREHOUSE, warehouse_id), WarehouseDoc
         )
-        return render.warehouse_view(doc) if doc else None
+        return setup_render.warehouse_view(doc) if doc else None
 
     def sales_warehouses(self, tenant_id: str, warehouse_id: str) -> tuple[str, ...]:
         """The warehouses whose sales `warehouse_id` shows: itself, or a combined warehouse's
@@ -103,25 +102,25 @@ class ViewQueries:
 
     def list_connections(self, tenant_id: str) -> list[Connection]:
         docs = self._table.all(Partition(keys.connections(tenant_id), VIEWS_GSI1))
-        views = (render.connection_view(as_doc(ConnectionDoc, item)) for item in docs)
+        views = (setup_render.connection_view(as_doc(_connection_doc(), item)) for item in docs)
         return [view for view in views if view is not None]
 
     def get_connection(self, tenant_id: str, connection_id: str) -> Connection | None:
         stream_id = stream_of(tenant_id, StreamKind.CONNECTION, connection_id)
-        doc = self._reads.doc(stream_id, ConnectionDoc)
-        return render.connection_view(doc) if doc else None
+        doc = self._reads.doc(stream_id, _connection_doc())
+        return setup_render.connection_view(doc) if doc else None
 
     def list_vendors(
         self, tenant_id: str, limit: int = 50, cursor: str | None = None
     ) -> Page[Vendor]:
         path = Partition(keys.vendors(tenant_id), VIEWS_GSI1)
         items, next_cursor = self._table.page(path, limit, cursor)
-        views = (render.vendor_view(as_doc(VendorDoc, item)) for item in items)
+        views = (setup_render.vendor_view(as_doc(_vendor_doc(), item)) for item in items)
         return Page[Vendor](items=[v for v in views if v is not None], next_cursor=next_cursor)
 
     def get_vendor(self, tenant_id: str, vendor_id: str) -> Vendor | None:
-        doc = self._reads.doc(stream_of(tenant_id, StreamKind.VENDOR, vendor_id), VendorDoc)
-        return render.vendor_view(doc) if doc else None
+        doc = self._reads.doc(stream_of(tenant_id, StreamKind.VENDOR, vendor_id), _vendor_doc())
+        return setup_render.vendor_view(doc) if doc else None
 
     def get_stock(
         self,
@@ -152,3 +151,15 @@ class ViewQueries:
         from functions.shared.views.drift_queries import DriftQueries
 
         return DriftQueries(self._table).drift(tenant_id, warehouse_id, tolerance, limit, cursor)
+
+
+# The connection's and the vendor's docs (and domain code) load with the first of them read:
+# serving warehouses needs neither.
+
+
+def _connection_doc() -> "type[ConnectionDoc]":
+    return cast("type[ConnectionDoc]", doc_type(StreamKind.CONNECTION))
+
+
+def _vendor_doc() -> "type[VendorDoc]":
+    return cast("type[VendorDoc]", doc_type(StreamKind.VENDOR))

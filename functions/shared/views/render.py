@@ -1,11 +1,9 @@
 """Rendering the public read models from the projection's docs (pure)."""
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
-from domain.connection import ConnectionStatus
 from functions.shared.views.models import (
     Address,
-    Connection,
     OrderLine,
     PlanDifference,
     PurchaseOrder,
@@ -19,18 +17,13 @@ from functions.shared.views.models import (
     StatusObservation,
     TransferOrderDetail,
     TransferOrderSummary,
-    Vendor,
-    Warehouse,
 )
 
 if TYPE_CHECKING:  # a doc kind's module loads with the first doc of that kind read
-    from functions.shared.views.docs.connection import ConnectionDoc
     from functions.shared.views.docs.purchase_order import PurchaseOrderDoc
     from functions.shared.views.docs.sales_order import SalesOrderDoc
     from functions.shared.views.docs.shipment import ShipmentDoc
     from functions.shared.views.docs.transfer_order import TransferOrderDoc
-    from functions.shared.views.docs.vendor import VendorDoc
-    from functions.shared.views.docs.warehouse import WarehouseDoc
 
 
 def shipment_summary(doc: "ShipmentDoc") -> ShipmentSummary | None:
@@ -183,48 +176,3 @@ def transfer_order_detail(
         purchase_order=purchase,
         shipment=shipment,
     )
-
-
-def warehouse_view(doc: "WarehouseDoc") -> Warehouse | None:
-    warehouse = doc.warehouse
-    if warehouse is None:
-        return None
-    return Warehouse(**warehouse.model_dump(mode="json"), version=doc.version)
-
-
-REAUTHORIZE: Final = (
-    "Amazon no longer honours this connection's authorization (the seller revoked it, or it "
-    "lapsed): authorize the app again in Seller Central and send the new refresh token with "
-    "PUT /connections/{connection_id}/credentials; its syncs resume at once."
-)
-
-
-RECONNECT: Final = (
-    "You disconnected this connection: its syncs stopped and its refresh token was deleted; its "
-    "data stays. To sync it again, authorize the app in Seller Central and send the new refresh "
-    "token with PUT /connections/{connection_id}/credentials."
-)
-
-
-def connection_view(doc: "ConnectionDoc") -> Connection | None:
-    connection = doc.connection
-    if connection is None:
-        return None
-    actions = {
-        ConnectionStatus.AUTHORIZATION_LOST: REAUTHORIZE,
-        ConnectionStatus.DISCONNECTED: RECONNECT,
-    }
-    action = actions.get(connection.status)
-    return Connection(
-        **connection.model_dump(mode="json", exclude={"order_rule"}),
-        **connection.order_rule.model_dump(mode="json"),
-        action=action.format(connection_id=connection.connection_id) if action else None,
-        version=doc.version,
-    )
-
-
-def vendor_view(doc: "VendorDoc") -> Vendor | None:
-    vendor = doc.vendor
-    if vendor is None:
-        return None
-    return Vendor(**vendor.model_dump(), version=doc.version)

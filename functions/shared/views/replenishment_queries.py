@@ -22,7 +22,7 @@ from domain.replenishment.plan import (
     users_of,
     with_assembly_need,
 )
-from functions.shared.views.models import Page, Vendor
+from functions.shared.views.models import Page
 from functions.shared.views.planning_queries import HistoryTooLong, PlanningQueries
 from functions.shared.views.product_models import Product
 from functions.shared.views.product_queries import ProductQueries, TooManyListings
@@ -34,6 +34,7 @@ from functions.shared.views.replenishment_models import (
     WarehouseComparison,
     WarehouseComparisonReport,
 )
+from functions.shared.views.setup_models import Vendor
 from functions.shared.views.stock_queries import StockQueries
 
 VendorReader = Callable[[str, str], Vendor | None]
