@@ -95,7 +95,7 @@ def in_memory_services() -> Any:
         aggregates=Aggregates(store, RandomIds(), SystemClock()),
         events=store,
         views=StaticViews(views),  # type: ignore[arg-type]
-        connecting=Discard(),  # type: ignore[arg-type]  # no connection route is measured
+        open_connecting=Discard,  # type: ignore[arg-type]  # no connection route is measured
         sync_status=Discard(),  # type: ignore[arg-type]
         idempotency=IdempotentCommands("unused", client=None),  # type: ignore[arg-type]
         amazon_jobs=Discard(),  # type: ignore[arg-type]  # no save to Amazon is measured

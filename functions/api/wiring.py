@@ -7,6 +7,7 @@ build `Services` from their own clients or fakes with `build_services` and hand 
 """
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,10 +42,15 @@ class Services:
     aggregates: Aggregates
     events: EventStore
     views: "ViewQueries"
-    connecting: Connecting
+    # The connection routes' adapters, built at their first use: other requests need none.
+    open_connecting: Callable[[], Connecting]
     sync_status: "SyncStatuses"
     idempotency: IdempotentCommands
     amazon_jobs: "JobQueue"
+
+    @functools.cached_property
+    def connecting(self) -> Connecting:
+        return self.open_connecting()
 
 
 @functools.cache
@@ -81,7 +87,7 @@ def build_services(
             CursorCodec(lambda: cursor_key(clients.secrets, settings.cursor_key_secret_id)),
             store,
         ),
-        connecting=_connecting(settings, clients),
+        open_connecting=functools.partial(_connecting, settings, clients),
         sync_status=StateTableSyncStatuses(settings.state_table, clients.dynamodb),
         idempotency=IdempotentCommands(settings.idempotency_table, clients.dynamodb),
         amazon_jobs=JobQueue(lambda: clients.sqs, settings.amazon_jobs_queue_url),
