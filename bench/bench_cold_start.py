@@ -1293,7 +1293,9 @@ def main(argv: list[str] | None = None) -> None:
     if any(f.name == "sync worker" for f in functions):
         worker_runs = repetitions * len(modes)
         synced = served.get(GET_SHIPMENT_ITEMS_BY_SHIPMENT_ID, {}).get("served", 0)
-        assert synced > worker_runs, f"the worker runs read {synced} shipments' items, not more"
+        # Each run reads its one shipment's items (seller A's sync in this process may read
+        # more of them by id, or none: its backfill reads items by date).
+        assert synced >= worker_runs, f"{worker_runs} worker runs read {synced} shipments' items"
     report(results, repetitions)
 
 

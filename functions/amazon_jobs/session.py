@@ -5,10 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Self
 
-from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
-
 from domain.amazon_gateway import AmazonAuthFailed, AmazonGateway, AmazonUnavailable
-from domain.connection import ConnectionStatus
 from domain.marketplaces import Region
 from domain.save_to_amazon.gateway import InboundPlansGateway
 from domain.streams import StreamKind
@@ -40,6 +37,13 @@ def session_opener(
 ) -> Callable[[str, str], AmazonSession]:
     def open_session(tenant_id: str, connection_id: str) -> AmazonSession:
         """AmazonAuthFailed when the connection or its credentials are gone."""
+        # Imported with the first session opened: a message for a job that already ended (a
+        # redelivery, the commonest cold start here) needs neither the connection's code nor
+        # Powertools' parameters.
+        from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+        from domain.connection import ConnectionStatus
+
         connection = aggregates.load(tenant_id, StreamKind.CONNECTION, connection_id).state
         if connection is None or connection.status is ConnectionStatus.DISCONNECTED:
             raise AmazonAuthFailed(OPEN_SESSION, f"connection {connection_id} is disconnected")

@@ -183,3 +183,11 @@ def test_the_api_and_its_read_side_load_no_connection_or_vendor_code_at_import()
     loaded = loaded_after("import functions.api.handler, functions.shared.views.queries")
     unwanted = {"domain.connection", "domain.vendor", "domain.inbound_shipment.state"}
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
+
+
+def test_the_save_to_amazon_job_loads_no_connection_or_parameters_code_at_import() -> None:
+    """A message for a job that already ended opens no session: the connection's code and
+    Powertools' parameters load with the first session opened."""
+    loaded = loaded_after("import functions.amazon_jobs.handler")
+    unwanted = {"domain.connection", "aws_lambda_powertools.utilities.parameters"}
+    assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
