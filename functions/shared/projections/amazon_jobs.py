@@ -4,17 +4,13 @@ from typing import Any
 
 from domain.event_store import RecordedEvent
 from domain.save_to_amazon import job as amazon_job
-from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
-from functions.shared.projections.changes import IndexKeys
+from functions.shared.projections.changes import IndexKeys, MovesNoStock, NoRows
 from functions.shared.views.docs.amazon_job import AmazonJobDoc
-from functions.shared.views.items import ViewItem
 
 
-class AmazonJobProjection:
+class AmazonJobProjection(NoRows, MovesNoStock):
     """A Save-to-Amazon job: the doc only (its bindings move stock through the orders')."""
-
-    rendered: tuple[str, ...] = ()  # no rows
 
     def initial(self, stream_id: StreamId) -> AmazonJobDoc:
         return AmazonJobDoc(stream_id=str(stream_id))
@@ -22,16 +18,5 @@ class AmazonJobProjection:
     def evolve(self, doc: AmazonJobDoc, recorded: RecordedEvent) -> dict[str, Any]:
         return {"job": amazon_job.evolve(doc.job, recorded.event)}
 
-    def rows(self, doc: AmazonJobDoc) -> list[ViewItem]:
-        return []
-
     def doc_index(self, doc: AmazonJobDoc) -> IndexKeys:
         return IndexKeys()
-
-    def facts(
-        self, before: AmazonJobDoc, after: AmazonJobDoc, recorded: RecordedEvent
-    ) -> list[LedgerFact]:
-        return []
-
-    def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
-        return []

@@ -104,6 +104,27 @@ class Projection(Protocol[D]):
     def reports(self, recorded: RecordedEvent) -> list[AmazonReport]: ...
 
 
+class NoRows:
+    """A projection whose doc is all its stream keeps (no rows of its own)."""
+
+    rendered: tuple[str, ...] = ()
+
+    def rows(self, doc: StreamDoc) -> list[ViewItem]:
+        return []
+
+
+class MovesNoStock:
+    """A projection whose events move no stock and carry no report of Amazon's figures."""
+
+    def facts(
+        self, before: StreamDoc, after: StreamDoc, recorded: RecordedEvent
+    ) -> list[LedgerFact]:
+        return []
+
+    def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
+        return []
+
+
 def doc_item(doc: StreamDoc, index: IndexKeys) -> ViewItem:
     return ViewItem.of(
         doc.stream_id,  # = keys.doc_pk of the stream: the stream id itself

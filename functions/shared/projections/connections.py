@@ -4,25 +4,18 @@ from typing import Any
 
 from domain import connection
 from domain.event_store import RecordedEvent
-from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
-from functions.shared.projections.changes import IndexKeys
+from functions.shared.projections.changes import IndexKeys, MovesNoStock, NoRows
 from functions.shared.views import keys
 from functions.shared.views.docs.connection import ConnectionDoc
-from functions.shared.views.items import ViewItem
 
 
-class ConnectionProjection:
-    rendered: tuple[str, ...] = ()  # no rows
-
+class ConnectionProjection(NoRows, MovesNoStock):
     def initial(self, stream_id: StreamId) -> ConnectionDoc:
         return ConnectionDoc(stream_id=str(stream_id))
 
     def evolve(self, doc: ConnectionDoc, recorded: RecordedEvent) -> dict[str, Any]:
         return {"connection": connection.evolve(doc.connection, recorded.event)}
-
-    def rows(self, doc: ConnectionDoc) -> list[ViewItem]:
-        return []
 
     def doc_index(self, doc: ConnectionDoc) -> IndexKeys:
         if doc.connection is None:
@@ -31,11 +24,3 @@ class ConnectionProjection:
         return IndexKeys(
             gsi1pk=keys.connections(tenant), gsi1sk=keys.part(doc.connection.connection_id)
         )
-
-    def facts(
-        self, before: ConnectionDoc, after: ConnectionDoc, recorded: RecordedEvent
-    ) -> list[LedgerFact]:
-        return []
-
-    def reports(self, recorded: RecordedEvent) -> list[AmazonReport]:
-        return []

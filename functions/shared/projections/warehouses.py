@@ -10,23 +10,17 @@ from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.stock.movements import fact
 from domain.streams import StreamId
 from domain.warehouse import StockAdjusted, StockCounted
-from functions.shared.projections.changes import IndexKeys
+from functions.shared.projections.changes import IndexKeys, NoRows
 from functions.shared.views import keys
 from functions.shared.views.docs.warehouse import WarehouseDoc
-from functions.shared.views.items import ViewItem
 
 
-class WarehouseProjection:
-    rendered: tuple[str, ...] = ()  # no rows
-
+class WarehouseProjection(NoRows):
     def initial(self, stream_id: StreamId) -> WarehouseDoc:
         return WarehouseDoc(stream_id=str(stream_id))
 
     def evolve(self, doc: WarehouseDoc, recorded: RecordedEvent) -> dict[str, Any]:
         return {"warehouse": warehouse.evolve(doc.warehouse, recorded.event)}
-
-    def rows(self, doc: WarehouseDoc) -> list[ViewItem]:
-        return []
 
     def doc_index(self, doc: WarehouseDoc) -> IndexKeys:
         if doc.warehouse is None:
