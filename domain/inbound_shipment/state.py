@@ -85,6 +85,16 @@ class InboundShipment(BaseModel):
     def is_cancelled(self) -> bool:
         return self.phase is ShipmentPhase.CANCELLED
 
+    @property
+    def importable(self) -> bool:
+        """What an order rule can import (`domain.orders.importing`): not reconciled yet, not
+        cancelled, and with a plan to take lines from."""
+        return (
+            self.reconciliation is None
+            and not self.is_cancelled
+            and any(line.quantity_shipped > 0 for line in self.lines.values())
+        )
+
     def received_totals(self) -> dict[str, int]:
         return {sku: line.quantity_received for sku, line in self.lines.items()}
 

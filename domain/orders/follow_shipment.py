@@ -55,6 +55,11 @@ class BoundShipments:
     def one(cls, shipment: InboundShipment, version: int) -> "BoundShipments":
         return cls((shipment,), (version,))
 
+    def with_shipment(self, shipment: InboundShipment, version: int) -> "BoundShipments":
+        return replace(
+            self, shipments=(*self.shipments, shipment), versions=(*self.versions, version)
+        )
+
     def of_order(self, order: po.PurchaseOrder) -> "BoundShipments":
         return replace(self, order_shipped=order.shipped)
 

@@ -45,15 +45,6 @@ class OrderIds:
         return cls(f"to-{name}", f"so-{name}", purchase_order_id or f"po-{name}")
 
 
-def importable(shipment: InboundShipment) -> bool:
-    """Not reconciled yet, not cancelled, and with a plan to take lines from."""
-    return (
-        shipment.reconciliation is None
-        and not shipment.is_cancelled
-        and any(line.quantity_shipped > 0 for line in shipment.lines.values())
-    )
-
-
 def import_shipment(
     shipment: InboundShipment,
     rule: OrderRule,
@@ -63,7 +54,7 @@ def import_shipment(
     """The orders the rule makes of the shipment; {} when it makes none now (rule `none`, a
     shipment already reconciled, cancelled or without lines yet, or a default source that is
     gone or disabled: then it waits for the user, as under `none`)."""
-    if rule.default_order_type is OrderType.NONE or not importable(shipment):
+    if rule.default_order_type is OrderType.NONE or not shipment.importable:
         return {}
     if destination is None or not destination.enabled:
         return {}

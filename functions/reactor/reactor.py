@@ -12,23 +12,21 @@ the save's end follows them all.
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from domain.connection import Connection, OrderRule, OrderType
 from domain.connection import evolve as evolve_connection
 from domain.event_store import EventContext, RecordedEvent
 from domain.inbound_shipment.state import InboundShipment, Reconciliation, fold
 from domain.messages import Decision
-from domain.orders.follow_shipment import BoundShipments, follow_shipment
-from domain.orders.importing import import_shipment, importable
-from domain.orders.purchase_order import (
-    PurchaseOrder,
-    PurchaseOrderSaveEnded,
-    PurchaseOrderShipped,
-)
-from domain.orders.transfer import destination_of
 from domain.streams import StreamId, StreamKind
 from functions.shared.aggregates import Aggregates, retry_on_conflict
+
+# The orders' code (about a tenth of a cold start) is imported where a decision needs it: a
+# shipment nobody reconciled and no rule imports, most of the log, decides without it.
+if TYPE_CHECKING:
+    from domain.orders.follow_shipment import BoundShipments
+    from domain.orders.purchase_order import PurchaseOrder
 
 ACTOR = "system:reactor"
 # How long an import waits for a Save-to-Amazon job placing shipments of the same connection to
@@ -77,11 +75,14 @@ class Reactor:
         stream = StreamId(tenant_id=tenant, kind=StreamKind.SHIPMENT, entity_id=shipment_id)
         observations = self._aggregates.store.read(stream)
         shipment = fold([e.event for e in observations])
-        if shipment is None or not importable(shipment):
+        if shipment is None or not shipment.importable:
             return {}
         rule = self._rule_at(tenant, shipment, discovered_at=observations[0].recorded_at)
         if rule.default_order_type is OrderType.NONE:
             return {}
+        from domain.orders.importing import import_shipment
+        from domain.orders.transfer import destination_of
+
         if self._waited_for_a_job(tenant, shipment.connection_id):
             return self._import(recorded, shipment_id)  # the job may have bound it meanwhile
         source_id = rule.default_source_warehouse_id
@@ -142,6 +143,10 @@ class Reactor:
         """The shipment whose orders may need to follow it after this event."""
         if recorded.stream_id.kind is StreamKind.SHIPMENT:
             return recorded.stream_id.entity_id
+        if recorded.stream_id.kind is not StreamKind.PURCHASE_ORDER:
+            return None
+        from domain.orders.purchase_order import PurchaseOrderSaveEnded, PurchaseOrderShipped
+
         if isinstance(recorded.event, PurchaseOrderShipped | PurchaseOrderSaveEnded):
             # Goods marked shipped after Amazon already closed the shipment: close the order now.
             # A save to Amazon ended: the order follows the shipments bound while it went on.
@@ -161,6 +166,8 @@ class Reactor:
         latest = fold([e.event for e in observations])
         if latest is None or latest.reconciliation is None:
             return {}
+        from domain.orders.follow_shipment import BoundShipments, follow_shipment
+
         reconciliation = latest.reconciliation
         purchase = self._aggregates.load(
             tenant, StreamKind.PURCHASE_ORDER, reconciliation.purchase_order_id
@@ -241,12 +248,12 @@ def _reconciliations(streams: Iterable[list[RecordedEvent]]) -> Iterator[Reconci
 
 
 def _with_other(
-    shipments: BoundShipments | None,
+    shipments: "BoundShipments | None",
     recorded: RecordedEvent,
     observations: list[RecordedEvent],
-    order: PurchaseOrder,
+    order: "PurchaseOrder",
     shipment_id: str,
-) -> BoundShipments | None:
+) -> "BoundShipments | None":
     """Another shipment of the order, as of the version the order followed of it; one never
     followed yet (an event recorded before the save's end, which records them all), as it was
     known when this event's observation (or command) was made: never anything observed after
@@ -265,7 +272,7 @@ def _with_other(
     shipment = fold([e.event for e in observations if e.version <= version])
     if shipment is None or shipment.reconciliation is None:
         return None
-    return BoundShipments((*shipments.shipments, shipment), (*shipments.versions, version))
+    return shipments.with_shipment(shipment, version)
 
 
 def _observed_version(recorded: RecordedEvent, observations: list[RecordedEvent]) -> int:

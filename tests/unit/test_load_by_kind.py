@@ -123,6 +123,50 @@ assert [row.sk for row in changes.puts], changes
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
 
 
+def test_reacting_to_a_shipment_no_rule_imports_loads_no_order_code() -> None:
+    """The reactor's commonest record: a shipment nobody reconciled, under the rule `none`,
+    decides nothing without loading the orders' code (tests/projections follow reconciled
+    ones)."""
+    script = """
+from datetime import UTC, datetime
+from domain.event_store import EventContext, StreamAppend
+from domain.inbound_shipment.amazon import Address
+from domain.inbound_shipment.events import (
+    InboundShipmentDiscovered, InboundShipmentLinesAdded, ShipmentLine,
+)
+from domain.streams import StreamId, StreamKind
+from functions.reactor.reactor import Reactor
+from functions.shared.adapters.system import RandomIds
+from functions.shared.aggregates import Aggregates
+from tests.support import fixed_clock
+from tests.support.in_memory import InMemoryEventStore
+
+at = datetime(2026, 1, 1, tzinfo=UTC)
+stream = StreamId(tenant_id="t1", kind=StreamKind.SHIPMENT, entity_id="FBA1")
+events = [
+    InboundShipmentDiscovered(
+        shipment_id="FBA1", connection_id="c1", marketplace_id="ATVPDKIKX0DER", name="Spring",
+        destination_fc="PHX7", ship_from=Address(name="Main"), status="WORKING", observed_at=at,
+    ),
+    InboundShipmentLinesAdded(
+        shipment_id="FBA1", observed_at=at,
+        lines=(ShipmentLine(sku="A", fnsku="X0A", quantity_shipped=5, quantity_in_case=0),),
+    ),
+]
+store = InMemoryEventStore()
+store.append([StreamAppend.of(
+    stream_id=stream, expected_version=0, events=events,
+    context=EventContext(tenant_id="t1", actor="test", correlation_id="c1", occurred_at=at),
+    event_ids=["e1", "e2"], recorded_at=at,
+)])
+reactor = Reactor(Aggregates(store, RandomIds(), fixed_clock()))
+assert [reactor.react(event) for event in store.read(stream)] == [{}, {}]
+"""
+    loaded = loaded_after(script)
+    assert "functions.reactor.reactor" in loaded
+    assert loaded.isdisjoint(ORDER_MODULES), sorted(loaded.intersection(ORDER_MODULES))
+
+
 @pytest.mark.parametrize(
     "handler",
     [
