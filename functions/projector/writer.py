@@ -13,7 +13,8 @@ Several streams' changes are written together, in rounds: every row and ledger f
 facts in batch writes) and batch reads of the stock and sales rows not known yet; the ledger tail of
 each counted stock row; each stock row and each listing-day sales row once, with every fact
 and report of the batch for it; then each stream's doc. Sales rows (`domain/sales/days.py`)
-are kept like stock rows: read-modify-write under `rev`, per source stream its last version.
+are kept like stock rows: read-modify-write under `rev`, per source stream its last version
+(`sales_writer.py`, loaded with the first batch that has a sales fact).
 A stream whose write failed is not carried into the next round (its facts are not applied
 to stock rows whose ledger may lack them, its doc is not written), and one stock or sales row
 failing fails every stream with a movement on it. Stock and sales rows are kept in memory once
@@ -21,11 +22,9 @@ read or written (by `rev`): a stale one only costs a lost conditional write and 
 """
 
 from collections.abc import Callable, Collection, Sequence
-from datetime import date
-from functools import partial
-from typing import Any, Final, TypeVar
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
-from domain.sales.days import SalesDay, SalesFact, apply_sales_fact
 from domain.stock.ledger import (
     AmazonReport,
     LedgerFact,
@@ -41,7 +40,9 @@ from functions.shared.projections.changes import ViewChanges
 from functions.shared.views import keys
 from functions.shared.views.items import ViewItem
 from functions.shared.views.rows import ledger_item, stock_item, stock_key
-from functions.shared.views.sales_rows import sales_day_item, sales_day_key
+
+if TYPE_CHECKING:
+    from functions.projector.sales_writer import SalesRows
 
 MAX_ROW_ATTEMPTS: Final = 25
 LEDGER_CHUNK: Final = 25  # ledger facts per batch write call
@@ -51,8 +52,6 @@ CACHED_FACTS: Final = 20_000  # parsed ledger facts, for the tails of counted ro
 
 Where = tuple[str, str, str]  # a stock row's tenant, warehouse and SKU
 Stored = tuple[int, StockState]  # a stock row as stored: its rev and state
-Day = tuple[str, str, str, date]  # a sales row's tenant, warehouse, SKU and day
-StoredDay = tuple[int, SalesDay]
 Change = LedgerFact | AmazonReport
 Call = tuple[Callable[[], Any], Collection[int]]  # a store call, and the streams it serves
 K = TypeVar("K")
@@ -62,14 +61,32 @@ class StockRowContention(Exception):
     """A stock or sales row kept moving under us: the record fails and is retried."""
 
 
+class BatchRows(Protocol):
+    """A batch's rows kept under `rev` besides its stock rows (its sales rows)."""
+
+    def reads(self) -> list[Call]: ...
+
+    def updates(self, failed: dict[int, Exception]) -> list[Call]: ...
+
+
+class NoSales:
+    """A batch without sales facts."""
+
+    def reads(self) -> list[Call]:
+        return []
+
+    def updates(self, failed: dict[int, Exception]) -> list[Call]:
+        return []
+
+
 class ViewWriter:
     def __init__(
         self, store: ViewStore, calls: Calls | None = None, cached_rows: int = CACHED_STOCK_ROWS
     ) -> None:
         self._store = store
         self._calls = calls or Calls()
+        self._cached_rows = cached_rows
         self._rows: Lru[Where, Stored] = Lru(cached_rows)
-        self._days: Lru[Day, StoredDay] = Lru(cached_rows)
         # A ledger item never changes once written (a pure function of its event): its fact,
         # as written or once parsed, is kept by key.
         self._facts: Lru[tuple[str, str], LedgerFact] = Lru(CACHED_FACTS)
@@ -89,17 +106,18 @@ class ViewWriter:
         failed: dict[int, Exception] = {}
         stock = _stock_changes(batch)
         known = {where: self._rows.get(where) for where in stock}
-        sales = _sales_changes(batch)
-        known_days = {day: self._days.get(day) for day in sales}
+        sales: BatchRows = (
+            self._sales.batch(batch) if any(changes.sales for changes in batch) else NoSales()
+        )
 
         # Round 1: rows, ledger facts, and the stock and sales rows not in memory.
         calls = [
             *self._row_calls(batch),
             *self._ledger_calls(batch),
-            *self._day_reads(sales, known_days),
+            *sales.reads(),
         ]
         unknown = [where for where, stored in known.items() if stored is None]
-        reads = _chunks(unknown)
+        reads = chunks(unknown)
         for wheres in reads:
             users = {index for where in wheres for index, _ in stock[where]}
             calls.append((partial(self._store.get_many, [stock_key(*w) for w in wheres]), users))
@@ -120,7 +138,7 @@ class ViewWriter:
         }
 
         # Round 3: each stock and sales row once, with the changes of the streams still standing.
-        updates = self._day_updates(sales, known_days, failed)
+        updates = sales.updates(failed)
         for where, row_changes in rows.items():
             live = [change for index, change in row_changes if index not in failed]
             if not live:
@@ -169,6 +187,12 @@ class ViewWriter:
                     failed.setdefault(index, outcome)
         return outcomes
 
+    @cached_property
+    def _sales(self) -> "SalesRows":
+        from functions.projector.sales_writer import SalesRows
+
+        return SalesRows(self._store, self._cached_rows)
+
     def _put_doc(self, changes: ViewChanges) -> bool:
         return self._store.put_if(changes.doc, expected_rev=changes.prior)
 
@@ -203,55 +227,6 @@ class ViewWriter:
                 return
         raise StockRowContention(f"stock row {key.pk} {key.sk} kept changing")
 
-    def _day_reads(
-        self, sales: dict[Day, list[tuple[int, SalesFact]]], known: dict[Day, StoredDay | None]
-    ) -> list[Call]:
-        """Batch reads of the sales rows not in memory, each filling in `known`."""
-        unknown = [day for day, stored in known.items() if stored is None]
-        return [
-            (partial(self._read_days, days, known), {i for day in days for i, _ in sales[day]})
-            for days in _chunks(unknown)
-        ]
-
-    def _read_days(self, days: list[Day], known: dict[Day, StoredDay | None]) -> None:
-        found = self._store.get_many([sales_day_key(*day) for day in days])
-        known.update({day: _parsed_day(found.get(sales_day_key(*day))) for day in days})
-
-    def _day_updates(
-        self,
-        sales: dict[Day, list[tuple[int, SalesFact]]],
-        known: dict[Day, StoredDay | None],
-        failed: dict[int, Exception],
-    ) -> list[Call]:
-        """Each sales row's update with the facts of the streams still standing."""
-        updates: list[Call] = []
-        for day, facts in sales.items():
-            live = [fact for index, fact in facts if index not in failed]
-            if live:
-                update = partial(self._update_day, day, live, known[day])
-                updates.append((update, {index for index, _ in facts}))
-        return updates
-
-    def _update_day(self, day: Day, facts: list[SalesFact], stored: StoredDay | None) -> None:
-        """Apply, write if still unchanged; on a lost race read again and retry; never twice."""
-        key = sales_day_key(*day)
-        for attempt in range(MAX_ROW_ATTEMPTS):
-            if attempt:
-                stored = _parsed_day(self._store.get(key))
-            rev, state = stored if stored else (0, None)
-            updated = state
-            for fact in facts:
-                updated = apply_sales_fact(updated, fact) or updated
-            if updated is None or updated is state:
-                if stored is not None:
-                    self._days.put(day, stored)
-                return  # it already holds every fact
-            self._days.drop(day)  # until the write says what is stored
-            if self._store.put_if(sales_day_item(updated, rev + 1), expected_rev=rev):
-                self._days.put(day, (rev + 1, updated))
-                return
-        raise StockRowContention(f"sales row {key.pk} {key.sk} kept changing")
-
     def _tail(self, where: Where) -> list[LedgerFact]:
         """The ledger of a warehouse x SKU from its latest count on, oldest first."""
         tail: list[LedgerFact] = []
@@ -278,17 +253,7 @@ def _stock_changes(batch: Sequence[ViewChanges]) -> dict[Where, list[tuple[int, 
     return stock
 
 
-def _sales_changes(batch: Sequence[ViewChanges]) -> dict[Day, list[tuple[int, SalesFact]]]:
-    """Every sales fact of the batch by listing-day row, with the index of its stream."""
-    days: dict[Day, list[tuple[int, SalesFact]]] = {}
-    for index, changes in enumerate(batch):
-        for fact in changes.sales:
-            day = (fact.tenant_id, fact.warehouse_id, fact.sku, fact.day)
-            days.setdefault(day, []).append((index, fact))
-    return days
-
-
-def _chunks(wanted: list[K]) -> list[list[K]]:
+def chunks(wanted: list[K]) -> list[list[K]]:
     return [wanted[start : start + ROWS_CHUNK] for start in range(0, len(wanted), ROWS_CHUNK)]
 
 
@@ -306,7 +271,3 @@ def _counted(stored: Stored | None, changes: Sequence[tuple[int, Change]]) -> bo
 
 def _parsed(item: ViewItem | None) -> Stored | None:
     return (item.rev, item.parse(StockState)) if item else None
-
-
-def _parsed_day(item: ViewItem | None) -> StoredDay | None:
-    return (item.rev, item.parse(SalesDay)) if item else None

@@ -4,18 +4,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.event_store import RecordedEvent
-from domain.sales.days import SalesFact
 from domain.stock.ledger import AmazonReport, LedgerFact
 from domain.streams import StreamId
 from functions.shared.views import keys
 from functions.shared.views.docs import StreamDoc
 from functions.shared.views.items import RowKey, ViewItem
 from functions.shared.views.rows import DOC_KIND
+
+if TYPE_CHECKING:  # the sales code loads with the first sales fact
+    from domain.sales.days import SalesFact
 
 D = TypeVar("D", bound=StreamDoc)
 
@@ -42,7 +44,7 @@ class ViewChanges:
     deletes: tuple[RowKey, ...] = ()
     facts: tuple[LedgerFact, ...] = ()
     reports: tuple[AmazonReport, ...] = ()
-    sales: tuple[SalesFact, ...] = ()  # listing-day sales changes, applied like ledger facts
+    sales: "tuple[SalesFact, ...]" = ()  # listing-day sales changes, applied like ledger facts
 
     @cached_property
     def doc(self) -> ViewItem:

@@ -3,14 +3,16 @@
 import importlib
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from domain.event_store import RecordedEvent
-from domain.sales.days import SalesFact
 from domain.streams import StreamId, StreamKind
 from functions.shared.projections.changes import Projection, ViewChanges
 from functions.shared.views.docs import StreamDoc, derived
 from functions.shared.views.items import RowKey, ViewItem
+
+if TYPE_CHECKING:
+    from domain.sales.days import SalesFact
 
 # Each kind's projection ("module:class" in this package), loaded when a function first meets
 # the kind: a projector that is handed shipments never builds the orders' or products' classes.
@@ -90,7 +92,7 @@ def step(doc: StreamDoc, recorded: RecordedEvent) -> ViewChanges:
     )
 
 
-def _sales(before: StreamDoc, after: StreamDoc, recorded: RecordedEvent) -> tuple[SalesFact, ...]:
+def _sales(before: StreamDoc, after: StreamDoc, recorded: RecordedEvent) -> "tuple[SalesFact, ...]":
     """Only Amazon's customer orders book sales: the rules are loaded with their projection."""
     if recorded.stream_id.kind is not StreamKind.AMAZON_ORDER:
         return ()
