@@ -17,6 +17,12 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
+from domain.connection_terms import (  # re-exported
+    DEFAULT_WATCH_WINDOW_DAYS as DEFAULT_WATCH_WINDOW_DAYS,
+)
+from domain.connection_terms import MAX_WATCH_WINDOW_DAYS as MAX_WATCH_WINDOW_DAYS
+from domain.connection_terms import ConnectionStatus as ConnectionStatus
+from domain.connection_terms import fba_warehouse_id, fbm_warehouse_id
 from domain.errors import AlreadyExists, InvalidCommand, NotFound
 from domain.marketplaces import Region, country_of, region_of
 from domain.messages import Command, Decision, DomainEvent
@@ -26,12 +32,8 @@ from domain.warehouse import (
     WarehouseCreated,
     WarehouseEnabledChanged,
     WarehouseKind,
-    fba_warehouse_id,
-    fbm_warehouse_id,
 )
 
-DEFAULT_WATCH_WINDOW_DAYS = 60
-MAX_WATCH_WINDOW_DAYS = 365
 SOURCE_FIELD = "default_source_warehouse_id"
 SETTINGS = ("watch_window_days", "order_rule", "marketplace_overrides")
 
@@ -164,12 +166,6 @@ class ConnectionDisconnected(DomainEvent):
     type: Literal["ConnectionDisconnected"] = "ConnectionDisconnected"
     connection_id: str
     disconnected_at: AwareDatetime
-
-
-class ConnectionStatus(StrEnum):
-    ACTIVE = "active"
-    AUTHORIZATION_LOST = "authorization_lost"
-    DISCONNECTED = "disconnected"
 
 
 class CreateConnection(Command):

@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from domain.connection_terms import fba_warehouse_id as fba_warehouse_id  # re-exported
+from domain.connection_terms import fbm_warehouse_id as fbm_warehouse_id
 from domain.errors import AlreadyExists, InvalidCommand, NotFound
 from domain.messages import Command, DomainEvent
 
@@ -37,14 +39,6 @@ class WarehouseKind(StrEnum):
     def moved_by_orders(self) -> bool:
         """May be an order's source or destination."""
         return self in (WarehouseKind.FBA, WarehouseKind.FBM, WarehouseKind.OWN)
-
-
-def fba_warehouse_id(connection_id: str, marketplace_id: str) -> str:
-    return f"fba-{connection_id}-{marketplace_id}"
-
-
-def fbm_warehouse_id(connection_id: str) -> str:
-    return f"fbm-{connection_id}"
 
 
 class CountLine(BaseModel):

@@ -3,9 +3,11 @@ dispatcher) and the connections each notifications subscription serves (read by 
 notifications consumer, which routes by the subscription a message came through, never by the
 seller id inside it)."""
 
+from typing import TYPE_CHECKING
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from domain.connection import Connection, ConnectionStatus
+from domain.connection_terms import ConnectionStatus
 from domain.marketplaces import Region
 from functions.connection_state.keys import (
     CONNECTIONS_REGISTRY_PK,
@@ -13,6 +15,9 @@ from functions.connection_state.keys import (
     subscription_pk,
 )
 from functions.shared.adapters.state_store import StateTable
+
+if TYPE_CHECKING:  # the notifications consumer and the dispatcher read entries only
+    from domain.connection import Connection
 
 
 class RegisteredConnection(BaseModel):
@@ -32,14 +37,14 @@ class ConnectionRegistry:
     def __init__(self, table: StateTable) -> None:
         self._table = table
 
-    def register(self, tenant_id: str, connection: Connection, now: AwareDatetime) -> None:
+    def register(self, tenant_id: str, connection: "Connection", now: AwareDatetime) -> None:
         entry = _entry(tenant_id, connection, now)
         self._table.put(
             CONNECTIONS_REGISTRY_PK, connection_sk(tenant_id, entry.connection_id), entry
         )
 
     def subscribed(
-        self, subscription_id: str, tenant_id: str, connection: Connection, now: AwareDatetime
+        self, subscription_id: str, tenant_id: str, connection: "Connection", now: AwareDatetime
     ) -> None:
         """The connection's own grant subscribed (or found subscribed) `subscription_id`."""
         entry = _entry(tenant_id, connection, now)
@@ -62,7 +67,7 @@ class ConnectionRegistry:
         return [row.doc for _, row in self._table.query(pk, RegisteredConnection)]
 
 
-def _entry(tenant_id: str, connection: Connection, now: AwareDatetime) -> RegisteredConnection:
+def _entry(tenant_id: str, connection: "Connection", now: AwareDatetime) -> RegisteredConnection:
     return RegisteredConnection(
         tenant_id=tenant_id,
         connection_id=connection.connection_id,

@@ -21,14 +21,17 @@ re-reads the shipment writes it again with `ended_at` and the longer TTL.
 """
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from domain.connection import MAX_WATCH_WINDOW_DAYS
+from domain.connection_terms import MAX_WATCH_WINDOW_DAYS
 from domain.inbound_shipment.amazon import ShipmentPhase
-from domain.inbound_shipment.state import InboundShipment
 from functions.connection_state.keys import watch_pk
 from functions.shared.adapters.state_store import StateTable
+
+if TYPE_CHECKING:  # the notifications consumer reads entries only
+    from domain.inbound_shipment.state import InboundShipment
 
 OPEN_PHASES = frozenset(
     {ShipmentPhase.NOT_SHIPPED, ShipmentPhase.IN_TRANSIT, ShipmentPhase.RECEIVING}
@@ -60,7 +63,7 @@ class WatchedShipment(BaseModel):
         return end is None or now - end <= timedelta(days=window_days)
 
 
-def ended_at(state: InboundShipment) -> AwareDatetime | None:
+def ended_at(state: "InboundShipment") -> AwareDatetime | None:
     """When a shipment that ended with units still to come ended; None for any other."""
     phase = state.phase
     if phase is ShipmentPhase.CLOSED:
@@ -74,7 +77,7 @@ def ended_at(state: InboundShipment) -> AwareDatetime | None:
     return None
 
 
-def watch_entry(state: InboundShipment, now: AwareDatetime) -> WatchedShipment | None:
+def watch_entry(state: "InboundShipment", now: AwareDatetime) -> WatchedShipment | None:
     """The index entry `state` deserves now, or None when its items need no re-reading, under
     any window a connection may set (the window of the day is applied when reading)."""
     end: AwareDatetime | None = None

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from domain.connection_terms import fba_warehouse_id
 from domain.event_store import EventContext
 from domain.inventory import AmazonInventoryFigures, AmazonInventoryReported
 from domain.ports import Clock
-from domain.warehouse import fba_warehouse_id
 from functions.connection_state.registry import ConnectionRegistry, RegisteredConnection
 from functions.notifications.claims import Claim, Claims, Outcome
 from functions.notifications.envelope import (

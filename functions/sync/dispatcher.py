@@ -13,7 +13,7 @@ from aws_lambda_powertools import Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from domain.connection import ConnectionStatus
+from domain.connection_terms import ConnectionStatus
 from domain.ports import Clock, IdGenerator
 from functions.connection_state.enqueue import SyncQueue
 from functions.connection_state.pending import PendingJobs

@@ -237,6 +237,26 @@ def test_the_api_and_its_read_side_load_no_connection_or_vendor_code_at_import()
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
 
 
+@pytest.mark.parametrize(
+    "handler", ["functions.notifications.handler", "functions.sync.dispatcher"]
+)
+def test_routing_functions_load_no_connection_warehouse_or_shipment_classes_at_import(
+    handler: str,
+) -> None:
+    """The notifications consumer and the dispatcher read what the worker registered: a
+    connection's status and its warehouses' ids come from `domain.connection_terms`, which
+    declares no class."""
+    loaded = loaded_after(f"import {handler}")
+    assert "domain.connection_terms" in loaded
+    unwanted = {
+        "domain.connection",
+        "domain.warehouse",
+        "domain.inbound_shipment.events",
+        "domain.inbound_shipment.state",
+    }
+    assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
+
+
 def test_the_save_to_amazon_job_loads_no_connection_or_parameters_code_at_import() -> None:
     """A message for a job that already ended opens no session: the connection's code and
     Powertools' parameters load with the first session opened."""
