@@ -33,7 +33,9 @@ class KindModules:
 
 
 KINDS: Final[Mapping[StreamKind, KindModules]] = {
-    StreamKind.CONNECTION: KindModules("domain.connection", "domain.connection", "Connection"),
+    StreamKind.CONNECTION: KindModules(
+        "domain.connection_events", "domain.connection_events", "Connection"
+    ),
     StreamKind.WAREHOUSE: KindModules("domain.warehouse", "domain.warehouse", "Warehouse"),
     StreamKind.SHIPMENT: KindModules(
         "domain.inbound_shipment.events", "domain.inbound_shipment.state", "InboundShipment"

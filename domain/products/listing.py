@@ -14,13 +14,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.connection_terms import fba_warehouse_id, fbm_warehouse_id
 from domain.errors import InvalidCommand, NotFound
 from domain.messages import Command, DomainEvent
 from domain.products.product import CreatedBy, CreateProduct, Product, product_id_for
 from domain.products.product import decide as decide_product
 from domain.sales import SalesChannel
 from domain.streams import StreamKind
-from domain.warehouse import fba_warehouse_id, fbm_warehouse_id
 
 
 class MappedBy(StrEnum):

@@ -15,7 +15,8 @@ from typing import Final
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from domain.connection import DEFAULT_WATCH_WINDOW_DAYS, OrderRule
+from domain.connection_events import OrderRule
+from domain.connection_terms import DEFAULT_WATCH_WINDOW_DAYS
 from domain.marketplaces import Region
 from functions.connection_state.keys import authorization_pk
 from functions.shared.adapters.state_store import StateTable

@@ -32,6 +32,7 @@ from typing import Final, Protocol
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
+from domain.connection_terms import fba_warehouse_id
 from domain.event_store import EventContext, RecordedEvent
 from domain.inventory import (
     AmazonInventoryReported,
@@ -42,7 +43,6 @@ from domain.messages import Decision, DomainEvent
 from domain.planning import PLANNING, PlanningSettings
 from domain.stock.drift import Drift
 from domain.streams import StreamId, StreamKind
-from domain.warehouse import fba_warehouse_id
 from functions.shared.aggregates import Aggregates, retry_on_conflict
 from functions.shared.projections.inventory import InventoryProjection
 from functions.shared.tables import VIEWS_GSI2

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from domain.connection import Connection, OrderRule, OrderType
-from domain.connection import evolve as evolve_connection
+from domain.connection_events import Connection, OrderRule, OrderType
+from domain.connection_events import evolve as evolve_connection
 from domain.event_store import EventContext, RecordedEvent
 from domain.inbound_shipment.state import InboundShipment, Reconciliation, fold
 from domain.messages import Decision

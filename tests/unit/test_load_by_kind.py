@@ -171,8 +171,10 @@ reactor = Reactor(Aggregates(store, RandomIds(), fixed_clock()))
 assert [reactor.react(event) for event in store.read(stream)] == [{}, {}]
 """
     loaded = loaded_after(script)
-    assert "functions.reactor.reactor" in loaded
+    assert {"functions.reactor.reactor", "domain.connection_events"} <= loaded
     assert loaded.isdisjoint(ORDER_MODULES), sorted(loaded.intersection(ORDER_MODULES))
+    # The rule is read from the connection's events: none of its commands, nor the warehouses'.
+    assert loaded.isdisjoint({"domain.connection", "domain.warehouse"})
 
 
 @pytest.mark.parametrize(
@@ -238,22 +240,21 @@ def test_the_api_and_its_read_side_load_no_connection_or_vendor_code_at_import()
 
 
 @pytest.mark.parametrize(
-    "handler", ["functions.notifications.handler", "functions.sync.dispatcher"]
+    "handler",
+    ["functions.notifications.handler", "functions.sync.dispatcher", "functions.sync.worker"],
 )
-def test_routing_functions_load_no_connection_warehouse_or_shipment_classes_at_import(
+def test_functions_load_a_connections_terms_not_its_commands_at_import(
     handler: str,
 ) -> None:
-    """The notifications consumer and the dispatcher read what the worker registered: a
-    connection's status and its warehouses' ids come from `domain.connection_terms`, which
-    declares no class."""
+    """A connection's status and its warehouses' ids come from `domain.connection_terms`, which
+    declares no class: the notifications consumer and the dispatcher load no connection,
+    warehouse or shipment classes; the worker (which syncs shipments) loads the connection's
+    events, not its commands (needed only when its authorization is lost) nor the warehouses'."""
     loaded = loaded_after(f"import {handler}")
     assert "domain.connection_terms" in loaded
-    unwanted = {
-        "domain.connection",
-        "domain.warehouse",
-        "domain.inbound_shipment.events",
-        "domain.inbound_shipment.state",
-    }
+    unwanted = {"domain.connection", "domain.warehouse"}
+    if handler != "functions.sync.worker":
+        unwanted |= {"domain.inbound_shipment.events", "domain.inbound_shipment.state"}
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
+from domain.connection_terms import fba_warehouse_id, fbm_warehouse_id
 from domain.sales.gateway import ReportRequest, ReportRows, ReportType, UnreadableRow
 from domain.sales.order import (
     AmazonOrderLine,
@@ -24,7 +25,6 @@ from domain.sales.order import (
     LineStatus,
     SalesChannel,
 )
-from domain.warehouse import fba_warehouse_id, fbm_warehouse_id
 
 # The most of a row's text kept with it when it is set aside.
 MAX_RAW_CHARS: Final = 1_000

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel
 
-from domain.connection import Connection
+from domain.connection_events import Connection
 from functions.connection_state.keys import CHECKPOINT_SK, CURSOR_SK, sync_pk
 from functions.connection_state.status import RunCounters
 from functions.connection_state.sync_jobs import SyncJob, SyncReason

@@ -31,11 +31,11 @@ from domain.amazon_gateway import (
     InventorySummary,
     MalformedRecord,
 )
+from domain.connection_terms import fba_warehouse_id
 from domain.event_store import EventContext
 from domain.inventory import AmazonInventoryReported
 from domain.ports import Clock
 from domain.sales.gateway import SellerReads
-from domain.warehouse import fba_warehouse_id
 from functions.connection_state.keys import sync_pk
 from functions.connection_state.status import RunCounters
 from functions.shared.adapters.state_store import StateTable

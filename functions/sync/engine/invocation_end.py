@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pydantic import AwareDatetime
 
 from domain.amazon_gateway import AmazonError
-from domain.connection import Connection
+from domain.connection_events import Connection
 from domain.ports import Clock
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.status import RunOutcome, RunReport, SyncStatusWriter

@@ -26,6 +26,7 @@ from datetime import timedelta
 from pydantic import AwareDatetime
 
 from domain.amazon_gateway import AmazonRejected, AmazonUnreadable, MalformedRecord
+from domain.connection_terms import fba_warehouse_id
 from domain.event_store import EventContext
 from domain.inventory import AmazonSalesReadThrough
 from domain.ports import Clock
@@ -37,7 +38,6 @@ from domain.sales.gateway import (
     ReportRows,
     ReportType,
 )
-from domain.warehouse import fba_warehouse_id
 from functions.connection_state.status import RunCounters
 from functions.shared.inventory_stream import InventoryRecorder
 from functions.sync.engine.deadline import Deadline

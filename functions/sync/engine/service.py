@@ -10,13 +10,8 @@ from functools import reduce
 from pydantic import AwareDatetime
 
 from domain.amazon_gateway import AmazonAuthFailed
-from domain.connection import (
-    Connection,
-    ConnectionStatus,
-    MarkAuthorizationLost,
-    decide,
-    evolve,
-)
+from domain.connection_events import Connection, evolve
+from domain.connection_terms import ConnectionStatus
 from domain.event_store import EventContext
 from domain.marketplaces import Region
 from domain.ports import Clock, IdGenerator
@@ -220,6 +215,9 @@ class ConnectionSync:
             "Amazon no longer honours the connection's authorization",
             extra={"connection_id": job.connection_id, "amazon_error": refused.code},
         )
+        # The connection's commands (and the warehouses' code they load) are needed only now.
+        from domain.connection import MarkAuthorizationLost, decide
+
         command = MarkAuthorizationLost(
             connection_id=job.connection_id, lost_at=self._s.clock.now(), amazon_error=refused.code
         )

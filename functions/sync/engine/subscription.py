@@ -5,7 +5,7 @@ it came through, so a seller's figures reach exactly the connections whose grant
 from pydantic import AwareDatetime
 
 from domain.amazon_gateway import SUBSCRIBE, AmazonError, AmazonGateway
-from domain.connection import Connection
+from domain.connection_events import Connection
 from functions.connection_state.registry import ConnectionRegistry
 from functions.connection_state.status import RunCounters
 from functions.sync.engine.checkpoint import SyncCursor

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from domain.connection import Connection
+from domain.connection_events import Connection
 from functions.shared.views.docs import StreamDoc
 
 
