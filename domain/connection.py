@@ -9,6 +9,10 @@ disconnects is `disconnected` (its syncs stop, its data stays) until it is autho
 
 Its marketplaces may change: an added one gets its FBA warehouse (or has it enabled again), a
 removed one has it disabled, never deleted (its stock and history stay), and loses its override.
+
+This module holds its commands and decisions. Its events, state and `evolve` are declared in
+`domain.connection_events` and its status and warehouse ids in `domain.connection_terms`, which
+readers import without these commands and the warehouses' classes; both are re-exported here.
 """
 
 from collections.abc import Mapping
