@@ -21,7 +21,11 @@ source's utility (batch processor or parser) and boto3 with the clients the func
 sync worker's also has its SP-API client, python-amazon-sp-api's inbound (v0) client, which
 reads the seller's shipments once (sp_api's whole `sp_api.api` package, which the library's
 examples import and which imports every SP-API client, would add about 0.9 s: the anchor
-imports the one module it calls, as the worker does). Each
+imports the one module it calls, as the worker does). The API's target sits below its
+anchor's own libraries, so each of its pairs also runs the least REST function on the libraries
+the design card fixes (ANCHOR_API_FLOOR: the resolver with validation, pydantic, Logger, boto3
+and one DynamoDB client, the anchor's two routes without Metrics, Tracer and idempotency), and
+its ratio to the anchor is printed: the lowest an API on those libraries can reach. Each
 repetition runs the function and its anchor back to back (alternating which goes first) on the
 same kind of input; figures are medians, and the ratio is the median of the paired ratios: the
 machine is shared and noisy, so compare ratios, not absolute times. Each process has Lambda's
@@ -200,6 +204,70 @@ def create_item(body: NewItem) -> Item:
 @metrics.log_metrics
 def lambda_handler(event, context):
     config.register_lambda_context(context)
+    return app.resolve(event, context)
+'''
+
+ANCHOR_API_FLOOR = '''"""The least REST function on the libraries the design card fixes:
+Powertools' REST resolver with validation, pydantic, Logger, boto3 and one DynamoDB client;
+the anchor's two routes without Metrics, Tracer and idempotency."""
+import os
+import uuid
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.logging import correlation_paths
+from pydantic import BaseModel, Field
+
+logger = Logger()
+app = APIGatewayRestResolver(enable_validation=True)
+dynamodb = boto3.client("dynamodb")
+TABLE = os.environ["ANCHOR_TABLE"]
+
+
+class NewItem(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class Item(NewItem):
+    item_id: str
+
+
+class Items(BaseModel):
+    items: list[Item]
+
+
+def tenant() -> str:
+    return app.current_event.request_context.authorizer.claims["custom:tenant_id"]
+
+
+@app.get("/items")
+def list_items() -> Items:
+    found = dynamodb.query(
+        TableName=TABLE,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "items#" + tenant()}},
+    )
+    return Items(items=[Item(item_id=i["sk"]["S"], name=i["name"]["S"]) for i in found["Items"]])
+
+
+@app.post("/items", status_code=201)
+def create_item(body: NewItem) -> Item:
+    item = Item(item_id=str(uuid.uuid4()), name=body.name)
+    dynamodb.put_item(
+        TableName=TABLE,
+        Item={
+            "pk": {"S": "created#" + tenant()},
+            "sk": {"S": item.item_id},
+            "name": {"S": item.name},
+        },
+        ConditionExpression="attribute_not_exists(pk)",
+    )
+    return item
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event, context):
     return app.resolve(event, context)
 '''
 
@@ -573,6 +641,9 @@ class Function:
     settings: Callable[["World"], dict[str, str]]
     requests: Callable[["World", str], list[dict[str, Any]]]  # (world, "function"|"anchor")
     ok: Callable[[list[Any]], bool]
+    # The least function of its kind on the libraries the design card fixes, measured beside
+    # the pair (with the anchor's requests) where a target sits near them.
+    floor: str | None = None
 
 
 def _rest_event(method: str, path: str, body: Any = None, key: str | None = None) -> Any:
@@ -693,6 +764,7 @@ FUNCTIONS = (
         lambda w: w.api_settings(),
         _api_requests,
         lambda answers: [a["statusCode"] for a in answers] == [200, 201],
+        floor=ANCHOR_API_FLOOR,
     ),
     Function(
         "sync dispatcher",
@@ -1154,6 +1226,8 @@ def write_anchors(root: Path) -> None:
     (package / "__init__.py").write_text("")
     for function in FUNCTIONS:
         (package / f"{_module_name(function)}.py").write_text(function.anchor)
+        if function.floor:
+            (package / f"{_module_name(function)}_floor.py").write_text(function.floor)
 
 
 def _module_name(function: Function) -> str:
@@ -1208,15 +1282,17 @@ def measure(
 class Pairs:
     function: list[Run] = field(default_factory=list)
     anchor: list[Run] = field(default_factory=list)
+    floor: list[Run] = field(default_factory=list)  # measured with each pair, if it has one
 
     def median(self, who: str, part: str = "cpu") -> float:
         return statistics.median(float(getattr(run, part)) for run in getattr(self, who))
 
-    def ratios(self) -> list[float]:
-        return [f.cpu / a.cpu for f, a in zip(self.function, self.anchor, strict=True)]
+    def ratios(self, who: str = "function") -> list[float]:
+        runs = getattr(self, who)
+        return [f.cpu / a.cpu for f, a in zip(runs, self.anchor, strict=True)]
 
-    def ratio(self) -> float:
-        return statistics.median(self.ratios())
+    def ratio(self, who: str = "function") -> float:
+        return statistics.median(self.ratios(who))
 
 
 def run_pairs(
@@ -1233,17 +1309,17 @@ def run_pairs(
             for function in functions:
                 env = {**world.base_env(function.name), **function.settings(world)}
                 pair = results[mode.label][function.name]
-                order = ("function", "anchor") if repetition % 2 == 0 else ("anchor", "function")
-                for who in order:
-                    module = (
-                        function.module
-                        if who == "function"
-                        else f"bench_anchors.{_module_name(function)}"
-                    )
+                order = ("function", "anchor", "floor")[: 3 if function.floor else 2]
+                for who in order if repetition % 2 == 0 else order[::-1]:
+                    module = {
+                        "function": function.module,
+                        "anchor": f"bench_anchors.{_module_name(function)}",
+                        "floor": f"bench_anchors.{_module_name(function)}_floor",
+                    }[who]
                     profile = None
                     if profiles and repetition == 0 and mode is modes[0]:
                         profile = profiles / f"{module}.prof"
-                    requests = function.requests(world, who)
+                    requests = function.requests(world, "anchor" if who == "floor" else who)
                     run, answers = measure(mode, probe, module, env, requests, profile)
                     if not function.ok(answers):
                         raise SystemExit(f"{function.name} ({who}) answered {answers}")
@@ -1274,6 +1350,15 @@ def report(results: dict[str, dict[str, Pairs]], repetitions: int) -> None:
                 f"{pairs.median('anchor', 'import_cpu') / pairs.median('anchor'):>6.2f}x"
                 f"   <= {target}x {verdict}"
             )
+        for name, pairs in by_function.items():
+            if pairs.floor:
+                print(
+                    f"     {name}'s least function (its kind's on the design card's libraries, "
+                    f"the anchor's requests): "
+                    f"{pairs.median('floor') * 1000:.0f} ms, {pairs.ratio('floor'):.2f}x the "
+                    f"anchor ({min(pairs.ratios('floor')):.2f}-{max(pairs.ratios('floor')):.2f}x);"
+                    f" {name} over it: {pairs.median('function') / pairs.median('floor'):.2f}x"
+                )
     if len(results) == 2:
         (_, now), (_, before) = results.items()
         print("   without bytecode / with bytecode (medians):")
