@@ -12,7 +12,10 @@ sources and compiled bytecode, with wheels for this CPU) on CPython 3.12 where t
 one, in two modes: the twin with its unchecked-hash bytecode (as `make asset` builds it now)
 and without it (as it shipped before: every module compiled at each cold start). Both run with
 PYTHONDONTWRITEBYTECODE=1, so nothing is cached between runs, as on Lambda's read-only
-/var/task.
+/var/task. In the first mode the functions have botocore's data as the asset ships it (our
+services' only, see infra/build_asset.py) and the anchors as pip installs it (every service's:
+a typical function's client lists them all and parses their endpoints, about 80 ms); in the
+second both have it whole, as it shipped before.
 
 The anchors (the ANCHOR_* sources below) are what a Powertools user would write for the same
 job: for the API, APIGatewayRestResolver(enable_validation=True) with pydantic routes, Logger,
@@ -24,8 +27,9 @@ examples import and which imports every SP-API client, would add about 0.9 s: th
 imports the one module it calls, as the worker does). The API's target sits below its
 anchor's own libraries, so each of its pairs also runs the least REST function on the libraries
 the design card fixes (ANCHOR_API_FLOOR: the resolver with validation, pydantic, Logger, boto3
-and one DynamoDB client, the anchor's two routes without Metrics, Tracer and idempotency), and
-its ratio to the anchor is printed: the lowest an API on those libraries can reach. Each
+and one DynamoDB client, the anchor's two routes without Metrics, Tracer and idempotency), on
+the asset's twin as the API, and its ratio to the anchor is printed: the lowest an API on
+those libraries, as the asset ships them, can reach. Each
 repetition runs the function and its anchor back to back (alternating which goes first) on the
 same kind of input; figures are medians, and the ratio is the median of the paired ratios: the
 machine is shared and noisy, so compare ratios, not absolute times. Each process has Lambda's
@@ -1176,11 +1180,15 @@ class World:
 class Mode:
     label: str
     python: str
-    path: str  # PYTHONPATH of the measured interpreter
+    path: str  # PYTHONPATH of the functions and their least functions (the asset's twin)
+    anchors: str  # PYTHONPATH of the anchors
     without_bytecode: Path | None = None  # the asset twin stripped of bytecode
 
+    def path_of(self, who: str) -> str:
+        return self.anchors if who == "anchor" else self.path
 
-def build_twin(root: Path) -> tuple[list[Mode], str]:
+
+def build_twin(root: Path, anchors_as_shipped: bool = False) -> tuple[list[Mode], str]:
     """The Lambda asset's twin for this machine, with and without its bytecode; else (no wheels
     from the package index) the project's own environment. Returns the modes and what they are."""
     compiler = build_asset.find_python() or build_asset.current_interpreter()
@@ -1194,7 +1202,7 @@ def build_twin(root: Path) -> tuple[list[Mode], str]:
         anchors = root / "anchors"
         write_anchors(anchors)
         path = os.pathsep.join([str(build_asset.REPO_ROOT), str(anchors)])
-        return [Mode("project venv (NOT the asset)", sys.executable, path)], (
+        return [Mode("project venv (NOT the asset)", sys.executable, path, path)], (
             f"NOT the asset: its wheels could not be installed ({failed}); measured in the "
             f"project's venv ({sys.version.split()[0]}, with whatever bytecode its caches "
             f"hold), anchors in {anchors}"
@@ -1207,6 +1215,13 @@ def build_twin(root: Path) -> tuple[list[Mode], str]:
         raise SystemExit(f"the twin's bytecode is incomplete: {problems[:5]}")
     bare = root / "asset-without-bytecode"
     shutil.copytree(twin, bare, ignore=shutil.ignore_patterns("__pycache__"))
+    # The anchors' libraries as pip installs them (compiled, botocore's data whole); the
+    # functions' as the asset ships them (botocore's data for our services only).
+    typical = twin if anchors_as_shipped else root / "libraries-as-installed"
+    if not anchors_as_shipped:
+        shutil.copytree(twin, typical)
+    build_asset.prune_botocore_data(twin)
+    anchors_data = "as the asset ships it" if anchors_as_shipped else "whole, as installed"
     lambda_version = build_asset.LAMBDA_PYTHON_VERSION
     same = compiler.minor == lambda_version
     about = (
@@ -1215,8 +1230,20 @@ def build_twin(root: Path) -> tuple[list[Mode], str]:
         + f"; the asset's twin: same lock and sources, {wheels} wheels for this machine"
     )
     return [
-        Mode("twin with bytecode (unchecked-hash .pyc, as built now)", compiler.path, str(twin)),
-        Mode("twin without bytecode (as shipped before)", compiler.path, str(bare), bare),
+        Mode(
+            "twin with bytecode (unchecked-hash .pyc, as built now; the anchors' botocore data "
+            f"{anchors_data})",
+            compiler.path,
+            str(twin),
+            str(typical),
+        ),
+        Mode(
+            "twin without bytecode (as shipped before: botocore's data whole for all)",
+            compiler.path,
+            str(bare),
+            str(bare),
+            bare,
+        ),
     ], about
 
 
@@ -1243,6 +1270,7 @@ class Run:
 
 def measure(
     mode: Mode,
+    who: str,
     probe: Path,
     module: str,
     env: dict[str, str],
@@ -1253,12 +1281,12 @@ def measure(
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
         "LANG": "C.UTF-8",
-        "PYTHONPATH": mode.path,
+        "PYTHONPATH": mode.path_of(who),
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
         # As Lambda's runtime sets them: libraries take their Lambda paths from these (the X-Ray
         # SDK builds its Lambda recorder, not a daemon poller with its own botocore client).
-        "LAMBDA_TASK_ROOT": mode.path,
+        "LAMBDA_TASK_ROOT": mode.path_of(who),
         "AWS_EXECUTION_ENV": f"AWS_Lambda_python{build_asset.LAMBDA_PYTHON_VERSION}",
         **env,
     }
@@ -1320,7 +1348,7 @@ def run_pairs(
                     if profiles and repetition == 0 and mode is modes[0]:
                         profile = profiles / f"{module}.prof"
                     requests = function.requests(world, "anchor" if who == "floor" else who)
-                    run, answers = measure(mode, probe, module, env, requests, profile)
+                    run, answers = measure(mode, who, probe, module, env, requests, profile)
                     if not function.ok(answers):
                         raise SystemExit(f"{function.name} ({who}) answered {answers}")
                     getattr(pair, who).append(run)
@@ -1396,6 +1424,12 @@ def main(argv: list[str] | None = None) -> None:
         choices=[f.name for f in FUNCTIONS],
         help="measure only this function (repeatable); default all",
     )
+    parser.add_argument(
+        "--anchors-as-shipped",
+        action="store_true",
+        help="run the anchors on botocore's data as the asset ships it too (with bytecode): "
+        "the ratios without the pruning of botocore's data",
+    )
     args = parser.parse_args(argv if argv is not None else [])
     functions = tuple(f for f in FUNCTIONS if not args.only or f.name in args.only)
     repetitions = args.repetitions or (QUICK_REPETITIONS if args.quick else REPETITIONS)
@@ -1411,7 +1445,7 @@ def main(argv: list[str] | None = None) -> None:
         moto = processes.Process(target=serve_moto, args=(address, stop), daemon=True)
         moto.start()  # first: it starts while the twin is built
         try:
-            modes, about = build_twin(root)
+            modes, about = build_twin(root, args.anchors_as_shipped)
             print(f"   interpreter: {about}")
             print(FIRST_REQUESTS)
             probe = root / "probe" / "probe.py"

@@ -1,14 +1,21 @@
 """The Lambda asset: runtime dependencies only, our sources without tests or caches, and
 bytecode for the Lambda runtime's CPython (unchecked-hash .pyc files beside every module)."""
 
+import ast
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
+import botocore.session
 import pytest
+from botocore.exceptions import UnknownServiceError
+from botocore.loaders import Loader
 
 from infra.build_asset import (
+    BOTOCORE_SERVICES,
     LAMBDA_PYTHON_VERSION,
+    REPO_ROOT,
     SOURCE_PACKAGES,
     assert_no_forbidden_packages,
     build,
@@ -17,6 +24,7 @@ from infra.build_asset import (
     current_interpreter,
     export_requirements,
     find_python,
+    prune_botocore_data,
     verify_bytecode,
 )
 
@@ -145,3 +153,70 @@ def test_bytecode_for_another_python_than_the_target_is_announced(
     assert (tmp_path / "__pycache__" / f"module.{here.cache_tag}.pyc").is_file()
     assert here.cache_tag == sys.implementation.cache_tag
     assert bytes.fromhex(here.magic) == importlib.util.MAGIC_NUMBER
+
+
+def _client(name: str, data: Path | None = None) -> object:
+    """A botocore client of `name` in eu-west-1, from `data` only (None: botocore's own)."""
+    session = botocore.session.get_session()
+    if data is not None:
+        loader = Loader(extra_search_paths=[str(data)], include_default_search_paths=False)
+        session.register_component("data_loader", loader)
+    return session.create_client(
+        name, region_name="eu-west-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+
+
+def test_the_asset_keeps_the_botocore_data_of_our_services_only(asset: Path) -> None:
+    data = asset / "botocore" / "data"
+    endpoints = json.loads((data / "endpoints.json").read_text())
+
+    assert sorted(p.name for p in data.iterdir() if p.is_dir()) == sorted(BOTOCORE_SERVICES)
+    for partition in endpoints["partitions"]:
+        assert set(partition["services"]) <= set(BOTOCORE_SERVICES), partition["partition"]
+    for name in BOTOCORE_SERVICES:  # each builds from the asset's data alone, as from the whole
+        client: object = _client(name, data)
+        whole: object = _client(name)
+        assert client.meta.endpoint_url == whole.meta.endpoint_url  # type: ignore[attr-defined]
+        assert client.meta.service_model.operation_names  # type: ignore[attr-defined]
+    with pytest.raises(UnknownServiceError):
+        _client("s3", data)
+
+
+def _clients_named_in(package: Path) -> set[str]:
+    """The services of every `<something>.client("<service>", ...)` call in the package."""
+    names = set()
+    for source in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "client"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                names.add(node.args[0].value)
+    return names
+
+
+def test_every_client_the_functions_build_has_its_botocore_data_in_the_asset() -> None:
+    named = _clients_named_in(REPO_ROOT / "functions")
+
+    assert {"dynamodb", "sqs", "secretsmanager"} <= named  # the scan finds what is there
+    assert named <= set(BOTOCORE_SERVICES), named - set(BOTOCORE_SERVICES)
+
+
+def test_pruning_keeps_the_named_services_and_refuses_an_unknown_one(tmp_path: Path) -> None:
+    data = tmp_path / "botocore" / "data"
+    for service in ("dynamodb", "s3", "ec2"):
+        (data / service / "2012-08-10").mkdir(parents=True)
+    services = {"dynamodb": {"endpoints": {}}, "s3": {"endpoints": {}}}
+    partition = {"partition": "aws", "regions": {"eu-west-1": {}}, "services": services}
+    (data / "endpoints.json").write_text(json.dumps({"partitions": [partition], "version": 3}))
+
+    with pytest.raises(SystemExit, match="dynamodbb"):
+        prune_botocore_data(tmp_path, ("dynamodbb",))
+    assert prune_botocore_data(tmp_path, ("dynamodb",)) == 2
+
+    assert [p.name for p in data.iterdir() if p.is_dir()] == ["dynamodb"]
+    [kept] = json.loads((data / "endpoints.json").read_text())["partitions"]
+    assert kept == {**partition, "services": {"dynamodb": {"endpoints": {}}}}
