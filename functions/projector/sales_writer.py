@@ -1,6 +1,5 @@
-"""The writer's listing-day sales rows (`domain/sales/days.py`), kept like its stock rows:
-read-modify-write under `rev`, per source stream its last version, in memory once read or
-written. The writer loads this module with the first batch that has a sales fact, so a
+"""The writer's listing-day sales rows (`domain/sales/days.py`), kept like its stock rows
+(`rev_rows.py`). The writer loads this module with the first batch that has a sales fact, so a
 shipment's or an order's batch never loads the sales code."""
 
 from collections.abc import Sequence
@@ -9,11 +8,10 @@ from datetime import date
 from functools import partial
 
 from domain.sales.days import SalesDay, SalesFact, apply_sales_fact
-from functions.projector.lru import Lru
 from functions.projector.ports import ViewStore
-from functions.projector.writer import MAX_ROW_ATTEMPTS, Call, StockRowContention, chunks
+from functions.projector.rev_rows import RevRows
+from functions.projector.writer import Call, chunks
 from functions.shared.projections.changes import ViewChanges
-from functions.shared.views.items import ViewItem
 from functions.shared.views.sales_rows import sales_day_item, sales_day_key
 
 Day = tuple[str, str, str, date]  # a sales row's tenant, warehouse, SKU and day
@@ -23,8 +21,9 @@ Facts = dict[Day, list[tuple[int, SalesFact]]]  # by row, each with the index of
 
 class SalesRows:
     def __init__(self, store: ViewStore, cached_rows: int) -> None:
-        self._store = store
-        self._days: Lru[Day, StoredDay] = Lru(cached_rows)
+        self._days: RevRows[Day, SalesDay] = RevRows(
+            store, cached_rows, lambda day: sales_day_key(*day), sales_day_item, SalesDay
+        )
 
     def batch(self, batch: Sequence[ViewChanges]) -> "SalesBatch":
         """The batch's sales facts by row, and the rows already in memory."""
@@ -33,31 +32,19 @@ class SalesRows:
             for fact in changes.sales:
                 day = (fact.tenant_id, fact.warehouse_id, fact.sku, fact.day)
                 facts.setdefault(day, []).append((index, fact))
-        return SalesBatch(self, facts, {day: self._days.get(day) for day in facts})
+        return SalesBatch(self, facts, {day: self._days.known(day) for day in facts})
 
     def read(self, days: list[Day], known: dict[Day, StoredDay | None]) -> None:
-        found = self._store.get_many([sales_day_key(*day) for day in days])
-        known.update({day: _parsed(found.get(sales_day_key(*day))) for day in days})
+        known.update(self._days.read(days))
 
     def update(self, day: Day, facts: Sequence[SalesFact], stored: StoredDay | None) -> None:
-        """Apply, write if still unchanged; on a lost race read again and retry; never twice."""
-        key = sales_day_key(*day)
-        for attempt in range(MAX_ROW_ATTEMPTS):
-            if attempt:
-                stored = _parsed(self._store.get(key))
-            rev, state = stored if stored else (0, None)
-            updated = state
+        def apply(row: StoredDay | None, reread: bool) -> SalesDay | None:
+            updated = row[1] if row else None
             for fact in facts:
                 updated = apply_sales_fact(updated, fact) or updated
-            if updated is None or updated is state:
-                if stored is not None:
-                    self._days.put(day, stored)
-                return  # it already holds every fact
-            self._days.drop(day)  # until the write says what is stored
-            if self._store.put_if(sales_day_item(updated, rev + 1), expected_rev=rev):
-                self._days.put(day, (rev + 1, updated))
-                return
-        raise StockRowContention(f"sales row {key.pk} {key.sk} kept changing")
+            return updated
+
+        self._days.update(day, stored, apply)
 
 
 @dataclass(frozen=True)
@@ -89,7 +76,3 @@ class SalesBatch:
                 update = partial(self.rows.update, day, live, self.known[day])
                 updates.append((update, {index for index, _ in facts}))
         return updates
-
-
-def _parsed(item: ViewItem | None) -> StoredDay | None:
-    return (item.rev, item.parse(SalesDay)) if item else None

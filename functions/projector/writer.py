@@ -3,8 +3,9 @@
 Rows and ledger facts are pure functions of the events, so writing them again writes the same
 thing; rows carry the version that rendered them and never replace a later one (a slow writer
 of the same stream cannot leave a stale row behind). Stock rows are read-modify-write under
-optimistic locking (`rev`) and record per source stream the last version they applied, so a
-step written twice, or two writers at once, count every movement exactly once. The doc (the
+optimistic locking (`rev`, see `rev_rows.py`) and record per source stream the last version
+they applied, so a step written twice, or two writers at once, count every movement exactly
+once. The doc (the
 stream's position) is written last, on the condition that it is still at the version the
 changes start from: a crash before it leaves the changes to be replayed, and the replay
 changes nothing that was written.
@@ -17,8 +18,7 @@ are kept like stock rows: read-modify-write under `rev`, per source stream its l
 (`sales_writer.py`, loaded with the first batch that has a sales fact).
 A stream whose write failed is not carried into the next round (its facts are not applied
 to stock rows whose ledger may lack them, its doc is not written), and one stock or sales row
-failing fails every stream with a movement on it. Stock and sales rows are kept in memory once
-read or written (by `rev`): a stale one only costs a lost conditional write and a re-read.
+failing fails every stream with a movement on it.
 """
 
 from collections.abc import Callable, Collection, Sequence
@@ -36,15 +36,14 @@ from domain.stock.ledger import (
 from functions.projector.calls import Calls
 from functions.projector.lru import Lru
 from functions.projector.ports import ViewStore
+from functions.projector.rev_rows import RevRows
 from functions.shared.projections.changes import ViewChanges
 from functions.shared.views import keys
-from functions.shared.views.items import ViewItem
 from functions.shared.views.rows import ledger_item, stock_item, stock_key
 
 if TYPE_CHECKING:
     from functions.projector.sales_writer import SalesRows
 
-MAX_ROW_ATTEMPTS: Final = 25
 LEDGER_CHUNK: Final = 25  # ledger facts per batch write call
 ROWS_CHUNK: Final = 100  # stock rows per batch read call
 CACHED_STOCK_ROWS: Final = 5_000
@@ -55,10 +54,6 @@ Stored = tuple[int, StockState]  # a stock row as stored: its rev and state
 Change = LedgerFact | AmazonReport
 Call = tuple[Callable[[], Any], Collection[int]]  # a store call, and the streams it serves
 K = TypeVar("K")
-
-
-class StockRowContention(Exception):
-    """A stock or sales row kept moving under us: the record fails and is retried."""
 
 
 class BatchRows(Protocol):
@@ -86,7 +81,9 @@ class ViewWriter:
         self._store = store
         self._calls = calls or Calls()
         self._cached_rows = cached_rows
-        self._rows: Lru[Where, Stored] = Lru(cached_rows)
+        self._rows: RevRows[Where, StockState] = RevRows(
+            store, cached_rows, lambda where: stock_key(*where), stock_item, StockState
+        )
         # A ledger item never changes once written (a pure function of its event): its fact,
         # as written or once parsed, is kept by key.
         self._facts: Lru[tuple[str, str], LedgerFact] = Lru(CACHED_FACTS)
@@ -105,7 +102,7 @@ class ViewWriter:
         then not written: its changes are to be applied again)."""
         failed: dict[int, Exception] = {}
         stock = _stock_changes(batch)
-        known = {where: self._rows.get(where) for where in stock}
+        known = {where: self._rows.known(where) for where in stock}
         sales: BatchRows = (
             self._sales.batch(batch) if any(changes.sales for changes in batch) else NoSales()
         )
@@ -120,11 +117,11 @@ class ViewWriter:
         reads = chunks(unknown)
         for wheres in reads:
             users = {index for where in wheres for index, _ in stock[where]}
-            calls.append((partial(self._store.get_many, [stock_key(*w) for w in wheres]), users))
+            calls.append((partial(self._rows.read, wheres), users))
         outcomes = self._run(calls, failed)
-        for wheres, read in zip(reads, outcomes[len(outcomes) - len(reads) :], strict=True):
+        for read in outcomes[len(outcomes) - len(reads) :]:
             if not isinstance(read, Exception):
-                known.update({where: _parsed(read.get(stock_key(*where))) for where in wheres})
+                known.update(read)
 
         # Round 2: the ledger tail of every stock row that has (or gets) a count, once the
         # ledger holds the batch's facts.
@@ -203,29 +200,23 @@ class ViewWriter:
         stored: Stored | None,
         tail: list[LedgerFact] | None,
     ) -> None:
-        """Apply, write if still unchanged; on a lost race read again and retry; never twice."""
-        key = stock_key(*where)
-        for attempt in range(MAX_ROW_ATTEMPTS):
-            if attempt:
-                stored = _parsed(self._store.get(key))
-                tail = self._tail(where) if _counted(stored, [(0, c) for c in changes]) else None
-            rev, state = stored if stored else (0, None)
-            updated = state
+        """Apply the changes to the row; `tail` is the ledger's from the row's latest count, as
+        `stored` needs it (read again with the row after a lost race)."""
+
+        def apply(row: Stored | None, reread: bool) -> StockState | None:
+            row_tail = tail
+            if reread:  # so is its tail
+                row_tail = self._tail(where) if _counted(row, [(0, c) for c in changes]) else None
+            updated = row[1] if row else None
             for change in changes:
                 if isinstance(change, LedgerFact):
                     needed = needs_tail(updated, change)
-                    updated = apply_fact(updated, change, tail if needed else None) or updated
+                    updated = apply_fact(updated, change, row_tail if needed else None) or updated
                 else:
                     updated = apply_report(updated, change) or updated
-            if updated is None or updated is state:
-                if stored is not None:
-                    self._rows.put(where, stored)
-                return  # it already holds every change
-            self._rows.drop(where)  # until the write says what is stored
-            if self._store.put_if(stock_item(updated, rev + 1), expected_rev=rev):
-                self._rows.put(where, (rev + 1, updated))
-                return
-        raise StockRowContention(f"stock row {key.pk} {key.sk} kept changing")
+            return updated
+
+        self._rows.update(where, stored, apply)
 
     def _tail(self, where: Where) -> list[LedgerFact]:
         """The ledger of a warehouse x SKU from its latest count on, oldest first."""
@@ -267,7 +258,3 @@ def _counted(stored: Stored | None, changes: Sequence[tuple[int, Change]]) -> bo
     return (state is not None and state.counted) or any(
         isinstance(change, LedgerFact) and change.count is not None for _, change in changes
     )
-
-
-def _parsed(item: ViewItem | None) -> Stored | None:
-    return (item.rev, item.parse(StockState)) if item else None
