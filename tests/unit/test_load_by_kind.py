@@ -127,8 +127,12 @@ assert ViewWriter(InMemoryViewStore()).apply(changes)
         "domain.warehouse",
         "functions.shared.views.setup_models",
         "domain.sales.days",  # the sales rows' code loads with the first sales fact
+        "functions.shared.views.order_models",  # the read models of the other families
+        "functions.shared.views.stock_models",
+        "functions.shared.views.order_render",
     }
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
+    assert "functions.shared.views.shipment_models" in loaded
 
 
 def test_reacting_to_a_shipment_no_rule_imports_loads_no_order_code() -> None:
@@ -235,7 +239,14 @@ def test_the_api_and_its_read_side_load_no_connection_or_vendor_code_at_import()
     """The API's commonest cold start serves warehouses: the connections' and vendors' code
     loads with the first of them read."""
     loaded = loaded_after("import functions.api.handler, functions.shared.views.queries")
-    unwanted = {"domain.connection", "domain.vendor", "domain.inbound_shipment.state"}
+    unwanted = {
+        "domain.connection",
+        "domain.vendor",
+        "domain.inbound_shipment.state",
+        "functions.shared.views.shipment_models",  # the read models of the other families
+        "functions.shared.views.order_models",
+        "functions.shared.views.stock_models",
+    }
     assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
 
 

@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from functions.api.models.common import ApiModel, ReadModel
-from functions.shared.views.models import TransferOrderSummary
+from functions.shared.views.order_models import TransferOrderSummary
 
 
 class SalesOrderStatusRequest(ApiModel):

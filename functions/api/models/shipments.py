@@ -3,7 +3,8 @@
 from pydantic import Field, model_validator
 
 from functions.api.models.common import ID_PATTERN, ApiModel, ReadModel
-from functions.shared.views.models import PlanDifference, ShipmentSummary
+from functions.shared.views.order_models import PlanDifference
+from functions.shared.views.shipment_models import ShipmentSummary
 
 
 class ReconcileRequest(ApiModel):

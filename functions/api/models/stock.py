@@ -4,7 +4,7 @@ they drift from Amazon's own."""
 from pydantic import Field
 
 from functions.api.models.common import ReadModel
-from functions.shared.views.models import LedgerEntry, StockDrift, StockRow
+from functions.shared.views.stock_models import LedgerEntry, StockDrift, StockRow
 
 NEXT_CURSOR = "Pass as `cursor` for the next page; null on the last page"
 

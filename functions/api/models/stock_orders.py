@@ -18,7 +18,7 @@ from functions.api.models.common import (
     ReadModel,
 )
 from functions.api.models.vendors import UNIT_COST
-from functions.shared.views.models import PurchaseOrderSummary
+from functions.shared.views.order_models import PurchaseOrderSummary
 
 REFERENCE = r"\S"  # not blank
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2999, 12, 31)

@@ -20,7 +20,8 @@ from functions.api.models.shipments import (
 )
 from functions.api.routers import resource_router
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
-from functions.shared.views.models import PlanDifference, ShipmentDetail
+from functions.shared.views.order_models import PlanDifference
+from functions.shared.views.shipment_models import ShipmentDetail
 
 router = resource_router()
 TAGS = ["inbound shipments"]

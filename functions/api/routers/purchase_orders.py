@@ -30,7 +30,7 @@ from functions.api.models.stock_orders import (
 from functions.api.routers import resource_router
 from functions.api.routers.amazon_jobs import SAVE_DESCRIPTION, SAVE_RESPONSES
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
-from functions.shared.views.models import PurchaseOrder
+from functions.shared.views.order_models import PurchaseOrder
 from functions.shared.views.order_queries import PurchaseOrderFilters
 
 router = resource_router()

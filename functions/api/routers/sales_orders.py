@@ -7,7 +7,7 @@ from functions.api.dependencies import CallerDep, OnceDep, ServicesDep
 from functions.api.models.orders import SalesOrderStatusChanged, SalesOrderStatusRequest
 from functions.api.routers import resource_router
 from functions.api.routers.params import EntityId, IdempotencyKey
-from functions.shared.views.models import SalesOrder
+from functions.shared.views.order_models import SalesOrder
 
 router = resource_router()
 TAGS = ["transfer orders"]

@@ -19,7 +19,7 @@ from functions.api.models.stock_orders import (
 from functions.api.routers import resource_router
 from functions.api.routers.amazon_jobs import SAVE_DESCRIPTION, SAVE_RESPONSES
 from functions.api.routers.params import Cursor, EntityId, IdempotencyKey, Limit
-from functions.shared.views.models import TransferOrderDetail
+from functions.shared.views.order_models import TransferOrderDetail
 
 router = resource_router()
 TAGS = ["transfer orders"]

@@ -34,7 +34,7 @@ from functions.shared.views.docs.purchase_order import PurchaseOrderDoc
 from functions.shared.views.docs.sales_order import SalesOrderDoc
 from functions.shared.views.docs.transfer_order import TransferOrderDoc
 from functions.shared.views.items import ViewItem
-from functions.shared.views.render import purchase_order_summary
+from functions.shared.views.order_render import purchase_order_summary
 
 PURCHASE_ORDER_ROW: Final = "purchase_order_summary"
 INCOMING_ROW: Final = "incoming"

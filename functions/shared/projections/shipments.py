@@ -11,7 +11,7 @@ from functions.shared.projections.changes import IndexKeys
 from functions.shared.views import keys
 from functions.shared.views.docs.shipment import ShipmentDoc
 from functions.shared.views.items import ViewItem
-from functions.shared.views.render import shipment_summary
+from functions.shared.views.shipment_render import shipment_summary
 
 SUMMARY_KIND = "shipment_summary"
 

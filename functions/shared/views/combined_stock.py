@@ -12,7 +12,7 @@ from functions.shared.views import keys
 from functions.shared.views.docs import parse_doc
 from functions.shared.views.docs.warehouse import WarehouseDoc
 from functions.shared.views.items import RowKey
-from functions.shared.views.models import StockRow
+from functions.shared.views.stock_models import StockRow
 from functions.shared.views.table import ViewTable
 
 FIGURES = tuple(StockFigures.model_fields)

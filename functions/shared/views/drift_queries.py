@@ -18,9 +18,10 @@ from domain.stock.figures import ZERO, StockFigures
 from domain.stock.ledger import REPORTS_KEPT, AmazonReport, LedgerFact, StockState
 from functions.shared.views import keys
 from functions.shared.views.items import RowKey, ViewItem
-from functions.shared.views.models import AmazonStock, Page, StockDrift
+from functions.shared.views.models import Page
 from functions.shared.views.rows import stock_key
 from functions.shared.views.stock import amazon_stock, ledger_entries
+from functions.shared.views.stock_models import AmazonStock, StockDrift
 from functions.shared.views.table import Partition, ViewTable
 
 LAST_SHOWN: Final = 3  # ledger entries and reports shown beside a drift

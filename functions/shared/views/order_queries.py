@@ -9,23 +9,22 @@ from pydantic import BaseModel, ConfigDict
 from domain.streams import StreamId, StreamKind
 from functions.shared.projections.orders import sku_member
 from functions.shared.tables import VIEWS_GSI1, VIEWS_GSI2
-from functions.shared.views import keys, render
+from functions.shared.views import keys, order_render, shipment_render
 from functions.shared.views.doc_reads import DocReads, as_doc, doc_key, stream_of
 from functions.shared.views.docs.purchase_order import PurchaseOrderDoc
 from functions.shared.views.docs.sales_order import SalesOrderDoc
 from functions.shared.views.docs.shipment import ShipmentDoc
 from functions.shared.views.docs.transfer_order import TransferOrderDoc
 from functions.shared.views.items import RowKey, ViewItem
-from functions.shared.views.models import (
-    Page,
+from functions.shared.views.models import Page
+from functions.shared.views.order_models import (
     PurchaseOrder,
     PurchaseOrderSummary,
     SalesOrder,
-    ShipmentDetail,
-    ShipmentSummary,
     TransferOrderDetail,
     TransferOrderSummary,
 )
+from functions.shared.views.shipment_models import ShipmentDetail, ShipmentSummary
 from functions.shared.views.table import Condition, Partition, ViewTable
 
 
@@ -89,7 +88,7 @@ class OrderQueries:
 
     def get_shipment(self, tenant_id: str, shipment_id: str) -> ShipmentDetail | None:
         doc = self._reads.doc(stream_of(tenant_id, StreamKind.SHIPMENT, shipment_id), ShipmentDoc)
-        return render.shipment_detail(doc) if doc else None
+        return shipment_render.shipment_detail(doc) if doc else None
 
     def list_transfer_orders(
         self, tenant_id: str, limit: int = 50, cursor: str | None = None
@@ -104,7 +103,7 @@ class OrderQueries:
         summaries = []
         for doc in orders:
             sales, purchase, _ = self._related(tenant_id, doc, related, catch_up=False)
-            summary = render.transfer_order_summary(doc, sales, purchase)
+            summary = order_render.transfer_order_summary(doc, sales, purchase)
             if summary is not None:
                 summaries.append(summary)
         return Page[TransferOrderSummary](items=summaries, next_cursor=next_cursor)
@@ -120,18 +119,18 @@ class OrderQueries:
             [doc_key(s) for s in self._order_streams(tenant_id, doc) if s is not None]
         )
         sales, purchase, shipment = self._related(tenant_id, doc, related, catch_up=True)
-        return render.transfer_order_detail(doc, sales, purchase, shipment)
+        return order_render.transfer_order_detail(doc, sales, purchase, shipment)
 
     def get_sales_order(self, tenant_id: str, sales_order_id: str) -> SalesOrder | None:
         doc = self._reads.doc(
             stream_of(tenant_id, StreamKind.SALES_ORDER, sales_order_id), SalesOrderDoc
         )
-        return render.sales_order_view(doc) if doc else None
+        return order_render.sales_order_view(doc) if doc else None
 
     def get_purchase_order(self, tenant_id: str, purchase_order_id: str) -> PurchaseOrder | None:
         stream_id = stream_of(tenant_id, StreamKind.PURCHASE_ORDER, purchase_order_id)
         doc = self._reads.doc(stream_id, PurchaseOrderDoc)
-        return render.purchase_order_view(doc) if doc else None
+        return order_render.purchase_order_view(doc) if doc else None
 
     def list_purchase_orders(
         self,
@@ -201,9 +200,9 @@ class OrderQueries:
         po = self._reads.found(found, po_stream, PurchaseOrderDoc, catch_up)
         shipment = self._reads.found(found, shipment_stream, ShipmentDoc, catch_up)
         return (
-            render.sales_order_view(so) if so else None,
-            render.purchase_order_view(po) if po else None,
-            render.shipment_summary(shipment) if shipment else None,
+            order_render.sales_order_view(so) if so else None,
+            order_render.purchase_order_view(po) if po else None,
+            shipment_render.shipment_summary(shipment) if shipment else None,
         )
 
 

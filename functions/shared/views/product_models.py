@@ -8,7 +8,8 @@ from pydantic import AwareDatetime, Field
 from domain.products.listing import MappedBy
 from domain.products.product import CreatedBy, Planning, ProductComponent
 from domain.sales import SalesChannel
-from functions.shared.views.models import LedgerEntry, StockRow, View
+from functions.shared.views.models import View
+from functions.shared.views.stock_models import LedgerEntry, StockRow
 
 
 class Product(View):

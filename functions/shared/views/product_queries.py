@@ -25,7 +25,7 @@ from functions.shared.views.doc_reads import DocReads, stream_of
 from functions.shared.views.docs.listing import ListingDoc
 from functions.shared.views.docs.product import ProductDoc
 from functions.shared.views.errors import TooMuchToRead
-from functions.shared.views.models import Page, StockRow
+from functions.shared.views.models import Page
 from functions.shared.views.product_models import (
     Listing,
     ListingStock,
@@ -37,6 +37,7 @@ from functions.shared.views.product_models import (
     SalesPeriod,
 )
 from functions.shared.views.sales_queries import SalesQueries
+from functions.shared.views.stock_models import StockRow
 from functions.shared.views.stock_queries import StockQueries
 from functions.shared.views.table import Partition, ViewTable
 

@@ -13,7 +13,7 @@ from functions.shared.views.cursor import CursorCodec, InvalidCursor
 from functions.shared.views.doc_reads import DocReads, as_doc, stream_of
 from functions.shared.views.docs import doc_type
 from functions.shared.views.docs.warehouse import WarehouseDoc
-from functions.shared.views.models import LedgerEntry, Page, StockDrift, StockRow
+from functions.shared.views.models import Page
 from functions.shared.views.setup_models import Connection, Vendor, Warehouse
 from functions.shared.views.table import Partition, ViewTable
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from functions.shared.views.planning_queries import PlanningQueries
     from functions.shared.views.product_queries import ProductQueries
     from functions.shared.views.replenishment_queries import ReplenishmentQueries
+    from functions.shared.views.stock_models import LedgerEntry, StockDrift, StockRow
     from functions.shared.views.stock_queries import StockQueries
 
 __all__ = ["InvalidCursor", "ViewQueries"]
@@ -131,7 +132,7 @@ class ViewQueries:
         limit: int = 100,
         cursor: str | None = None,
         now: AwareDatetime | None = None,
-    ) -> Page[StockRow]:
+    ) -> "Page[StockRow]":
         """`now`: the instant "ignore unreceived" is judged at (None: not judged)."""
         return self._stock.stock(tenant_id, warehouse_id, sku, as_of, limit, cursor, now)
 
@@ -142,12 +143,12 @@ class ViewQueries:
         sku: str,
         limit: int = 100,
         cursor: str | None = None,
-    ) -> Page[LedgerEntry]:
+    ) -> "Page[LedgerEntry]":
         return self._stock.ledger(tenant_id, warehouse_id, sku, limit, cursor)
 
     def get_drift(
         self, tenant_id: str, warehouse_id: str, tolerance: int, limit: int, cursor: str | None
-    ) -> Page[StockDrift]:
+    ) -> "Page[StockDrift]":
         from functions.shared.views.drift_queries import DriftQueries
 
         return DriftQueries(self._table).drift(tenant_id, warehouse_id, tolerance, limit, cursor)

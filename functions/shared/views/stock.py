@@ -7,7 +7,7 @@ from pydantic import AwareDatetime
 
 from domain.planning import Incoming, PlanningSettings, ignored_since
 from domain.stock.ledger import AmazonReport, LedgerFact, StockState, fold
-from functions.shared.views.models import AmazonStock, IgnoredShipment, LedgerEntry, StockRow
+from functions.shared.views.stock_models import AmazonStock, IgnoredShipment, LedgerEntry, StockRow
 
 
 def ledger_entries(facts: Iterable[LedgerFact], on_hand_before: int = 0) -> list[LedgerEntry]:

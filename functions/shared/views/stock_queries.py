@@ -18,9 +18,10 @@ from functions.shared.views.combined_stock import WarehouseMembers, combined_row
 from functions.shared.views.docs import parse_doc
 from functions.shared.views.docs.settings import SettingsDoc
 from functions.shared.views.items import RowKey, ViewItem
-from functions.shared.views.models import LedgerEntry, Page, StockRow
+from functions.shared.views.models import Page
 from functions.shared.views.rows import stock_key
 from functions.shared.views.stock import ledger_entries, planned, stock_row, stock_row_as_of
+from functions.shared.views.stock_models import LedgerEntry, StockRow
 from functions.shared.views.table import Partition, ViewTable
 
 ON_HAND: Final = "on_hand"

@@ -12,8 +12,8 @@ from domain.planning import (
     PlanningSettingsChanged,
     ignored_since,
 )
-from functions.shared.views.models import StockRow
 from functions.shared.views.stock import planned
+from functions.shared.views.stock_models import StockRow
 
 ON = PlanningSettings(ignore_unreceived=IgnoreUnreceived(enabled=True, days_after_expected=10))
 LATE = Incoming(
