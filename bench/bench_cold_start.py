@@ -124,7 +124,51 @@ MARK = @MARK@
 main()
 """.replace("@MARK@", repr(MARK))
 
-ANCHOR_API = '''"""A Powertools REST API: validated routes, Logger, Metrics, Tracer, idempotency."""
+# The models and DynamoDB reads and writes of the API's anchor and of its least function.
+_REST_ITEMS = """
+
+class NewItem(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class Item(NewItem):
+    item_id: str
+
+
+class Items(BaseModel):
+    items: list[Item]
+
+
+def tenant() -> str:
+    return app.current_event.request_context.authorizer.claims["custom:tenant_id"]
+
+
+def read_items() -> Items:
+    found = dynamodb.query(
+        TableName=TABLE,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "items#" + tenant()}},
+    )
+    return Items(items=[Item(item_id=i["sk"]["S"], name=i["name"]["S"]) for i in found["Items"]])
+
+
+def put_item(tenant_id: str, name: str) -> Item:
+    item = Item(item_id=str(uuid.uuid4()), name=name)
+    dynamodb.put_item(
+        TableName=TABLE,
+        Item={
+            # Not listed until processed (as the API's views): every list reads as many.
+            "pk": {"S": "created#" + tenant_id},
+            "sk": {"S": item.item_id},
+            "name": {"S": item.name},
+        },
+        ConditionExpression="attribute_not_exists(pk)",
+    )
+    return item
+"""
+
+ANCHOR_API = (
+    '''"""A Powertools REST API: validated routes, Logger, Metrics, Tracer, idempotency."""
 import os
 import uuid
 
@@ -148,49 +192,19 @@ persistence = DynamoDBPersistenceLayer(
     table_name=os.environ["IDEMPOTENCY_TABLE"], boto3_client=dynamodb
 )
 config = IdempotencyConfig(event_key_jmespath="[tenant, key]", payload_validation_jmespath="name")
-
-
-class NewItem(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-
-
-class Item(NewItem):
-    item_id: str
-
-
-class Items(BaseModel):
-    items: list[Item]
-
-
-def tenant() -> str:
-    return app.current_event.request_context.authorizer.claims["custom:tenant_id"]
-
+'''
+    + _REST_ITEMS
+    + """
 
 @app.get("/items")
 @tracer.capture_method
 def list_items() -> Items:
-    found = dynamodb.query(
-        TableName=TABLE,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": "items#" + tenant()}},
-    )
-    return Items(items=[Item(item_id=i["sk"]["S"], name=i["name"]["S"]) for i in found["Items"]])
+    return read_items()
 
 
 @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)
 def create(request: dict) -> dict:
-    item = Item(item_id=str(uuid.uuid4()), name=request["name"])
-    dynamodb.put_item(
-        TableName=TABLE,
-        Item={
-            # Not listed until processed (as the API's views): every list reads as many.
-            "pk": {"S": "created#" + request["tenant"]},
-            "sk": {"S": item.item_id},
-            "name": {"S": item.name},
-        },
-        ConditionExpression="attribute_not_exists(pk)",
-    )
-    return item.model_dump()
+    return put_item(request["tenant"], request["name"]).model_dump()
 
 
 @app.post("/items", status_code=201)
@@ -209,9 +223,11 @@ def create_item(body: NewItem) -> Item:
 def lambda_handler(event, context):
     config.register_lambda_context(context)
     return app.resolve(event, context)
-'''
+"""
+)
 
-ANCHOR_API_FLOOR = '''"""The least REST function on the libraries the design card fixes:
+ANCHOR_API_FLOOR = (
+    '''"""The least REST function on the libraries the design card fixes:
 Powertools' REST resolver with validation, pydantic, Logger, boto3 and one DynamoDB client;
 the anchor's two routes without Metrics, Tracer and idempotency."""
 import os
@@ -227,53 +243,25 @@ logger = Logger()
 app = APIGatewayRestResolver(enable_validation=True)
 dynamodb = boto3.client("dynamodb")
 TABLE = os.environ["ANCHOR_TABLE"]
-
-
-class NewItem(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-
-
-class Item(NewItem):
-    item_id: str
-
-
-class Items(BaseModel):
-    items: list[Item]
-
-
-def tenant() -> str:
-    return app.current_event.request_context.authorizer.claims["custom:tenant_id"]
-
+'''
+    + _REST_ITEMS
+    + """
 
 @app.get("/items")
 def list_items() -> Items:
-    found = dynamodb.query(
-        TableName=TABLE,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": "items#" + tenant()}},
-    )
-    return Items(items=[Item(item_id=i["sk"]["S"], name=i["name"]["S"]) for i in found["Items"]])
+    return read_items()
 
 
 @app.post("/items", status_code=201)
 def create_item(body: NewItem) -> Item:
-    item = Item(item_id=str(uuid.uuid4()), name=body.name)
-    dynamodb.put_item(
-        TableName=TABLE,
-        Item={
-            "pk": {"S": "created#" + tenant()},
-            "sk": {"S": item.item_id},
-            "name": {"S": item.name},
-        },
-        ConditionExpression="attribute_not_exists(pk)",
-    )
-    return item
+    return put_item(tenant(), body.name)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def lambda_handler(event, context):
     return app.resolve(event, context)
-'''
+"""
+)
 
 ANCHOR_DISPATCHER = '''"""A scheduled function: parser, Logger, pydantic, DynamoDB, SQS."""
 import os
