@@ -5,10 +5,9 @@ thing; rows carry the version that rendered them and never replace a later one (
 of the same stream cannot leave a stale row behind). Stock rows are read-modify-write under
 optimistic locking (`rev`, see `rev_rows.py`) and record per source stream the last version
 they applied, so a step written twice, or two writers at once, count every movement exactly
-once. The doc (the
-stream's position) is written last, on the condition that it is still at the version the
-changes start from: a crash before it leaves the changes to be replayed, and the replay
-changes nothing that was written.
+once. The doc (the stream's position) is written last, on the condition that it is still at
+the version the changes start from: a crash before it leaves the changes to be replayed, and
+the replay changes nothing that was written.
 
 Several streams' changes are written together, in rounds: every row and ledger fact (ledger
 facts in batch writes) and batch reads of the stock and sales rows not known yet; the ledger tail of
