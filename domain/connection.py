@@ -19,8 +19,9 @@ from collections.abc import Mapping
 
 from pydantic import AwareDatetime, Field
 
+from domain.connection_events import SETTINGS
+
 # Re-exported: reading a connection (its events, state and rule) needs only these modules.
-from domain.connection_events import SETTINGS as SETTINGS
 from domain.connection_events import Connection as Connection
 from domain.connection_events import ConnectionAuthorizationLost as ConnectionAuthorizationLost
 from domain.connection_events import ConnectionCreated as ConnectionCreated

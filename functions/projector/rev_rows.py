@@ -4,8 +4,8 @@ rows.
 A row is updated read-modify-write: its changes are applied to it as stored, and it is
 written on the condition that its `rev` has not moved; when it has (another writer got there
 first), it is read again and the changes applied again, at most MAX_ROW_ATTEMPTS times. Each
-change records, per source stream, the last version it applied, so applying one twice changes
-nothing: a row that already holds every change is not written. Rows are kept in memory once
+row records, per source stream, the last version it applied, so applying a change twice
+changes nothing: a row that already holds every change is not written. Rows are kept in memory once
 read or written: a stale one only costs a lost conditional write and a re-read.
 """
 

@@ -6,6 +6,7 @@ import importlib.util
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import botocore.session
 import pytest
@@ -155,7 +156,7 @@ def test_bytecode_for_another_python_than_the_target_is_announced(
     assert bytes.fromhex(here.magic) == importlib.util.MAGIC_NUMBER
 
 
-def _client(name: str, data: Path | None = None) -> object:
+def _client(name: str, data: Path | None = None) -> Any:
     """A botocore client of `name` in eu-west-1, from `data` only (None: botocore's own)."""
     session = botocore.session.get_session()
     if data is not None:
@@ -174,10 +175,9 @@ def test_the_asset_keeps_the_botocore_data_of_our_services_only(asset: Path) -> 
     for partition in endpoints["partitions"]:
         assert set(partition["services"]) <= set(BOTOCORE_SERVICES), partition["partition"]
     for name in BOTOCORE_SERVICES:  # each builds from the asset's data alone, as from the whole
-        client: object = _client(name, data)
-        whole: object = _client(name)
-        assert client.meta.endpoint_url == whole.meta.endpoint_url  # type: ignore[attr-defined]
-        assert client.meta.service_model.operation_names  # type: ignore[attr-defined]
+        client, whole = _client(name, data), _client(name)
+        assert client.meta.endpoint_url == whole.meta.endpoint_url
+        assert client.meta.service_model.operation_names
     with pytest.raises(UnknownServiceError):
         _client("s3", data)
 
