@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -30,6 +31,29 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_until_serving(
+    api_url: str,
+    process: "subprocess.Popen[Any]",
+    output: Callable[[], str],
+    seconds: float = START_SECONDS,
+) -> None:
+    """Until the runtime's API answers its OpenAPI document, or RuntimeError (with the
+    runtime's output if it exited). Each try waits for its answer: the first request builds
+    the API (its cold start), which a loaded machine takes seconds over, and a probe that gave
+    up sooner would leave the API answering a closed connection."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the local runtime exited:\n{output()}")
+        try:
+            wait = max(deadline - time.monotonic(), 0.1)
+            if httpx.get(f"{api_url}/openapi.json", timeout=wait).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the local runtime did not start within {seconds:g} s")
 
 
 def rss_mib(pid: int) -> float:
@@ -170,17 +194,12 @@ class LocalProcess:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the local runtime exited:\n{self.output()}")
-            try:
-                if httpx.get(f"{self.api_url}/openapi.json", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        self.kill()
-        raise RuntimeError(f"the local runtime did not start within {START_SECONDS:g} s")
+        try:
+            wait_until_serving(self.api_url, self.process, self.output)
+        except RuntimeError:
+            self.kill()
+            raise
+        return self
 
     def stop(self) -> None:
         """SIGINT (the runtime stops its parts in order), then a kill if it hangs."""

@@ -2,21 +2,13 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
+from bench.local_process import free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RunningBackend:
@@ -75,15 +67,7 @@ class RunningBackend:
                 stderr=subprocess.STDOUT,
                 text=True,
             )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.output()
-            try:
-                if httpx.get(f"{self.api_url}/openapi.json", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        raise AssertionError("the local runtime did not start within 60 s")
+        wait_until_serving(self.api_url, self.process, self.output)
 
     def stop(self) -> str:
         assert self.process is not None

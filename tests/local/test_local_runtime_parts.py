@@ -1,9 +1,15 @@
 """The local stand-ins for AWS's event sources behave as Lambda's do."""
 
+import logging
+import socket
+import struct
+import threading
+import time
 from typing import Any
 
 import boto3
 import httpx
+import pytest
 
 from infra.local.http_front import ApiFront, api_gateway_event, claims_from
 from infra.local.queue_pump import QueuePump
@@ -115,3 +121,37 @@ def test_the_local_front_hands_every_method_to_the_api_like_api_gateway() -> Non
     assert answers[0].json() == {"code": "method_not_allowed"}
     assert head.status_code == 405 and head.content == b""
     assert seen == ["PROPFIND", "TRACE", "HEAD"]
+
+
+def test_a_client_that_hangs_up_before_the_answer_is_a_warning_and_the_front_serves_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Given the front serving a handler that holds its first request until released
+    started, release = threading.Event(), threading.Event()
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        started.set()
+        release.wait(10)
+        return {"statusCode": 200, "headers": {}, "body": "x" * 100_000}
+
+    caplog.set_level(logging.WARNING, logger="infra.local.http_front")
+    front = ApiFront(handler, 0).start()
+    try:
+        # When a client sends a request and resets the connection before the answer
+        with socket.create_connection(("127.0.0.1", int(front.url.rsplit(":", 1)[1]))) as sock:
+            sock.sendall(b"GET /warehouses?x=1 HTTP/1.1\r\nHost: local\r\n\r\n")
+            assert started.wait(10)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        release.set()
+        deadline = time.monotonic() + 10
+        while not caplog.records and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # And another client asks next
+        after = httpx.get(f"{front.url}/warehouses")
+    finally:
+        front.stop()
+    # Then the front logged one warning naming the request, and served the next one
+    assert [r.getMessage() for r in caplog.records] == [
+        "GET /warehouses: the client closed the connection before the answer (200)"
+    ]
+    assert after.status_code == 200 and len(after.content) == 100_000
