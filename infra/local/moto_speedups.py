@@ -14,6 +14,11 @@ its cost grows with the data (measured with the soak, `bench/bench_soak.py`):
   during iteration"), and a rolled-back transaction puts back a copy, losing writes made meanwhile;
 - SQS reads its clock (two datetimes built per reading) for every message of a queue, several
   times per SendMessage and ReceiveMessage: 20 ms of CPU each with 250 messages queued;
+- a long poll (ReceiveMessage with WaitTimeSeconds) on a FIFO queue whose visible messages all
+  belong to groups with a message in flight spins until its wait ends: moto waits "until a
+  message is visible", which is already true, so each of the local sync workers' polls burnt a
+  core for up to 20 s whenever a connection had a second job waiting behind its first (most of
+  the runtime's CPU while a connection imports a hundred shipments, the GIL shared with it);
 - every request looks its service up again (a directory listing of moto's package and a few
   hundred URL patterns, under a lock) and lists its response class's methods with `inspect`.
 
@@ -27,6 +32,8 @@ its cost grows with the data (measured with the soak, `bench/bench_soak.py`):
   long each stream was; if it fails, those items are put back and the stream records it added
   dropped: what moto's copies restored, since under the lock nothing else changed meanwhile;
 - SQS reads the same clock from `time.time()`;
+- such a long poll looks again every GROUP_RECHECK_SECONDS (or at once when a message is sent)
+  instead of spinning; with nothing visible, it waits as moto does;
 - the service of a host and the methods of a response class are looked up once.
 
 `tests/local/test_moto_speedups.py` holds a patched moto to plain moto's answers.
@@ -57,6 +64,7 @@ from moto.sqs import models as sqs_models
 _APPLYING = threading.Lock()
 _APPLIED = threading.Event()
 _DYNAMODB = threading.Lock()  # one DynamoDB or DynamoDB Streams action at a time
+GROUP_RECHECK_SECONDS = 0.05
 
 
 def apply() -> None:
@@ -66,6 +74,7 @@ def apply() -> None:
             return
         _look_up_once()
         _sqs_clock()
+        _sqs_long_polls()
         _dynamodb()
         _APPLIED.set()
 
@@ -84,6 +93,22 @@ def _look_up_once() -> None:
 def _sqs_clock() -> None:
     models: Any = sqs_models
     models.unix_time, models.unix_time_millis = _unix_time, _unix_time_millis
+
+
+def _sqs_long_polls() -> None:
+    queue: Any = sqs_models.Queue
+    queue.wait_for_messages = _wait_for_messages
+
+
+def _wait_for_messages(self: Any, timeout: int) -> None:
+    """Called by a long poll that found nothing to deliver: until a message is sent (moto
+    notifies) or `timeout`; when messages are visible (their groups in flight), at most
+    GROUP_RECHECK_SECONDS, after which the poll looks again."""
+    with self._messages_lock:
+        if self.messages:
+            self._messages_lock.wait(timeout=min(timeout, GROUP_RECHECK_SECONDS))
+        else:
+            self._messages_lock.wait_for(lambda: self.messages, timeout=timeout)
 
 
 def _unix_time(dt: datetime.datetime | None = None) -> float:

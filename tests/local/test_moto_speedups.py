@@ -12,7 +12,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from bench.local_process import MotoProcess
+from bench.local_process import MotoProcess, cpu_seconds
 from infra.local.tables import create_events_table, create_views_table
 from tests.support import fresh_name
 
@@ -254,3 +254,34 @@ def test_writes_racing_cancelled_transactions_are_all_kept(patched_moto: MotoPro
     count = dynamodb.scan(TableName=events, Select="COUNT")["Count"]
     assert count == 1 + 3 * 40  # every put kept, nothing of the cancelled transactions
     assert "Traceback" not in patched_moto.output()  # moto's own failures (its 500s)
+
+
+def test_a_long_poll_behind_a_message_group_in_flight_answers_as_moto_without_spinning(
+    moto_server: str, patched_moto: MotoProcess
+) -> None:
+    # Given, on each moto, a FIFO queue with two messages of one group, the first in flight
+    def long_polls(url: str) -> tuple[list[list[str]], float]:
+        sqs = client("sqs", url)
+        queue = sqs.create_queue(
+            QueueName=fresh_name("jobs") + ".fifo",
+            Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
+        )["QueueUrl"]
+        for body in ("first", "second"):
+            sqs.send_message(QueueUrl=queue, MessageBody=body, MessageGroupId="connection")
+        first = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=30)["Messages"]
+        # When another consumer long-polls while it is in flight, then after it is deleted
+        cpu = cpu_seconds(patched_moto.pid)
+        behind = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=2).get("Messages", [])
+        cpu = cpu_seconds(patched_moto.pid) - cpu
+        sqs.delete_message(QueueUrl=queue, ReceiptHandle=first[0]["ReceiptHandle"])
+        after = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=2).get("Messages", [])
+        return [[m["Body"] for m in answer] for answer in (first, behind, after)], cpu
+
+    plain, _ = long_polls(moto_server)
+    patched, waiting_cpu = long_polls(patched_moto.url)
+
+    # Then both answer alike: nothing while the group is in flight, the second once it is not
+    assert plain == patched == [["first"], [], ["second"]]
+    # And the patched moto waited out the 2 s poll instead of spinning through it (plain moto
+    # burns about the whole 2 s of CPU)
+    assert waiting_cpu < 0.5, waiting_cpu
