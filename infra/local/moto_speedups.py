@@ -17,8 +17,9 @@ its cost grows with the data (measured with the soak, `bench/bench_soak.py`):
 - a long poll (ReceiveMessage with WaitTimeSeconds) on a FIFO queue whose visible messages all
   belong to groups with a message in flight spins until its wait ends: moto waits "until a
   message is visible", which is already true, so each of the local sync workers' polls burnt a
-  core for up to 20 s whenever a connection had a second job waiting behind its first (most of
-  the runtime's CPU while a connection imports a hundred shipments, the GIL shared with it);
+  core for up to 20 s whenever a connection had a second job waiting behind its first (a
+  quarter of the runtime's busy time while one connection imports a hundred shipments, with the
+  GIL shared with it: the import took twice as long);
 - every request looks its service up again (a directory listing of moto's package and a few
   hundred URL patterns, under a lock) and lists its response class's methods with `inspect`.
 
